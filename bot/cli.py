@@ -1,0 +1,229 @@
+"""The `newsbot` command line: a thin adapter that calls the core and prints its results."""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from dataclasses import asdict
+from datetime import date
+from pathlib import Path
+from typing import Sequence
+
+from pydantic import ValidationError
+
+from bot import output
+from index.errors import BadInput, NewsbotError
+from index.questions import clean_question
+
+log = logging.getLogger("newsbot")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="newsbot", description="Answers questions about news articles, with cited passages.")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log what happens on stderr")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    index = commands.add_parser("index", help="index the configured sources (incrementally)")
+    index.add_argument("--source", help="index only this source")
+    index.add_argument("--full", action="store_true", help="re-embed everything instead of only changes")
+
+    ask = commands.add_parser("ask", help="answer a question with cited passages")
+    ask.add_argument("question")
+    ask.add_argument("--json", action="store_true", help="print the answer as JSON")
+
+    search = commands.add_parser("search", help="show the best passages for a query")
+    search.add_argument("query")
+    search.add_argument("-k", type=int, default=10, help="how many passages (default 10)")
+    search.add_argument("--json", action="store_true")
+
+    summary = commands.add_parser("summary", help="summarise an article (title or URL) or a topic")
+    summary.add_argument("target")
+    summary.add_argument("--since", help="only articles published since this date (YYYY-MM-DD)")
+    summary.add_argument("--json", action="store_true")
+
+    sources = commands.add_parser("sources", help="list the sources and what is indexed of each")
+    sources.add_argument("--json", action="store_true")
+
+    evaluate = commands.add_parser("eval", help="score retrieval and answers on a RealTime QA article set")
+    evaluate.add_argument("--articles", required=True, type=Path)
+    evaluate.add_argument("--questions", required=True, type=Path)
+    evaluate.add_argument("--weeks", help="comma-separated weeks, e.g. 20250103,20250110")
+    evaluate.add_argument("-k", type=int, default=10)
+    evaluate.add_argument("--json", action="store_true")
+
+    feedback = commands.add_parser("feedback", help="list the 👍/👎 feedback given in Discord")
+    feedback.add_argument("--limit", type=int, default=50)
+    feedback.add_argument("--json", action="store_true")
+
+    commands.add_parser("run", help="start the Discord bot (needs DISCORD_TOKEN)")
+    return parser
+
+
+def _progress_bar(total_label: str):
+    """A tqdm bar on stderr driven by (done, total) callbacks."""
+    from tqdm import tqdm
+
+    bar = None
+
+    def update(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = tqdm(total=total, unit="article", desc=total_label, file=sys.stderr, leave=False,
+                       disable=not sys.stderr.isatty())
+        bar.n = done
+        bar.refresh()
+
+    return update
+
+
+def _service():
+    from index.app import build_service
+
+    return build_service()
+
+
+def _ensure_indexed(service) -> None:
+    if service.is_empty():
+        print("Indexing the default sources first…", file=sys.stderr)
+        report = service.index(progress=_progress_bar("indexing"))
+        for error in report.errors:
+            print(f"newsbot: warning: {error.source}: {error.item}: {error.reason}", file=sys.stderr)
+
+
+def _cmd_index(args) -> int:
+    report = _service().index(source=args.source, full=args.full, progress=_progress_bar("indexing"))
+    print(output.index_report(report))
+    for error in report.errors:
+        print(f"newsbot: error: {error.source}: {error.item}: {error.reason}", file=sys.stderr)
+    return 1 if report.errors else 0
+
+
+def _cmd_ask(args) -> int:
+    clean_question(args.question)  # a bad question fails before any model loads
+    service = _service()
+    _ensure_indexed(service)
+    answer = service.ask(args.question)
+    print(json.dumps(output.answer_json(answer), ensure_ascii=False, indent=2) if args.json else output.answer_text(answer))
+    return 0
+
+
+def _cmd_search(args) -> int:
+    if args.k < 1:
+        raise BadInput("-k must be at least 1")
+    service = _service()
+    _ensure_indexed(service)
+    passages = service.search(args.query, args.k)
+    print(json.dumps(output.search_json(passages), ensure_ascii=False, indent=2) if args.json
+          else output.search_text(passages))
+    return 0
+
+
+def _cmd_summary(args) -> int:
+    since = None
+    if args.since:
+        try:
+            since = date.fromisoformat(args.since)
+        except ValueError:
+            raise BadInput(f"--since takes a date like 2025-03-01, not {args.since!r}") from None
+    service = _service()
+    _ensure_indexed(service)
+    answer = service.summarize(args.target, since)
+    print(json.dumps(output.answer_json(answer), ensure_ascii=False, indent=2) if args.json else output.answer_text(answer))
+    return 0
+
+
+def _cmd_sources(args) -> int:
+    statuses = _service().sources()
+    print(json.dumps([asdict(s) for s in statuses], indent=2) if args.json else output.sources_text(statuses))
+    return 0
+
+
+def _cmd_eval(args) -> int:
+    from index import evaluation
+    from index.app import build_embedder, build_service
+    from index.eval_run import eval_collection_name, run_eval
+    from index.settings import Settings
+
+    weeks = evaluation.parse_weeks(args.weeks)
+    settings = Settings()
+    service = build_service(settings, embedder=build_embedder(settings),
+                            collection=eval_collection_name(args.articles, weeks))
+    result = run_eval(service, args.articles, args.questions, weeks, args.k, progress=_progress_bar("indexing"))
+    print(json.dumps(result, ensure_ascii=False, indent=2) if args.json else output.eval_text(result))
+    return 0
+
+
+def _cmd_feedback(args) -> int:
+    from index.feedback import FeedbackStore
+    from index.settings import Settings
+
+    rows = FeedbackStore(Settings().home / "feedback.sqlite3").list(args.limit)
+    print(json.dumps([asdict(r) if hasattr(r, "__dataclass_fields__") else r for r in rows], ensure_ascii=False,
+                     indent=2, default=str) if args.json else output.feedback_text(rows))
+    return 0
+
+
+def _cmd_run(args) -> int:
+    from bot.discord_main import main as run_discord
+
+    return run_discord()
+
+
+COMMANDS = {"index": _cmd_index, "ask": _cmd_ask, "search": _cmd_search, "summary": _cmd_summary,
+            "sources": _cmd_sources, "eval": _cmd_eval, "feedback": _cmd_feedback, "run": _cmd_run}
+
+
+def configure_logging(verbose: bool) -> None:
+    """Warnings (or everything with -v) to stderr; noisy libraries kept quiet."""
+    level = logging.INFO if verbose else logging.WARNING
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for handler in logging.root.handlers:  # bm25s sets its own logger to DEBUG when imported
+        handler.setLevel(level)
+    for noisy in ("httpx", "chromadb", "bm25s", "sentence_transformers", "transformers", "urllib3",
+                  "llama_index", "openai", "httpcore"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `newsbot` console script; returns the exit status."""
+    args = _parser().parse_args(argv)
+    configure_logging(args.verbose)
+    try:
+        return COMMANDS[args.command](args)
+    except NewsbotError as exc:
+        print(f"newsbot: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("newsbot: interrupted", file=sys.stderr)
+        return 130
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'setting'}: {e['msg']}" for e in exc.errors())
+        print(f"newsbot: error: invalid setting: {problems}", file=sys.stderr)
+        return 1
+    except Exception:
+        where = _crash_log()
+        print(f"newsbot: error: something unexpected went wrong; details are in {where}", file=sys.stderr)
+        return 1
+
+
+def _crash_log() -> Path:
+    """Write the current exception's traceback to the log file in the home folder (never to the user)."""
+    import traceback
+
+    from index.settings import _default_home
+
+    path = Path(os.environ.get("NEWSBOT_HOME") or _default_home()) / "newsbot.log"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write(traceback.format_exc() + "\n")
+    except OSError:
+        pass
+    return path
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,48 @@
+"""The composition root: settings are read once; the store, embedder and LLM are built once, here."""
+from __future__ import annotations
+
+import re
+
+from index.embedding import Embedder, MiniLMEmbedder, OpenAIEmbedder
+from index.llm import LLM, OpenAICompatibleLLM
+from index.prompts import load_prompts
+from index.service import NewsService, Paths
+from index.settings import PROMPTS_DIR, Settings
+from index.store import Store, connect
+
+
+def build_embedder(settings: Settings) -> Embedder:
+    """The local MiniLM by default; OpenAI embeddings when NEWSBOT_EMBED_MODEL names one."""
+    if settings.embed_model in ("", "local", "all-MiniLM-L6-v2"):
+        return MiniLMEmbedder()
+    from openai import OpenAI
+
+    key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else "not-needed"
+    client = OpenAI(api_key=key, base_url=settings.openai_base_url or None, timeout=settings.llm_timeout,
+                    max_retries=settings.llm_max_retries)
+    return OpenAIEmbedder(client, settings.embed_model)
+
+
+def build_llm(settings: Settings) -> LLM | None:
+    """An OpenAI-compatible chat model when a key or base URL is configured; None means offline."""
+    return OpenAICompatibleLLM(settings) if settings.llm_enabled else None
+
+
+def collection_name(base: str, embedder: Embedder) -> str:
+    """One collection per embedding model: vectors of different models never mix."""
+    slug = re.sub(r"[^a-z0-9]+", "-", embedder.name.lower()).strip("-")
+    return f"{base}-{slug}"[:60]
+
+
+def build_service(settings: Settings | None = None, *, embedder: Embedder | None = None,
+                  collection: str | None = None) -> NewsService:
+    """Build a NewsService from settings (read from the environment when not given).
+
+    `embedder` lets one process share a loaded model between services (e.g. `eval` and the main one).
+    """
+    settings = settings or Settings()
+    embedder = embedder or build_embedder(settings)
+    name = collection_name(collection or settings.collection, embedder)
+    store = Store(connect(settings), name)
+    prompts = load_prompts(PROMPTS_DIR)
+    return NewsService(settings, store, embedder, build_llm(settings), prompts, Paths(settings.home, name))

@@ -1,0 +1,25 @@
+"""The small error vocabulary of the core. Adapters (CLI, Discord) translate these once, at their edge."""
+
+
+class NewsbotError(Exception):
+    """Base class: an expected failure whose message is fit to show a user as one line."""
+
+
+class BadInput(NewsbotError):
+    """The user's input cannot be used (empty question, unknown source, malformed config)."""
+
+
+class SourceError(NewsbotError):
+    """A source or one of its items could not be read (unreachable URL, broken file, malformed feed)."""
+
+
+class StoreUnavailable(NewsbotError):
+    """The vector store cannot be reached or refused the operation."""
+
+
+class LLMUnavailable(NewsbotError):
+    """The language model could not be reached or kept failing after retries."""
+
+
+class IndexBusy(NewsbotError):
+    """Another re-index is already running."""

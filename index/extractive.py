@@ -1,0 +1,162 @@
+"""The offline answerer and summariser: quoted sentences from retrieved passages, each cited `[n]`.
+
+Sentences are scored by how much of the question's evidence they carry (IDF-weighted coverage of the
+question's terms) and by embedding similarity to the question. A question whose informative terms are
+missing from every retrieved passage is refused rather than answered with the nearest guess.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+import numpy as np
+
+from index.text import jaccard, sentence_spans, shingles, terms
+from index.types import Answer, ArticleRef, Citation, Passage
+
+IDF = Callable[[str], float]
+NOT_FOUND = "I couldn't find that in the indexed articles."
+MIN_SUPPORT = 0.5  # IDF-weighted share of the question's terms that the best passage must contain
+MIN_SIMILARITY = 0.2  # cosine between the question and the best sentence
+MAX_CANDIDATES = 48  # sentences embedded per question (bounds latency)
+MIN_WORDS = 5
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence inside a passage: `start`/`end` are offsets in the passage text."""
+
+    passage: int  # index into the passages list
+    start: int
+    end: int
+    text: str
+
+
+def coverage(question_terms: Sequence[str], text_terms: set[str], idf: IDF) -> float:
+    """IDF-weighted share of the question's distinct terms found in `text_terms` (1.0 when none)."""
+    unique = set(question_terms)
+    total = sum(idf(t) for t in unique)
+    if total == 0:
+        return 1.0
+    return sum(idf(t) for t in unique if t in text_terms) / total
+
+
+def candidate_sentences(passages: Sequence[Passage], limit: int = MAX_CANDIDATES) -> list[Sentence]:
+    """Sentences of the passages in rank order, skipping fragments too short to stand alone."""
+    found: list[Sentence] = []
+    for index, passage in enumerate(passages):
+        for start, end in sentence_spans(passage.text):
+            text = passage.text[start:end].strip()
+            if len(text.split()) >= MIN_WORDS:
+                found.append(Sentence(index, start, end, text))
+                if len(found) == limit:
+                    return found
+    return found
+
+
+def number_citations(passages: Sequence[Passage], chosen: Sequence[Sentence]) -> tuple[dict[int, int], tuple[Citation, ...]]:
+    """Number the passages that chosen sentences come from, in order of first use: passage index -> n."""
+    numbers: dict[int, int] = {}
+    citations = []
+    for sentence in chosen:
+        if sentence.passage not in numbers:
+            numbers[sentence.passage] = len(numbers) + 1
+            citations.append(citation_for(passages[sentence.passage], numbers[sentence.passage]))
+    return numbers, tuple(citations)
+
+
+def citation_for(passage: Passage, n: int) -> Citation:
+    """The citation numbered `n` for a passage; its quote is the passage's exact text."""
+    return Citation(
+        n=n, title=passage.title, source=passage.outlet or passage.source, url=passage.url,
+        published=passage.published, quote=passage.text, outlet=passage.outlet,
+        article_id=passage.article_id, chunk_id=passage.chunk_id,
+    )
+
+
+def closest_articles(passages: Sequence[Passage], limit: int = 3) -> tuple[ArticleRef, ...]:
+    """The distinct articles of the best passages, for a refusal to point at."""
+    refs: dict[str, ArticleRef] = {}
+    for p in passages:
+        if p.article_id not in refs:
+            refs[p.article_id] = ArticleRef(p.title, p.url, p.outlet, p.published, p.article_id)
+        if len(refs) == limit:
+            break
+    return tuple(refs.values())
+
+
+def refusal(passages: Sequence[Passage], question: str = "", note: str = "") -> Answer:
+    """The plain "not found" answer, listing the closest articles instead of guessing."""
+    return Answer(text=NOT_FOUND, refused=True, closest=closest_articles(passages), note=note, question=question)
+
+
+def render(sentences: Sequence[Sentence], numbers: dict[int, int]) -> str:
+    """Quoted sentences, each followed by its citation marker."""
+    return " ".join(f"{_quoted(s.text)} [{numbers[s.passage]}]" for s in sentences)
+
+
+def _quoted(text: str) -> str:
+    """The sentence in quotation marks, unless it already opens with one."""
+    return text if text[0] in "“\"‘'" else f"“{text}”"
+
+
+def _select(scores: np.ndarray, sentences: Sequence[Sentence], max_sentences: int, floor: float) -> list[int]:
+    """Best-first indices above `floor`, skipping sentences that repeat a chosen one."""
+    chosen: list[int] = []
+    signatures: list[frozenset[str]] = []
+    for i in np.argsort(-scores):
+        if scores[i] < floor or len(chosen) == max_sentences:
+            break
+        signature = shingles(sentences[i].text)
+        if any(jaccard(signature, other) > 0.5 for other in signatures):
+            continue
+        chosen.append(int(i))
+        signatures.append(signature)
+    return chosen
+
+
+def answer(question: str, query_vector: np.ndarray, passages: Sequence[Passage],
+           embed: Callable[[list[str]], np.ndarray], idf: IDF, max_sentences: int = 3) -> Answer:
+    """Answer `question` with up to `max_sentences` quoted sentences from `passages`, or refuse."""
+    question_terms = terms(question)
+    if not passages:
+        return refusal(passages, question)
+    passage_support = [coverage(question_terms, set(terms(f"{p.title}\n{p.text}")), idf) for p in passages]
+    if max(passage_support) < MIN_SUPPORT:
+        return refusal(passages, question)
+    sentences = [s for s in candidate_sentences(passages) if passage_support[s.passage] >= MIN_SUPPORT]
+    if not sentences:
+        return refusal(passages, question)
+    similarity = embed([s.text for s in sentences]) @ query_vector
+    lexical = np.array([coverage(question_terms, set(terms(s.text)), idf) for s in sentences])
+    rank_prior = np.array([0.05 / (1 + s.passage) for s in sentences])
+    scores = 0.5 * similarity + 0.5 * lexical + rank_prior
+    best = int(np.argmax(scores))
+    if similarity[best] < MIN_SIMILARITY:
+        return refusal(passages, question)
+    chosen = _select(scores, sentences, max_sentences, floor=0.8 * scores[best])
+    picked = sorted((sentences[i] for i in chosen), key=lambda s: (s.passage, s.start))
+    numbers, citations = number_citations(passages, picked)
+    return Answer(text=render(picked, numbers), refused=False, citations=citations, question=question)
+
+
+def summarize(passages: Sequence[Passage], embed: Callable[[list[str]], np.ndarray],
+              focus: np.ndarray | None = None, max_sentences: int = 5) -> Answer:
+    """An extractive summary: central, non-redundant sentences of the passages, cited.
+
+    Centrality is similarity to the passages' mean sentence vector; with a `focus` vector (a topic) the
+    similarity to the topic counts as much. Chosen sentences keep their order in the passages.
+    """
+    sentences = candidate_sentences(passages, limit=120)
+    if not sentences:
+        return refusal(passages)
+    vectors = embed([s.text for s in sentences])
+    centroid = vectors.mean(axis=0)
+    scores = vectors @ (centroid / max(float(np.linalg.norm(centroid)), 1e-9))
+    if focus is not None:
+        scores = 0.5 * scores + 0.5 * (vectors @ focus)
+    scores = scores + np.array([0.03 / (1 + s.passage) for s in sentences])  # news leads with the gist
+    chosen = _select(scores, sentences, max_sentences, floor=-1.0)
+    picked = sorted((sentences[i] for i in chosen), key=lambda s: (s.passage, s.start))
+    numbers, citations = number_citations(passages, picked)
+    return Answer(text=render(picked, numbers), refused=False, citations=citations)

@@ -1,0 +1,82 @@
+"""Bounded HTTP fetching for URL and feed sources: time, size, redirects and address checks."""
+from __future__ import annotations
+
+import ipaddress
+import socket
+import time
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlparse
+
+import httpx
+
+from index.errors import SourceError
+
+MAX_REDIRECTS = 5
+USER_AGENT = "newsbot/0.1 (+https://github.com/newsbot)"
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """A fetched body with what is needed to decode it."""
+
+    url: str  # after redirects
+    content_type: str
+    body: bytes
+
+
+def check_public_url(url: str, allow_private: bool) -> None:
+    """Refuse non-http(s) URLs and, unless allowed, hosts that resolve to private or local addresses."""
+    parsed = urlparse(url)
+    if parsed.scheme not in ("http", "https") or not parsed.hostname:
+        raise SourceError(f"not an http(s) URL: {url}")
+    if allow_private:
+        return
+    try:
+        infos = socket.getaddrinfo(parsed.hostname, parsed.port or 80, proto=socket.IPPROTO_TCP)
+    except socket.gaierror as exc:
+        raise SourceError(f"cannot resolve {parsed.hostname}: {exc.strerror}") from None
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0])
+        if not address.is_global:
+            raise SourceError(
+                f"refusing to fetch {url}: {parsed.hostname} is a private or local address "
+                "(set NEWSBOT_ALLOW_PRIVATE_URLS=1 to allow)"
+            )
+
+
+def fetch(url: str, *, timeout: float, max_bytes: int, allow_private: bool) -> Fetched:
+    """GET `url` with a total time bound, at most `max_bytes` of body and `MAX_REDIRECTS` redirects.
+
+    Every redirect target is checked like the first URL. Raises SourceError with a one-line reason.
+    """
+    current = url
+    deadline = time.monotonic() + timeout
+    try:
+        with httpx.Client(timeout=httpx.Timeout(timeout), follow_redirects=False,
+                          headers={"User-Agent": USER_AGENT}) as client:
+            for _ in range(MAX_REDIRECTS + 1):
+                check_public_url(current, allow_private)
+                with client.stream("GET", current) as response:
+                    if response.is_redirect:
+                        current = urljoin(current, response.headers.get("location", ""))
+                        continue
+                    if response.status_code >= 400:
+                        raise SourceError(f"{url}: HTTP {response.status_code}")
+                    declared = response.headers.get("content-length")
+                    if declared and declared.isdigit() and int(declared) > max_bytes:
+                        raise SourceError(f"{url}: body of {int(declared)} bytes is over the {max_bytes}-byte limit")
+                    chunks, size = [], 0
+                    for chunk in response.iter_bytes():
+                        size += len(chunk)
+                        if size > max_bytes:
+                            raise SourceError(f"{url}: body is over the {max_bytes}-byte limit")
+                        chunks.append(chunk)
+                        if time.monotonic() > deadline:  # httpx bounds each read, not the whole body
+                            raise httpx.ReadTimeout("total time")
+                    content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
+                    return Fetched(url=current, content_type=content_type, body=b"".join(chunks))
+    except httpx.TimeoutException:
+        raise SourceError(f"{url}: timed out after {timeout:g} s") from None
+    except httpx.HTTPError as exc:
+        raise SourceError(f"{url}: {type(exc).__name__}: {exc}") from None
+    raise SourceError(f"{url}: more than {MAX_REDIRECTS} redirects")

@@ -1,0 +1,118 @@
+"""The lexical side of retrieval: a BM25 index (bm25s) over every chunk in the collection.
+
+Chroma has no BM25, so the chunks are read back from the collection and indexed in memory. The index
+is cached on disk keyed by the collection's generation, which indexing changes, so a process rebuilds it
+only when the content changed (by this process, another one, or on a shared Chroma server).
+"""
+from __future__ import annotations
+
+import logging
+import math
+import pickle
+import threading
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from index.store import Store
+from index.text import terms
+
+log = logging.getLogger(__name__)
+PAGE = 2000
+
+
+@dataclass
+class LexicalSnapshot:
+    """Every chunk of one generation of the collection, with a BM25 index and term statistics."""
+
+    generation: str
+    ids: list[str]
+    texts: list[str]
+    metadatas: list[dict]
+    document_frequency: Counter
+    bm25: object | None  # bm25s.BM25, None for an empty collection
+
+    def idf(self, term: str) -> float:
+        """Smoothed inverse document frequency; a term never seen gets the highest value."""
+        n = len(self.ids)
+        return math.log(1 + (n + 1) / (self.document_frequency.get(term, 0) + 0.5))
+
+    def search(self, query_terms: list[str], k: int) -> list[tuple[int, float]]:
+        """(row, score) of the `k` best chunks for the query terms, best first; only positive scores."""
+        if self.bm25 is None or not query_terms:
+            return []
+        scores = self.bm25.get_scores(query_terms)
+        k = min(k, len(scores))
+        top = np.argpartition(-scores, k - 1)[:k]
+        ranked = sorted(((int(i), float(scores[i])) for i in top), key=lambda pair: -pair[1])
+        return [pair for pair in ranked if pair[1] > 0]
+
+
+def build_snapshot(collection, current_generation: str) -> LexicalSnapshot:
+    """Read every chunk of `collection` and index it."""
+    import bm25s
+
+    ids, texts, metadatas = [], [], []
+    offset = 0
+    while True:
+        page = collection.get(include=["documents", "metadatas"], limit=PAGE, offset=offset)
+        if not page["ids"]:
+            break
+        ids.extend(page["ids"])
+        texts.extend(page["documents"])
+        metadatas.extend(page["metadatas"])
+        offset += len(page["ids"])
+    tokenized = [terms(f"{m.get('title', '')}\n{t}") for t, m in zip(texts, metadatas)]
+    frequency: Counter = Counter()
+    for tokens in tokenized:
+        frequency.update(set(tokens))
+    bm25 = None
+    if ids:
+        bm25 = bm25s.BM25()
+        bm25.index(tokenized, show_progress=False)
+    return LexicalSnapshot(current_generation, ids, texts, metadatas, frequency, bm25)
+
+
+class LexicalIndex:
+    """Keeps a `LexicalSnapshot` in step with the collection, cached in memory and on disk."""
+
+    def __init__(self, store: Store, cache_path: Path | None) -> None:
+        self._store = store
+        self._cache_path = cache_path
+        self._snapshot: LexicalSnapshot | None = None
+        self._lock = threading.Lock()
+
+    def snapshot(self) -> LexicalSnapshot:
+        """The snapshot of the collection's current generation, rebuilt only when it changed."""
+        current = self._store.generation()
+        with self._lock:
+            if self._snapshot is not None and self._snapshot.generation == current:
+                return self._snapshot
+            snapshot = self._load(current)
+            if snapshot is None:
+                snapshot = build_snapshot(self._store.collection, current)
+                self._save(snapshot)
+            self._snapshot = snapshot
+            return snapshot
+
+    def _load(self, current: str) -> LexicalSnapshot | None:
+        if self._cache_path is None or not self._cache_path.exists():
+            return None
+        try:
+            with self._cache_path.open("rb") as handle:
+                snapshot = pickle.load(handle)
+        except Exception:  # a stale or truncated cache is rebuilt, never fatal
+            log.warning("lexical cache %s unreadable; rebuilding", self._cache_path)
+            return None
+        return snapshot if isinstance(snapshot, LexicalSnapshot) and snapshot.generation == current else None
+
+    def _save(self, snapshot: LexicalSnapshot) -> None:
+        if self._cache_path is None:
+            return
+        self._cache_path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = self._cache_path.with_suffix(".tmp")
+        with temporary.open("wb") as handle:
+            pickle.dump(snapshot, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        temporary.replace(self._cache_path)

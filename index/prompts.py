@@ -1,0 +1,55 @@
+"""Prompt templates as files in `prompts/`, with their variables checked when they are loaded."""
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass
+from pathlib import Path
+
+from index.errors import NewsbotError
+
+# template name -> the variables it must use (no more, no fewer)
+REQUIRED = {
+    "system": set(),
+    "answer": {"passages", "question"},
+    "summary": {"passages", "target"},
+    "rewrite": {"history", "question"},
+}
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """A loaded template; `format` fills exactly its declared variables."""
+
+    name: str
+    template: str
+    variables: frozenset[str]
+
+    def format(self, **values: str) -> str:
+        """Fill the template; values are inserted verbatim (braces inside them are not re-read)."""
+        missing = self.variables - values.keys()
+        if missing:
+            raise NewsbotError(f"prompt {self.name!r} needs {', '.join(sorted(missing))}")
+        return self.template.format(**{k: values[k] for k in self.variables})
+
+
+def template_variables(template: str) -> set[str]:
+    """The `{name}` fields a template uses."""
+    return {field for _, field, _, _ in string.Formatter().parse(template) if field}
+
+
+def load_prompts(folder: Path) -> dict[str, Prompt]:
+    """Load every required template from `folder`, failing fast on a missing file or a wrong variable."""
+    prompts = {}
+    for name, required in REQUIRED.items():
+        path = folder / f"{name}.md"
+        try:
+            template = path.read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise NewsbotError(f"prompt file {path} cannot be read: {exc.strerror}") from None
+        found = template_variables(template)
+        if found != required:
+            raise NewsbotError(
+                f"prompt {path} uses variables {sorted(found)}; expected {sorted(required)}"
+            )
+        prompts[name] = Prompt(name, template, frozenset(found))
+    return prompts

@@ -1,0 +1,276 @@
+"""The core facade: what the CLI and the Discord bot call. No Discord, no terminal in here."""
+from __future__ import annotations
+
+import json
+import logging
+import time
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Callable, Sequence
+
+from index import extractive, generated
+from index.articles import published_day
+from index.embedding import Embedder
+from index.errors import BadInput, LLMUnavailable, SourceError
+from index.ingest import SourceIndexer, docstore_path, load_docstore
+from index.lexical import LexicalIndex
+from index.llm import LLM
+from index.locking import exclusive
+from index.prompts import Prompt
+from index.questions import clean_question
+from index.readers import read_source
+from index.retrieval import HybridRetriever
+from index.settings import Settings
+from index.sources_config import SourceSpec, load_sources, with_source_added, with_source_removed
+from index.store import Store
+from index.text import terms
+from index.summaries import find_article, article_passages
+from index.types import Answer, ArticleRef, IndexReport, ItemError, Passage, SourceStatus, Turn
+
+log = logging.getLogger(__name__)
+Progress = Callable[[int, int], None]
+LLM_FALLBACK_NOTE = "The language model is unavailable; these are quoted passages instead."
+
+
+@dataclass
+class Paths:
+    """Where a service keeps its local state under the home folder."""
+
+    home: Path
+    collection: str
+
+    @property
+    def docstores(self) -> Path:
+        return self.home / "docstore" / self.collection
+
+    @property
+    def lexical_cache(self) -> Path:
+        return self.home / "lexical" / f"{self.collection}.pkl"
+
+    @property
+    def state(self) -> Path:
+        return self.home / "state" / f"{self.collection}.json"
+
+    @property
+    def lock(self) -> Path:
+        return self.home / "locks" / f"{self.collection}.lock"
+
+
+class NewsService:
+    """Indexing, retrieval, answers and summaries over one Chroma collection."""
+
+    def __init__(self, settings: Settings, store: Store, embedder: Embedder, llm: LLM | None,
+                 prompts: dict[str, Prompt], paths: Paths) -> None:
+        self.settings = settings
+        self.store = store
+        self.collection = collection = store.collection
+        self.embedder = embedder
+        self.llm = llm
+        self.prompts = prompts
+        self.paths = paths
+        self.lexical = LexicalIndex(store, paths.lexical_cache)
+        self.retriever = HybridRetriever(collection, embedder, self.lexical)
+        self.indexer = SourceIndexer(collection, embedder, paths.docstores, settings.chunk_tokens,
+                                     settings.chunk_overlap)
+
+    # -- questions -------------------------------------------------------------------------------
+    def ask(self, question: str, history: Sequence[Turn] = (), k: int | None = None) -> Answer:
+        """Answer a question from the indexed articles, with numbered citations, or refuse plainly."""
+        question = clean_question(question)
+        standalone, retrieval_text = self._standalone(question, history)
+        query = self.retriever.embed_query(retrieval_text)
+        passages = self.retriever.retrieve(query, k or self.settings.top_k)
+        return self.compose(standalone, retrieval_text, query.vector, passages)
+
+    def compose(self, question: str, retrieval_text: str, vector, passages: list[Passage]) -> Answer:
+        """Write the answer from retrieved passages: by the LLM when configured, else extractively.
+
+        An LLM outage falls back to the extractive answer with a one-line note.
+        """
+        if self.llm is not None:
+            try:
+                reply = self.llm.complete(self.prompts["system"].template,
+                                          generated.answer_prompt(self.prompts["answer"], question, passages))
+                return generated.checked_answer(reply, passages, question)
+            except LLMUnavailable as exc:
+                log.warning("falling back to an extractive answer: %s", exc)
+                fallback = self._extractive(retrieval_text, vector, passages)
+                return _with_note(fallback, LLM_FALLBACK_NOTE)
+        return self._extractive(retrieval_text, vector, passages)
+
+    def search(self, query: str, k: int = 10) -> list[Passage]:
+        """The k best passages for `query`, best first."""
+        text = clean_question(query, what="search")
+        return self.retriever.retrieve(self.retriever.embed_query(text), k)
+
+    def summarize(self, target: str, since: date | None = None) -> Answer:
+        """Summarise one article (by title or URL) or a topic across articles, with citations."""
+        target = clean_question(target, what="summary topic")
+        since_day = published_day(since.isoformat()) if since else None
+        article = find_article(self.lexical.snapshot(), target)
+        if article is not None:
+            passages = article_passages(self.collection, article)
+            focus, label = None, f"the article “{article.title}”"
+        else:
+            query = self.retriever.embed_query(target, since_day)
+            passages = self.retriever.retrieve(query, 8)
+            focus, label = query.vector, f"news about {target}"
+            if not passages or extractive.coverage(
+                terms(target), set(terms(" ".join(p.title + " " + p.text for p in passages))),
+                self.lexical.snapshot().idf) < extractive.MIN_SUPPORT:
+                return extractive.refusal(passages, target)
+        if self.llm is not None:
+            try:
+                reply = self.llm.complete(self.prompts["system"].template, self.prompts["summary"].format(
+                    target=label, passages=generated.format_passages(passages)))
+                return generated.checked_answer(reply, passages, target)
+            except LLMUnavailable as exc:
+                log.warning("falling back to an extractive summary: %s", exc)
+                summary = extractive.summarize(passages, self.embedder.embed, focus)
+                return _with_note(summary, LLM_FALLBACK_NOTE)
+        return extractive.summarize(passages, self.embedder.embed, focus)
+
+    def titles(self, prefix: str, limit: int = 25) -> list[ArticleRef]:
+        """Indexed article titles matching `prefix` (start of title first, then anywhere), for autocomplete."""
+        needle = prefix.strip().lower()
+        seen: dict[str, ArticleRef] = {}
+        for metadata in self.lexical.snapshot().metadatas:
+            article_id = str(metadata.get("article_id", ""))
+            if article_id not in seen and needle in str(metadata.get("title", "")).lower():
+                seen[article_id] = ArticleRef(str(metadata.get("title", "")), str(metadata.get("url", "")),
+                                              str(metadata.get("outlet", "")), str(metadata.get("published", "")),
+                                              article_id)
+        ranked = sorted(seen.values(), key=lambda r: (not r.title.lower().startswith(needle), r.title.lower()))
+        return ranked[:limit]
+
+    def _standalone(self, question: str, history: Sequence[Turn]) -> tuple[str, str]:
+        """(question to answer, text to retrieve with). Offline, the previous question is carried along."""
+        if not history:
+            return question, question
+        if self.llm is not None:
+            turns = "\n".join(f"Q: {t.question}\nA: {t.answer}" for t in history[-3:])
+            try:
+                rewritten = self.llm.complete(self.prompts["system"].template,
+                                              self.prompts["rewrite"].format(history=turns, question=question))
+                rewritten = rewritten.strip().splitlines()[0].strip() if rewritten.strip() else ""
+                if rewritten:
+                    return rewritten, rewritten
+            except LLMUnavailable as exc:
+                log.warning("follow-up rewrite failed: %s", exc)
+        carried = f"{history[-1].question} {question}"
+        return question, carried
+
+    def _extractive(self, question: str, vector, passages: list[Passage]) -> Answer:
+        return extractive.answer(question, vector, passages, self.embedder.embed, self.lexical.snapshot().idf)
+
+    # -- indexing --------------------------------------------------------------------------------
+    def is_empty(self) -> bool:
+        """True when nothing has been indexed into the collection yet."""
+        return self.collection.count() == 0
+
+    def index(self, source: str | None = None, full: bool = False, progress: Progress | None = None,
+              show_progress: bool = False) -> IndexReport:
+        """Index the configured sources (or one), incrementally unless `full`. One runs at a time."""
+        specs = load_sources(self.settings.sources_file)
+        if source is not None:
+            specs = [s for s in specs if s.name == source]
+            if not specs:
+                raise BadInput(f"unknown source {source!r}; see `newsbot sources`")
+        with exclusive(self.paths.lock):
+            return self._index_locked(specs, prune=source is None, full=full, progress=progress,
+                                      show_progress=show_progress)
+
+    def _index_locked(self, specs: list[SourceSpec], prune: bool, full: bool, progress: Progress | None,
+                      show_progress: bool) -> IndexReport:
+        started = time.perf_counter()
+        total = IndexReport()
+        config_dir = self.settings.sources_file.parent
+        state = self._load_state()
+        for spec in specs:
+            if full:
+                self.indexer.drop_source(spec.name)
+            try:
+                articles, errors = read_source(spec, config_dir, timeout=self.settings.fetch_timeout,
+                                               max_bytes=self.settings.fetch_max_bytes,
+                                               allow_private=self.settings.allow_private_urls)
+            except SourceError as exc:
+                total.errors.append(ItemError(spec.name, spec.location, str(exc)))
+                continue
+            report = self.indexer.index(spec.name, articles, progress, show_progress)
+            _merge(total, report)
+            total.errors.extend(errors)
+            state[spec.name] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        if prune:
+            configured = {s.name for s in specs}
+            for path in sorted(self.paths.docstores.glob("*.json")):
+                if path.stem not in configured:
+                    total.deleted.extend(self.indexer.drop_source(path.stem))
+                    state.pop(path.stem, None)
+        if total.added or total.updated or total.deleted or full:
+            self.store.bump_generation()
+        self._save_state(state)
+        total.seconds = time.perf_counter() - started
+        return total
+
+    def sources(self) -> list[SourceStatus]:
+        """Each configured source with its article and chunk counts and when it was last indexed."""
+        state = self._load_state()
+        statuses = []
+        for spec in load_sources(self.settings.sources_file):
+            articles = len(load_docstore(docstore_path(self.paths.docstores, spec.name)).get_all_document_hashes())
+            chunks = len(self.collection.get(where={"source": spec.name}, include=[])["ids"])
+            statuses.append(SourceStatus(spec.name, spec.kind, spec.location, articles, chunks,
+                                         state.get(spec.name, "")))
+        return statuses
+
+    def add_source(self, location: str, name: str | None = None) -> str:
+        """Add a URL or feed to the sources config (its kind found by fetching it); returns its name."""
+        from index.source_probe import probe_source
+
+        spec = probe_source(location.strip(), name, self.settings,
+                            taken={s.name for s in load_sources(self.settings.sources_file)})
+        path = self.settings.sources_file
+        _write_atomic(path, with_source_added(path.read_text(encoding="utf-8"), spec))
+        return spec.name
+
+    def remove_source(self, name: str) -> None:
+        """Remove a source from the config and its articles from the index."""
+        path = self.settings.sources_file
+        text = with_source_removed(path.read_text(encoding="utf-8"), name)
+        with exclusive(self.paths.lock):
+            _write_atomic(path, text)
+            if self.indexer.drop_source(name):
+                self.store.bump_generation()
+            state = self._load_state()
+            state.pop(name, None)
+            self._save_state(state)
+
+    def _load_state(self) -> dict[str, str]:
+        try:
+            return json.loads(self.paths.state.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+
+    def _save_state(self, state: dict[str, str]) -> None:
+        _write_atomic(self.paths.state, json.dumps(state, indent=2, sort_keys=True))
+
+
+def _with_note(answer: Answer, note: str) -> Answer:
+    return replace(answer, note=note)
+
+
+def _merge(total: IndexReport, report: IndexReport) -> None:
+    total.added += report.added
+    total.updated += report.updated
+    total.unchanged += report.unchanged
+    total.deleted += report.deleted
+    total.chunks_embedded += report.chunks_embedded
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_text(text, encoding="utf-8")
+    temporary.replace(path)
+

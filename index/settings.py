@@ -1,0 +1,96 @@
+"""Typed settings, read once from the environment (and an optional `.env`) at the composition root."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import platformdirs
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SOURCES = PROJECT_ROOT / "seeds" / "sources.toml"
+PROMPTS_DIR = PROJECT_ROOT / "prompts"
+
+
+def _default_home() -> Path:
+    return Path(platformdirs.user_data_dir("newsbot", appauthor=False))
+
+
+class Settings(BaseSettings):
+    """Everything configurable about newsbot. Environment variables are named in each field's alias."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+
+    home: Path = Field(default_factory=_default_home, validation_alias=AliasChoices("NEWSBOT_HOME", "home"))
+    sources_file: Path = Field(
+        default=DEFAULT_SOURCES, validation_alias=AliasChoices("NEWSBOT_SOURCES", "sources_file")
+    )
+    collection: str = Field(default="news", validation_alias=AliasChoices("NEWSBOT_COLLECTION", "collection"))
+
+    chroma_host: str = Field(default="", validation_alias=AliasChoices("NEWSBOT_CHROMA_HOST", "chroma_host"))
+    chroma_port: int = Field(default=8000, validation_alias=AliasChoices("NEWSBOT_CHROMA_PORT", "chroma_port"))
+    chroma_token: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("NEWSBOT_CHROMA_TOKEN", "chroma_token")
+    )
+
+    openai_api_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("OPENAI_API_KEY", "openai_api_key")
+    )
+    openai_base_url: str = Field(default="", validation_alias=AliasChoices("OPENAI_BASE_URL", "openai_base_url"))
+    llm_model: str = Field(default="gpt-4o-mini", validation_alias=AliasChoices("NEWSBOT_LLM_MODEL", "llm_model"))
+    llm_timeout: float = Field(default=60.0, validation_alias=AliasChoices("NEWSBOT_LLM_TIMEOUT", "llm_timeout"))
+    llm_max_retries: int = Field(
+        default=3, validation_alias=AliasChoices("NEWSBOT_LLM_MAX_RETRIES", "llm_max_retries")
+    )
+    llm_context_window: int = Field(
+        default=8192, validation_alias=AliasChoices("NEWSBOT_LLM_CONTEXT_WINDOW", "llm_context_window")
+    )
+    embed_model: str = Field(default="local", validation_alias=AliasChoices("NEWSBOT_EMBED_MODEL", "embed_model"))
+
+    top_k: int = Field(default=6, ge=1, le=50, validation_alias=AliasChoices("NEWSBOT_TOP_K", "top_k"))
+    chunk_tokens: int = Field(
+        default=200, ge=32, le=254, validation_alias=AliasChoices("NEWSBOT_CHUNK_TOKENS", "chunk_tokens")
+    )
+    chunk_overlap: int = Field(
+        default=30, ge=0, le=128, validation_alias=AliasChoices("NEWSBOT_CHUNK_OVERLAP", "chunk_overlap")
+    )
+    fetch_timeout: float = Field(
+        default=20.0, validation_alias=AliasChoices("NEWSBOT_FETCH_TIMEOUT", "fetch_timeout")
+    )
+    fetch_max_bytes: int = Field(
+        default=10_000_000, validation_alias=AliasChoices("NEWSBOT_FETCH_MAX_BYTES", "fetch_max_bytes")
+    )
+    allow_private_urls: bool = Field(
+        default=False, validation_alias=AliasChoices("NEWSBOT_ALLOW_PRIVATE_URLS", "allow_private_urls")
+    )
+
+    discord_token: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("DISCORD_TOKEN", "discord_token")
+    )
+    guild_ids: str = Field(default="", validation_alias=AliasChoices("NEWSBOT_GUILD_IDS", "guild_ids"))
+    admin_role_ids: str = Field(
+        default="", validation_alias=AliasChoices("NEWSBOT_ADMIN_ROLE_IDS", "admin_role_ids")
+    )
+
+    @field_validator("chunk_overlap")
+    @classmethod
+    def _overlap_below_size(cls, value: int, info) -> int:
+        size = info.data.get("chunk_tokens", 200)
+        if value >= size:
+            raise ValueError(f"chunk_overlap ({value}) must be smaller than chunk_tokens ({size})")
+        return value
+
+    @property
+    def llm_enabled(self) -> bool:
+        """An LLM writes answers when an API key or an OpenAI-compatible base URL is configured."""
+        return bool(self.openai_base_url) or self.openai_api_key is not None
+
+    @property
+    def chroma_dir(self) -> Path:
+        """Where the embedded Chroma store lives."""
+        return self.home / "chroma"
+
+
+def parse_id_list(text: str) -> list[int]:
+    """Parse a comma-separated list of Discord ids ("1, 2,3") into ints; raises ValueError on junk."""
+    return [int(part) for part in (p.strip() for p in text.split(",")) if part]

@@ -1,0 +1,39 @@
+"""Finding what a summary is about: an indexed article named by title or URL, and its passages."""
+from __future__ import annotations
+
+from difflib import SequenceMatcher
+
+from index.lexical import LexicalSnapshot
+from index.retrieval import passage_from_record
+from index.types import ArticleRef, Passage
+
+TITLE_MATCH = 0.85  # similarity ratio above which a typed title names an article
+
+
+def find_article(snapshot: LexicalSnapshot, target: str) -> ArticleRef | None:
+    """The indexed article whose URL equals `target` or whose title `target` names; None for a topic."""
+    wanted = target.strip().lower().rstrip("/")
+    best, best_ratio = None, 0.0
+    for metadata in snapshot.metadatas:
+        url = str(metadata.get("url", "")).lower().rstrip("/")
+        title = str(metadata.get("title", "")).strip().lower()
+        if (url and url == wanted) or (title and title == wanted):
+            return _ref(metadata)
+        if title and len(wanted) >= 12:
+            ratio = SequenceMatcher(None, wanted, title).ratio()
+            if ratio > best_ratio:
+                best, best_ratio = metadata, ratio
+    return _ref(best) if best is not None and best_ratio >= TITLE_MATCH else None
+
+
+def article_passages(collection, article: ArticleRef) -> list[Passage]:
+    """Every chunk of one article, in reading order."""
+    records = collection.get(where={"article_id": article.article_id}, include=["documents", "metadatas"])
+    passages = [passage_from_record(i, t, m or {}, 0.0)
+                for i, t, m in zip(records["ids"], records["documents"], records["metadatas"])]
+    return sorted(passages, key=lambda p: p.position)
+
+
+def _ref(metadata: dict) -> ArticleRef:
+    return ArticleRef(str(metadata.get("title", "")), str(metadata.get("url", "")), str(metadata.get("outlet", "")),
+                      str(metadata.get("published", "")), str(metadata.get("article_id", "")))

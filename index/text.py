@@ -1,0 +1,77 @@
+"""Pure text helpers shared by retrieval and answering: terms, sentences, near-duplicates."""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+# English stop words plus the words questions are made of; they carry no evidence of an answer.
+STOPWORDS = frozenset("""
+a about above after again against all am an and any are as at be because been before being below
+between both but by can could did do does doing down during each few for from further had has have
+having he her here hers herself him himself his how i if in into is it its itself just me more most my
+myself no nor not now of off on once only or other our ours ourselves out over own same she should so
+some such than that the their theirs them themselves then there these they this those through to too
+under until up very was we were what when where which while who whom why will with would you your
+yours yourself yourselves also according said says say tell told week weeks new latest recently
+""".split())
+
+# Sentence ends: . ! ? (optionally followed by closing quotes/brackets) then space and an opening
+# capital, digit or quote. Common abbreviations are protected so "U.S. officials" stays one sentence.
+_SENTENCE_END = re.compile(r"(?<=[.!?])([\"'”’)\]]*)\s+(?=[\"'“‘(\[]?[A-Z0-9])")
+_ABBREVIATIONS = re.compile(
+    r"\b(?:Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gov|Gen|Col|Lt|Sgt|St|Jr|Sr|Inc|Corp|Co|Ltd|No|vs|Jan|Feb|Mar|Apr|"
+    r"Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|U\.S|U\.K|U\.N|D\.C|a\.m|p\.m)\.$"
+)
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased word tokens."""
+    return _WORD.findall(text.lower())
+
+
+def terms(text: str) -> list[str]:
+    """Stemmed content terms of `text` (stop words removed): the vocabulary of BM25 and of support."""
+    return _stemmer().stemWords([w for w in words(text) if w not in STOPWORDS and len(w) > 1])
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of the sentences of `text` (also split at blank-line paragraph breaks)."""
+    spans: list[tuple[int, int]] = []
+    for paragraph in re.finditer(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*", text):
+        start = paragraph.start()
+        block = paragraph.group()
+        cursor = 0
+        for match in _SENTENCE_END.finditer(block):
+            piece = block[cursor : match.start()]
+            if _ABBREVIATIONS.search(piece) or _inside_quote(block[cursor : match.end()]):
+                continue
+            spans.append((start + cursor, start + match.start() + len(match.group(1))))
+            cursor = match.end()
+        spans.append((start + cursor, start + len(block)))
+    return [(s, e) for s, e in spans if text[s:e].strip()]
+
+
+def _inside_quote(text: str) -> bool:
+    """True when `text` ends inside an open quotation (curly quotes counted, straight ones paired)."""
+    return text.count("“") > text.count("”") or text.count('"') % 2 == 1
+
+
+def shingles(text: str) -> frozenset[str]:
+    """The set of word bigrams of `text`, for near-duplicate detection."""
+    tokens = words(text)
+    return frozenset(" ".join(tokens[i : i + 2]) for i in range(max(len(tokens) - 1, 1)))
+
+
+def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    """Jaccard similarity of two sets (0 when both are empty)."""
+    if not a and not b:
+        return 0.0
+    return len(a & b) / len(a | b)

@@ -1,0 +1,116 @@
+"""The shared vocabulary of newsbot: frozen dataclasses passed between the core and its adapters."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Article:
+    """One news article as read from a source, before chunking."""
+
+    id: str  # stable: derived from the URL, or from the path inside a folder source
+    source: str  # name of the source in sources.toml
+    title: str
+    text: str
+    url: str = ""
+    outlet: str = ""  # publisher, e.g. "CNN"
+    authors: tuple[str, ...] = ()
+    published: str = ""  # ISO 8601 date or datetime, "" when unknown
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrieved chunk of an article, with what a citation needs to quote and locate it."""
+
+    chunk_id: str
+    article_id: str
+    text: str
+    title: str
+    source: str
+    outlet: str = ""
+    url: str = ""
+    published: str = ""
+    position: int = 0  # index of the chunk inside its article
+    start: int = 0  # character offsets of the chunk inside the article text
+    end: int = 0
+    score: float = 0.0
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A numbered source of an answer: `n` is the number used in the answer's `[n]` markers."""
+
+    n: int
+    title: str
+    source: str
+    url: str
+    published: str
+    quote: str  # the exact passage text the claim comes from
+    outlet: str = ""
+    article_id: str = ""
+    chunk_id: str = ""
+
+
+@dataclass(frozen=True)
+class ArticleRef:
+    """A pointer to an article, used to list the closest articles when nothing answers a question."""
+
+    title: str
+    url: str
+    outlet: str = ""
+    published: str = ""
+    article_id: str = ""
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An answer with inline `[n]` markers; `citations` holds exactly the numbers used in `text`."""
+
+    text: str
+    refused: bool
+    citations: tuple[Citation, ...] = ()
+    closest: tuple[ArticleRef, ...] = ()
+    note: str = ""  # one-line remark for the user, e.g. "the language model was unavailable"
+    question: str = ""  # the standalone question that was answered (after follow-up rewriting)
+
+
+@dataclass(frozen=True)
+class SourceStatus:
+    """A configured source and what the index holds of it."""
+
+    name: str
+    kind: str
+    location: str
+    articles: int
+    chunks: int
+    last_indexed: str = ""  # ISO 8601, "" when never indexed
+
+
+@dataclass(frozen=True)
+class ItemError:
+    """One article or item of a source that could not be read; the rest of the source still indexes."""
+
+    source: str
+    item: str
+    reason: str
+
+
+@dataclass
+class IndexReport:
+    """What one run of indexing did, per source and in total."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+    errors: list[ItemError] = field(default_factory=list)
+    chunks_embedded: int = 0
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One earlier exchange of a conversation (a Discord thread), for follow-up questions."""
+
+    question: str
+    answer: str
