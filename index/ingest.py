@@ -44,6 +44,7 @@ class SourceIndexer:
 
     def __init__(self, collection, embedder: Embedder, docstores_dir: Path, chunk_tokens: int,
                  chunk_overlap: int) -> None:
+        self._collection = collection
         self._vector_store = ChromaVectorStore(chroma_collection=collection)
         self._embed_model = EmbedderAdapter(embedder)
         self._splitter = make_splitter(embedder.tokenize, chunk_tokens, chunk_overlap)
@@ -72,7 +73,7 @@ class SourceIndexer:
                 report.unchanged.append(titles[doc.id_])
         current = {d.id_ for d in documents}
         gone = [doc_id for doc_id in before if doc_id not in current]
-        report.deleted.extend(self._title_of(docstore, doc_id) for doc_id in gone)
+        report.deleted.extend(self._title_of(doc_id) for doc_id in gone)
 
         pipeline = IngestionPipeline(
             transformations=[self._splitter, ChunkPositions(), self._embed_model],
@@ -110,12 +111,13 @@ class SourceIndexer:
         docstore = load_docstore(path)
         titles = []
         for doc_id in list(docstore.get_all_document_hashes().values()):
-            titles.append(self._title_of(docstore, doc_id))
+            titles.append(self._title_of(doc_id))
             self._vector_store.delete(doc_id)
         path.unlink(missing_ok=True)
         return titles
 
-    @staticmethod
-    def _title_of(docstore: SimpleDocumentStore, doc_id: str) -> str:
-        doc = docstore.get_document(doc_id, raise_error=False)
-        return (doc.metadata.get("title") if doc is not None else None) or doc_id
+    def _title_of(self, doc_id: str) -> str:
+        """The title of an indexed article, read from one of its chunks (the docstore keeps only hashes)."""
+        found = self._collection.get(where={"article_id": doc_id}, limit=1, include=["metadatas"])
+        metadatas = found.get("metadatas") or []
+        return str((metadatas[0] or {}).get("title") or doc_id) if metadatas else doc_id

@@ -93,7 +93,7 @@ def read_feed(spec: SourceSpec, fetcher: Fetcher) -> tuple[list[Article], list[I
 
     fetched = fetcher(spec.location)
     feed = feedparser.parse(fetched.body)
-    if feed.bozo and not feed.entries:
+    if feed.bozo and not any(entry.get("link") for entry in feed.entries):
         raise SourceError(f"source {spec.name!r}: malformed feed: {feed.get('bozo_exception', 'unreadable')}")
     if not feed.entries and not feed.feed.get("title"):
         raise SourceError(f"source {spec.name!r}: {spec.location} is not an RSS or Atom feed")
