@@ -28,11 +28,16 @@ def assert_clean_error(result: subprocess.CompletedProcess, fragment: str) -> No
 
 
 def test_ask_on_a_fresh_home_indexes_and_answers_with_citations(tmp_path):
-    result = newsbot("ask", "What did Putin agree to?", "--json", home=tmp_path)
+    user_home = tmp_path / "user"
+    result = newsbot("ask", "What did Putin agree to?", "--json", home=tmp_path / "data",
+                     env={"HOME": str(user_home), "HF_HUB_OFFLINE": "1"})
     assert result.returncode == 0, result.stderr
+    # Chroma's default embedding function (which downloads a model into ~/.cache/chroma) never ran
+    assert not (user_home / ".cache" / "chroma").exists()
     payload = json.loads(result.stdout)
     assert payload["refused"] is False and "energy" in payload["answer"]
     assert payload["citations"][0]["source"] == "CNN" and payload["citations"][0]["n"] == 1
+    tmp_path = tmp_path / "data"
     refused = json.loads(newsbot("ask", "What did Putin say about Taiwan?", "--json", home=tmp_path).stdout)
     assert refused["refused"] is True and refused["citations"] == [] and refused["closest"]
     again = newsbot("index", home=tmp_path)

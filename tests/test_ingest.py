@@ -95,3 +95,10 @@ def test_sources_report_counts(service):
     statuses = {s.name: s for s in service.sources()}
     assert statuses["local"].articles == 2 and statuses["local"].chunks == len(_chunk_ids(service, "local"))
     assert statuses["seeds"].last_indexed
+
+
+def test_collections_carry_no_chroma_embedding_function(service):
+    service.index()
+    config = service.collection.configuration_json
+    assert config.get("embedding_function") is None
+    assert config["hnsw"]["space"] == "cosine"
