@@ -46,10 +46,10 @@ def make_documents(articles: list[dict]) -> list:
 
 def make_embed_model():
     """all-MiniLM-L6-v2 behind the project's llama-index adapter, loaded before any timing starts."""
-    from index.embedding import MiniLMEmbedder
+    from index.embedding_onnx import OnnxMiniLMEmbedder
     from index.llama_adapter import EmbedderAdapter
 
-    embedder = MiniLMEmbedder()
+    embedder = OnnxMiniLMEmbedder()  # newsbot's default backend: the same model and vectors as ours
     embedder.embed(["warm up"])
     return EmbedderAdapter(embedder)
 

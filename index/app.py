@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 
 from index.embedding import Embedder, MiniLMEmbedder, OpenAIEmbedder
+from index.embedding_onnx import OnnxMiniLMEmbedder
 from index.llm import LLM, OpenAICompatibleLLM
 from index.prompts import load_prompts
 from index.service import NewsService, Paths
@@ -12,8 +13,16 @@ from index.store import Store, connect
 
 
 def build_embedder(settings: Settings) -> Embedder:
-    """The local MiniLM by default; OpenAI embeddings when NEWSBOT_EMBED_MODEL names one."""
+    """The local MiniLM on onnxruntime by default; `local-torch` runs the same model on
+    sentence-transformers; any other name is an OpenAI(-compatible) embedding model.
+
+    Why onnxruntime by default (bench/embed_throughput.py, BENCHMARKS.md): its vectors match
+    sentence-transformers' (cosine ≥ 0.998), it starts ~15× faster because torch is never imported,
+    and bulk throughput is within noise of sentence-transformers on this CPU.
+    """
     if settings.embed_model in ("", "local", "all-MiniLM-L6-v2"):
+        return OnnxMiniLMEmbedder()
+    if settings.embed_model == "local-torch":
         return MiniLMEmbedder()
     from openai import OpenAI
 

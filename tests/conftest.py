@@ -21,7 +21,7 @@ for secret in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "DISCORD_TOKEN", "NEWSBOT_CH
     os.environ.pop(secret, None)  # tests configure what they need explicitly
 
 from index.app import build_service  # noqa: E402
-from index.embedding import MiniLMEmbedder  # noqa: E402
+from index.embedding_onnx import OnnxMiniLMEmbedder  # noqa: E402
 from index.settings import Settings  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -38,9 +38,9 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def embedder() -> MiniLMEmbedder:
-    """The real all-MiniLM-L6-v2, loaded once for the whole run."""
-    model = MiniLMEmbedder()
+def embedder() -> OnnxMiniLMEmbedder:
+    """The real all-MiniLM-L6-v2 (the default onnxruntime backend), loaded once for the whole run."""
+    model = OnnxMiniLMEmbedder()
     model.embed(["warm up"])
     return model
 
