@@ -160,8 +160,8 @@ def _cmd_feedback(args) -> int:
     from index.settings import Settings
 
     rows = FeedbackStore(Settings().home / "feedback.sqlite3").list(args.limit)
-    print(json.dumps([asdict(r) if hasattr(r, "__dataclass_fields__") else r for r in rows], ensure_ascii=False,
-                     indent=2, default=str) if args.json else output.feedback_text(rows))
+    print(json.dumps([asdict(r) for r in rows], ensure_ascii=False, indent=2) if args.json
+          else output.feedback_text(rows))
     return 0
 
 

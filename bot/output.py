@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
+from index.feedback import Feedback
 from index.types import Answer, IndexReport, Passage, SourceStatus
 
 
@@ -88,8 +89,13 @@ def eval_text(result: dict) -> str:
                      for key, value in result.items() if key != "questions")
 
 
-def feedback_text(rows: Sequence) -> str:
-    """Feedback rows, newest first."""
+def feedback_text(rows: Sequence[Feedback]) -> str:
+    """Feedback rows, newest first: date, vote, user, question, then the start of the answer."""
     if not rows:
         return "No feedback yet."
-    return "\n".join(str(row) for row in rows)
+    blocks = []
+    for row in rows:
+        vote = "👍" if row.vote > 0 else "👎"
+        answer = row.answer if len(row.answer) <= 200 else row.answer[:200] + "…"
+        blocks.append(f"{row.created[:16]}  {vote}  user {row.user_id}\n  Q: {row.question}\n  A: {answer}")
+    return "\n".join(blocks)

@@ -90,7 +90,3 @@ class Settings(BaseSettings):
         """Where the embedded Chroma store lives."""
         return self.home / "chroma"
 
-
-def parse_id_list(text: str) -> list[int]:
-    """Parse a comma-separated list of Discord ids ("1, 2,3") into ints; raises ValueError on junk."""
-    return [int(part) for part in (p.strip() for p in text.split(",")) if part]

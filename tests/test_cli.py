@@ -69,3 +69,18 @@ def test_unreachable_url_and_malformed_config_fail_clearly(tmp_path):
     assert "newsbot: error: dead: http://127.0.0.1:9/gone:" in result.stderr and "Traceback" not in result.stderr
     sources.write_text("[[source]\nname=")
     assert_clean_error(newsbot("index", home=tmp_path, env={"NEWSBOT_SOURCES": str(sources)}), "not valid TOML")
+
+
+def test_feedback_lists_the_votes_given_in_discord(tmp_path):
+    from index.feedback import FeedbackStore
+
+    store = FeedbackStore(tmp_path / "feedback.sqlite3")
+    store.add(user_id="42", vote=1, question="What did Putin agree to?", answer="A pause [1].")
+    store.add(user_id="7", vote=-1, question="Taiwan?", answer="I couldn't find that.")
+    store.close()
+    text = newsbot("feedback", home=tmp_path)
+    assert text.returncode == 0
+    assert text.stdout.index("👎  user 7") < text.stdout.index("👍  user 42")  # newest first
+    rows = json.loads(newsbot("feedback", "--json", home=tmp_path).stdout)
+    assert [(r["user_id"], r["vote"], r["question"]) for r in rows] == [("7", -1, "Taiwan?"),
+                                                                      ("42", 1, "What did Putin agree to?")]

@@ -1,0 +1,162 @@
+"""Admin commands: /reindex with progress edits, /source add and /source remove (with confirmation).
+
+Admin = a member with Manage Server (or Administrator), or one of the configured admin role ids;
+the bot checks this itself rather than relying on the server's command permissions.
+"""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import TYPE_CHECKING, Awaitable, Callable, Iterable, TypeVar
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.discord_errors import NO_MENTIONS
+from bot.discord_views import ConfirmView
+from bot.render import clip, progress_text, report_text
+from index.errors import BadInput, IndexBusy
+
+if TYPE_CHECKING:
+    from bot.discord_app import NewsBot
+
+T = TypeVar("T")
+log = logging.getLogger("newsbot.discord")
+
+
+class NotAdmin(app_commands.CheckFailure):
+    """The user may not administer the bot."""
+
+
+def is_admin(permissions: discord.Permissions, role_ids: Iterable[int], admin_role_ids: Iterable[int]) -> bool:
+    """Manage Server, Administrator, or one of the admin roles."""
+    return permissions.manage_guild or permissions.administrator or bool(set(role_ids) & set(admin_role_ids))
+
+
+def admin_only() -> Callable[[T], T]:
+    """An app-command check that lets only admins through."""
+    async def predicate(interaction: discord.Interaction) -> bool:
+        roles = [r.id for r in getattr(interaction.user, "roles", [])]
+        if is_admin(interaction.permissions, roles, interaction.client.admin_role_ids):  # type: ignore[attr-defined]
+            return True
+        raise NotAdmin("Only server admins (Manage Server permission or an admin role) can do that.")
+    return app_commands.check(predicate)
+
+
+class ProgressEdits:
+    """Shows progress reported from a worker thread by editing a message, at most once per interval."""
+
+    def __init__(self, edit: Callable[[str], Awaitable[object]], interval: float) -> None:
+        self._edit = edit
+        self._interval = interval
+        self._latest: tuple[int, int] | None = None
+        self._shown: tuple[int, int] | None = None
+        self._changed = asyncio.Event()
+        self._loop = asyncio.get_running_loop()
+
+    def report(self, done: int, total: int) -> None:
+        """Progress callback for the core; safe to call from any thread."""
+        self._latest = (done, total)
+        self._loop.call_soon_threadsafe(self._changed.set)
+
+    async def _show_latest(self) -> None:
+        latest = self._latest
+        if latest is not None and latest != self._shown:
+            self._shown = latest
+            try:
+                await self._edit(progress_text(*latest))
+            except discord.HTTPException:  # a missed progress edit is not worth failing the re-index
+                log.warning("could not show re-index progress", exc_info=True)
+
+    async def _pump(self) -> None:
+        while True:
+            await self._changed.wait()
+            self._changed.clear()
+            await self._show_latest()
+            await asyncio.sleep(self._interval)
+
+    async def run(self, work: Callable[[Callable[[int, int], None]], T]) -> T:
+        """Run `work(progress_callback)` in a thread while editing the message; show the final count."""
+        pump = asyncio.create_task(self._pump())
+        try:
+            result = await asyncio.to_thread(work, self.report)
+        finally:
+            pump.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await pump
+        await self._show_latest()
+        return result
+
+
+class AdminCommands(commands.Cog):
+    """/reindex and /source: admin-only, guild-only."""
+
+    source = app_commands.Group(name="source", description="Add or remove news sources (admins only)",
+                                guild_only=True)
+
+    def __init__(self, bot: "NewsBot") -> None:
+        self.bot = bot
+        self._reindexing = asyncio.Lock()
+
+    @app_commands.command(name="reindex", description="Re-index all sources, or one (admins only)")
+    @app_commands.describe(source="Only this source (default: all)")
+    @app_commands.guild_only()
+    @admin_only()
+    async def reindex(self, interaction: discord.Interaction, source: str | None = None) -> None:
+        """Re-index, editing the reply with progress, then a summary of what changed."""
+        if self._reindexing.locked():
+            raise IndexBusy("A re-index is already running; please wait for it to finish.")
+        async with self._reindexing:
+            await interaction.response.defer(thinking=True)
+            await interaction.edit_original_response(content="Re-indexing: starting…", allowed_mentions=NO_MENTIONS)
+
+            async def edit(text: str) -> None:
+                await interaction.edit_original_response(content=text, allowed_mentions=NO_MENTIONS)
+
+            progress = ProgressEdits(edit, self.bot.limits.progress_interval)
+            report = await progress.run(lambda cb: self.bot.service.index(source=source or None, progress=cb))
+            await edit(report_text(report, source))
+
+    @source.command(name="add", description="Add a news source: a feed, a page URL or a folder (admins only)")
+    @app_commands.describe(location="Feed URL, article URL or folder", name="A short name for the source")
+    @admin_only()
+    async def source_add(self, interaction: discord.Interaction, location: str, name: str | None = None) -> None:
+        """Add a source to the configuration (it is indexed by the next /reindex)."""
+        await interaction.response.defer(thinking=True, ephemeral=True)
+        added = await asyncio.to_thread(self.bot.service.add_source, location, name)
+        await interaction.followup.send(f"Added source **{clip(added, 100)}**. Run `/reindex source:{added}` "
+                                        "to index it.", ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+    @source.command(name="remove", description="Remove a news source and its articles (admins only)")
+    @app_commands.describe(name="The source to remove")
+    @admin_only()
+    async def source_remove(self, interaction: discord.Interaction, name: str) -> None:
+        """Remove a source after the admin confirms with a button."""
+        if name not in {s.name for s in await asyncio.to_thread(self.bot.service.sources)}:
+            raise BadInput(f"There is no source named {clip(name, 100)!r}; see /sources.")
+        view = ConfirmView(interaction.user.id, f"Removing **{clip(name, 100)}**")
+        await interaction.response.send_message(
+            f"Remove the source **{clip(name, 100)}** and all its articles from the index?",
+            view=view, ephemeral=True, allowed_mentions=NO_MENTIONS)
+        await view.wait()
+        if view.confirmed is None:
+            await interaction.edit_original_response(content="No answer: nothing was removed.", view=None,
+                                                     allowed_mentions=NO_MENTIONS)
+        elif view.confirmed:
+            await asyncio.to_thread(self.bot.service.remove_source, name)
+            await interaction.edit_original_response(content=f"Removed the source **{clip(name, 100)}**.",
+                                                     view=None, allowed_mentions=NO_MENTIONS)
+
+    @source_remove.autocomplete("name")
+    @reindex.autocomplete("source")
+    async def source_names(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        """Configured source names containing what the user typed."""
+        try:
+            statuses = await asyncio.wait_for(asyncio.to_thread(self.bot.service.sources), 2.0)
+        except Exception:
+            log.warning("autocomplete of sources failed", exc_info=True)
+            return []
+        names = [s.name for s in statuses if current.lower() in s.name.lower()]
+        return [app_commands.Choice(name=n[:100], value=n[:100]) for n in names[:25]]

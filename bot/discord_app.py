@@ -1,0 +1,134 @@
+"""The Discord bot: the `NewsBot` client (dependencies injected) and `run_bot`, called by `newsbot run`."""
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import sys
+from typing import Any, Iterable
+
+import aiohttp
+import discord
+from discord.ext import commands
+
+from bot.discord_admin import AdminCommands
+from bot.discord_ask import AskCommands
+from bot.discord_conversations import AnswerCache, Conversations
+from bot.discord_errors import NO_MENTIONS, NewsTree
+from bot.discord_limits import Admission, Limits, limits_from_env
+from bot.discord_mentions import MentionListener
+from bot.discord_views import AnswerButtons
+from bot.discord_parsing import parse_id_list
+from index.errors import NewsbotError
+from index.feedback import FeedbackStore
+
+log = logging.getLogger("newsbot.discord")
+
+
+def intents() -> discord.Intents:
+    """Guilds and messages, plus the privileged message content intent (mentions and follow-ups)."""
+    wanted = discord.Intents.none()
+    wanted.guilds = True
+    wanted.guild_messages = True
+    wanted.dm_messages = True
+    wanted.message_content = True
+    return wanted
+
+
+class NewsBot(commands.Bot):
+    """The bot. Everything it needs (service, feedback store, limits) is built outside and passed in."""
+
+    def __init__(self, service: Any, *, feedback: FeedbackStore, guild_ids: Iterable[int] = (),
+                 admin_role_ids: Iterable[int] = (), limits: Limits | None = None, start_threads: bool = True,
+                 **options: Any) -> None:
+        super().__init__(command_prefix=commands.when_mentioned, intents=intents(), help_command=None,
+                         allowed_mentions=NO_MENTIONS, tree_cls=NewsTree, **options)
+        self.service = service
+        self.feedback = feedback
+        self.guild_ids = list(guild_ids)
+        self.admin_role_ids = set(admin_role_ids)
+        self.limits = limits or Limits()
+        self.start_threads = start_threads
+        self.conversations = Conversations()
+        self.answers = AnswerCache()
+        self.admission = Admission(self.limits)
+
+    async def setup_hook(self) -> None:
+        """Add the cogs and sync the slash commands (to NEWSBOT_GUILD_IDS when given, else globally)."""
+        await self.add_cog(AskCommands(self))
+        await self.add_cog(AdminCommands(self))
+        await self.add_cog(MentionListener(self))
+        self.add_view(AnswerButtons(self))  # persistent: serves the buttons of every answer message
+        if self.guild_ids:
+            for guild_id in self.guild_ids:
+                guild = discord.Object(guild_id)
+                self.tree.copy_global_to(guild=guild)
+                synced = await self.tree.sync(guild=guild)
+                log.info("synced %d commands to guild %s", len(synced), guild_id)
+        else:
+            synced = await self.tree.sync()
+            log.info("synced %d global commands (they can take a while to appear)", len(synced))
+
+    async def on_message(self, message: discord.Message, /) -> None:
+        """No prefix commands: questions in messages are handled by the MentionListener cog."""
+
+    async def on_ready(self) -> None:
+        """Log who we are once connected."""
+        log.info("connected as %s (%s) to %d guild(s)", self.user, getattr(self.user, "id", "?"), len(self.guilds))
+
+
+async def _serve(bot: NewsBot, token: str) -> None:
+    async with bot:
+        await bot.start(token)
+
+
+def run_bot(service: Any, token: str, guild_ids: list[int], admin_role_ids: list[int], *,
+            feedback: FeedbackStore, limits: Limits | None = None) -> int:
+    """Run the bot until interrupted; returns the process exit code (2 for a missing or rejected token)."""
+    if not token or not token.strip():
+        print("newsbot: DISCORD_TOKEN is not set; create a bot token in the Discord developer portal.",
+              file=sys.stderr)
+        return 2
+    if not logging.getLogger().handlers:
+        discord.utils.setup_logging(level=logging.INFO)
+    bot = NewsBot(service, feedback=feedback, guild_ids=guild_ids, admin_role_ids=admin_role_ids, limits=limits)
+    try:
+        asyncio.run(_serve(bot, token.strip()))
+    except discord.LoginFailure:
+        print("newsbot: Discord rejected the token (DISCORD_TOKEN); reset it in the developer portal.",
+              file=sys.stderr)
+        return 2
+    except discord.PrivilegedIntentsRequired:
+        print("newsbot: enable the Message Content intent for the bot in the developer portal (Bot tab).",
+              file=sys.stderr)
+        return 2
+    except discord.Forbidden as e:
+        hint = "; is the bot in NEWSBOT_GUILD_IDS, invited with the applications.commands scope?" if guild_ids else ""
+        print(f"newsbot: Discord refused a request at start-up ({e.status} {e.text}){hint}", file=sys.stderr)
+        return 1
+    except discord.HTTPException as e:
+        print(f"newsbot: Discord refused a request at start-up ({e.status} {e.text})", file=sys.stderr)
+        return 1
+    except (OSError, aiohttp.ClientError, discord.GatewayNotFound, discord.ConnectionClosed) as e:
+        print(f"newsbot: cannot reach Discord ({type(e).__name__}: {e})", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+FEEDBACK_FILE = "feedback.sqlite3"  # in the home folder; `newsbot feedback` reads the same file
+
+
+def run_from_settings(service: Any, settings: Any) -> int:
+    """Run the bot from Settings: DISCORD_TOKEN, NEWSBOT_GUILD_IDS, NEWSBOT_ADMIN_ROLE_IDS, limits from env."""
+    token = settings.discord_token.get_secret_value() if settings.discord_token else ""
+    try:
+        guild_ids = parse_id_list(settings.guild_ids)
+        admin_role_ids = parse_id_list(settings.admin_role_ids)
+        limits = limits_from_env(os.environ)
+        feedback = FeedbackStore(settings.home / FEEDBACK_FILE)
+    except NewsbotError as e:
+        print(f"newsbot: {e}", file=sys.stderr)
+        return 2
+    return run_bot(service, token, guild_ids, admin_role_ids, feedback=feedback, limits=limits)

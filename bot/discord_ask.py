@@ -1,0 +1,82 @@
+"""The everyday commands: /ask, /summary (with autocomplete over titles) and /sources."""
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import date
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.discord_answers import followup_answer
+from bot.discord_errors import NO_MENTIONS
+from bot.discord_parsing import parse_since
+from bot.discord_views import embeds
+from bot.render import clip, sources_messages
+from index.types import ArticleRef, Turn
+
+if TYPE_CHECKING:
+    from bot.discord_app import NewsBot
+
+log = logging.getLogger("newsbot.discord")
+AUTOCOMPLETE_SECONDS = 2.0  # Discord drops autocomplete answers after 3 s
+
+
+def choice_for(ref: ArticleRef) -> app_commands.Choice[str]:
+    """An autocomplete choice for an article: its title shown, its URL (or title) as the value."""
+    value = ref.url if ref.url and len(ref.url) <= 100 else ref.title[:100]
+    return app_commands.Choice(name=clip(ref.title, 100), value=value)
+
+
+class AskCommands(commands.Cog):
+    """/ask, /summary and /sources: read the interaction, call one service function, render the result."""
+
+    def __init__(self, bot: "NewsBot") -> None:
+        self.bot = bot
+
+    @app_commands.command(name="ask", description="Ask a question about the indexed news articles")
+    @app_commands.describe(question="Your question, e.g. what did Putin agree to?")
+    async def ask(self, interaction: discord.Interaction, question: app_commands.Range[str, 1, 1000]) -> None:
+        """Answer a question with cited passages (in a thread the bot started, as a follow-up)."""
+        thread_history = self.bot.conversations.get(interaction.channel_id)
+        history = thread_history or ()
+        async with self.bot.admission.admit(interaction.user.id) as ticket:
+            await interaction.response.defer(thinking=True)
+            answer = await ticket.run(self.bot.service.ask, question, history)
+        sent = await followup_answer(self.bot, interaction, answer, question)
+        keys = [m.id for m in sent] + ([interaction.channel_id] if thread_history is not None else [])
+        self.bot.conversations.record(keys, history, Turn(question, answer.text))
+
+    @app_commands.command(name="summary", description="Summarise an article or a topic")
+    @app_commands.describe(target="An article (start typing its title) or a topic",
+                           since="Only articles published since: 3d, 2w, 1m or 2025-03-01")
+    async def summary(self, interaction: discord.Interaction, target: app_commands.Range[str, 1, 300],
+                      since: str | None = None) -> None:
+        """Summarise one article, or what the articles say about a topic."""
+        since_date = parse_since(since, date.today())
+        async with self.bot.admission.admit(interaction.user.id) as ticket:
+            await interaction.response.defer(thinking=True)
+            answer = await ticket.run(self.bot.service.summarize, target, since_date)
+        sent = await followup_answer(self.bot, interaction, answer, f"Summary: {target}")
+        self.bot.conversations.record([m.id for m in sent], (), Turn(f"Summarise {target}", answer.text))
+
+    @summary.autocomplete("target")
+    async def summary_target(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        """Indexed article titles starting with (or containing) what the user typed."""
+        try:
+            refs = await asyncio.wait_for(asyncio.to_thread(self.bot.service.titles, current, 25),
+                                          AUTOCOMPLETE_SECONDS)
+        except Exception:  # an empty list is the only useful answer to a failed autocomplete
+            log.warning("autocomplete of titles failed for %r", current, exc_info=True)
+            return []
+        return [choice_for(ref) for ref in refs[:25]]
+
+    @app_commands.command(name="sources", description="List the news sources, their article counts and freshness")
+    async def sources(self, interaction: discord.Interaction) -> None:
+        """List configured sources with article counts and when they were last indexed."""
+        await interaction.response.defer(thinking=True)
+        statuses = await asyncio.to_thread(self.bot.service.sources)
+        for message in sources_messages(statuses):
+            await interaction.followup.send(embeds=embeds(message), allowed_mentions=NO_MENTIONS)

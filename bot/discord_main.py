@@ -1,0 +1,21 @@
+"""`newsbot run`: read the settings, fail fast without a token, build the service, run the Discord bot."""
+from __future__ import annotations
+
+import sys
+
+
+def main() -> int:
+    """Run the Discord bot until interrupted; returns the exit status (NewsbotError propagates to the CLI)."""
+    from bot.discord_app import run_from_settings
+    from index.app import build_service
+    from index.settings import Settings
+
+    settings = Settings()
+    if settings.discord_token is None or not settings.discord_token.get_secret_value().strip():
+        print("newsbot: DISCORD_TOKEN is not set; create a bot token in the Discord developer portal.",
+              file=sys.stderr)
+        return 2
+    service = build_service(settings)
+    if service.is_empty():
+        print("newsbot: the index is empty; run `newsbot index` (or /reindex as an admin) first.", file=sys.stderr)
+    return run_from_settings(service, settings)

@@ -1,0 +1,127 @@
+"""Fixtures for the Discord adapter: the real service (built once) and the real bot against FakeDiscord."""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import shutil
+import sys
+from pathlib import Path
+from typing import Any, AsyncIterator, Awaitable, Callable
+
+import discord
+import pytest
+import yarl
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:  # `tests.fakes` and the packages, whatever way pytest is started
+    sys.path.insert(0, str(ROOT))
+
+from bot.discord_app import NewsBot  # noqa: E402
+from bot.discord_limits import Limits  # noqa: E402
+from index.feedback import FeedbackStore  # noqa: E402
+from tests.fakes.fake_discord import FakeDiscord  # noqa: E402
+
+SEEDS = ROOT / "seeds"
+EVERYONE_ARTICLE = """Lighthouse keepers vote to strike over pay
+By Dana Whitlock, Harbour Gazette
+Published 2025-03-21
+
+The lighthouse keepers' union posted a notice that began "@everyone and @here: the strike starts Monday",
+and its members voted by a wide margin to stop work at all twelve coastal lighthouses over unpaid overtime.
+The union's secretary, Marta Quill, said the keepers had not been paid for night shifts since January.
+Harbour authorities said ships would be warned by radio while the lighthouses are dark.
+"""
+Scenario = Callable[[FakeDiscord, NewsBot], Awaitable[None]]
+
+
+def _write_sources(home: Path) -> Path:
+    articles = home / "articles"
+    articles.mkdir()
+    for seed in SEEDS.glob("*.txt"):
+        shutil.copy(seed, articles / seed.name)
+    (articles / "2025-03-21-harbour-gazette-lighthouse-keepers-strike.txt").write_text(EVERYONE_ARTICLE)
+    scratch = home / "scratch"
+    scratch.mkdir()
+    (scratch / "2025-01-01-scratch-note.txt").write_text(
+        "Allotment society elects a new chair\n\nThe allotment society elected a retired teacher as its chair "
+        "on Saturday, after the previous chair moved away. Members also agreed to plant more fruit trees "
+        "along the north fence and to share the cost of a new water tank for the upper plots.\n")
+    sources = home / "sources.toml"
+    sources.write_text('[[source]]\nname = "news"\nkind = "folder"\nlocation = "articles"\n\n'
+                       '[[source]]\nname = "scratch"\nkind = "folder"\nlocation = "scratch"\n')
+    return sources
+
+
+@pytest.fixture(scope="session")
+def news_settings(tmp_path_factory: pytest.TempPathFactory):
+    """Settings of a fresh home with the seed article, an article containing @everyone, and a scratch source."""
+    from index.settings import Settings
+
+    home = tmp_path_factory.mktemp("newsbot-home")
+    return Settings(home=home, sources_file=_write_sources(home), openai_api_key=None, openai_base_url="",
+                    chroma_host="")
+
+
+@pytest.fixture(scope="session")
+def service(news_settings):
+    """The real NewsService (embedded Chroma, MiniLM embeddings, offline answers), indexed once."""
+    from index.app import build_service
+
+    svc = build_service(news_settings)
+    report = svc.index()
+    assert len(report.added) == 3, report
+    return svc
+
+
+@contextlib.asynccontextmanager
+async def running_bot(service: Any, feedback: FeedbackStore, *, limits: Limits | None = None,
+                      admin_role_ids: tuple[int, ...] = (), guild_sync: bool = True,
+                      token: str = "fake-token") -> AsyncIterator[tuple[FakeDiscord, NewsBot]]:
+    """Start FakeDiscord and the unmodified discord.py client against it; always close both."""
+    fake = FakeDiscord(token="fake-token")
+    port = await fake.start()
+    saved = discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY
+    discord.http.Route.BASE = f"http://127.0.0.1:{port}/api/v10"
+    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(f"ws://127.0.0.1:{port}/gateway")
+    bot = NewsBot(service, feedback=feedback, guild_ids=[int(fake.guild_id)] if guild_sync else [],
+                  admin_role_ids=admin_role_ids, limits=limits or Limits(progress_interval=0.0),
+                  guild_ready_timeout=0.05)
+    task = asyncio.create_task(bot.start(token))
+    try:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 15
+        while not bot.is_ready():
+            if task.done():
+                task.result()  # re-raise what broke inside bot.start()
+                raise AssertionError("bot.start() returned before the bot was ready")
+            assert loop.time() < deadline, "the bot did not become ready"
+            await asyncio.sleep(0.01)
+        yield fake, bot
+        if task.done():
+            task.result()
+    finally:
+        await bot.close()
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await task
+        await fake.close()
+        discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = saved
+
+
+@pytest.fixture
+def feedback(tmp_path: Path) -> FeedbackStore:
+    """A fresh feedback database per test."""
+    return FeedbackStore(tmp_path / "feedback.sqlite")
+
+
+@pytest.fixture
+def run_bot_scenario(service, feedback) -> Callable[..., None]:
+    """Run `scenario(fake, bot)` against a running bot; afterwards the fake must have rejected nothing."""
+    def run(scenario: Scenario, *, svc: Any = None, allow_rejections: bool = False, **options: Any) -> None:
+        async def main() -> None:
+            async with running_bot(svc or service, feedback, **options) as (fake, bot):
+                await scenario(fake, bot)
+                if not allow_rejections:
+                    assert fake.rejections == [], fake.rejections
+        asyncio.run(main())
+    return run

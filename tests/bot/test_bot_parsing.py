@@ -1,0 +1,108 @@
+"""Pure parts of the adapter: since:, mentions, id lists, conversation memory, admission, admin check."""
+import asyncio
+from datetime import date
+
+import discord
+import pytest
+
+from bot.discord_admin import is_admin
+from bot.discord_conversations import AnswerCache, Conversations
+from bot.discord_limits import Admission, Limits, SlowDown
+from bot.discord_parsing import parse_id_list, parse_since, strip_mentions
+from index.errors import BadInput
+from index.types import Answer, Turn
+
+TODAY = date(2025, 3, 20)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("3d", date(2025, 3, 17)), (" 2 weeks ", date(2025, 3, 6)), ("1m", date(2025, 2, 18)),
+    ("1y", date(2024, 3, 20)), ("today", TODAY), ("Yesterday", date(2025, 3, 19)),
+    ("2025-03-01", date(2025, 3, 1)), ("", None), (None, None),
+])
+def test_parse_since(text, expected):
+    assert parse_since(text, TODAY) == expected
+
+
+@pytest.mark.parametrize("text", ["soon", "3x", "2025-13-01", "2025-04-01"])
+def test_parse_since_rejects_what_it_cannot_use(text):
+    with pytest.raises(BadInput) as err:
+        parse_since(text, TODAY)
+    assert text in str(err.value)
+
+
+def test_strip_mentions_and_id_lists():
+    assert strip_mentions("<@42>  what did <@!42> Putin agree to? <@7>", 42) == "what did Putin agree to? <@7>"
+    assert parse_id_list(" 1, 2,,3 ") == [1, 2, 3] and parse_id_list("") == []
+    with pytest.raises(BadInput):
+        parse_id_list("1,admins")
+
+
+def test_conversations_follow_threads_and_replies_and_stay_bounded():
+    conv = Conversations(max_entries=3, max_turns=2)
+    first = conv.record([10, 11], (), Turn("q1", "a1"))
+    assert conv.history(channel_id=99, reference_id=11) == first
+    second = conv.record([10, 12], first, Turn("q2", "a2"))
+    third = conv.record([10], second, Turn("q3", "a3"))
+    assert conv.history(channel_id=10, reference_id=None) == third == (Turn("q2", "a2"), Turn("q3", "a3"))
+    conv.record([13, 14], (), Turn("x", "y"))
+    assert conv.get(11) is None and conv.get(10) is not None  # least recently used dropped first
+    assert conv.history(channel_id=1, reference_id=None) is None
+
+
+def test_admission_limits_each_user_and_the_queue():
+    now = [0.0]
+    admission = Admission(Limits(per_user=2, per_seconds=10, max_concurrent=1, max_waiting=2), clock=lambda: now[0])
+    admission.admit(1), admission.admit(1)
+    with pytest.raises(SlowDown, match="Slow down: at most 2 questions every 10 s. Try again in 11 s"):
+        admission.admit(1)
+    admission.admit(2)
+    with pytest.raises(SlowDown, match="busy"):  # 3 pending = 1 running + 2 waiting
+        admission.admit(3)
+    now[0] = 10.0
+    assert admission.pending == 3
+
+
+def test_tickets_free_their_place_and_run_off_the_loop():
+    async def main():
+        admission = Admission(Limits(max_concurrent=2, max_waiting=0))
+        tickets = [admission.admit(i) for i in range(2)]
+
+        async def use(ticket):
+            async with ticket:
+                return await ticket.run(lambda: __import__("threading").current_thread().name)
+
+        names = await asyncio.gather(*(use(t) for t in tickets))
+        assert all(n != "MainThread" for n in names)
+        assert admission.pending == 0
+        admission.admit(5)
+    asyncio.run(main())
+
+
+def test_is_admin():
+    manage = discord.Permissions(manage_guild=True)
+    plain = discord.Permissions(send_messages=True)
+    assert is_admin(manage, [], [])
+    assert is_admin(discord.Permissions(administrator=True), [], [])
+    assert is_admin(plain, [5, 6], [6])
+    assert not is_admin(plain, [5], [6])
+
+
+def test_limits_from_env():
+    from bot.discord_limits import limits_from_env
+
+    limits = limits_from_env({"NEWSBOT_RATE_PER_USER": "2", "NEWSBOT_RATE_WINDOW": "30.5", "NEWSBOT_MAX_WAITING": "0"})
+    assert (limits.per_user, limits.per_seconds, limits.max_waiting, limits.max_concurrent) == (2, 30.5, 0, 4)
+    assert limits_from_env({}) == Limits()
+    for bad in ({"NEWSBOT_MAX_CONCURRENT": "many"}, {"NEWSBOT_RATE_PER_USER": "0"}):
+        with pytest.raises(BadInput, match="NEWSBOT_"):
+            limits_from_env(bad)
+
+
+def test_answer_cache_remembers_recent_answers_and_first_votes():
+    cache = AnswerCache(max_entries=2)
+    answers = [Answer(text=f"a{i} [1]", refused=False) for i in range(3)]
+    for i, answer in enumerate(answers):
+        cache.remember(100 + i, f"q{i}", answer)
+    assert cache.get(100) is None and cache.get(102) == ("q2", answers[2])
+    assert cache.first_vote(102, 7) and not cache.first_vote(102, 7) and cache.first_vote(102, 8)

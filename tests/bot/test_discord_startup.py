@@ -1,0 +1,94 @@
+"""Start-up: login, READY, command sync (guild and global), and a rejected or missing token."""
+from __future__ import annotations
+
+import asyncio
+
+import discord
+import yarl
+
+from bot.discord_app import run_bot
+from tests.bot.discord_helpers import free_port
+from tests.fakes.fake_discord import FakeDiscord
+
+COMMANDS = ["ask", "reindex", "source", "sources", "summary"]
+
+
+def test_login_ready_and_guild_sync(run_bot_scenario):
+    async def scenario(fake: FakeDiscord, bot):
+        assert bot.is_ready() and bot.user.id == int(fake.bot_user["id"])
+        assert [g.id for g in bot.guilds] == [int(fake.guild_id)]
+        assert sorted(c["name"] for c in fake.commands[fake.guild_id]) == COMMANDS
+        assert "global" not in fake.commands
+        source = next(c for c in fake.commands[fake.guild_id] if c["name"] == "source")
+        assert sorted(o["name"] for o in source["options"]) == ["add", "remove"]
+        assert bot.allowed_mentions.to_dict() == {"parse": []}
+        assert bot.intents.message_content and bot.intents.guild_messages
+        login = [r.path for r in fake.requests][:2]
+        assert login == ["/users/@me", "/oauth2/applications/@me"]
+    run_bot_scenario(scenario)
+
+
+def test_without_guild_ids_commands_sync_globally(run_bot_scenario):
+    async def scenario(fake: FakeDiscord, bot):
+        assert sorted(c["name"] for c in fake.commands["global"]) == COMMANDS
+        assert fake.guild_id not in fake.commands
+        inter = await fake.slash("sources")  # a global command answers in a guild too
+        await fake.wait_for(lambda: inter.followups)
+    run_bot_scenario(scenario, guild_sync=False)
+
+
+def test_rejected_token_is_one_line_and_non_zero(service, feedback, capsys):
+    async def main() -> int:
+        fake = FakeDiscord(token="the-right-token")
+        port = await fake.start()
+        saved = discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY
+        discord.http.Route.BASE = f"http://127.0.0.1:{port}/api/v10"
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(f"ws://127.0.0.1:{port}/gateway")
+        try:
+            code = await asyncio.to_thread(run_bot, service, "a-wrong-token", [], [], feedback=feedback)
+            assert [r.path for r in fake.requests] == ["/users/@me"]
+            return code
+        finally:
+            discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = saved
+            await fake.close()
+
+    assert asyncio.run(main()) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1] == "newsbot: Discord rejected the token (DISCORD_TOKEN); reset it in the developer portal."
+    assert not any("Traceback" in line for line in err)
+
+
+def test_missing_token_is_one_line_and_non_zero(service, feedback, capsys):
+    assert run_bot(service, "  ", [], [], feedback=feedback) == 2
+    assert capsys.readouterr().err.strip().startswith("newsbot: DISCORD_TOKEN is not set")
+
+
+def test_newsbot_run_without_a_token_fails_fast(monkeypatch, tmp_path, capsys):
+    from bot.cli import main
+
+    monkeypatch.setenv("NEWSBOT_HOME", str(tmp_path))
+    monkeypatch.delenv("DISCORD_TOKEN", raising=False)
+    monkeypatch.chdir(tmp_path)  # no .env here
+    assert main(["run"]) == 2
+    assert capsys.readouterr().err.strip() == \
+        "newsbot: DISCORD_TOKEN is not set; create a bot token in the Discord developer portal."
+
+
+def test_run_from_settings_rejects_malformed_ids_in_one_line(service, news_settings, capsys):
+    from bot.discord_app import run_from_settings
+    from pydantic import SecretStr
+
+    settings = news_settings.model_copy(update={"discord_token": SecretStr("x"), "admin_role_ids": "12,admins"})
+    assert run_from_settings(service, settings) == 2
+    assert capsys.readouterr().err.strip() == "newsbot: expected comma-separated numeric ids, got '12,admins'"
+
+
+def test_unreachable_discord_is_one_line_and_non_zero(service, feedback, capsys):
+    saved = discord.http.Route.BASE
+    discord.http.Route.BASE = f"http://127.0.0.1:{free_port()}/api/v10"  # nothing listens there
+    try:
+        assert run_bot(service, "some-token", [], [], feedback=feedback) == 1
+    finally:
+        discord.http.Route.BASE = saved
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("newsbot: cannot reach Discord (ClientConnectorError")

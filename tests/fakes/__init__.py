@@ -1,0 +1,1 @@
+"""Fakes that speak real protocols at the network edge (see fake_discord.py)."""
