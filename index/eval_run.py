@@ -43,8 +43,9 @@ def run_eval(service: NewsService, articles_path: Path, questions_path: Path, we
     if not rows or not questions:
         raise BadInput("no articles or no questions in the selected weeks")
     started = time.perf_counter()
-    service.indexer.index("eval", to_articles(rows), progress, show_progress)
-    service.store.bump_generation()
+    report = service.indexer.index("eval", to_articles(rows), progress, show_progress)
+    if report.added or report.updated or report.deleted:
+        service.store.bump_generation()
     index_seconds = time.perf_counter() - started
     gold = evaluation.gold_from_questions(evaluation.answerable(questions, rows))
     by_id = {q["id"]: q for q in questions}
