@@ -18,7 +18,8 @@ IDF = Callable[[str], float]
 NOT_FOUND = "I couldn't find that in the indexed articles."
 MIN_SUPPORT = 0.5  # IDF-weighted share of the question's terms that the best passage must contain
 MIN_SIMILARITY = 0.2  # cosine between the question and the best sentence
-MAX_CANDIDATES = 48  # sentences embedded per question (bounds latency)
+MAX_CANDIDATES = 48  # sentences considered per question
+MAX_EMBEDDED = 12  # of those, the lexically best are embedded: embedding is the cost of answering
 MIN_WORDS = 5
 
 
@@ -127,9 +128,12 @@ def answer(question: str, query_vector: np.ndarray, passages: Sequence[Passage],
     sentences = [s for s in candidate_sentences(passages) if passage_support[s.passage] >= MIN_SUPPORT]
     if not sentences:
         return refusal(passages, question)
-    similarity = embed([s.text for s in sentences]) @ query_vector
     lexical = np.array([coverage(question_terms, set(terms(s.text)), idf) for s in sentences])
     rank_prior = np.array([0.05 / (1 + s.passage) for s in sentences])
+    keep = np.argsort(-(lexical + rank_prior), kind="stable")[:MAX_EMBEDDED]
+    sentences = [sentences[i] for i in keep]
+    lexical, rank_prior = lexical[keep], rank_prior[keep]
+    similarity = embed([s.text for s in sentences]) @ query_vector
     scores = 0.5 * similarity + 0.5 * lexical + rank_prior
     best = int(np.argmax(scores))
     if similarity[best] < MIN_SIMILARITY:

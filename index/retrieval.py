@@ -89,8 +89,6 @@ class HybridRetriever:
     def _dense(self, query: Query, records: dict) -> list[str]:
         where = {"published_day": {"$gte": query.since_day}} if query.since_day is not None else None
         try:
-            if self._collection.count() == 0:
-                return []
             result = self._collection.query(
                 query_embeddings=[query.vector.tolist()], n_results=self.candidates, where=where,
                 include=["documents", "metadatas", "distances"],
