@@ -57,6 +57,10 @@ def _parser() -> argparse.ArgumentParser:
     feedback.add_argument("--limit", type=int, default=50)
     feedback.add_argument("--json", action="store_true")
 
+    doctor = commands.add_parser("doctor", help="check that sources, docstores and vector store agree")
+    doctor.add_argument("--repair", action="store_true", help="delete what is inconsistent (re-index restores it)")
+    doctor.add_argument("--json", action="store_true")
+
     commands.add_parser("run", help="start the Discord bot (needs DISCORD_TOKEN)")
     return parser
 
@@ -165,6 +169,22 @@ def _cmd_feedback(args) -> int:
     return 0
 
 
+def _cmd_doctor(args) -> int:
+    found, left = _service().doctor(repair=args.repair)
+    if args.json:
+        print(json.dumps({"found": [asdict(p) for p in found], "left": [asdict(p) for p in left]}, indent=2))
+        return 1 if left else 0
+    for problem in found:
+        print(str(problem))
+    if not found:
+        print("ok: sources, docstores and vector store agree")
+    elif args.repair:
+        print(f"repaired {len(found) - len(left)} of {len(found)} problem(s); run `newsbot index` to re-embed what was removed")
+    else:
+        print(f"{len(found)} problem(s); `newsbot doctor --repair` fixes them")
+    return 1 if left else 0
+
+
 def _cmd_run(args) -> int:
     from bot.discord_main import main as run_discord
 
@@ -172,7 +192,8 @@ def _cmd_run(args) -> int:
 
 
 COMMANDS = {"index": _cmd_index, "ask": _cmd_ask, "search": _cmd_search, "summary": _cmd_summary,
-            "sources": _cmd_sources, "eval": _cmd_eval, "feedback": _cmd_feedback, "run": _cmd_run}
+            "sources": _cmd_sources, "eval": _cmd_eval, "feedback": _cmd_feedback, "doctor": _cmd_doctor,
+            "run": _cmd_run}
 
 
 def configure_logging(verbose: bool) -> None:

@@ -9,7 +9,7 @@ from index.llm import LLM, OpenAICompatibleLLM
 from index.prompts import load_prompts
 from index.service import NewsService, Paths
 from index.settings import PROMPTS_DIR, Settings
-from index.store import Store, connect
+from index.store import make_store
 
 
 def build_embedder(settings: Settings) -> Embedder:
@@ -52,6 +52,6 @@ def build_service(settings: Settings | None = None, *, embedder: Embedder | None
     settings = settings or Settings()
     embedder = embedder or build_embedder(settings)
     name = collection_name(collection or settings.collection, embedder)
-    store = Store(connect(settings), name)
+    store = make_store(settings, name)  # connects on first use, and again after an outage
     prompts = load_prompts(PROMPTS_DIR)
     return NewsService(settings, store, embedder, build_llm(settings), prompts, Paths(settings.home, name))

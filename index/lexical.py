@@ -1,8 +1,9 @@
 """The lexical side of retrieval: a BM25 index (bm25s) over every chunk in the collection.
 
 Chroma has no BM25, so the chunks are read back from the collection and indexed in memory. The index
-is cached on disk keyed by the collection's generation, which indexing changes, so a process rebuilds it
-only when the content changed (by this process, another one, or on a shared Chroma server).
+is cached on disk keyed by the live collection and its generation (see index/store.py), which indexing
+changes, so a process rebuilds it only when the content changed (by this process, another one, or on a
+shared Chroma server).
 """
 from __future__ import annotations
 
@@ -86,13 +87,15 @@ class LexicalIndex:
 
     def snapshot(self) -> LexicalSnapshot:
         """The snapshot of the collection's current generation, rebuilt only when it changed."""
-        current = self._store.generation()
+        pointer = self._store.pointer()
+        current = f"{pointer.live}:{pointer.generation}"
         with self._lock:
             if self._snapshot is not None and self._snapshot.generation == current:
                 return self._snapshot
             snapshot = self._load(current)
             if snapshot is None:
-                snapshot = build_snapshot(self._store.collection, current)
+                # the collection the pointer named, not whatever is live by the time the pages are read
+                snapshot = build_snapshot(self._store.physical(pointer.live), current)
                 self._save(snapshot)
             self._snapshot = snapshot
             return snapshot

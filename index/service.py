@@ -7,13 +7,14 @@ import time
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Iterator, Sequence
 
-from index import extractive, generated
+from index import doctor, extractive, generated
 from index.articles import published_day
+from index.doctor import Problem
 from index.embedding import Embedder
 from index.errors import BadInput, LLMUnavailable, SourceError
-from index.ingest import SourceIndexer, docstore_path, load_docstore
+from index.ingest import SourceIndexer, docstore_ids, load_docstore
 from index.lexical import LexicalIndex
 from index.llm import LLM
 from index.locking import exclusive
@@ -71,7 +72,8 @@ class NewsService:
         self.paths = paths
         self.lexical = LexicalIndex(store, paths.lexical_cache)
         self.retriever = HybridRetriever(collection, embedder, self.lexical)
-        self.indexer = SourceIndexer(collection, embedder, paths.docstores, settings.chunk_tokens,
+        # docstores live under docstore/<physical collection>/ (index/ingest.py), beside paths.docstores
+        self.indexer = SourceIndexer(store, embedder, paths.docstores.parent, settings.chunk_tokens,
                                      settings.chunk_overlap)
 
     # -- questions -------------------------------------------------------------------------------
@@ -83,16 +85,41 @@ class NewsService:
         passages = self.retriever.retrieve(query, k or self.settings.top_k)
         return self.compose(standalone, retrieval_text, query.vector, passages)
 
+    def ask_stream(self, question: str, history: Sequence[Turn] = (), k: int | None = None) -> Iterator[str | Answer]:
+        """Like `ask`, but yields the model's text as it arrives (unchecked), then the checked Answer, last.
+
+        Offline, or when the model fails, the only item is the (extractive) Answer.
+        """
+        question = clean_question(question)
+        standalone, retrieval_text = self._standalone(question, history)
+        query = self.retriever.embed_query(retrieval_text)
+        passages = self.retriever.retrieve(query, k or self.settings.top_k)
+        if self.llm is None:
+            yield self._extractive(retrieval_text, query.vector, passages)
+            return
+        pieces: list[str] = []
+        try:
+            for piece in self.llm.stream(self.prompts["system"].template,
+                                         generated.answer_prompt(self.prompts["answer"], standalone, passages)):
+                pieces.append(piece)
+                yield piece
+        except LLMUnavailable as exc:
+            log.warning("falling back to an extractive answer: %s", exc)
+            yield _with_note(self._extractive(retrieval_text, query.vector, passages), LLM_FALLBACK_NOTE)
+            return
+        yield generated.checked_answer("".join(pieces), passages, standalone, self.embedder.embed)
+
     def compose(self, question: str, retrieval_text: str, vector, passages: list[Passage]) -> Answer:
         """Write the answer from retrieved passages: by the LLM when configured, else extractively.
 
-        An LLM outage falls back to the extractive answer with a one-line note.
+        The LLM's reply is checked (index/generated.py): only sentences citing a passage that supports
+        them are kept. An LLM outage falls back to the extractive answer with a one-line note.
         """
         if self.llm is not None:
             try:
                 reply = self.llm.complete(self.prompts["system"].template,
                                           generated.answer_prompt(self.prompts["answer"], question, passages))
-                return generated.checked_answer(reply, passages, question)
+                return generated.checked_answer(reply, passages, question, self.embedder.embed)
             except LLMUnavailable as exc:
                 log.warning("falling back to an extractive answer: %s", exc)
                 fallback = self._extractive(retrieval_text, vector, passages)
@@ -121,10 +148,9 @@ class NewsService:
                 self.lexical.snapshot().idf) < extractive.MIN_SUPPORT:
                 return extractive.refusal(passages, target)
         if self.llm is not None:
-            try:
-                reply = self.llm.complete(self.prompts["system"].template, self.prompts["summary"].format(
-                    target=label, passages=generated.format_passages(passages)))
-                return generated.checked_answer(reply, passages, target)
+            try:  # map-reduce when the passages do not fit the model's context window
+                return generated.summarize_within_context(self.llm, self.prompts, label, target, passages,
+                                                          self.embedder.embed)
             except LLMUnavailable as exc:
                 log.warning("falling back to an extractive summary: %s", exc)
                 summary = extractive.summarize(passages, self.embedder.embed, focus)
@@ -187,27 +213,41 @@ class NewsService:
         total = IndexReport()
         config_dir = self.settings.sources_file.parent
         state = self._load_state()
+        for name in self.indexer.remove_leftovers():  # what a killed full re-index left behind
+            log.info("removed the unfinished collection %s", name)
+        live = self.indexer.target()
+        # A full re-index builds a new collection beside the live one; readers keep the live one until
+        # the pointer moves to the new one, in one write, at the end.
+        target = self.indexer.fresh_target() if full else live
         for spec in specs:
-            if full:
-                self.indexer.drop_source(spec.name)
             try:
                 articles, errors = read_source(spec, config_dir, timeout=self.settings.fetch_timeout,
                                                max_bytes=self.settings.fetch_max_bytes,
                                                allow_private=self.settings.allow_private_urls)
             except SourceError as exc:
                 total.errors.append(ItemError(spec.name, spec.location, str(exc)))
+                if full:  # an unreachable source keeps what it had, it is not emptied
+                    self.indexer.copy_source(spec.name, live, target)
                 continue
-            report = self.indexer.index(spec.name, articles, progress, show_progress)
+            report = self.indexer.index(spec.name, articles, progress, show_progress, target=target)
             _merge(total, report)
             total.errors.extend(errors)
             state[spec.name] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        configured = {s.name for s in load_sources(self.settings.sources_file)}
+        indexed = {s.name for s in specs}
+        if full:
+            for name in self.indexer.indexed_sources(live):
+                if name in configured and name not in indexed:
+                    self.indexer.copy_source(name, live, target)
         if prune:
-            configured = {s.name for s in specs}
-            for path in sorted(self.paths.docstores.glob("*.json")):
-                if path.stem not in configured:
-                    total.deleted.extend(self.indexer.drop_source(path.stem))
-                    state.pop(path.stem, None)
-        if total.added or total.updated or total.deleted or full:
+            for name in self.indexer.indexed_sources(target):
+                if name not in indexed:
+                    total.deleted.extend(self.indexer.drop_source(name, target))
+                    state.pop(name, None)
+        if full:
+            self.store.swap(target.name)
+            self.indexer.discard(live.name)
+        elif total.added or total.updated or total.deleted:
             self.store.bump_generation()
         self._save_state(state)
         total.seconds = time.perf_counter() - started
@@ -218,7 +258,7 @@ class NewsService:
         state = self._load_state()
         statuses = []
         for spec in load_sources(self.settings.sources_file):
-            articles = len(load_docstore(docstore_path(self.paths.docstores, spec.name)).get_all_document_hashes())
+            articles = len(docstore_ids(load_docstore(self.indexer.docstore_path(spec.name))))
             chunks = len(self.collection.get(where={"source": spec.name}, include=[])["ids"])
             statuses.append(SourceStatus(spec.name, spec.kind, spec.location, articles, chunks,
                                          state.get(spec.name, "")))
@@ -245,6 +285,32 @@ class NewsService:
             state = self._load_state()
             state.pop(name, None)
             self._save_state(state)
+
+    def doctor(self, repair: bool = False) -> tuple[list[Problem], list[Problem]]:
+        """(problems found, problems left): mismatches between sources, docstores and the vector store,
+        repaired when `repair` (deletions only; the next index run re-embeds what was removed)."""
+        found = doctor.check(self._inventory())
+        if not repair or not found:
+            return found, found
+        with exclusive(self.paths.lock, "a re-index or repair"):
+            found = doctor.check(inventory := self._inventory())
+            fix = doctor.plan(inventory, found)
+            self.indexer.remove_leftovers()
+            for source in fix.docstores:
+                self.indexer.drop_source(source)
+            self.indexer.delete_chunks(fix.chunk_ids)
+            for source, article_ids in fix.forget.items():
+                self.indexer.forget_articles(source, article_ids)
+            if fix.docstores or fix.chunk_ids:
+                self.store.bump_generation()
+        return found, doctor.check(self._inventory())
+
+    def _inventory(self) -> doctor.Inventory:
+        configured = frozenset(s.name for s in load_sources(self.settings.sources_file))
+        docstores = {name: self.indexer.hashes(name) for name in set(self.indexer.indexed_sources()) | configured}
+        return doctor.Inventory(configured, {k: v for k, v in docstores.items() if v or k in configured},
+                                tuple(doctor.Chunk(*c) for c in self.indexer.chunks()),
+                                tuple(self.indexer.leftovers()))
 
     def _load_state(self) -> dict[str, str]:
         try:

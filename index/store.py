@@ -1,21 +1,35 @@
-"""The vector store seam: a Chroma collection, embedded (PersistentClient) or on a server (HttpClient).
+"""The vector store seam: Chroma collections, embedded (PersistentClient) or on a server (HttpClient).
 
-Chroma's own default embedding function downloads a model the first time it runs; every collection here
-is opened with `embedding_function=None`, and every write and query passes vectors we computed.
+One logical index (e.g. `news-all-minilm-l6-v2`) is a set of physical, versioned collections: the legacy
+`news-…` and `news-…-v2`, `-v3`… A pointer record in a small `newsbot-meta` collection names the live one
+and carries the generation id that readers use to refresh their caches. A full re-index builds a new
+version beside the live one and moves the pointer in one write, so readers never see a half-built index;
+because the pointer lives in Chroma, every process on a shared Chroma server follows it.
+
+The client is connected lazily and dropped after a failure, so the service recovers by itself when a
+Chroma server comes back. Chroma's own default embedding function downloads a model the first time it
+runs; every collection here is opened with `embedding_function=None`, and every write passes our vectors.
 """
 from __future__ import annotations
 
+import inspect
 import logging
 import os
+import re
+import threading
 import uuid
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Callable, TypeVar
 
 from index.errors import StoreUnavailable
 from index.settings import Settings
 
 log = logging.getLogger(__name__)
 
+META_COLLECTION = "newsbot-meta"
 GENERATION_KEY = "newsbot_generation"
+_VERSION = re.compile(r"-v(\d+)$")
+T = TypeVar("T")
 
 
 def _chroma_settings(settings: Settings):
@@ -28,6 +42,10 @@ def _chroma_settings(settings: Settings):
             "chroma_client_auth_credentials": settings.chroma_token.get_secret_value(),
         }
     return ChromaSettings(anonymized_telemetry=False, allow_reset=False, **extra)
+
+
+def _where(settings: Settings) -> str:
+    return f"{settings.chroma_host}:{settings.chroma_port}" if settings.chroma_host else str(settings.chroma_dir)
 
 
 def connect(settings: Settings):
@@ -44,41 +62,193 @@ def connect(settings: Settings):
         settings.chroma_dir.mkdir(parents=True, exist_ok=True)
         return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=_chroma_settings(settings))
     except Exception as exc:  # chromadb raises many types (ValueError, httpx errors, its own)
-        where = f"{settings.chroma_host}:{settings.chroma_port}" if settings.chroma_host else str(settings.chroma_dir)
-        raise StoreUnavailable(f"the vector store at {where} is unavailable ({type(exc).__name__})") from exc
+        raise StoreUnavailable(f"the vector store at {_where(settings)} is unavailable ({type(exc).__name__})") from exc
 
 
-def open_collection(client, name: str):
-    """Get or create the named collection (cosine space) without any Chroma-side embedding function."""
-    try:
-        return client.get_or_create_collection(
-            name=name, embedding_function=None, metadata={"hnsw:space": "cosine"}
-        )
-    except Exception as exc:
-        raise StoreUnavailable(f"cannot open collection {name!r} ({type(exc).__name__})") from exc
+def open_collection(client, name: str, create: bool = True):
+    """Get (or create) the named collection (cosine space) without any Chroma-side embedding function."""
+    if create:
+        return client.get_or_create_collection(name=name, embedding_function=None,
+                                               metadata={"hnsw:space": "cosine"})
+    return client.get_collection(name, embedding_function=None)
+
+
+@dataclass(frozen=True)
+class Pointer:
+    """Which physical collection is live for a logical index, and its content generation."""
+
+    live: str
+    generation: str
+
+
+def version_of(logical: str, physical: str) -> int | None:
+    """The version number of a physical collection of `logical` (the legacy unversioned one is 1)."""
+    if physical == logical:
+        return 1
+    if physical.startswith(logical + "-v"):
+        match = _VERSION.search(physical)
+        if match and physical[: match.start()] == logical:
+            return int(match.group(1))
+    return None
 
 
 class Store:
-    """A Chroma collection with its client, and the generation id that marks each change of content."""
+    """The physical collections of one logical index, the pointer to the live one, and a lazy client."""
 
-    def __init__(self, client, name: str) -> None:
-        self.client = client
+    def __init__(self, connector: Callable[[], Any], name: str, where: str = "") -> None:
         self.name = name
-        self.collection = open_collection(client, name)
+        self.where = where or name
+        self._connector = connector
+        self._client = None
+        self._opened: dict[str, Any] = {}
+        self._lock = threading.RLock()
+        self.collection = LiveCollection(self)
+
+    # -- connection --------------------------------------------------------------------------------
+    @property
+    def client(self):
+        """The Chroma client, connected on first use and again after a failure."""
+        with self._lock:
+            if self._client is None:
+                self._client = self._connector()
+            return self._client
+
+    def call(self, action: Callable[[], T], what: str = "did not answer") -> T:
+        """Run a Chroma operation; any failure drops the client (reconnect next time), as StoreUnavailable."""
+        try:
+            return action()
+        except StoreUnavailable:
+            self.forget()
+            raise
+        except Exception as exc:
+            self.forget()
+            log.warning("vector store failure: %s: %s", type(exc).__name__, exc)
+            raise StoreUnavailable(f"the vector store {what} ({type(exc).__name__})") from exc
+
+    def forget(self) -> None:
+        """Drop the client and every opened collection; the next operation reconnects."""
+        with self._lock:
+            self._client = None
+            self._opened.clear()
+
+    # -- the pointer -------------------------------------------------------------------------------
+    def _meta(self):
+        return self.client.get_or_create_collection(META_COLLECTION, embedding_function=None)
+
+    def pointer(self) -> Pointer:
+        """The live collection and generation, read fresh (another process may have moved them)."""
+        return self.call(self._read_pointer)
+
+    def _read_pointer(self) -> Pointer:
+        found = self._meta().get(ids=[self.name], include=["metadatas"])
+        if found["ids"]:
+            metadata = found["metadatas"][0] or {}
+            return Pointer(str(metadata["live"]), str(metadata.get(GENERATION_KEY, "0")))
+        names = set(self.list_physical_unchecked())
+        live = self.name if self.name in names or not names else max(names, key=lambda n: version_of(self.name, n))
+        open_collection(self.client, live)  # a first use: readers find an empty index, not a missing one
+        pointer = Pointer(live, "0")
+        self._write_pointer(pointer)
+        return pointer
+
+    def _write_pointer(self, pointer: Pointer) -> None:
+        self._meta().upsert(ids=[self.name], embeddings=[[1.0]], documents=[""],
+                            metadatas=[{"live": pointer.live, GENERATION_KEY: pointer.generation}])
 
     def generation(self) -> str:
-        """An id that changes whenever the content changes, read fresh (another process may write)."""
-        try:
-            metadata = self.client.get_collection(self.name, embedding_function=None).metadata
-        except Exception as exc:
-            raise StoreUnavailable(f"the vector store did not answer ({type(exc).__name__})") from exc
-        return str((metadata or {}).get(GENERATION_KEY, "0"))
+        """An id that changes whenever the live content changes."""
+        return self.pointer().generation
+
+    def live_name(self) -> str:
+        """The name of the physical collection readers use now."""
+        return self.pointer().live
+
+    def resolve(self) -> tuple[Any, str]:
+        """(live collection, generation), read together."""
+        pointer = self.pointer()
+        return self.physical(pointer.live), pointer.generation
 
     def bump_generation(self) -> str:
-        """Record that the content changed; returns the new generation id."""
+        """Record that the live content changed; returns the new generation id."""
+        return self.swap(self.live_name())
+
+    def swap(self, physical: str) -> str:
+        """Make `physical` the live collection, with a new generation, in one write."""
         new = uuid.uuid4().hex
-        current = self.client.get_collection(self.name, embedding_function=None).metadata or {}
-        metadata = {k: v for k, v in current.items() if not k.startswith("hnsw:")}
-        metadata[GENERATION_KEY] = new
-        self.collection.modify(metadata=metadata)
+        self.call(lambda: self._write_pointer(Pointer(physical, new)))
         return new
+
+    # -- physical collections --------------------------------------------------------------------
+    def physical(self, name: str, create: bool = False):
+        """A physical collection by name, opened once; a missing one is an error unless `create` (writers)."""
+        with self._lock:
+            if name not in self._opened:
+                self._opened[name] = self.call(lambda: open_collection(self.client, name, create),
+                                               f"cannot open collection {name!r}")
+            return self._opened[name]
+
+    def list_physical_unchecked(self) -> list[str]:
+        names = [getattr(c, "name", c) for c in self.client.list_collections()]
+        return sorted((n for n in names if version_of(self.name, n) is not None),
+                      key=lambda n: version_of(self.name, n))
+
+    def list_physical(self) -> list[str]:
+        """Every physical collection of this logical index, oldest version first."""
+        return self.call(self.list_physical_unchecked)
+
+    def next_version(self) -> str:
+        """A name for a new physical collection, above every existing version."""
+        versions = [version_of(self.name, n) or 1 for n in self.list_physical()]
+        return f"{self.name}-v{max(versions, default=1) + 1}"
+
+    def drop(self, name: str) -> None:
+        """Delete a physical collection (never the live one)."""
+        if name == self.live_name():
+            raise ValueError(f"refusing to drop the live collection {name!r}")
+        with self._lock:
+            self._opened.pop(name, None)
+        self.call(lambda: self.client.delete_collection(name))
+
+    def run(self, operation: Callable[[Any], T]) -> T:
+        """Run a read on the live collection; if the pointer moved under it (a swap), retry once."""
+        pointer = self.pointer()
+        try:
+            return operation(self.physical(pointer.live))
+        except Exception as exc:
+            moved = self.pointer()
+            if moved.live != pointer.live:
+                return self.call(lambda: operation(self.physical(moved.live)))
+            if isinstance(exc, StoreUnavailable):
+                raise
+            self.forget()
+            log.warning("vector store failure: %s: %s", type(exc).__name__, exc)
+            raise StoreUnavailable(f"the vector store did not answer ({type(exc).__name__})") from exc
+
+
+class LiveCollection:
+    """Stands in for a Chroma collection and forwards every call to the live one, found at call time."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def __getattr__(self, attribute: str):
+        if attribute.startswith("__"):
+            raise AttributeError(attribute)
+        if not callable(_collection_attribute(attribute)):
+            return getattr(self._store.physical(self._store.live_name()), attribute)
+
+        def forward(*args, **kwargs):
+            return self._store.run(lambda collection: getattr(collection, attribute)(*args, **kwargs))
+
+        return forward
+
+
+def _collection_attribute(attribute: str):
+    from chromadb.api.models.Collection import Collection
+
+    return inspect.getattr_static(Collection, attribute, None)
+
+
+def make_store(settings: Settings, name: str) -> Store:
+    """A Store for the logical index `name`, connecting lazily with these settings."""
+    return Store(lambda: connect(settings), name, _where(settings))

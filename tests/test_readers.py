@@ -126,3 +126,36 @@ def test_jsonl_reads_good_lines_and_reports_bad_ones(tmp_path):
     articles, errors = read(SourceSpec("j", "jsonl", str(path)), tmp_path)
     assert [a.title for a in articles] == ["T1"] and articles[0].outlet == "x.org"
     assert [e.item for e in errors] == ["line 2", "line 3"]
+
+
+def test_a_feed_of_ten_thousand_entries_fetches_only_max_items(tmp_path):
+    routes = {f"/{i}": body(page(f"Story {i}")) for i in range(5)}
+    with LocalServer(routes) as server:
+        server.routes["/feed"] = body(feed(server, [f"/{i}" for i in range(10_000)]), "application/rss+xml")
+        articles, errors = read(SourceSpec("f", "feed", server.url("/feed"), max_items=5), tmp_path,
+                                max_bytes=5_000_000)
+        hits = list(server.hits)
+    assert errors == [] and len(articles) == 5
+    assert hits[0] == "/feed" and len(hits) == 6  # the feed, then five pages: the other 9,995 never fetched
+
+
+def test_a_200_mb_body_is_refused_without_downloading_it(tmp_path):
+    sent = []
+
+    def huge(handler) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Type", "text/html")
+        handler.send_header("Content-Length", str(200_000_000))
+        handler.end_headers()
+        chunk = b"x" * 1_000_000
+        try:
+            for _ in range(200):
+                handler.wfile.write(chunk)
+                sent.append(len(chunk))
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+    with LocalServer({"/big": huge}) as server:
+        with pytest.raises(SourceError, match="200000000 bytes is over"):
+            read(SourceSpec("u", "url", server.url("/big")), tmp_path, max_bytes=10_000_000)
+    assert sum(sent) < 200_000_000

@@ -142,6 +142,7 @@ class FakeDiscord:
         self.interactions: dict[str, FakeInteraction] = {}
         self.commands: dict[str, list[dict[str, Any]]] = {}  # "global" or a guild id -> commands
         self.identified = asyncio.Event()
+        self.resumed = asyncio.Event()  # set when a client RESUMEs (op 6) after `reconnect()`
         self._ws: web.WebSocketResponse | None = None
         self._seq = 0
         self._changed = asyncio.Condition()
@@ -209,7 +210,14 @@ class FakeDiscord:
                 self.identified.set()
             elif data["op"] == 6:
                 await self._dispatch("RESUMED", {})
+                self.resumed.set()
         return ws
+
+    async def reconnect(self) -> None:
+        """Ask the client to reconnect (op 7 RECONNECT), as Discord does; it should RESUME on a new socket."""
+        assert self._ws is not None, "the client is not connected to the gateway"
+        self.resumed.clear()
+        await self._ws.send_json({"op": 7, "d": None})
 
     def _guild(self) -> dict[str, Any]:
         members = [{"user": u, "roles": [], "flags": 0, "joined_at": _now_iso()}
