@@ -10,7 +10,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.discord_answers import followup_answer
+from bot.discord_answers import StreamEdits, draft_editor, edit_answer, followup_answer
 from bot.discord_errors import NO_MENTIONS
 from bot.discord_parsing import parse_since
 from bot.discord_views import embeds
@@ -42,10 +42,16 @@ class AskCommands(commands.Cog):
         """Answer a question with cited passages (in a thread the bot started, as a follow-up)."""
         thread_history = self.bot.conversations.get(interaction.channel_id)
         history = thread_history or ()
+        streaming = getattr(self.bot.service, "llm", None) is not None
         async with self.bot.admission.admit(interaction.user.id) as ticket:
             await interaction.response.defer(thinking=True)
-            answer = await ticket.run(self.bot.service.ask, question, history)
-        sent = await followup_answer(self.bot, interaction, answer, question)
+            if streaming:  # the answer appears as the model writes it; the final edit shows it checked
+                answer = await StreamEdits(draft_editor(interaction)).run(
+                    lambda: self.bot.service.ask_stream(question, history), ticket.run)
+            else:
+                answer = await ticket.run(self.bot.service.ask, question, history)
+        post = edit_answer if streaming else followup_answer
+        sent = await post(self.bot, interaction, answer, question)
         keys = [m.id for m in sent] + ([interaction.channel_id] if thread_history is not None else [])
         self.bot.conversations.record(keys, history, Turn(question, answer.text))
 

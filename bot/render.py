@@ -77,6 +77,17 @@ def clip(text: str, limit: int) -> str:
     return split_text(text, limit - 1)[0] + "…"
 
 
+_MASKED_LINK = re.compile(r"\[([^\]\n]*)\]\(\s*<?([^)\s>]+)>?[^)]*\)")
+
+
+def defuse_links(text: str) -> str:
+    """Show masked links from article text as plain text with their real target: `[t](u)` -> `t (<u>)`.
+
+    Articles are untrusted: a masked link could show one address and lead to another.
+    """
+    return _MASKED_LINK.sub(lambda m: f"{m.group(1)} (<{m.group(2)}>)", text)
+
+
 def no_previews(text: str) -> str:
     """Wrap bare links in <> so that Discord does not unfurl them into previews."""
     return _URL.sub(lambda m: f"<{m.group(0)}>", text)
@@ -150,11 +161,16 @@ def answer_messages(answer: Answer, question: str = "") -> list[list[EmbedDict]]
             embeds += _long_embeds("Closest articles", "\n".join(article_line(a) for a in answer.closest),
                                    INFO_COLOUR)
         return pack(embeds)
-    embeds = _long_embeds(heading, answer.text, ANSWER_COLOUR, footer=answer.note)
+    embeds = _long_embeds(heading, defuse_links(answer.text), ANSWER_COLOUR, footer=answer.note)
     if answer.citations:
         lines = "\n".join(citation_line(c) for c in sorted(answer.citations, key=lambda c: c.n))
         embeds += _long_embeds("Sources", lines, INFO_COLOUR)
     return pack(embeds)
+
+
+def draft_text(text: str) -> str:
+    """An answer while the model is still writing it (plain content, at most 2,000 characters)."""
+    return no_previews(clip(defuse_links(text.strip()), CONTENT_LIMIT - 40)) + "\n-# writing… citations are checked at the end"
 
 
 def quotes_messages(answer: Answer) -> list[list[EmbedDict]]:
@@ -162,7 +178,7 @@ def quotes_messages(answer: Answer) -> list[list[EmbedDict]]:
     embeds: list[EmbedDict] = []
     for c in sorted(answer.citations, key=lambda c: c.n):
         footer = " · ".join(x for x in (c.outlet or c.source, _date(c.published)) if x)
-        part = _long_embeds(f"[{c.n}] {c.title}", c.quote, INFO_COLOUR, footer=footer)
+        part = _long_embeds(f"[{c.n}] {c.title}", defuse_links(c.quote), INFO_COLOUR, footer=footer)
         if c.url:
             part[0]["url"] = c.url
         embeds += part

@@ -10,7 +10,7 @@ from index import evaluation
 from index.errors import BadInput, SourceError
 from index.readers import article_from_row
 from index.service import NewsService
-from index.types import Article
+from index.types import Answer, Article
 
 Progress = Callable[[int, int], None]
 
@@ -50,7 +50,7 @@ def run_eval(service: NewsService, articles_path: Path, questions_path: Path, we
     gold = evaluation.gold_from_questions(evaluation.answerable(questions, rows))
     by_id = {q["id"]: q for q in questions}
     service.lexical.snapshot()  # build the BM25 side once, outside the timed queries
-    results = []
+    results, answers = [], []
     for item in gold:
         question = by_id[item.id]["question"]
         begun = time.perf_counter()
@@ -58,6 +58,39 @@ def run_eval(service: NewsService, articles_path: Path, questions_path: Path, we
         passages = service.retriever.retrieve(query, max(k, service.settings.top_k))
         answer = service.compose(question, question, query.vector, passages[: service.settings.top_k])
         latency = (time.perf_counter() - begun) * 1000
+        answers.append(answer)
         results.append(evaluation.QuestionResult(item.id, tuple(p.text for p in passages[:k]), latency,
                                                  None if answer.refused else answer.text))
-    return evaluation.score(evaluation.Run(gold, tuple(results), index_seconds))
+    scores = evaluation.score(evaluation.Run(gold, tuple(results), index_seconds))
+    if service.llm is not None:
+        if scores["answer_accuracy"] is None:  # every answer a refusal: none correct, rather than unscored
+            scores["answer_accuracy"] = 0.0
+        scores.update(check_rates(answers))
+    return scores
+
+
+def check_rates(answers: list[Answer]) -> dict:
+    """How often the checks on generated answers fired, and the share of the model's citations that held.
+
+    `citation_validity`: of the citation markers the model wrote, the share naming a passage it was given
+    that supports its sentence (what the user is shown; after the checks every shown citation is one).
+    """
+    checks = [a.checks for a in answers if a.checks is not None]
+    written = sum(c.citations for c in checks)
+    return {
+        "citation_validity": sum(c.supported_citations for c in checks) / written if written else None,
+        "answer_checks": {
+            "generated_answers": len(checks),
+            "llm_unavailable": sum(1 for a in answers if a.checks is None and a.note),
+            "citations_written": written,
+            "invalid_citations_removed": sum(c.invalid_citations for c in checks),
+            "unsupported_citations_removed": sum(c.unsupported_citations for c in checks),
+            "unsupported_sentences_dropped": sum(c.unsupported_sentences for c in checks),
+            "uncited_sentences_dropped": sum(c.uncited_sentences for c in checks),
+            "answers_with_a_removal": sum(1 for c in checks if c.invalid_citations or c.unsupported_citations
+                                          or c.uncited_sentences),
+            "refused_by_checks": sum(1 for c in checks if c.refused),
+            "refused_by_model": sum(1 for a in answers if a.checks is not None and a.refused
+                                    and not a.checks.refused),
+        },
+    }

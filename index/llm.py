@@ -7,18 +7,47 @@ backoff handles timeouts, 429 and 5xx (`max_retries`).
 from __future__ import annotations
 
 import logging
-from typing import Iterator, Protocol
+from functools import lru_cache, partial
+from typing import Callable, Iterator, Protocol
 
 from index.errors import LLMUnavailable
 from index.settings import Settings
 
 log = logging.getLogger(__name__)
+MAX_REPLY_TOKENS = 512  # cap on one reply; also what a prompt leaves free in the context window
+
+
+@lru_cache(maxsize=8)
+def _encoder(model: str) -> Callable[[str], list]:
+    """The model's tiktoken encoder; cl100k_base (bundled with llama-index, no download) when tiktoken
+    does not know the model (any compatible server's model) or cannot fetch its encoding offline."""
+    import tiktoken
+
+    try:
+        return partial(tiktoken.encoding_for_model(model).encode, disallowed_special=())
+    except Exception as exc:  # KeyError: unknown model; requests' errors: encoding file not downloadable
+        if not isinstance(exc, KeyError):
+            log.warning("tiktoken encoding of %s unavailable (%s); counting with cl100k_base", model,
+                        type(exc).__name__)
+        from llama_index.core.utils import get_tokenizer
+
+        return get_tokenizer()  # cl100k_base from llama-index's bundled cache
+
+
+def count_tokens(model: str, text: str) -> int:
+    """Tokens of `text` by the model's tiktoken encoding (cl100k_base for models tiktoken does not know)."""
+    return len(_encoder(model)(text))
 
 
 class LLM(Protocol):
     """A chat model."""
 
     model: str
+    context_window: int  # tokens of prompt and reply together
+
+    def count_tokens(self, text: str) -> int:
+        """Tokens of `text` for this model."""
+        ...
 
     def complete(self, system: str, user: str) -> str:
         """The model's whole reply."""
@@ -37,12 +66,19 @@ class OpenAICompatibleLLM:
 
         key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else "not-needed"
         self.model = settings.llm_model
+        self.context_window = settings.llm_context_window
         kwargs = {"api_base": settings.openai_base_url} if settings.openai_base_url else {}
         self._llm = OpenAILike(
             model=settings.llm_model, api_key=key, is_chat_model=True, timeout=settings.llm_timeout,
             max_retries=settings.llm_max_retries, context_window=settings.llm_context_window,
-            temperature=0.1, **kwargs,
+            max_tokens=MAX_REPLY_TOKENS, temperature=0.1,
+            additional_kwargs={"stream_options": {"include_usage": True}},  # dropped when not streaming
+            **kwargs,
         )
+
+    def count_tokens(self, text: str) -> int:
+        """Tokens of `text` by the model's tiktoken encoding."""
+        return count_tokens(self.model, text)
 
     @staticmethod
     def _messages(system: str, user: str):
@@ -54,19 +90,26 @@ class OpenAICompatibleLLM:
         """One chat completion; the reply text."""
         try:
             response = self._llm.chat(self._messages(system, user))
-        except Exception as exc:  # openai raises APIError subclasses; llama-index may wrap them
+        except Exception as exc:  # APIError subclasses, a broken JSON body (JSONDecodeError), no choices…
             raise LLMUnavailable(f"the language model is unavailable ({type(exc).__name__})") from exc
         self._log_usage(response.raw)
-        return response.message.content or ""
+        if not response.message.content:
+            raise LLMUnavailable("the language model sent an empty reply")
+        return response.message.content
 
     def stream(self, system: str, user: str) -> Iterator[str]:
-        """A streamed chat completion, piece by piece."""
+        """A streamed chat completion, piece by piece; usage is logged when the server sends it."""
+        last = None
         try:
             for chunk in self._llm.stream_chat(self._messages(system, user)):
+                last = chunk
                 if chunk.delta:
                     yield chunk.delta
         except Exception as exc:
             raise LLMUnavailable(f"the language model is unavailable ({type(exc).__name__})") from exc
+        if last is None or not last.message.content:
+            raise LLMUnavailable("the language model sent an empty reply")
+        self._log_usage(last.raw)
 
     def _log_usage(self, raw) -> None:
         usage = getattr(raw, "usage", None) or (raw.get("usage") if isinstance(raw, dict) else None)

@@ -12,6 +12,7 @@ REQUIRED = {
     "system": set(),
     "answer": {"passages", "question"},
     "summary": {"passages", "target"},
+    "reduce": {"summaries", "target"},  # merges the partial summaries of a map-reduce summary
     "rewrite": {"history", "question"},
 }
 

@@ -63,6 +63,23 @@ class ArticleRef:
 
 
 @dataclass(frozen=True)
+class AnswerChecks:
+    """How often each check on a generated answer fired (all zero for an extractive answer)."""
+
+    citations: int = 0  # citation markers the model wrote (one per sentence and number)
+    invalid_citations: int = 0  # markers naming a passage the model was not given: removed
+    unsupported_citations: int = 0  # valid markers whose passage does not support their sentence: removed
+    unsupported_sentences: int = 0  # cited sentences no cited passage supports: dropped
+    uncited_sentences: int = 0  # factual sentences with no citation to check them against: dropped
+    refused: bool = False  # nothing supported was left, so the answer became a refusal
+
+    @property
+    def supported_citations(self) -> int:
+        """Markers that were valid and supported: the ones the user sees."""
+        return self.citations - self.invalid_citations - self.unsupported_citations
+
+
+@dataclass(frozen=True)
 class Answer:
     """An answer with inline `[n]` markers; `citations` holds exactly the numbers used in `text`."""
 
@@ -72,6 +89,7 @@ class Answer:
     closest: tuple[ArticleRef, ...] = ()
     note: str = ""  # one-line remark for the user, e.g. "the language model was unavailable"
     question: str = ""  # the standalone question that was answered (after follow-up rewriting)
+    checks: AnswerChecks | None = None  # set when an LLM wrote the answer: what its checks removed
 
 
 @dataclass(frozen=True)

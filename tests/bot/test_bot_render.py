@@ -129,3 +129,17 @@ def test_sources_listing_and_report():
     text = report_text(report, "wire")
     assert text.startswith("Re-index of **wire** finished in 1.2 s: 2 added, 1 updated, 0 unchanged, 1 deleted.")
     assert len(text) <= 2000 and "<https://w.example/0>" in text
+
+
+def test_masked_links_from_articles_are_shown_with_their_real_target():
+    from bot.render import answer_messages, defuse_links, quotes_messages
+    from index.types import Answer, Citation
+
+    assert defuse_links("see [the BBC](http://evil.example/x) now") == "see the BBC (<http://evil.example/x>) now"
+    assert defuse_links("[a](<https://x.org/y> \"title\")") == "a (<https://x.org/y>)"
+    quote = "Read [cnn.com](https://evil.example/phish) for more."
+    answer = Answer(text=f"“{quote}” [1]", refused=False,
+                    citations=(Citation(1, "T", "CNN", "", "2025-03-19", quote),))
+    shown = [e["description"] for m in answer_messages(answer) + quotes_messages(answer) for e in m]
+    assert all("](" not in text for text in shown)
+    assert any("cnn.com (<https://evil.example/phish>)" in text for text in shown)

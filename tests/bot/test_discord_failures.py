@@ -101,9 +101,10 @@ def test_a_long_llm_answer_is_split_across_messages(run_bot_scenario, news_setti
 
         async def scenario(fake: FakeDiscord, bot):
             inter = await fake.slash("ask", {"question": "What did Putin agree to?"})
-            await fake.wait_for(lambda: inter.followups and inter.followups[-1]["components"], 60)
+            # with an LLM the deferred message is edited into the first part (streaming), then follow-ups
+            await fake.wait_for(lambda: inter.visible_messages() and inter.visible_messages()[-1]["components"], 60)
             assert_acknowledged_in_time(inter, DEFERRED)
-            messages = inter.followups
+            messages = inter.visible_messages()
             assert len(messages) >= 2
             bodies = [e["description"] for m in messages for e in m["embeds"] if e.get("title") != "Sources"]
             assert all(len(b) <= 4096 for b in bodies)
