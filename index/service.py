@@ -79,21 +79,22 @@ class NewsService:
     # -- questions -------------------------------------------------------------------------------
     def ask(self, question: str, history: Sequence[Turn] = (), k: int | None = None) -> Answer:
         """Answer a question from the indexed articles, with numbered citations, or refuse plainly."""
+        standalone, retrieval_text, query, passages = self._retrieve_for(question, history, k)
+        return self.compose(standalone, retrieval_text, query.vector, passages)
+
+    def _retrieve_for(self, question: str, history: Sequence[Turn], k: int | None):
+        """Clean the question, make it standalone, and retrieve its passages."""
         question = clean_question(question)
         standalone, retrieval_text = self._standalone(question, history)
         query = self.retriever.embed_query(retrieval_text)
-        passages = self.retriever.retrieve(query, k or self.settings.top_k)
-        return self.compose(standalone, retrieval_text, query.vector, passages)
+        return standalone, retrieval_text, query, self.retriever.retrieve(query, k or self.settings.top_k)
 
     def ask_stream(self, question: str, history: Sequence[Turn] = (), k: int | None = None) -> Iterator[str | Answer]:
         """Like `ask`, but yields the model's text as it arrives (unchecked), then the checked Answer, last.
 
         Offline, or when the model fails, the only item is the (extractive) Answer.
         """
-        question = clean_question(question)
-        standalone, retrieval_text = self._standalone(question, history)
-        query = self.retriever.embed_query(retrieval_text)
-        passages = self.retriever.retrieve(query, k or self.settings.top_k)
+        standalone, retrieval_text, query, passages = self._retrieve_for(question, history, k)
         if self.llm is None:
             yield self._extractive(retrieval_text, query.vector, passages)
             return
