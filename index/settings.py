@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import platformdirs
-from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -17,59 +17,63 @@ def _default_home() -> Path:
 
 
 class Settings(BaseSettings):
-    """Everything configurable about newsbot. Environment variables are named in each field's alias."""
+    """Everything configurable about newsbot. Environment variables are named in each field's alias.
 
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+    Environment names are matched with case (otherwise the field `home` would read `$HOME`, and `top_k`
+    `$TOP_K`); field names work as keyword arguments.
+    """
 
-    home: Path = Field(default_factory=_default_home, validation_alias=AliasChoices("NEWSBOT_HOME", "home"))
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True, case_sensitive=True)
+
+    home: Path = Field(default_factory=_default_home, validation_alias="NEWSBOT_HOME")
     sources_file: Path = Field(
-        default=DEFAULT_SOURCES, validation_alias=AliasChoices("NEWSBOT_SOURCES", "sources_file")
+        default=DEFAULT_SOURCES, validation_alias="NEWSBOT_SOURCES"
     )
-    collection: str = Field(default="news", validation_alias=AliasChoices("NEWSBOT_COLLECTION", "collection"))
+    collection: str = Field(default="news", validation_alias="NEWSBOT_COLLECTION")
 
-    chroma_host: str = Field(default="", validation_alias=AliasChoices("NEWSBOT_CHROMA_HOST", "chroma_host"))
-    chroma_port: int = Field(default=8000, validation_alias=AliasChoices("NEWSBOT_CHROMA_PORT", "chroma_port"))
+    chroma_host: str = Field(default="", validation_alias="NEWSBOT_CHROMA_HOST")
+    chroma_port: int = Field(default=8000, validation_alias="NEWSBOT_CHROMA_PORT")
     chroma_token: SecretStr | None = Field(
-        default=None, validation_alias=AliasChoices("NEWSBOT_CHROMA_TOKEN", "chroma_token")
+        default=None, validation_alias="NEWSBOT_CHROMA_TOKEN"
     )
 
     openai_api_key: SecretStr | None = Field(
-        default=None, validation_alias=AliasChoices("OPENAI_API_KEY", "openai_api_key")
+        default=None, validation_alias="OPENAI_API_KEY"
     )
-    openai_base_url: str = Field(default="", validation_alias=AliasChoices("OPENAI_BASE_URL", "openai_base_url"))
-    llm_model: str = Field(default="gpt-4o-mini", validation_alias=AliasChoices("NEWSBOT_LLM_MODEL", "llm_model"))
-    llm_timeout: float = Field(default=60.0, validation_alias=AliasChoices("NEWSBOT_LLM_TIMEOUT", "llm_timeout"))
+    openai_base_url: str = Field(default="", validation_alias="OPENAI_BASE_URL")
+    llm_model: str = Field(default="gpt-4o-mini", validation_alias="NEWSBOT_LLM_MODEL")
+    llm_timeout: float = Field(default=60.0, validation_alias="NEWSBOT_LLM_TIMEOUT")
     llm_max_retries: int = Field(
-        default=3, validation_alias=AliasChoices("NEWSBOT_LLM_MAX_RETRIES", "llm_max_retries")
+        default=3, validation_alias="NEWSBOT_LLM_MAX_RETRIES"
     )
     llm_context_window: int = Field(
-        default=8192, validation_alias=AliasChoices("NEWSBOT_LLM_CONTEXT_WINDOW", "llm_context_window")
+        default=8192, validation_alias="NEWSBOT_LLM_CONTEXT_WINDOW"
     )
-    embed_model: str = Field(default="local", validation_alias=AliasChoices("NEWSBOT_EMBED_MODEL", "embed_model"))
+    embed_model: str = Field(default="local", validation_alias="NEWSBOT_EMBED_MODEL")
 
-    top_k: int = Field(default=6, ge=1, le=50, validation_alias=AliasChoices("NEWSBOT_TOP_K", "top_k"))
+    top_k: int = Field(default=6, ge=1, le=50, validation_alias="NEWSBOT_TOP_K")
     chunk_tokens: int = Field(
-        default=200, ge=32, le=254, validation_alias=AliasChoices("NEWSBOT_CHUNK_TOKENS", "chunk_tokens")
+        default=200, ge=32, le=254, validation_alias="NEWSBOT_CHUNK_TOKENS"
     )
     chunk_overlap: int = Field(
-        default=30, ge=0, le=128, validation_alias=AliasChoices("NEWSBOT_CHUNK_OVERLAP", "chunk_overlap")
+        default=30, ge=0, le=128, validation_alias="NEWSBOT_CHUNK_OVERLAP"
     )
     fetch_timeout: float = Field(
-        default=20.0, validation_alias=AliasChoices("NEWSBOT_FETCH_TIMEOUT", "fetch_timeout")
+        default=20.0, validation_alias="NEWSBOT_FETCH_TIMEOUT"
     )
     fetch_max_bytes: int = Field(
-        default=10_000_000, validation_alias=AliasChoices("NEWSBOT_FETCH_MAX_BYTES", "fetch_max_bytes")
+        default=10_000_000, validation_alias="NEWSBOT_FETCH_MAX_BYTES"
     )
     allow_private_urls: bool = Field(
-        default=False, validation_alias=AliasChoices("NEWSBOT_ALLOW_PRIVATE_URLS", "allow_private_urls")
+        default=False, validation_alias="NEWSBOT_ALLOW_PRIVATE_URLS"
     )
 
     discord_token: SecretStr | None = Field(
-        default=None, validation_alias=AliasChoices("DISCORD_TOKEN", "discord_token")
+        default=None, validation_alias="DISCORD_TOKEN"
     )
-    guild_ids: str = Field(default="", validation_alias=AliasChoices("NEWSBOT_GUILD_IDS", "guild_ids"))
+    guild_ids: str = Field(default="", validation_alias="NEWSBOT_GUILD_IDS")
     admin_role_ids: str = Field(
-        default="", validation_alias=AliasChoices("NEWSBOT_ADMIN_ROLE_IDS", "admin_role_ids")
+        default="", validation_alias="NEWSBOT_ADMIN_ROLE_IDS"
     )
 
     @field_validator("chunk_overlap")
