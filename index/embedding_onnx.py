@@ -127,6 +127,7 @@ class OnnxMiniLMEmbedder:
             with self._lock:
                 if self._session is None:
                     import onnxruntime as ort
+                    ort.disable_telemetry_events()  # newsbot keeps every library's telemetry off
 
                     opts = ort.SessionOptions()
                     opts.intra_op_num_threads = self.intra_op_threads
