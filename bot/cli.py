@@ -146,24 +146,21 @@ def _cmd_sources(args) -> int:
 
 def _cmd_eval(args) -> int:
     from index import evaluation
-    from index.app import build_embedder, build_service
+    from index.app import build_service
     from index.eval_run import eval_collection_name, run_eval
-    from index.settings import Settings
 
     weeks = evaluation.parse_weeks(args.weeks)
-    settings = Settings()
-    service = build_service(settings, embedder=build_embedder(settings),
-                            collection=eval_collection_name(args.articles, weeks))
+    service = build_service(collection=eval_collection_name(args.articles, weeks))
     result = run_eval(service, args.articles, args.questions, weeks, args.k, progress=_progress_bar("indexing"))
     print(json.dumps(result, ensure_ascii=False, indent=2) if args.json else output.eval_text(result))
     return 0
 
 
 def _cmd_feedback(args) -> int:
-    from index.feedback import FeedbackStore
+    from index.feedback import FeedbackStore, feedback_path
     from index.settings import Settings
 
-    rows = FeedbackStore(Settings().home / "feedback.sqlite3").list(args.limit)
+    rows = FeedbackStore(feedback_path(Settings().home)).list(args.limit)
     print(json.dumps([asdict(r) for r in rows], ensure_ascii=False, indent=2) if args.json
           else output.feedback_text(rows))
     return 0

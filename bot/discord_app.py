@@ -20,7 +20,7 @@ from bot.discord_mentions import MentionListener
 from bot.discord_views import AnswerButtons
 from bot.discord_parsing import parse_id_list
 from index.errors import NewsbotError
-from index.feedback import FeedbackStore
+from index.feedback import FeedbackStore, feedback_path
 
 log = logging.getLogger("newsbot.discord")
 
@@ -117,9 +117,6 @@ def run_bot(service: Any, token: str, guild_ids: list[int], admin_role_ids: list
     return 0
 
 
-FEEDBACK_FILE = "feedback.sqlite3"  # in the home folder; `newsbot feedback` reads the same file
-
-
 def run_from_settings(service: Any, settings: Any) -> int:
     """Run the bot from Settings: DISCORD_TOKEN, NEWSBOT_GUILD_IDS, NEWSBOT_ADMIN_ROLE_IDS, limits from env."""
     token = settings.discord_token.get_secret_value() if settings.discord_token else ""
@@ -127,7 +124,7 @@ def run_from_settings(service: Any, settings: Any) -> int:
         guild_ids = parse_id_list(settings.guild_ids)
         admin_role_ids = parse_id_list(settings.admin_role_ids)
         limits = limits_from_env(os.environ)
-        feedback = FeedbackStore(settings.home / FEEDBACK_FILE)
+        feedback = FeedbackStore(feedback_path(settings.home))
     except NewsbotError as e:
         print(f"newsbot: {e}", file=sys.stderr)
         return 2

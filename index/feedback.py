@@ -21,6 +21,11 @@ CREATE TABLE IF NOT EXISTS feedback (
 """
 
 
+def feedback_path(home: Path) -> Path:
+    """Where the bot stores votes and `newsbot feedback` reads them: one file in the home folder."""
+    return home / "feedback.sqlite3"
+
+
 @dataclass(frozen=True)
 class Feedback:
     """One vote on one answer."""
