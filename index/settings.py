@@ -94,3 +94,8 @@ class Settings(BaseSettings):
         """Where the embedded Chroma store lives."""
         return self.home / "chroma"
 
+
+    @property
+    def models_dir(self) -> Path:
+        """Model files newsbot derives locally (e.g. the optimised ONNX graph); safe to delete."""
+        return self.home / "models"

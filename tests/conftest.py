@@ -38,9 +38,10 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def embedder() -> OnnxMiniLMEmbedder:
-    """The real all-MiniLM-L6-v2 (the default onnxruntime backend), loaded once for the whole run."""
-    model = OnnxMiniLMEmbedder()
+def embedder(tmp_path_factory) -> OnnxMiniLMEmbedder:
+    """The real all-MiniLM-L6-v2 (the default onnxruntime backend, on the derived graph that
+    `build_embedder` uses), loaded once for the whole run."""
+    model = OnnxMiniLMEmbedder(cache_dir=tmp_path_factory.mktemp("models"))
     model.embed(["warm up"])
     return model
 
