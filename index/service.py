@@ -79,15 +79,17 @@ class NewsService:
     # -- questions -------------------------------------------------------------------------------
     def ask(self, question: str, history: Sequence[Turn] = (), k: int | None = None) -> Answer:
         """Answer a question from the indexed articles, with numbered citations, or refuse plainly."""
-        standalone, retrieval_text, query, passages = self._retrieve_for(question, history, k)
-        return self.compose(standalone, retrieval_text, query.vector, passages)
+        with self.store.pinned():  # one pointer read for retrieval and the extractive answer's IDF
+            standalone, retrieval_text, query, passages = self._retrieve_for(question, history, k)
+            return self.compose(standalone, retrieval_text, query.vector, passages)
 
     def _retrieve_for(self, question: str, history: Sequence[Turn], k: int | None):
         """Clean the question, make it standalone, and retrieve its passages."""
         question = clean_question(question)
         standalone, retrieval_text = self._standalone(question, history)
         query = self.retriever.embed_query(retrieval_text)
-        return standalone, retrieval_text, query, self.retriever.retrieve(query, k or self.settings.top_k)
+        with self.store.pinned():
+            return standalone, retrieval_text, query, self.retriever.retrieve(query, k or self.settings.top_k)
 
     def ask_stream(self, question: str, history: Sequence[Turn] = (), k: int | None = None) -> Iterator[str | Answer]:
         """Like `ask`, but yields the model's text as it arrives (unchecked), then the checked Answer, last.
@@ -130,7 +132,9 @@ class NewsService:
     def search(self, query: str, k: int = 10) -> list[Passage]:
         """The k best passages for `query`, best first."""
         text = clean_question(query, what="search")
-        return self.retriever.retrieve(self.retriever.embed_query(text), k)
+        vector = self.retriever.embed_query(text)
+        with self.store.pinned():
+            return self.retriever.retrieve(vector, k)
 
     def summarize(self, target: str, since: date | None = None) -> Answer:
         """Summarise one article (by title or URL) or a topic across articles, with citations."""

@@ -249,3 +249,28 @@ def test_queries_keep_answering_while_another_thread_reindexes(corpus_service):
         for reader in readers:
             reader.join()
     assert failures == [] and answers and all(answers)
+
+
+def test_one_query_reads_the_pointer_once_and_sees_one_version(corpus_service, monkeypatch):
+    service = corpus_service
+    reads = []
+    original = type(service.store)._read_pointer
+
+    def counting(store):
+        reads.append(1)
+        return original(store)
+
+    monkeypatch.setattr(type(service.store), "_read_pointer", counting)
+    service.search("water supply council district", 5)
+    assert len(reads) == 1  # dense side, BM25 side and the generation check share one read
+    reads.clear()
+    service.ask("What did the council say about the water supply?")
+    assert len(reads) == 1
+
+    # inside a pinned block a swap made elsewhere is not seen; the next query sees it
+    with service.store.pinned():
+        before = service.store.generation()
+        service.store.call(lambda: service.store._write_pointer(
+            type(service.store.pointer())(service.store.pointer().live, "moved-elsewhere")))
+        assert service.store.generation() == before
+    assert service.store.generation() == "moved-elsewhere"
