@@ -44,12 +44,15 @@ def make_documents(articles: list[dict]) -> list:
     ]
 
 
-def make_embed_model():
-    """all-MiniLM-L6-v2 behind the project's llama-index adapter, loaded before any timing starts."""
+def make_embed_model(models_dir: Path | None = None):
+    """all-MiniLM-L6-v2 behind the project's llama-index adapter, loaded before any timing starts.
+
+    With `models_dir`, the derived graph newsbot itself runs (index/onnx_prepare.py), so that a timing
+    comparison is between the two pipelines, not two graphs of the model."""
     from index.embedding_onnx import OnnxMiniLMEmbedder
     from index.llama_adapter import EmbedderAdapter
 
-    embedder = OnnxMiniLMEmbedder()  # newsbot's default backend: the same model and vectors as ours
+    embedder = OnnxMiniLMEmbedder(cache_dir=models_dir)  # newsbot's default backend: the same model
     embedder.embed(["warm up"])
     return EmbedderAdapter(embedder)
 
@@ -86,16 +89,29 @@ def run_queries(index, questions: list[dict], k: int) -> tuple[QuestionResult, .
     return tuple(results)
 
 
-def run_peer(articles: list[dict], questions: list[dict], k: int) -> dict:
-    """Index the articles, query the answerable questions, return the score dict."""
+def run_peer(articles: list[dict], questions: list[dict], k: int, models_dir: Path | None = None) -> dict:
+    """Index the articles, query the answerable questions, return the score dict (with the chunk count and
+    this process's peak RSS)."""
     gold_questions = answerable(questions, articles)
-    embed_model = make_embed_model()
+    embed_model = make_embed_model(models_dir)
     with tempfile.TemporaryDirectory(prefix="peer-chroma-") as chroma_dir:
         start = time.perf_counter()
         index = build_index(make_documents(articles), embed_model, chroma_dir)
         index_seconds = time.perf_counter() - start
+        chunks = index.vector_store.client.count()  # ChromaVectorStore.client is the collection
         results = run_queries(index, gold_questions, k)
-    return score(Run(gold=gold_from_questions(gold_questions), results=results, index_seconds=index_seconds))
+    scores = score(Run(gold=gold_from_questions(gold_questions), results=results, index_seconds=index_seconds))
+    scores["chunks"] = chunks
+    scores["peak_rss_mb"] = peak_rss_mb()
+    return scores
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident set (VmHWM; ru_maxrss would include the parent's, inherited at fork)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -106,6 +122,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--weeks", default=None, help="comma-separated weeks, e.g. 20250321 or 2025-03-21 (default: all)")
     parser.add_argument("-k", type=int, default=10, help="passages retrieved per question")
     parser.add_argument("--json", action="store_true", help="print the full JSON, per-question rows included")
+    parser.add_argument("--models-dir", type=Path, default=None,
+                        help="run newsbot's derived ONNX graph, cached in this folder (default: the shipped graph)")
     return parser.parse_args(argv)
 
 
@@ -132,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
     articles = load_articles(args.articles, weeks)
     questions = load_questions(args.questions, weeks)
     print(describe_setup(weeks, len(articles), len(questions), args.k), file=sys.stderr, flush=True)
-    result = run_peer(articles, questions, args.k)
+    result = run_peer(articles, questions, args.k, args.models_dir)
     print(json.dumps(result, indent=2, ensure_ascii=False) if args.json else format_summary(result))
     return 0
 
