@@ -13,8 +13,9 @@ from index.store import make_store
 
 
 def build_embedder(settings: Settings) -> Embedder:
-    """The local MiniLM on onnxruntime by default; `local-torch` runs the same model on
-    sentence-transformers; any other name is an OpenAI(-compatible) embedding model.
+    """The local MiniLM on onnxruntime by default; `local-int8` its int8 variant (faster, slightly
+    different vectors, its own collection); `local-torch` the same model on sentence-transformers; any
+    other name is an OpenAI(-compatible) embedding model.
 
     Why onnxruntime by default (bench/embed_throughput.py, BENCHMARKS.md): its vectors match
     sentence-transformers' (cosine ≥ 0.998), it starts ~15× faster because torch is never imported,
@@ -22,6 +23,8 @@ def build_embedder(settings: Settings) -> Embedder:
     """
     if settings.embed_model in ("", "local", "all-MiniLM-L6-v2"):
         return OnnxMiniLMEmbedder(cache_dir=settings.models_dir)
+    if settings.embed_model == "local-int8":
+        return OnnxMiniLMEmbedder(cache_dir=settings.models_dir, quantize=True)
     if settings.embed_model == "local-torch":
         return MiniLMEmbedder()
     from openai import OpenAI

@@ -87,9 +87,15 @@ class OnnxMiniLMEmbedder:
         max_batch: int = 128,
         allow_spinning: bool = False,
         cache_dir: str | os.PathLike | None = None,
+        quantize: bool = False,
     ) -> None:
         self._model_path = model_path
         self.cache_dir = cache_dir
+        # int8 matrix products (index/onnx_prepare.py): different vectors, so a different model name,
+        # hence its own collection
+        self.quantize = quantize
+        if quantize:
+            self.name = f"{MINILM_NAME}-int8"
         self._tokenizer_path = tokenizer_path
         self.intra_op_threads = intra_op_threads or _default_threads()
         self.token_budget = token_budget
@@ -142,7 +148,8 @@ class OnnxMiniLMEmbedder:
                     )
                     from index.onnx_prepare import prepared_model_path
 
-                    path = self._model_path or prepared_model_path(self.onnx_path(), self.cache_dir)
+                    path = self._model_path or prepared_model_path(self.onnx_path(), self.cache_dir,
+                                                                         self.quantize)
                     self._session = ort.InferenceSession(path, sess_options=opts,
                                                          providers=["CPUExecutionProvider"])
         return self._session

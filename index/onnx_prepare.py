@@ -9,6 +9,12 @@ identity; removing it changes no vector. onnxruntime's own transformer optimizer
 residual+LayerNorm (it finds no attention pattern to fuse in this export). Together: 1.4x the
 throughput of the shipped graph, with vectors equal to 1e-6.
 
+With `quantize`, the fused graph's matrix products are then quantised to int8 (onnxruntime's dynamic
+quantisation: int8 weights per output channel, activations quantised at run time), which this CPU runs
+with VNNI/AMX integer instructions: about 1.5x the fp32 derived graph again, but the vectors move
+(cosine to fp32 about 0.995, top-10 neighbours about 0.91 the same), so it is an opt-in model with its own
+collection (NEWSBOT_EMBED_MODEL=local-int8), never mixed with fp32 vectors.
+
 The derived file is a pure function of the source file and RECIPE, computed locally (nothing is
 downloaded), written atomically, and rebuilt when either changes. If anything goes wrong (e.g. the
 `onnx` package is missing), the caller falls back to the source file: slower, never broken.
@@ -36,9 +42,9 @@ def _digest(path: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
-def cached_model_path(source: str, cache_dir: Path) -> Path:
+def cached_model_path(source: str, cache_dir: Path, quantize: bool = False) -> Path:
     """Where the derived model for `source` lives in `cache_dir` (it may not exist yet)."""
-    return Path(cache_dir) / f"minilm-{_digest(source)}-{RECIPE}.onnx"
+    return Path(cache_dir) / f"minilm-{_digest(source)}-{RECIPE}{'-int8' if quantize else ''}.onnx"
 
 
 def strip_nan_guards(model) -> int:
@@ -70,7 +76,7 @@ def strip_nan_guards(model) -> int:
     return len(dropped) // 2
 
 
-def _derive(source: str, target: Path) -> None:
+def _derive(source: str, target: Path, quantize: bool = False) -> None:
     import onnx
     import onnxruntime as ort
     from onnxruntime.transformers import optimizer
@@ -92,23 +98,33 @@ def _derive(source: str, target: Path) -> None:
                                          opt_level=0)
         partial = os.path.join(tmp, "model.onnx")
         fused.save_model_to_file(partial)
+        if quantize:  # 4. int8 matrix products (see the module docstring)
+            from onnxruntime.quantization import QuantType, quantize_dynamic
+
+            quantized = os.path.join(tmp, "quantized.onnx")
+            quantize_dynamic(partial, quantized, weight_type=QuantType.QInt8, per_channel=True)
+            partial = quantized
         os.replace(partial, target)  # same folder: atomic, so a concurrent reader sees all or nothing
         log.info("derived %s (%d NaN guards removed)", target.name, removed)
 
 
-def prepared_model_path(source: str, cache_dir: Path | None) -> str:
+def prepared_model_path(source: str, cache_dir: Path | None, quantize: bool = False) -> str:
     """The derived model for `source` (built on first use); `source` itself when there is no cache dir
-    or the derivation fails."""
+    or the derivation fails. A quantised model has different vectors, so for it a failure is an error."""
     if cache_dir is None:
+        if quantize:
+            raise ValueError("the int8 model is derived into a cache folder; none was given")
         return source
     try:
         cache_dir = Path(cache_dir)
         cache_dir.mkdir(parents=True, exist_ok=True)
-        target = cached_model_path(source, cache_dir)
+        target = cached_model_path(source, cache_dir, quantize)
         if not target.exists():
-            _derive(source, target)
+            _derive(source, target, quantize)
         return str(target)
     except Exception as exc:  # any failure here only costs speed
+        if quantize:
+            raise
         log.warning("using the ONNX model as shipped; deriving the faster copy failed: %s: %s",
                     type(exc).__name__, exc)
         return source
