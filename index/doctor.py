@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from index.ingest import HASH_CHARS, is_complete, parse_chunk_id
+from index.chunk_ids import HASH_CHARS, is_complete, parse_chunk_id
 
 
 @dataclass(frozen=True)

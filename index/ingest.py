@@ -34,6 +34,7 @@ from llama_index.core.vector_stores.utils import node_to_metadata_dict
 
 from index.articles import published_day
 from index.chunking import ChunkPositions, make_splitter, to_document
+from index.chunk_ids import HASH_CHARS, hashed_chunk_id, is_complete, parse_chunk_id  # noqa: F401 (re-exported)
 from index.embedding import Embedder
 from index.llama_adapter import EmbedderAdapter
 from index.store import Store, version_of
@@ -45,21 +46,6 @@ Progress = Callable[[int, int], None]
 BATCH_ARTICLES = 64  # articles per pipeline run: bounds memory and gives progress updates
 WRITE_BATCH = 1000  # chunks per Chroma write (an article's chunks are never split across writes)
 PAGE = 2000
-HASH_CHARS = 16
-_ID = re.compile(r"^(?P<article>.+)#(?P<hash>[0-9a-f]{%d})#(?P<position>\d+)$" % HASH_CHARS)
-
-
-def hashed_chunk_id(article_id: str, content_hash: str, position: int) -> str:
-    """The id of a chunk: its article, the article's content hash and its position inside the article."""
-    return f"{article_id}#{content_hash[:HASH_CHARS]}#{position}"
-
-
-def parse_chunk_id(chunk_id: str) -> tuple[str, str, int] | None:
-    """(article id, hash prefix, position) of a chunk id, or None for an id not made by hashed_chunk_id."""
-    match = _ID.match(chunk_id)
-    return (match["article"], match["hash"], int(match["position"])) if match else None
-
-
 def docstore_path(docstores_dir: Path, source: str) -> Path:
     """Where the docstore of one source is persisted."""
     return docstores_dir / f"{source}.json"
@@ -124,14 +110,6 @@ def stored_articles(collection, source: str) -> dict[str, StoredArticle]:
         entry = articles.setdefault(article_id, StoredArticle(set(), str(metadata.get("title") or article_id)))
         entry.chunk_ids.add(chunk_id)
     return articles
-
-
-def is_complete(chunk_ids: set[str], content_hash: str) -> bool:
-    """True when the chunks are exactly positions 0..n-1 of the article's current content."""
-    parsed = [parse_chunk_id(i) for i in chunk_ids]
-    if not parsed or any(p is None or p[1] != content_hash[:HASH_CHARS] for p in parsed):
-        return False
-    return sorted(p[2] for p in parsed) == list(range(len(parsed)))
 
 
 def _write_groups(nodes: Sequence[BaseNode]) -> Iterator[list[BaseNode]]:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import time
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timezone
@@ -14,7 +15,6 @@ from index.articles import published_day
 from index.doctor import Problem
 from index.embedding import Embedder
 from index.errors import BadInput, LLMUnavailable, SourceError
-from index.ingest import SourceIndexer, docstore_ids, load_docstore
 from index.lexical import LexicalIndex
 from index.llm import LLM
 from index.locking import exclusive
@@ -72,9 +72,21 @@ class NewsService:
         self.paths = paths
         self.lexical = LexicalIndex(store, paths.lexical_cache)
         self.retriever = HybridRetriever(collection, embedder, self.lexical)
-        # docstores live under docstore/<physical collection>/ (index/ingest.py), beside paths.docstores
-        self.indexer = SourceIndexer(store, embedder, paths.docstores.parent, settings.chunk_tokens,
-                                     settings.chunk_overlap)
+        self._indexer = None
+        self._indexer_lock = threading.Lock()
+
+    @property
+    def indexer(self):
+        """The SourceIndexer, built on first use: it imports llama-index (~0.8 s of a cold start), which a
+        process that only answers questions never needs."""
+        with self._indexer_lock:
+            if self._indexer is None:
+                from index.ingest import SourceIndexer
+
+                # docstores live under docstore/<physical collection>/ (index/ingest.py), beside paths.docstores
+                self._indexer = SourceIndexer(self.store, self.embedder, self.paths.docstores.parent,
+                                              self.settings.chunk_tokens, self.settings.chunk_overlap)
+            return self._indexer
 
     # -- questions -------------------------------------------------------------------------------
     def ask(self, question: str, history: Sequence[Turn] = (), k: int | None = None) -> Answer:
@@ -260,6 +272,8 @@ class NewsService:
 
     def sources(self) -> list[SourceStatus]:
         """Each configured source with its article and chunk counts and when it was last indexed."""
+        from index.ingest import docstore_ids, load_docstore
+
         state = self._load_state()
         statuses = []
         for spec in load_sources(self.settings.sources_file):

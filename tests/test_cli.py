@@ -13,10 +13,11 @@ from tests.test_readers import page
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def newsbot(*args, home: Path, env: dict | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
+def newsbot(*args, home: Path, env: dict | None = None, timeout: float = 300,
+            python_flags: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
     environment = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "NEWSBOT_"))}
     environment |= {"NEWSBOT_HOME": str(home)} | (env or {})
-    return subprocess.run([sys.executable, "-m", "bot.cli", *args], cwd=ROOT, env=environment,
+    return subprocess.run([sys.executable, *python_flags, "-m", "bot.cli", *args], cwd=ROOT, env=environment,
                           capture_output=True, text=True, timeout=timeout)
 
 
@@ -38,8 +39,15 @@ def test_ask_on_a_fresh_home_indexes_and_answers_with_citations(tmp_path):
     assert payload["refused"] is False and "energy" in payload["answer"]
     assert payload["citations"][0]["source"] == "CNN" and payload["citations"][0]["n"] == 1
     tmp_path = tmp_path / "data"
-    refused = json.loads(newsbot("ask", "What did Putin say about Taiwan?", "--json", home=tmp_path).stdout)
+    second = newsbot("ask", "What did Putin say about Taiwan?", "--json", home=tmp_path,
+                     python_flags=("-X", "importtime"))
+    refused = json.loads(second.stdout)
     assert refused["refused"] is True and refused["citations"] == [] and refused["closest"]
+    # answering from an existing index loads only what answering needs: no llama-index (the indexer's),
+    # no torch, no Discord (the import log is on stderr)
+    imported = {line.rsplit("|", 1)[-1].strip() for line in second.stderr.splitlines() if "|" in line}
+    assert "chromadb" in imported and "onnxruntime" in imported
+    assert not {"llama_index.core", "torch", "discord", "sentence_transformers"} & imported
     again = newsbot("index", home=tmp_path)
     assert again.returncode == 0 and again.stdout.startswith("added 0, updated 0, unchanged 1, deleted 0; 0 chunks")
     sources = json.loads(newsbot("sources", "--json", home=tmp_path).stdout)
