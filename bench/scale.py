@@ -175,13 +175,15 @@ def chunk_count(service) -> int:
 
 
 def index_rows(service, source: str, rows: list[dict]) -> tuple[float, int]:
-    """Index `rows` as the whole content of `source`; (seconds, chunks embedded)."""
+    """Index `rows` as the whole content of `source`, as `newsbot index` does (new generation, BM25 index
+    built and cached); (seconds, chunks embedded)."""
     from index.eval_run import to_articles
 
     started = time.perf_counter()
     report = service.indexer.index(source, to_articles(rows))
     if report.added or report.updated or report.deleted:
         service.store.bump_generation()
+        service.lexical.snapshot()
     return time.perf_counter() - started, report.chunks_embedded
 
 

@@ -274,3 +274,16 @@ def test_one_query_reads_the_pointer_once_and_sees_one_version(corpus_service, m
             type(service.store.pointer())(service.store.pointer().live, "moved-elsewhere")))
         assert service.store.generation() == before
     assert service.store.generation() == "moved-elsewhere"
+
+
+def test_indexing_leaves_the_bm25_index_ready_for_the_next_process(corpus_service, monkeypatch):
+    from index import lexical
+
+    def no_rebuild(*args, **kwargs):
+        raise AssertionError("the BM25 index was rebuilt on the first question")
+
+    _write_corpus(corpus_service.corpus, edition=2)
+    corpus_service.index()  # changed content: a new generation, its BM25 index built and cached now
+    monkeypatch.setattr(lexical, "build_snapshot", no_rebuild)
+    fresh = build_service(corpus_service.settings, embedder=corpus_service.embedder)  # as another process
+    assert _editions(fresh.search("water supply council district", 5)) == {"edition 2 "}
