@@ -174,7 +174,7 @@ def chunk_count(service) -> int:
     return int(service.store.call(collection.count))
 
 
-def index_rows(service, source: str, rows: list[dict]) -> tuple[float, int]:
+def index_rows(service, source: str, rows: list[dict], warm: bool = True) -> tuple[float, int]:
     """Index `rows` as the whole content of `source`, as `newsbot index` does (new generation, BM25 index
     built and cached); (seconds, chunks embedded)."""
     from index.eval_run import to_articles
@@ -183,7 +183,8 @@ def index_rows(service, source: str, rows: list[dict]) -> tuple[float, int]:
     report = service.indexer.index(source, to_articles(rows))
     if report.added or report.updated or report.deleted:
         service.store.bump_generation()
-        service.lexical.snapshot()
+        if warm:
+            service.lexical.snapshot()
     return time.perf_counter() - started, report.chunks_embedded
 
 
@@ -191,9 +192,10 @@ def grow_to(service, rows: list[dict], target_chunks: int, start: int) -> int:
     """Index ever longer prefixes of `rows` until the index holds >= target_chunks; return the prefix used."""
     prefix = start
     while True:
-        index_rows(service, SOURCE, rows[:prefix])
+        index_rows(service, SOURCE, rows[:prefix], warm=False)  # the steps stand for one index run:
         have = chunk_count(service)
         if have >= target_chunks or prefix >= len(rows):
+            service.lexical.snapshot()  # ... which ends by building the BM25 index once
             return prefix
         per_article = have / max(prefix, 1)  # later weeks have longer articles: approach in steps
         prefix = min(len(rows), prefix + max(1, int((target_chunks - have) / per_article * 0.7) + 1))
