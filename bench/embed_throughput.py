@@ -27,6 +27,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 from index.embedding import MiniLMEmbedder  # noqa: E402
 from index.embedding_onnx import OnnxMiniLMEmbedder, plan_batches  # noqa: E402
@@ -34,23 +35,7 @@ from index.embedding_onnx import OnnxMiniLMEmbedder, plan_batches  # noqa: E402
 DATA = Path(os.environ.get("NEWSBOT_BENCH_DATA", "/work/shared/data/realtimeqa-2025q1"))
 OUT = ROOT / "bench" / "out"
 
-# all-MiniLM-L6-v2 (config.json): 6 layers, hidden 384, intermediate 1536.
-LAYERS, HIDDEN, INTER = 6, 384, 1536
-
-
-def flops_per_token(seq_len: int) -> float:
-    """Dense FLOPs for one token of a sequence of `seq_len` tokens (multiply-add = 2 FLOPs).
-
-    Per layer: Q,K,V and output projections 4*H*H, FFN 2*H*I weights -> 2 * (4H^2 + 2HI) FLOPs;
-    attention scores Q.K^T and probs.V: 2 * 2 * seq_len * H. Embeddings, layer norms, GELU, softmax
-    and pooling are O(H) per token and left out.
-    """
-    return LAYERS * (2 * (4 * HIDDEN * HIDDEN + 2 * HIDDEN * INTER) + 4 * seq_len * HIDDEN)
-
-
-def useful_flops(lengths: list[int]) -> float:
-    """FLOPs of the real (unpadded) tokens: sum over texts of L * flops_per_token(L)."""
-    return float(sum(n * flops_per_token(n) for n in lengths))
+from scale import HIDDEN, INTER, flops_per_token, useful_flops  # noqa: E402  (one definition of the limit)
 
 
 # ---------------------------------------------------------------- data
