@@ -52,9 +52,25 @@ def make_embed_model(models_dir: Path | None = None):
     from index.embedding_onnx import OnnxMiniLMEmbedder
     from index.llama_adapter import EmbedderAdapter
 
-    embedder = OnnxMiniLMEmbedder(cache_dir=models_dir)  # newsbot's default backend: the same model
+    embedder = TokenCounting(OnnxMiniLMEmbedder(cache_dir=models_dir))  # newsbot's default backend
     embedder.embed(["warm up"])
+    embedder.tokens = 0
     return EmbedderAdapter(embedder)
+
+
+class TokenCounting:
+    """An embedder that counts the tokens the model actually reads (after its 256-piece cut)."""
+
+    def __init__(self, inner) -> None:
+        self.inner, self.tokens = inner, 0
+        self.name, self.dimensions, self.max_tokens = inner.name, inner.dimensions, inner.max_tokens
+
+    def embed(self, texts):
+        self.tokens += sum(len(ids) for ids in self.inner.encode_ids(texts))
+        return self.inner.embed(texts)
+
+    def count_tokens(self, text: str) -> int:
+        return self.inner.count_tokens(text)
 
 
 def build_index(documents: list, embed_model, chroma_dir: str):
@@ -99,9 +115,11 @@ def run_peer(articles: list[dict], questions: list[dict], k: int, models_dir: Pa
         index = build_index(make_documents(articles), embed_model, chroma_dir)
         index_seconds = time.perf_counter() - start
         chunks = index.vector_store.client.count()  # ChromaVectorStore.client is the collection
+        tokens = embed_model._embedder.tokens
         results = run_queries(index, gold_questions, k)
     scores = score(Run(gold=gold_from_questions(gold_questions), results=results, index_seconds=index_seconds))
     scores["chunks"] = chunks
+    scores["tokens_embedded"] = tokens  # at indexing time (queries excluded)
     scores["peak_rss_mb"] = peak_rss_mb()
     return scores
 
