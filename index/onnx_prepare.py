@@ -1,6 +1,6 @@
 """Derive a faster, equivalent copy of the MiniLM ONNX graph once, and cache it in the data folder.
 
-Measured on this project's CPU (bench/embed_bench.py, BENCHMARKS.md "Indexing throughput"): the
+Measured on this project's CPU (bench/scale.py, BENCHMARKS.md "Speed and memory at every size"): the
 shipped export spends a quarter of its time outside the model's arithmetic. After every attention
 softmax it runs `Where(IsNaN(p), 0, p)`, a guard for rows whose keys are all masked: a full pass over the
 [batch, 12, seq, seq] tensor, twice, in each of the 6 layers (IsNaN + Where were 24 % of kernel time).

@@ -94,7 +94,6 @@ class Settings(BaseSettings):
         """Where the embedded Chroma store lives."""
         return self.home / "chroma"
 
-
     @property
     def models_dir(self) -> Path:
         """Model files newsbot derives locally (e.g. the optimised ONNX graph); safe to delete."""
