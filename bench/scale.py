@@ -177,10 +177,17 @@ def chunk_count(service) -> int:
 def index_rows(service, source: str, rows: list[dict], warm: bool = True) -> tuple[float, int]:
     """Index `rows` as the whole content of `source`, as `newsbot index` does (new generation, BM25 index
     built and cached); (seconds, chunks embedded)."""
-    from index.eval_run import to_articles
+    from index.errors import SourceError
+    from index.readers import article_from_row
 
+    articles = []
+    for number, row in enumerate(rows, start=1):
+        try:
+            articles.append(article_from_row(row, source, f"{source}/{number}"))
+        except SourceError:  # too short to be an article, as `newsbot eval` skips it
+            continue
     started = time.perf_counter()
-    report = service.indexer.index(source, to_articles(rows))
+    report = service.indexer.index(source, articles)
     if report.added or report.updated or report.deleted:
         service.store.bump_generation()
         if warm:
@@ -378,7 +385,9 @@ def throughput(recorder: RecordingEmbedder, pipeline_s: float, chunks: int, limi
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("mode", nargs="?", default="run", choices=["run", "_query", "plot"])
+    parser.add_argument("mode", nargs="?", default="run", choices=["run", "incremental", "_query", "plot"],
+                        help="run: everything; incremental: only the re-index measurements, on the full "
+                             "corpus kept in --work by an earlier run; plot: redraw from results.json")
     parser.add_argument("--articles", type=Path, default=DATA / "articles.jsonl")
     parser.add_argument("--questions", type=Path, default=DATA / "questions.jsonl")
     parser.add_argument("--questions-n", type=int, default=120, help="questions timed per size")
@@ -398,7 +407,29 @@ def main(argv: list[str] | None = None) -> int:
     if args.mode == "plot":
         plot(json.loads((out / "results.json").read_text()), out / "latency_vs_size.png")
         return 0
+    if args.mode == "incremental":
+        return incremental_only(args, out)
     return run(args, out)
+
+
+def incremental_only(args: argparse.Namespace, out: Path) -> int:
+    """Re-run the incremental measurements on the index an earlier full run left in --work."""
+    from index.app import build_service
+    from index.settings import Settings
+
+    if args.work is None or not (args.work / "home").is_dir():
+        raise SystemExit("incremental needs --work DIR from an earlier `bench/scale.py --work DIR`")
+    first = json.loads((out / "results.json").read_text())["first_run_seconds"]
+    for k in [k for k in os.environ if k.startswith(("OPENAI_", "NEWSBOT_"))]:
+        del os.environ[k]
+    service = build_service(Settings(home=args.work / "home"))
+    rows = load_rows(args.articles)
+    service.indexer.drop_source(MIRROR)
+    index_rows(service, SOURCE, rows)  # back to the corpus alone, BM25 index ready
+    result = {"machine": machine(), "incremental": incremental(service, rows, first)}
+    (out / "incremental.json").write_text(json.dumps(result, indent=1))
+    print(json.dumps(result, indent=1))
+    return 0
 
 
 def log(msg: str) -> None:
