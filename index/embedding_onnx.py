@@ -8,7 +8,7 @@ on 2,000 realtimeqa chunks the cosine between the two backends' vectors for the 
 "int8" is storage only: the file keeps int8 weights behind Cast/Mul nodes, which onnxruntime folds into
 fp32 constants when the session loads, so the matmuls run in fp32 (profiled: MatMul/FusedMatMul, no
 MatMulInteger). Given a `cache_dir`, the embedder runs a derived copy of the graph instead
-(index/onnx_prepare.py: NaN guards removed, bias+GELU and residual+LayerNorm fused; same vectors, 1.4x
+(index/onnx_prepare.py: NaN guards removed, bias+GELU and residual+LayerNorm fused; same vectors, 1.34x
 the throughput); without one, the file as shipped.
 
 The ONNX graph (checked with onnxruntime): inputs `input_ids`, `attention_mask`, `token_type_ids`
