@@ -33,10 +33,8 @@ import json
 import os
 import platform
 import pstats
-import resource
 import shutil
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile

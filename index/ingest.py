@@ -33,7 +33,7 @@ from llama_index.core.vector_stores.utils import node_to_metadata_dict
 
 from index.articles import published_day
 from index.chunking import ChunkPositions, make_splitter, to_document
-from index.chunk_ids import HASH_CHARS, hashed_chunk_id, is_complete, parse_chunk_id  # noqa: F401 (re-exported)
+from index.chunk_ids import hashed_chunk_id, is_complete, parse_chunk_id
 from index.embedding import Embedder
 from index.llama_adapter import EmbedderAdapter
 from index.store import Store, version_of

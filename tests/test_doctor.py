@@ -5,7 +5,7 @@ import pytest
 
 from index.app import build_service
 from index.doctor import Chunk, Inventory, check, plan
-from index.ingest import hashed_chunk_id
+from index.chunk_ids import hashed_chunk_id
 from tests.test_cli import newsbot
 from tests.test_reindex_safety import _write_corpus
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from index.app import build_service
-from index.ingest import is_complete, parse_chunk_id
+from index.chunk_ids import is_complete, parse_chunk_id
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTICLES = 48
