@@ -88,6 +88,17 @@ class LexicalIndex:
     def snapshot(self) -> LexicalSnapshot:
         """The snapshot of the collection's current generation, rebuilt only when it changed."""
         pointer = self._store.pointer()
+        try:
+            return self._snapshot_of(pointer)
+        except Exception:
+            # The pointer this query pinned may name a collection a full re-index has just replaced and
+            # deleted: follow the pointer once, as Store.run does for the dense side.
+            moved = self._store.fresh_pointer()
+            if moved.live == pointer.live:
+                raise
+            return self._snapshot_of(moved)
+
+    def _snapshot_of(self, pointer) -> LexicalSnapshot:
         current = f"{pointer.live}:{pointer.generation}"
         with self._lock:
             if self._snapshot is not None and self._snapshot.generation == current:

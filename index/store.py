@@ -147,6 +147,14 @@ class Store:
         pinned = getattr(self._pinned, "pointer", None)
         return pinned if pinned is not None else self.call(self._read_pointer)
 
+    def fresh_pointer(self) -> Pointer:
+        """The pointer as stored now, even inside `pinned()`; a pinned thread is re-pinned to it, so the
+        rest of its query follows a swap instead of reading a collection that is gone."""
+        pointer = self.call(self._read_pointer)
+        if getattr(self._pinned, "pointer", None) is not None:
+            self._pinned.pointer = pointer
+        return pointer
+
     @contextmanager
     def pinned(self) -> Iterator[None]:
         """Read the pointer once for the block (one query): its reads see one version and skip the
@@ -236,7 +244,7 @@ class Store:
         try:
             return operation(self.physical(pointer.live))
         except Exception as exc:
-            moved = self.call(self._read_pointer)  # fresh, even inside pinned()
+            moved = self.fresh_pointer()
             if moved.live != pointer.live:
                 return self.call(lambda: operation(self.physical(moved.live)))
             if isinstance(exc, StoreUnavailable):

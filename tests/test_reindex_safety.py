@@ -287,3 +287,16 @@ def test_indexing_leaves_the_bm25_index_ready_for_the_next_process(corpus_servic
     monkeypatch.setattr(lexical, "build_snapshot", no_rebuild)
     fresh = build_service(corpus_service.settings, embedder=corpus_service.embedder)  # as another process
     assert _editions(fresh.search("water supply council district", 5)) == {"edition 2 "}
+
+
+def test_a_query_pinned_to_a_collection_that_a_full_reindex_deleted_follows_the_pointer(corpus_service):
+    service = corpus_service
+    _write_corpus(service.corpus, edition=2)
+    with service.store.pinned():  # this thread's query has read the pointer: edition 1's collection
+        old = service.store.pointer().live
+        indexer = threading.Thread(target=lambda: service.index(full=True))  # swaps, then deletes `old`
+        indexer.start()
+        indexer.join()
+        assert old not in service.store.list_physical()
+        # dense (Store.run) and BM25 (LexicalIndex.snapshot) both find the new collection
+        assert _editions(service.search("water supply council district", 5)) == {"edition 2 "}
