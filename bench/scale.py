@@ -47,6 +47,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from peer_llamaindex import peak_rss_mb  # noqa: E402  (one definition, VmHWM)
 
 DATA = Path(os.environ.get("NEWSBOT_BENCH_DATA", ROOT.parent / "shared" / "data" / "realtimeqa-2025q1"))
 OUT = ROOT / "bench" / "out" / "scale"
@@ -260,15 +263,6 @@ def query_child(args: argparse.Namespace) -> None:
         "peak_rss_mb": peak_rss_mb(),
         "profile": profile_text,
     }), flush=True)
-
-
-def peak_rss_mb() -> float:
-    """This process's peak resident set (VmHWM). Not ru_maxrss: Linux carries that over fork and exec, so a
-    child would report its parent's peak."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def run_query_child(home: Path, questions: Path, n: int, chroma: tuple[str, int] | None,

@@ -1,9 +1,9 @@
 """Derive a faster, equivalent copy of the MiniLM ONNX graph once, and cache it in the data folder.
 
-Measured on this project's CPU (bench/scale.py, BENCHMARKS.md "Speed and memory at every size"): the
-shipped export spends a quarter of its time outside the model's arithmetic. After every attention
+Measured on this project's CPU (bench/scale.py and bench/onnx_profile.py, BENCHMARKS.md "Speed and
+memory at every size"): the shipped export spends about a fifth of its time on a no-op. After every attention
 softmax it runs `Where(IsNaN(p), 0, p)`, a guard for rows whose keys are all masked: a full pass over the
-[batch, 12, seq, seq] tensor, twice, in each of the 6 layers (IsNaN + Where were 24 % of kernel time).
+[batch, 12, seq, seq] tensor, twice, in each of the 6 layers (Where 16 % + IsNaN 3 % of kernel time).
 newsbot's rows always keep [CLS] and [SEP] unmasked, so no row is fully masked and the guard is an
 identity; removing it changes no vector. onnxruntime's own transformer optimizer then fuses bias+GELU and
 residual+LayerNorm (it finds no attention pattern to fuse in this export). Together: 1.34x the
