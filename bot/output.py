@@ -77,10 +77,13 @@ def sources_text(statuses: Sequence[SourceStatus]) -> str:
     """A small table of sources."""
     if not statuses:
         return "No sources configured."
-    rows = [("NAME", "KIND", "ARTICLES", "CHUNKS", "LAST INDEXED", "LOCATION")]
-    rows += [(s.name, s.kind, str(s.articles), str(s.chunks), s.last_indexed or "never", s.location) for s in statuses]
-    widths = [max(len(r[i]) for r in rows) for i in range(5)]
-    return "\n".join("  ".join(r[i].ljust(widths[i]) for i in range(5)) + "  " + r[5] for r in rows)
+    rows = [("NAME", "KIND", "ARTICLES", "CHUNKS", "OLDEST", "NEWEST", "LAST REFRESH", "LOCATION")]
+    rows += [(s.name, s.kind, str(s.articles), str(s.chunks), s.oldest or "-", s.newest or "-",
+              s.last_indexed or "never", s.location) for s in statuses]
+    widths = [max(len(r[i]) for r in rows) for i in range(7)]
+    lines = ["  ".join(r[i].ljust(widths[i]) for i in range(7)) + "  " + r[7] for r in rows]
+    lines += [f"last error of {s.name}: {s.last_error}" for s in statuses if s.last_error]
+    return "\n".join(lines)
 
 
 def eval_text(result: dict) -> str:

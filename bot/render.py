@@ -202,7 +202,8 @@ def sources_messages(statuses: Sequence[SourceStatus]) -> list[list[EmbedDict]]:
     if not statuses:
         return [[{"title": "Sources", "description": "No sources are configured yet.", "color": INFO_COLOUR}]]
     lines = [f"**{s.name}** ({s.kind}) — {s.articles} article{'s' if s.articles != 1 else ''}, "
-             f"{s.chunks} passages, {_when(s.last_indexed)}" for s in statuses]
+             f"{s.chunks} passages, {_when(s.last_indexed)}"
+             + (f", published {s.oldest} to {s.newest}" if s.newest else "") for s in statuses]
     return pack(_long_embeds("Sources", "\n".join(lines), INFO_COLOUR))
 
 

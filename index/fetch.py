@@ -22,6 +22,26 @@ class Fetched:
     url: str  # after redirects
     content_type: str
     body: bytes
+    status: int = 200  # 304 when a conditional GET found the page unchanged (body empty)
+    etag: str = ""
+    last_modified: str = ""
+
+
+class HTTPStatusError(SourceError):
+    """A page answered an HTTP error status; `status` and `retry_after` (seconds, None if not given) say which."""
+
+    def __init__(self, message: str, status: int, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.retry_after = retry_after
+
+
+def _retry_after(value: str | None) -> float | None:
+    """Seconds from a Retry-After header given in seconds; None when absent or given as a date."""
+    try:
+        return max(0.0, float(value)) if value else None
+    except ValueError:
+        return None
 
 
 def check_public_url(url: str, allow_private: bool) -> None:
@@ -44,10 +64,13 @@ def check_public_url(url: str, allow_private: bool) -> None:
             )
 
 
-def fetch(url: str, *, timeout: float, max_bytes: int, allow_private: bool) -> Fetched:
+def fetch(url: str, *, timeout: float, max_bytes: int, allow_private: bool,
+          headers: dict[str, str] | None = None) -> Fetched:
     """GET `url` with a total time bound, at most `max_bytes` of body and `MAX_REDIRECTS` redirects.
 
-    Every redirect target is checked like the first URL. Raises SourceError with a one-line reason.
+    Every redirect target is checked like the first URL. `headers` are sent with the request (e.g.
+    If-None-Match / If-Modified-Since: a 304 answer is returned as `status=304` with an empty body).
+    Raises SourceError (HTTPStatusError for an error status) with a one-line reason.
     """
     current = url
     deadline = time.monotonic() + timeout
@@ -56,12 +79,17 @@ def fetch(url: str, *, timeout: float, max_bytes: int, allow_private: bool) -> F
                           headers={"User-Agent": USER_AGENT}) as client:
             for _ in range(MAX_REDIRECTS + 1):
                 check_public_url(current, allow_private)
-                with client.stream("GET", current) as response:
+                with client.stream("GET", current, headers=headers or {}) as response:
+                    if response.status_code == 304:
+                        return Fetched(url=current, content_type="", body=b"", status=304,
+                                       etag=response.headers.get("etag", ""),
+                                       last_modified=response.headers.get("last-modified", ""))
                     if response.is_redirect:
                         current = urljoin(current, response.headers.get("location", ""))
                         continue
                     if response.status_code >= 400:
-                        raise SourceError(f"{url}: HTTP {response.status_code}")
+                        raise HTTPStatusError(f"{url}: HTTP {response.status_code}", response.status_code,
+                                              _retry_after(response.headers.get("retry-after")))
                     declared = response.headers.get("content-length")
                     if declared and declared.isdigit() and int(declared) > max_bytes:
                         raise SourceError(f"{url}: body of {int(declared)} bytes is over the {max_bytes}-byte limit")
@@ -74,7 +102,9 @@ def fetch(url: str, *, timeout: float, max_bytes: int, allow_private: bool) -> F
                         if time.monotonic() > deadline:  # httpx bounds each read, not the whole body
                             raise httpx.ReadTimeout("total time")
                     content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
-                    return Fetched(url=current, content_type=content_type, body=b"".join(chunks))
+                    return Fetched(url=current, content_type=content_type, body=b"".join(chunks),
+                                   etag=response.headers.get("etag", ""),
+                                   last_modified=response.headers.get("last-modified", ""))
     except httpx.TimeoutException:
         raise SourceError(f"{url}: timed out after {timeout:g} s") from None
     except httpx.HTTPError as exc:

@@ -172,8 +172,10 @@ class SourceIndexer:
 
     # -- indexing ------------------------------------------------------------------------------
     def index(self, source: str, articles: Sequence[Article], progress: Progress | None = None,
-              show_progress: bool = False, target: Target | None = None) -> IndexReport:
-        """Bring `target` in line with `articles`, the complete current content of `source`."""
+              show_progress: bool = False, target: Target | None = None, archive: bool = False,
+              removed: Sequence[str] = ()) -> IndexReport:
+        """Bring `target` in line with `articles`, the complete current content of `source`; or, when
+        `archive`, add and update `articles` and delete only the articles listed in `removed`."""
         started = time.perf_counter()
         target = target or self.target()
         path = docstore_path(target.docstores, source)
@@ -191,7 +193,7 @@ class SourceIndexer:
             (report.updated if doc.id_ in known or entry else report.added).append(titles[doc.id_])
             changed.append(doc)
         current = {d.id_ for d in documents}
-        gone = sorted((known | set(stored)) - current)
+        gone = sorted(((known | set(stored)) & set(removed) if archive else (known | set(stored))) - current)
         report.deleted.extend(self._store.call(lambda: stored_titles(target.collection, stored, gone)))
 
         pipeline = IngestionPipeline(transformations=[self._splitter, ChunkPositions(), self._embed_model],

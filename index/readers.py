@@ -186,3 +186,8 @@ def _dedupe(articles: list[Article]) -> list[Article]:
     for article in articles:
         seen.setdefault(article.id, article)
     return list(seen.values())
+
+
+def article_from_fetched(fetched: Fetched, url: str, source: str) -> Article:
+    """The article in a page already fetched from `url`, checked like every other article."""
+    return _checked(_article_at(url, source, lambda _url: fetched))

@@ -10,17 +10,18 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
-from index import doctor, extractive, generated
+from index import archive, doctor, extractive, generated
 from index.articles import published_day
 from index.doctor import Problem
 from index.embedding import Embedder
 from index.errors import BadInput, LLMUnavailable, SourceError, StoreUnavailable
+from index.fetch_state import forget_state, load_state
 from index.lexical import LexicalIndex
 from index.llm import LLM
 from index.locking import exclusive
 from index.prompts import Prompt
 from index.questions import clean_question
-from index.readers import read_source
+from index.source_dates import source_dates
 from index.retrieval import HybridRetriever
 from index.settings import Settings
 from index.sources_config import SourceSpec, load_sources, with_source_added, with_source_removed
@@ -52,6 +53,10 @@ class Paths:
     @property
     def state(self) -> Path:
         return self.home / "state" / f"{self.collection}.json"
+
+    @property
+    def fetch_state(self) -> Path:
+        return self.home / "fetch" / self.collection
 
     @property
     def lock(self) -> Path:
@@ -228,7 +233,6 @@ class NewsService:
                       show_progress: bool) -> IndexReport:
         started = time.perf_counter()
         total = IndexReport()
-        config_dir = self.settings.sources_file.parent
         state = self._load_state()
         for name in self.indexer.remove_leftovers():  # what a killed full re-index left behind
             log.info("removed the unfinished collection %s", name)
@@ -237,18 +241,22 @@ class NewsService:
         # the pointer moves to the new one, in one write, at the end.
         target = self.indexer.fresh_target() if full else live
         for spec in specs:
+            if full and spec.is_archive:  # a feed's archive holds articles the feed no longer lists
+                self.indexer.copy_source(spec.name, live, target)
             try:
-                articles, errors = read_source(spec, config_dir, timeout=self.settings.fetch_timeout,
-                                               max_bytes=self.settings.fetch_max_bytes,
-                                               allow_private=self.settings.allow_private_urls)
+                read = archive.read_for_index(spec, self.settings, self.paths.fetch_state,
+                                              self._known(spec.name, target), full)
             except SourceError as exc:
                 total.errors.append(ItemError(spec.name, spec.location, str(exc)))
-                if full:  # an unreachable source keeps what it had, it is not emptied
+                archive.record_failure(spec, self.paths.fetch_state, exc)
+                if full and not spec.is_archive:  # an unreachable source keeps what it had, it is not emptied
                     self.indexer.copy_source(spec.name, live, target)
                 continue
-            report = self.indexer.index(spec.name, articles, progress, show_progress, target=target)
+            report = self.indexer.index(spec.name, read.articles, progress, show_progress, target=target,
+                                        archive=read.archive, removed=read.removed + self._expired(spec, target))
             _merge(total, report)
-            total.errors.extend(errors)
+            total.errors.extend(read.errors)
+            archive.commit(read, self.paths.fetch_state)
             state[spec.name] = datetime.now(timezone.utc).isoformat(timespec="seconds")
         configured = {s.name for s in load_sources(self.settings.sources_file)}
         indexed = {s.name for s in specs}
@@ -261,6 +269,7 @@ class NewsService:
                 if name not in indexed:
                     total.deleted.extend(self.indexer.drop_source(name, target))
                     state.pop(name, None)
+                    forget_state(self.paths.fetch_state, name)
         if full:
             self.store.swap(target.name)
             self.indexer.discard(live.name)
@@ -271,6 +280,19 @@ class NewsService:
             self._warm_lexical()
         total.seconds = time.perf_counter() - started
         return total
+
+    def _known(self, source: str, target) -> set[str]:
+        """The article ids the docstore of `source` in `target` knows."""
+        from index.ingest import docstore_ids, docstore_path, load_docstore
+
+        return docstore_ids(load_docstore(docstore_path(target.docstores, source)))
+
+    def _expired(self, spec: SourceSpec, target) -> list[str]:
+        """Articles of `spec` older than its retention window (none when it keeps everything)."""
+        cutoff = archive.retention_cutoff(spec, datetime.now(timezone.utc))
+        if cutoff is None:
+            return []
+        return self.store.call(lambda: archive.expired_articles(target.collection, spec.name, cutoff))
 
     def _warm_lexical(self) -> None:
         """Build (and cache on disk) the BM25 index of the new generation now, in the process that indexed,
@@ -286,12 +308,15 @@ class NewsService:
         from index.ingest import docstore_ids, load_docstore
 
         state = self._load_state()
+        dates = source_dates(self.lexical.snapshot().metadatas)
         statuses = []
         for spec in load_sources(self.settings.sources_file):
             articles = len(docstore_ids(load_docstore(self.indexer.docstore_path(spec.name))))
             chunks = len(self.collection.get(where={"source": spec.name}, include=[])["ids"])
+            fetched = load_state(self.paths.fetch_state, spec.name)
+            oldest, newest = dates.get(spec.name, ("", ""))
             statuses.append(SourceStatus(spec.name, spec.kind, spec.location, articles, chunks,
-                                         state.get(spec.name, "")))
+                                         state.get(spec.name, ""), newest, oldest, fetched.last_error))
         return statuses
 
     def add_source(self, location: str, name: str | None = None) -> str:
@@ -315,6 +340,7 @@ class NewsService:
             state = self._load_state()
             state.pop(name, None)
             self._save_state(state)
+            forget_state(self.paths.fetch_state, name)
 
     def doctor(self, repair: bool = False) -> tuple[list[Problem], list[Problem]]:
         """(problems found, problems left): mismatches between sources, docstores and the vector store,

@@ -11,6 +11,20 @@ from index.errors import BadInput
 
 KINDS = ("folder", "url", "feed", "jsonl")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+_INTERVAL = re.compile(r"^\s*(\d+)\s*([smhd])\s*$")
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+DEFAULT_REFRESH_SECONDS = 3600
+MIN_REFRESH_SECONDS = 10
+
+
+def parse_interval(text: str) -> int | None:
+    """"30m", "2h", "1d", "90s" -> seconds; "off"/"none"/"never" -> None. BadInput for anything else."""
+    if text.strip().lower() in ("off", "none", "never"):
+        return None
+    match = _INTERVAL.match(text)
+    if not match or int(match[1]) * _UNIT_SECONDS[match[2]] < MIN_REFRESH_SECONDS:
+        raise BadInput(f"refresh must look like 30m, 2h or 1d (at least {MIN_REFRESH_SECONDS} s) or off, not {text!r}")
+    return int(match[1]) * _UNIT_SECONDS[match[2]]
 
 
 @dataclass(frozen=True)
@@ -21,6 +35,21 @@ class SourceSpec:
     kind: str
     location: str  # a path (relative to the config file's folder) or a URL
     max_items: int = 200  # feeds: newest entries kept; folders and jsonl: no effect
+    retention_days: int | None = None  # articles published longer ago are deleted; None keeps them all
+    refresh: str = ""  # e.g. "30m", "2h", "off"; "" is the default (60m for feeds and URLs, off otherwise)
+
+    @property
+    def is_archive(self) -> bool:
+        """Feeds and URLs keep what they indexed (an entry that leaves the feed stays); folders and JSONL
+        files are snapshots (what vanished from them is deleted)."""
+        return self.kind in ("feed", "url")
+
+    @property
+    def refresh_seconds(self) -> int | None:
+        """Seconds between scheduled refreshes, None when the source is not refreshed on a schedule."""
+        if not self.refresh:
+            return DEFAULT_REFRESH_SECONDS if self.is_archive else None
+        return parse_interval(self.refresh)
 
     def resolved_location(self, config_dir: Path) -> str:
         """The location with relative paths made absolute against the config's folder."""
@@ -50,7 +79,18 @@ def parse_sources(text: str, origin: str = "sources.toml") -> list[SourceSpec]:
         max_items = table.get("max_items", 200)
         if not isinstance(max_items, int) or max_items < 1:
             raise BadInput(f"{origin}: source {name!r}: max_items must be a positive integer")
-        specs.append(SourceSpec(name=name, kind=kind, location=location.strip(), max_items=max_items))
+        retention = table.get("retention_days")
+        if retention is not None and (not isinstance(retention, int) or isinstance(retention, bool) or retention < 1):
+            raise BadInput(f"{origin}: source {name!r}: retention_days must be a positive integer of days")
+        refresh = table.get("refresh", "")
+        if not isinstance(refresh, str):
+            raise BadInput(f"{origin}: source {name!r}: refresh must be a string like \"30m\" or \"off\"")
+        try:
+            parse_interval(refresh) if refresh else None
+        except BadInput as exc:
+            raise BadInput(f"{origin}: source {name!r}: {exc}") from None
+        specs.append(SourceSpec(name=name, kind=kind, location=location.strip(), max_items=max_items,
+                                retention_days=retention, refresh=refresh))
     return specs
 
 
@@ -97,4 +137,8 @@ def _table(spec: SourceSpec) -> str:
              f"location = {json.dumps(spec.location)}"]
     if spec.max_items != 200:
         lines.append(f"max_items = {spec.max_items}")
+    if spec.retention_days is not None:
+        lines.append(f"retention_days = {spec.retention_days}")
+    if spec.refresh:
+        lines.append(f"refresh = {json.dumps(spec.refresh)}")
     return "\n".join(lines) + "\n"

@@ -101,7 +101,10 @@ class SourceStatus:
     location: str
     articles: int
     chunks: int
-    last_indexed: str = ""  # ISO 8601, "" when never indexed
+    last_indexed: str = ""  # ISO 8601, "" when never indexed (the last refresh)
+    newest: str = ""  # the newest and oldest published date of its articles, "" when none is dated
+    oldest: str = ""
+    last_error: str = ""  # the last refresh's error, "" when it had none
 
 
 @dataclass(frozen=True)
