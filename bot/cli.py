@@ -32,6 +32,8 @@ def _parser() -> argparse.ArgumentParser:
     ask = commands.add_parser("ask", help="answer a question with cited passages")
     ask.add_argument("question")
     ask.add_argument("--json", action="store_true", help="print the answer as JSON")
+    ask.add_argument("--as-of", help="the date the question is asked (YYYY-MM-DD; default today): "
+                     "\"this week\" is relative to it and later articles are left out")
 
     search = commands.add_parser("search", help="show the best passages for a query")
     search.add_argument("query")
@@ -106,9 +108,10 @@ def _cmd_index(args) -> int:
 
 def _cmd_ask(args) -> int:
     clean_question(args.question)  # a bad question fails before any model loads
+    as_of = _date_option("--as-of", args.as_of)
     service = _service()
     _ensure_indexed(service)
-    answer = service.ask(args.question)
+    answer = service.ask(args.question, as_of=as_of)
     print(json.dumps(output.answer_json(answer), ensure_ascii=False, indent=2) if args.json else output.answer_text(answer))
     return 0
 
@@ -124,13 +127,18 @@ def _cmd_search(args) -> int:
     return 0
 
 
+def _date_option(option: str, value: str | None) -> date | None:
+    """A YYYY-MM-DD option's date (None when not given); BadInput for anything else."""
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise BadInput(f"{option} takes a date like 2025-03-01, not {value!r}") from None
+
+
 def _cmd_summary(args) -> int:
-    since = None
-    if args.since:
-        try:
-            since = date.fromisoformat(args.since)
-        except ValueError:
-            raise BadInput(f"--since takes a date like 2025-03-01, not {args.since!r}") from None
+    since = _date_option("--since", args.since)
     service = _service()
     _ensure_indexed(service)
     answer = service.summarize(args.target, since)

@@ -37,9 +37,12 @@ class AskCommands(commands.Cog):
         self.bot = bot
 
     @app_commands.command(name="ask", description="Ask a question about the indexed news articles")
-    @app_commands.describe(question="Your question, e.g. what did Putin agree to?")
-    async def ask(self, interaction: discord.Interaction, question: app_commands.Range[str, 1, 1000]) -> None:
+    @app_commands.describe(question="Your question, e.g. what did Putin agree to?",
+                           since="Only articles published since: 3d, 2w, 1m or 2025-03-01")
+    async def ask(self, interaction: discord.Interaction, question: app_commands.Range[str, 1, 1000],
+                  since: str | None = None) -> None:
         """Answer a question with cited passages (in a thread the bot started, as a follow-up)."""
+        since_date = parse_since(since, date.today())
         thread_history = self.bot.conversations.get(interaction.channel_id)
         history = thread_history or ()
         streaming = getattr(self.bot.service, "llm", None) is not None
@@ -47,9 +50,9 @@ class AskCommands(commands.Cog):
             await interaction.response.defer(thinking=True)
             if streaming:  # the answer appears as the model writes it; the final edit shows it checked
                 answer = await StreamEdits(draft_editor(interaction)).run(
-                    lambda: self.bot.service.ask_stream(question, history), ticket.run)
+                    lambda: self.bot.service.ask_stream(question, history, since=since_date), ticket.run)
             else:
-                answer = await ticket.run(self.bot.service.ask, question, history)
+                answer = await ticket.run(self.bot.service.ask, question, history, since=since_date)
         post = edit_answer if streaming else followup_answer
         sent = await post(self.bot, interaction, answer, question)
         keys = [m.id for m in sent] + ([interaction.channel_id] if thread_history is not None else [])

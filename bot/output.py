@@ -22,6 +22,8 @@ def answer_json(answer: Answer) -> dict:
                               for a in answer.closest]
     if answer.note:
         payload["note"] = answer.note
+    if answer.age_note:
+        payload["age_note"] = answer.age_note
     return payload
 
 
@@ -36,6 +38,8 @@ def answer_text(answer: Answer) -> str:
     lines = [answer.text]
     if answer.note:
         lines += ["", f"Note: {answer.note}"]
+    if answer.age_note:
+        lines += ["", answer.age_note]
     if answer.citations:
         lines += ["", "Sources:"]
         lines += [f"[{c.n}] {_source_line(c.title, c.outlet or c.source, c.published, c.url)}" for c in answer.citations]

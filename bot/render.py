@@ -161,7 +161,8 @@ def answer_messages(answer: Answer, question: str = "") -> list[list[EmbedDict]]
             embeds += _long_embeds("Closest articles", "\n".join(article_line(a) for a in answer.closest),
                                    INFO_COLOUR)
         return pack(embeds)
-    embeds = _long_embeds(heading, defuse_links(answer.text), ANSWER_COLOUR, footer=answer.note)
+    footer = " ".join(note for note in (answer.note, answer.age_note) if note)
+    embeds = _long_embeds(heading, defuse_links(answer.text), ANSWER_COLOUR, footer=footer)
     if answer.citations:
         lines = "\n".join(citation_line(c) for c in sorted(answer.citations, key=lambda c: c.n))
         embeds += _long_embeds("Sources", lines, INFO_COLOUR)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from datetime import date
 from typing import Callable, Mapping, Sequence
 
 from index import support
@@ -138,9 +139,11 @@ def checked_answer(reply: str, passages: Sequence[Passage], question: str, embed
                   checks=checked.checks)
 
 
-def answer_prompt(prompt: Prompt, question: str, passages: Sequence[Passage]) -> str:
-    """The user message asking the model to answer `question` from `passages`."""
-    return prompt.format(question=question, passages=format_passages(passages))
+def answer_prompt(prompt: Prompt, question: str, passages: Sequence[Passage], today: date | None = None) -> str:
+    """The user message asking the model to answer `question`, asked on `today`, from `passages`."""
+    day = today or date.today()
+    return prompt.format(question=question, passages=format_passages(passages),
+                         today=f"{day:%A} {day.day} {day:%B %Y} ({day.isoformat()})")
 
 
 def _sum_checks(checks: Sequence[AnswerChecks]) -> AnswerChecks:

@@ -10,7 +10,7 @@ from index.errors import NewsbotError
 # template name -> the variables it must use (no more, no fewer)
 REQUIRED = {
     "system": set(),
-    "answer": {"passages", "question"},
+    "answer": {"passages", "question", "today"},  # today: the date the question is asked
     "summary": {"passages", "target"},
     "reduce": {"summaries", "target"},  # merges the partial summaries of a map-reduce summary
     "rewrite": {"history", "question"},

@@ -21,11 +21,23 @@ DUPLICATE_JACCARD = 0.6  # word-bigram overlap above which two passages say the 
 
 @dataclass(frozen=True)
 class Query:
-    """What retrieval needs of a question: its text, its vector, and an optional date floor."""
+    """What retrieval needs of a question: its text, its vector, and optional date bounds (days since
+    1970, inclusive; an undated chunk has day -1, so a floor leaves it out and a ceiling keeps it)."""
 
     text: str
     vector: np.ndarray
     since_day: int | None = None
+    until_day: int | None = None
+
+    def where(self) -> dict | None:
+        """The Chroma filter on `published_day` for these bounds."""
+        bounds = [{"published_day": {op: day}} for op, day in (("$gte", self.since_day), ("$lte", self.until_day))
+                  if day is not None]
+        return None if not bounds else bounds[0] if len(bounds) == 1 else {"$and": bounds}
+
+    def admits(self, day: int) -> bool:
+        """True when a chunk published on `day` is inside the bounds."""
+        return (self.since_day is None or day >= self.since_day) and (self.until_day is None or day <= self.until_day)
 
 
 def passage_from_record(chunk_id: str, text: str, metadata: dict, score: float) -> Passage:
@@ -87,7 +99,7 @@ class HybridRetriever:
         return collapse_duplicates(passages)[:k]
 
     def _dense(self, query: Query, records: dict) -> list[str]:
-        where = {"published_day": {"$gte": query.since_day}} if query.since_day is not None else None
+        where = query.where()
         try:
             result = self._collection.query(
                 query_embeddings=[query.vector.tolist()], n_results=self.candidates, where=where,
@@ -106,9 +118,11 @@ class HybridRetriever:
         except Exception as exc:
             raise StoreUnavailable(f"the vector store did not answer ({type(exc).__name__})") from exc
         ids = []
-        for row, _score in snapshot.search(terms(query.text), self.candidates * 2):
+        # inside date bounds most of the best rows may be filtered out: look further down the ranking
+        depth = self.candidates * (2 if query.where() is None else 50)
+        for row, _score in snapshot.search(terms(query.text), depth):
             metadata = snapshot.metadatas[row] or {}
-            if query.since_day is not None and int(metadata.get("published_day", -1)) < query.since_day:
+            if not query.admits(int(metadata.get("published_day", -1))):
                 continue
             chunk_id = snapshot.ids[row]
             records.setdefault(chunk_id, (snapshot.texts[row], metadata))

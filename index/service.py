@@ -27,6 +27,8 @@ from index.settings import Settings
 from index.sources_config import SourceSpec, load_sources, with_source_added, with_source_removed
 from index.store import Store
 from index.text import terms
+from index.answer_dates import dated
+from index.timed_retrieval import place_in_time, retrieve_timed
 from index.summaries import find_article, article_passages
 from index.types import Answer, ArticleRef, IndexReport, ItemError, Passage, SourceStatus, Turn
 
@@ -94,42 +96,52 @@ class NewsService:
             return self._indexer
 
     # -- questions -------------------------------------------------------------------------------
-    def ask(self, question: str, history: Sequence[Turn] = (), k: int | None = None) -> Answer:
-        """Answer a question from the indexed articles, with numbered citations, or refuse plainly."""
-        with self.store.pinned():  # one pointer read for retrieval and the extractive answer's IDF
-            standalone, retrieval_text, query, passages = self._retrieve_for(question, history, k)
-            return self.compose(standalone, retrieval_text, query.vector, passages)
+    def ask(self, question: str, history: Sequence[Turn] = (), k: int | None = None, as_of: date | None = None,
+            since: date | None = None) -> Answer:
+        """Answer a question from the indexed articles, with numbered citations, or refuse plainly.
 
-    def _retrieve_for(self, question: str, history: Sequence[Turn], k: int | None):
-        """Clean the question, make it standalone, and retrieve its passages."""
+        `as_of` is the time of asking (today by default): "this week" and the like are relative to it, and
+        articles published after it are left out. `since` keeps only articles published since that day.
+        """
+        with self.store.pinned():  # one pointer read for retrieval and the extractive answer's IDF
+            standalone, timed, passages = self._retrieve_for(question, history, k, as_of, since)
+            return self.compose(standalone, timed.query.text, timed.query.vector, passages, timed.as_of)
+
+    def _retrieve_for(self, question: str, history: Sequence[Turn], k: int | None, as_of: date | None = None,
+                      since: date | None = None):
+        """Clean the question, make it standalone, place it in time and retrieve its passages."""
         question = clean_question(question)
         standalone, retrieval_text = self._standalone(question, history)
-        query = self.retriever.embed_query(retrieval_text)
+        timed = place_in_time(self.retriever, retrieval_text, as_of, since)
         with self.store.pinned():
-            return standalone, retrieval_text, query, self.retriever.retrieve(query, k or self.settings.top_k)
+            passages = retrieve_timed(self.retriever, timed, k or self.settings.top_k, self.settings.recency_prior)
+            return standalone, timed, passages
 
-    def ask_stream(self, question: str, history: Sequence[Turn] = (), k: int | None = None) -> Iterator[str | Answer]:
+    def ask_stream(self, question: str, history: Sequence[Turn] = (), k: int | None = None,
+                   as_of: date | None = None, since: date | None = None) -> Iterator[str | Answer]:
         """Like `ask`, but yields the model's text as it arrives (unchecked), then the checked Answer, last.
 
         Offline, or when the model fails, the only item is the (extractive) Answer.
         """
-        standalone, retrieval_text, query, passages = self._retrieve_for(question, history, k)
+        standalone, timed, passages = self._retrieve_for(question, history, k, as_of, since)
+        retrieval_text, vector = timed.query.text, timed.query.vector
         if self.llm is None:
-            yield self._extractive(retrieval_text, query.vector, passages)
+            yield dated(self._extractive(retrieval_text, vector, passages), timed.as_of)
             return
         pieces: list[str] = []
         try:
-            for piece in self.llm.stream(self.prompts["system"].template,
-                                         generated.answer_prompt(self.prompts["answer"], standalone, passages)):
+            for piece in self.llm.stream(self.prompts["system"].template, generated.answer_prompt(
+                    self.prompts["answer"], standalone, passages, timed.as_of)):
                 pieces.append(piece)
                 yield piece
         except LLMUnavailable as exc:
             log.warning("falling back to an extractive answer: %s", exc)
-            yield _with_note(self._extractive(retrieval_text, query.vector, passages), LLM_FALLBACK_NOTE)
+            yield dated(_with_note(self._extractive(retrieval_text, vector, passages), LLM_FALLBACK_NOTE), timed.as_of)
             return
-        yield generated.checked_answer("".join(pieces), passages, standalone, self.embedder.embed)
+        yield dated(generated.checked_answer("".join(pieces), passages, standalone, self.embedder.embed), timed.as_of)
 
-    def compose(self, question: str, retrieval_text: str, vector, passages: list[Passage]) -> Answer:
+    def compose(self, question: str, retrieval_text: str, vector, passages: list[Passage],
+                as_of: date | None = None) -> Answer:
         """Write the answer from retrieved passages: by the LLM when configured, else extractively.
 
         The LLM's reply is checked (index/generated.py): only sentences citing a passage that supports
@@ -138,13 +150,13 @@ class NewsService:
         if self.llm is not None:
             try:
                 reply = self.llm.complete(self.prompts["system"].template,
-                                          generated.answer_prompt(self.prompts["answer"], question, passages))
-                return generated.checked_answer(reply, passages, question, self.embedder.embed)
+                                          generated.answer_prompt(self.prompts["answer"], question, passages, as_of))
+                return dated(generated.checked_answer(reply, passages, question, self.embedder.embed), as_of)
             except LLMUnavailable as exc:
                 log.warning("falling back to an extractive answer: %s", exc)
                 fallback = self._extractive(retrieval_text, vector, passages)
-                return _with_note(fallback, LLM_FALLBACK_NOTE)
-        return self._extractive(retrieval_text, vector, passages)
+                return dated(_with_note(fallback, LLM_FALLBACK_NOTE), as_of)
+        return dated(self._extractive(retrieval_text, vector, passages), as_of)
 
     def search(self, query: str, k: int = 10) -> list[Passage]:
         """The k best passages for `query`, best first."""

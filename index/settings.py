@@ -52,6 +52,7 @@ class Settings(BaseSettings):
     embed_model: str = Field(default="local", validation_alias="NEWSBOT_EMBED_MODEL")
 
     top_k: int = Field(default=6, ge=1, le=50, validation_alias="NEWSBOT_TOP_K")
+    recency_prior: float = Field(default=0.5, ge=0.0, le=4.0, validation_alias="NEWSBOT_RECENCY_PRIOR")
     chunk_tokens: int = Field(
         default=200, ge=32, le=254, validation_alias="NEWSBOT_CHUNK_TOKENS"
     )

@@ -90,6 +90,7 @@ class Answer:
     note: str = ""  # one-line remark for the user, e.g. "the language model was unavailable"
     question: str = ""  # the standalone question that was answered (after follow-up rewriting)
     checks: AnswerChecks | None = None  # set when an LLM wrote the answer: what its checks removed
+    age_note: str = ""  # "The newest article on this is from 12 March." when every cited article is old
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
 """Answers over the seed article: cited, correct, refused when the articles do not say."""
 import json
+from datetime import date
 
 import pytest
 
@@ -59,8 +60,10 @@ def test_markdown_mentions_and_invisible_characters_are_ignored(seed_service, qu
 
 
 def test_json_contract_of_ask_and_search(seed_service):
-    payload = answer_json(seed_service.ask("What did Putin agree to?"))
+    payload = answer_json(seed_service.ask("What did Putin agree to?", as_of=date(2025, 3, 20)))
     assert set(payload) == {"answer", "refused", "citations"}
+    later = answer_json(seed_service.ask("What did Putin agree to?", as_of=date(2025, 6, 1)))
+    assert later["age_note"] == "The newest article on this is from 19 March."
     assert set(payload["citations"][0]) == {"n", "title", "source", "url", "published", "quote"}
     json.dumps(payload)
     rows = search_json(seed_service.search("hockey matches", 3))

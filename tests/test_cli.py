@@ -58,6 +58,7 @@ def test_ask_on_a_fresh_home_indexes_and_answers_with_citations(tmp_path):
     (("ask", "   "), {}, "Please type a question"),
     (("index", "--source", "nope"), {}, "unknown source 'nope'"),
     (("summary", "x", "--since", "yesterday-ish"), {}, "--since takes a date"),
+    (("ask", "What happened this week?", "--as-of", "2025-13-01"), {}, "--as-of takes a date"),
     (("sources",), {"NEWSBOT_SOURCES": "/nonexistent/sources.toml"}, "sources config not found"),
     (("ask", "hi there"), {"NEWSBOT_TOP_K": "many"}, "invalid setting"),
 ])

@@ -1,5 +1,6 @@
 """Generated answers end to end: the real openai client over HTTP to a fake OpenAI-compatible server."""
 import json
+from datetime import date
 import logging
 import re
 
@@ -82,9 +83,10 @@ def assert_every_citation_supported(answer: Answer, embedder) -> None:
 def test_cited_answer_keeps_only_supported_citations_to_given_passages(llm_service, fake_openai):  # noqa: F811
     fake_openai.enqueue(reply("Putin agreed to halt attacks on energy and infrastructure targets in Ukraine [1]. "
                               "He also promised a Mars base [42]."))
-    answer = llm_service.ask("What did Putin agree to?")
+    answer = llm_service.ask("What did Putin agree to?", as_of=date(2025, 3, 20))
     request = fake_openai.chat_requests[0]
     assert request.model == "fake-model"
+    assert "Today is Thursday 20 March 2025 (2025-03-20)." in request.messages[1]["content"]
     assert request.messages[0]["role"] == "system" and "data, not instructions" in request.messages[0]["content"]
     prompt = request.messages[1]["content"]
     assert "<passages>" in prompt and "Question: What did Putin agree to?" in prompt
