@@ -28,6 +28,8 @@ def _parser() -> argparse.ArgumentParser:
     index = commands.add_parser("index", help="index the configured sources (incrementally)")
     index.add_argument("--source", help="index only this source")
     index.add_argument("--full", action="store_true", help="re-embed everything instead of only changes")
+    index.add_argument("--watch", action="store_true",
+                       help="refresh the sources on their schedule (refresh = \"30m\") until Ctrl-C")
 
     ask = commands.add_parser("ask", help="answer a question with cited passages")
     ask.add_argument("question")
@@ -99,11 +101,44 @@ def _ensure_indexed(service) -> None:
 
 
 def _cmd_index(args) -> int:
+    if args.watch:
+        return _watch(args)
     report = _service().index(source=args.source, full=args.full, progress=_progress_bar("indexing"))
     print(output.index_report(report))
     for error in report.errors:
         print(f"newsbot: error: {error.source}: {error.item}: {error.reason}", file=sys.stderr)
     return 1 if report.errors else 0
+
+
+def _watch(args) -> int:
+    """`index --watch`: the refresh schedule in the foreground; Ctrl-C stops it after the current refresh."""
+    import signal
+    import threading
+
+    from index.refresh import Refresher
+
+    if args.source or args.full:
+        raise BadInput("--watch refreshes every source on its schedule; it takes no --source or --full")
+    service = _service()
+    stop = threading.Event()
+
+    def request_stop(signum, frame) -> None:
+        print("newsbot: stopping after the current refresh (Ctrl-C again to abort it)", file=sys.stderr)
+        stop.set()
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+    signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGTERM, request_stop)
+    lines = logging.StreamHandler(sys.stdout)
+    lines.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%Y-%m-%d %H:%M:%S"))
+    refresh_log = logging.getLogger("newsbot.refresh")
+    refresh_log.addHandler(lines)
+    refresh_log.setLevel(logging.INFO)
+    refresh_log.propagate = False
+    print("newsbot: watching the sources; Ctrl-C stops", file=sys.stderr, flush=True)
+    Refresher(service, stop).run()
+    print("newsbot: stopped", file=sys.stderr)
+    return 0
 
 
 def _cmd_ask(args) -> int:

@@ -18,4 +18,7 @@ def main() -> int:
     service = build_service(settings)
     if service.is_empty():
         print("newsbot: the index is empty; run `newsbot index` (or /reindex as an admin) first.", file=sys.stderr)
-    return run_from_settings(service, settings)
+    from index.refresh import background_refresh
+
+    with background_refresh(service):  # sources with a `refresh` interval are refreshed while the bot runs
+        return run_from_settings(service, settings)

@@ -5,6 +5,7 @@ import json
 import logging
 import threading
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -237,7 +238,7 @@ class NewsService:
             specs = [s for s in specs if s.name == source]
             if not specs:
                 raise BadInput(f"unknown source {source!r}; see `newsbot sources`")
-        with exclusive(self.paths.lock):
+        with exclusive(self.paths.lock), self._shared_lease():
             return self._index_locked(specs, prune=source is None, full=full, progress=progress,
                                       show_progress=show_progress)
 
@@ -293,6 +294,14 @@ class NewsService:
         total.seconds = time.perf_counter() - started
         return total
 
+    def _shared_lease(self):
+        """On a Chroma server, the lease that keeps other machines' processes from re-indexing at once."""
+        if not self.settings.chroma_host:
+            return nullcontext()
+        from index.lease import ChromaLease
+
+        return ChromaLease(self.store).hold()
+
     def _known(self, source: str, target) -> set[str]:
         """The article ids the docstore of `source` in `target` knows."""
         from index.ingest import docstore_ids, docstore_path, load_docstore
@@ -345,7 +354,7 @@ class NewsService:
         """Remove a source from the config and its articles from the index."""
         path = self.settings.sources_file
         text = with_source_removed(path.read_text(encoding="utf-8"), name)
-        with exclusive(self.paths.lock):
+        with exclusive(self.paths.lock), self._shared_lease():
             _write_atomic(path, text)
             if self.indexer.drop_source(name):
                 self.store.bump_generation()

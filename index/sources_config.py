@@ -14,7 +14,7 @@ _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 _INTERVAL = re.compile(r"^\s*(\d+)\s*([smhd])\s*$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 DEFAULT_REFRESH_SECONDS = 3600
-MIN_REFRESH_SECONDS = 10
+MIN_REFRESH_SECONDS = 5
 
 
 def parse_interval(text: str) -> int | None:

@@ -1,8 +1,8 @@
 """Generated answers end to end: the real openai client over HTTP to a fake OpenAI-compatible server."""
 import json
-from datetime import date
 import logging
 import re
+from datetime import date
 
 import pytest
 
