@@ -55,6 +55,8 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--questions", required=True, type=Path)
     evaluate.add_argument("--weeks", help="comma-separated weeks, e.g. 20250103,20250110")
     evaluate.add_argument("-k", type=int, default=10)
+    evaluate.add_argument("--as-of-question-date", action="store_true",
+                          help="ask each question as of its own date (later articles left out, recency prior on)")
     evaluate.add_argument("--json", action="store_true")
 
     feedback = commands.add_parser("feedback", help="list the 👍/👎 feedback given in Discord")
@@ -194,7 +196,8 @@ def _cmd_eval(args) -> int:
 
     weeks = evaluation.parse_weeks(args.weeks)
     service = build_service(collection=eval_collection_name(args.articles, weeks))
-    result = run_eval(service, args.articles, args.questions, weeks, args.k, progress=_progress_bar("indexing"))
+    result = run_eval(service, args.articles, args.questions, weeks, args.k, progress=_progress_bar("indexing"),
+                      as_of_question_date=args.as_of_question_date)
     print(json.dumps(result, ensure_ascii=False, indent=2) if args.json else output.eval_text(result))
     return 0
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from datetime import date
 from pathlib import Path
 from typing import Callable
 
@@ -10,6 +11,7 @@ from index import evaluation
 from index.errors import BadInput, SourceError
 from index.readers import article_from_row
 from index.service import NewsService
+from index.timed_retrieval import place_in_time, retrieve_timed
 from index.types import Answer, Article
 
 Progress = Callable[[int, int], None]
@@ -32,9 +34,21 @@ def to_articles(rows: list[dict]) -> list[Article]:
     return articles
 
 
+def question_date(question: dict) -> date:
+    """The day a RealTime QA question was asked (its `date`, "2025/01/01"); BadInput when it has none."""
+    try:
+        return date.fromisoformat(str(question.get("date", "")).replace("/", "-"))
+    except ValueError:
+        raise BadInput(f"question {question.get('id')} has no date like 2025/01/01") from None
+
+
 def run_eval(service: NewsService, articles_path: Path, questions_path: Path, weeks: set[str] | None,
-             k: int = 10, progress: Progress | None = None, show_progress: bool = False) -> dict:
-    """Index the articles (incrementally) and score every answerable question; see index/evaluation.py."""
+             k: int = 10, progress: Progress | None = None, show_progress: bool = False,
+             as_of_question_date: bool = False) -> dict:
+    """Index the articles (incrementally) and score every answerable question; see index/evaluation.py.
+
+    `as_of_question_date`: each question is asked as of its own date, as the bot would have been asked
+    then (later articles do not exist, "this week" is that week, the recency prior applies)."""
     try:
         rows = evaluation.load_articles(articles_path, weeks)
         questions = evaluation.load_questions(questions_path, weeks)
@@ -54,9 +68,16 @@ def run_eval(service: NewsService, articles_path: Path, questions_path: Path, we
     for item in gold:
         question = by_id[item.id]["question"]
         begun = time.perf_counter()
-        query = service.retriever.embed_query(question)
-        passages = service.retriever.retrieve(query, max(k, service.settings.top_k))
-        answer = service.compose(question, question, query.vector, passages[: service.settings.top_k])
+        if as_of_question_date:
+            timed = place_in_time(service.retriever, question, question_date(by_id[item.id]))
+            passages = retrieve_timed(service.retriever, timed, max(k, service.settings.top_k),
+                                      service.settings.recency_prior)
+            answer = service.compose(question, timed.query.text, timed.query.vector,
+                                     passages[: service.settings.top_k], timed.as_of)
+        else:
+            query = service.retriever.embed_query(question)
+            passages = service.retriever.retrieve(query, max(k, service.settings.top_k))
+            answer = service.compose(question, question, query.vector, passages[: service.settings.top_k])
         latency = (time.perf_counter() - begun) * 1000
         answers.append(answer)
         results.append(evaluation.QuestionResult(item.id, tuple(p.text for p in passages[:k]), latency,

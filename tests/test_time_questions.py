@@ -88,3 +88,24 @@ def test_the_recency_prior_lifts_newer_passages_and_leaves_undated_ones_alone():
     ranked = [passage(1, "2024-01-01", 0.0330), passage(2, "2025-03-18", 0.0328), passage(3, "", 0.0326)]
     assert [p.chunk_id for p in with_recency_prior(ranked, 0.0)] == ["c1", "c2", "c3"]
     assert [p.chunk_id for p in with_recency_prior(ranked, 1.0)] == ["c2", "c1", "c3"]
+
+
+def test_eval_as_of_question_date_leaves_later_articles_out(tmp_path, embedder):
+    import json
+
+    from index.eval_run import run_eval
+    from index.settings import Settings
+
+    detail = "The harbour board chose Ostrander Dredging for the channel work after a month of bids. " * 3
+    articles = [{"url": "https://x/1", "title": "Harbour contract", "published": "2025/03/25", "text": detail,
+                 "week": "20250328"}]
+    question = {"id": "q1", "date": "2025/03/20", "question": "Which firm won the harbour channel contract?",
+                "choices": ["Ostrander Dredging", "Blue Pier", "Acme", "Seaworks"], "answer": "Ostrander Dredging",
+                "week": "20250328", "source": "x", "answer_index": 0, "evidence": ""}
+    (tmp_path / "a.jsonl").write_text(json.dumps(articles[0]) + "\n")
+    (tmp_path / "q.jsonl").write_text(json.dumps(question) + "\n")
+    service = build_service(Settings(home=tmp_path / "home", sources_file=tmp_path / "none.toml"), embedder=embedder,
+                            collection="evaltest")
+    timeless = run_eval(service, tmp_path / "a.jsonl", tmp_path / "q.jsonl", None)
+    as_of = run_eval(service, tmp_path / "a.jsonl", tmp_path / "q.jsonl", None, as_of_question_date=True)
+    assert timeless["recall@4000c"] == 1.0 and as_of["recall@4000c"] == 0.0  # published 5 days after it was asked
