@@ -26,15 +26,17 @@ def main() -> None:
     parser.add_argument("--articles", type=Path, required=True)
     parser.add_argument("--questions", type=Path, required=True)
     parser.add_argument("--weights", default="0,0.25,0.5,1,2")
+    parser.add_argument("--weeks", help="a subset of weeks, as for `newsbot eval --weeks`")
     parser.add_argument("-k", type=int, default=10)
     args = parser.parse_args()
     weights = [float(w) for w in args.weights.split(",")]
-    service = build_service(collection=eval_collection_name(args.articles, None))
-    rows = evaluation.load_articles(args.articles)
+    selected = evaluation.parse_weeks(args.weeks)
+    service = build_service(collection=eval_collection_name(args.articles, selected))
+    rows = evaluation.load_articles(args.articles, selected)
     report = service.indexer.index("eval", to_articles(rows))
     if report.added or report.updated or report.deleted:
         service.store.bump_generation()
-    questions = evaluation.answerable(evaluation.load_questions(args.questions), rows)
+    questions = evaluation.answerable(evaluation.load_questions(args.questions, selected), rows)
     weeks = sorted({q["week"] for q in questions})
     odd = set(weeks[0::2])
     hits: dict[str, dict[str, list[float]]] = {}
