@@ -18,7 +18,6 @@ from pathlib import Path
 import numpy as np
 
 from index.store import Store
-from index.text import terms
 
 log = logging.getLogger(__name__)
 PAGE = 2000
@@ -34,6 +33,7 @@ class LexicalSnapshot:
     metadatas: list[dict]
     document_frequency: Counter
     bm25: object | None  # bm25s.BM25, None for an empty collection
+    tokens: list | None = None  # each chunk's terms, kept so the next generation re-reads only new chunks
 
     def idf(self, term: str) -> float:
         """Smoothed inverse document frequency; a term never seen gets the highest value."""
@@ -51,10 +51,15 @@ class LexicalSnapshot:
         return [pair for pair in ranked if pair[1] > 0]
 
 
-def build_snapshot(collection, current_generation: str) -> LexicalSnapshot:
-    """Read every chunk of `collection` and index it."""
-    import bm25s
+def build_snapshot(collection, current_generation: str, previous: LexicalSnapshot | None = None) -> LexicalSnapshot:
+    """Read every chunk of `collection` and index it; with `previous`, read back only the chunks it lacks."""
 
+    from index.lexical_delta import chunk_tokens, delta_rows
+
+    delta = delta_rows(previous, collection) if previous is not None else None
+    if delta is not None:
+        ids, texts, metadatas, tokenized, frequency = delta
+        return LexicalSnapshot(current_generation, ids, texts, metadatas, frequency, _bm25(tokenized), tokenized)
     ids, texts, metadatas = [], [], []
     offset = 0
     while True:
@@ -65,15 +70,22 @@ def build_snapshot(collection, current_generation: str) -> LexicalSnapshot:
         texts.extend(page["documents"])
         metadatas.extend(page["metadatas"])
         offset += len(page["ids"])
-    tokenized = [terms(f"{m.get('title', '')}\n{t}") for t, m in zip(texts, metadatas)]
+    tokenized = [chunk_tokens(t, m) for t, m in zip(texts, metadatas)]
     frequency: Counter = Counter()
     for tokens in tokenized:
         frequency.update(set(tokens))
-    bm25 = None
-    if ids:
-        bm25 = bm25s.BM25()
-        bm25.index(tokenized, show_progress=False)
-    return LexicalSnapshot(current_generation, ids, texts, metadatas, frequency, bm25)
+    return LexicalSnapshot(current_generation, ids, texts, metadatas, frequency, _bm25(tokenized), tokenized)
+
+
+def _bm25(tokenized: list[list[str]]):
+    """A bm25s index of the tokenised chunks, None when there are none."""
+    import bm25s
+
+    if not tokenized:
+        return None
+    bm25 = bm25s.BM25()
+    bm25.index(tokenized, show_progress=False)
+    return bm25
 
 
 class LexicalIndex:
@@ -105,13 +117,16 @@ class LexicalIndex:
                 return self._snapshot
             snapshot = self._load(current)
             if snapshot is None:
-                # the collection the pointer named, not whatever is live by the time the pages are read
-                snapshot = build_snapshot(self._store.physical(pointer.live), current)
+                # the collection the pointer named, not whatever is live by the time the pages are read;
+                # the previous generation's snapshot saves reading back and tokenising what did not change
+                previous = self._snapshot or self._load(None)
+                snapshot = build_snapshot(self._store.physical(pointer.live), current, previous)
                 self._save(snapshot)
             self._snapshot = snapshot
             return snapshot
 
-    def _load(self, current: str) -> LexicalSnapshot | None:
+    def _load(self, current: str | None) -> LexicalSnapshot | None:
+        """The cached snapshot of generation `current` (of any generation for None), or None."""
         if self._cache_path is None or not self._cache_path.exists():
             return None
         try:
@@ -120,7 +135,9 @@ class LexicalIndex:
         except Exception:  # a stale or truncated cache is rebuilt, never fatal
             log.warning("lexical cache %s unreadable; rebuilding", self._cache_path)
             return None
-        return snapshot if isinstance(snapshot, LexicalSnapshot) and snapshot.generation == current else None
+        if not isinstance(snapshot, LexicalSnapshot):
+            return None
+        return snapshot if current is None or snapshot.generation == current else None
 
     def _save(self, snapshot: LexicalSnapshot) -> None:
         if self._cache_path is None:
