@@ -37,8 +37,8 @@ def main() -> None:
     if report.added or report.updated or report.deleted:
         service.store.bump_generation()
     questions = evaluation.answerable(evaluation.load_questions(args.questions, selected), rows)
-    weeks = sorted({q["week"] for q in questions})
-    odd = set(weeks[0::2])
+    every_week = sorted({q["week"] for q in evaluation.load_questions(args.questions)})
+    odd = set(every_week[0::2])  # the 1st, 3rd, … week of the whole set, whatever subset is selected
     hits: dict[str, dict[str, list[float]]] = {}
 
     def add(mode: str, split: str, hit: bool) -> None:
@@ -56,7 +56,7 @@ def main() -> None:
                                                                               q["answer"], CHARS))
     table = {mode: {split: round(sum(v) / len(v), 4) for split, v in splits.items()} | {
         "n_odd": len(splits.get("odd", [])), "n_even": len(splits.get("even", []))} for mode, splits in hits.items()}
-    print(json.dumps({"odd_weeks": sorted(odd), "recall_at": CHARS, "k": args.k, "modes": table}, indent=2))
+    print(json.dumps({"odd_weeks": sorted(odd & {q["week"] for q in questions}), "recall_at": CHARS, "k": args.k, "modes": table}, indent=2))
 
 
 if __name__ == "__main__":
