@@ -19,6 +19,8 @@ from index.eval_run import eval_collection_name, question_date, to_articles
 from index.timed_retrieval import place_in_time, retrieve_timed
 
 CHARS = 4000
+FINER = (("recall@2000c", lambda texts, answer: evaluation.recall_at_chars(texts, answer, 2000)),
+         ("mrr@10", lambda texts, answer: 1.0 / rank if (rank := evaluation.hit_rank(texts, answer, 10)) else 0.0))
 
 
 def main() -> None:
@@ -41,19 +43,20 @@ def main() -> None:
     odd = set(every_week[0::2])  # the 1st, 3rd, … week of the whole set, whatever subset is selected
     hits: dict[str, dict[str, list[float]]] = {}
 
-    def add(mode: str, split: str, hit: bool) -> None:
-        hits.setdefault(mode, {}).setdefault(split, []).append(float(hit))
+    def add(mode: str, split: str, texts: list[str], answer: str) -> None:
+        hits.setdefault(mode, {}).setdefault(split, []).append(float(evaluation.recall_at_chars(texts, answer, CHARS)))
+        for name, metric in FINER:  # finer than Recall@4000c: they move when the prior reorders passages
+            hits.setdefault(mode, {}).setdefault(f"{split} {name}", []).append(float(metric(texts, answer)))
 
     for q in questions:
         split = "odd" if q["week"] in odd else "even"
         query = service.retriever.embed_query(q["question"])
         timeless = service.retriever.retrieve(query, args.k)
-        add("timeless", split, evaluation.recall_at_chars([p.text for p in timeless], q["answer"], CHARS))
+        add("timeless", split, [p.text for p in timeless], q["answer"])
         timed = place_in_time(service.retriever, q["question"], question_date(q))
         for weight in weights:
             passages = retrieve_timed(service.retriever, timed, args.k, weight)
-            add(f"as-of, prior {weight:g}", split, evaluation.recall_at_chars([p.text for p in passages],
-                                                                              q["answer"], CHARS))
+            add(f"as-of, prior {weight:g}", split, [p.text for p in passages], q["answer"])
     table = {mode: {split: round(sum(v) / len(v), 4) for split, v in splits.items()} | {
         "n_odd": len(splits.get("odd", [])), "n_even": len(splits.get("even", []))} for mode, splits in hits.items()}
     print(json.dumps({"odd_weeks": sorted(odd & {q["week"] for q in questions}), "recall_at": CHARS, "k": args.k, "modes": table}, indent=2))
