@@ -26,7 +26,11 @@ class Fetched:
 
 def check_public_url(url: str, allow_private: bool) -> None:
     """Refuse non-http(s) URLs and, unless allowed, hosts that resolve to private or local addresses."""
-    parsed = urlparse(url)
+    try:
+        parsed = urlparse(url)
+        parsed.port  # noqa: B018 (raises ValueError for a port out of range)
+    except ValueError as exc:
+        raise SourceError(f"not a valid URL ({exc}): {url}") from None
     if parsed.scheme not in ("http", "https") or not parsed.hostname:
         raise SourceError(f"not an http(s) URL: {url}")
     if allow_private:

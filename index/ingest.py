@@ -35,9 +35,10 @@ from index.articles import published_day
 from index.chunking import ChunkPositions, make_splitter, to_document
 from index.chunk_ids import hashed_chunk_id, is_complete, parse_chunk_id
 from index.embedding import Embedder
+from index.item_guard import describe
 from index.llama_adapter import EmbedderAdapter
 from index.store import Store, version_of
-from index.types import Article, IndexReport
+from index.types import Article, IndexReport, ItemError
 
 log = logging.getLogger(__name__)
 
@@ -131,6 +132,39 @@ def stored_titles(collection, stored: dict[str, StoredArticle], article_ids: Seq
     return [titles.get(a) or a for a in article_ids]
 
 
+def embed_each(pipeline: IngestionPipeline, batch: list, source: str, report: IndexReport,
+               show_progress: bool = False) -> tuple[list, Sequence[BaseNode]]:
+    """(documents embedded, their chunks) of one batch. When the batch fails, each document is run alone:
+    one that fails alone becomes an ItemError of `report` (and leaves its added/updated list); the others
+    are indexed."""
+    try:
+        return batch, pipeline.run(documents=batch, show_progress=show_progress)
+    except Exception as exc:  # the item boundary of indexing: find the article(s) that broke the batch
+        if len(batch) == 1:
+            _failed(batch[0], exc, source, report)
+            return [], []
+        log.warning("a batch of %s failed to embed (%s); embedding its articles one by one", source, exc)
+    embedded, nodes = [], []
+    for doc in batch:
+        try:
+            nodes += pipeline.run(documents=[doc])
+        except Exception as exc:
+            _failed(doc, exc, source, report)
+            continue
+        embedded.append(doc)
+    return embedded, nodes
+
+
+def _failed(doc, exc: Exception, source: str, report: IndexReport) -> None:
+    """Record an article that could not be chunked or embedded as an error instead of added/updated."""
+    title = doc.metadata.get("title", "")
+    report.errors.append(ItemError(source, doc.metadata.get("url") or title or doc.id_, describe(exc)))
+    for titles in (report.added, report.updated):
+        if title in titles:
+            titles.remove(title)
+            return
+
+
 def _write_groups(nodes: Sequence[BaseNode]) -> Iterator[list[BaseNode]]:
     """Nodes in groups of about WRITE_BATCH that never split one article's chunks."""
     group: list[BaseNode] = []
@@ -201,9 +235,9 @@ class SourceIndexer:
             progress(done, total)
         for start in range(0, len(changed), BATCH_ARTICLES):
             batch = changed[start : start + BATCH_ARTICLES]
-            nodes = pipeline.run(documents=batch, show_progress=show_progress)
-            self._replace(target, batch, nodes, stored)
-            for doc in batch:
+            embedded, nodes = embed_each(pipeline, batch, source, report, show_progress)
+            self._replace(target, embedded, nodes, stored)
+            for doc in embedded:
                 docstore.set_document_hash(doc.id_, doc.hash)
             save_docstore(docstore, path)  # after every batch: a kill loses at most one batch of work
             report.chunks_embedded += len(nodes)

@@ -14,8 +14,9 @@ from index import doctor, extractive, generated
 from index.articles import published_day
 from index.doctor import Problem
 from index.embedding import Embedder
-from index.errors import BadInput, LLMUnavailable, SourceError, StoreUnavailable
+from index.errors import BadInput, LLMUnavailable, StoreUnavailable
 from index.lexical import LexicalIndex
+from index.item_guard import source_failure
 from index.llm import LLM
 from index.locking import exclusive
 from index.prompts import Prompt
@@ -27,7 +28,7 @@ from index.sources_config import SourceSpec, load_sources, with_source_added, wi
 from index.store import Store
 from index.text import terms
 from index.summaries import find_article, article_passages
-from index.types import Answer, ArticleRef, IndexReport, ItemError, Passage, SourceStatus, Turn
+from index.types import Answer, ArticleRef, IndexReport, Passage, SourceStatus, Turn
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
@@ -241,8 +242,9 @@ class NewsService:
                 articles, errors = read_source(spec, config_dir, timeout=self.settings.fetch_timeout,
                                                max_bytes=self.settings.fetch_max_bytes,
                                                allow_private=self.settings.allow_private_urls)
-            except SourceError as exc:
-                total.errors.append(ItemError(spec.name, spec.location, str(exc)))
+            except Exception as exc:  # the source boundary: whatever one source raises, the others still run
+                log.debug("source %s failed", spec.name, exc_info=True)
+                total.errors.append(source_failure(spec.name, spec.location, exc))
                 if full:  # an unreachable source keeps what it had, it is not emptied
                     self.indexer.copy_source(spec.name, live, target)
                 continue
@@ -250,6 +252,8 @@ class NewsService:
             _merge(total, report)
             total.errors.extend(errors)
             state[spec.name] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+            if not full:  # saved per source: a later failure or kill keeps what was written recorded
+                self._save_state(state)
         configured = {s.name for s in load_sources(self.settings.sources_file)}
         indexed = {s.name for s in specs}
         if full:
@@ -361,6 +365,7 @@ def _merge(total: IndexReport, report: IndexReport) -> None:
     total.updated += report.updated
     total.unchanged += report.unchanged
     total.deleted += report.deleted
+    total.errors += report.errors
     total.chunks_embedded += report.chunks_embedded
 
 
