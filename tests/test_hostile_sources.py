@@ -152,3 +152,37 @@ def test_a_reader_whose_library_is_missing_fails_its_source_only(hostile_service
     feed_errors = [e for e in report.errors if e.source == "feed"]
     assert len(feed_errors) == 1 and "library" in feed_errors[0].reason and "feedparser" in feed_errors[0].reason
     assert any(e.item == "broken.html" and "trafilatura" in e.reason for e in report.errors)
+
+
+class FailsOn:
+    """The real embedder, failing on any batch that holds `poison` (a fault no real article is known to
+    cause today: it stands for whatever a future model or library may choke on)."""
+
+    def __init__(self, embedder, poison: str) -> None:
+        self._embedder, self.poison = embedder, poison
+
+    def __getattr__(self, name):
+        return getattr(self._embedder, name)
+
+    def embed(self, texts):
+        if any(self.poison in t for t in texts):
+            raise RuntimeError("the model choked")
+        return self._embedder.embed(texts)
+
+
+def test_an_article_that_fails_to_embed_is_an_error_and_its_batch_is_indexed(tmp_path, embedder):
+    folder = tmp_path / "news"
+    folder.mkdir()
+    for title in GOOD:
+        (folder / f"{title}.txt").write_text(f"{title}\n\n{good_text(title)}")
+    (folder / "poison.txt").write_text(f"Poisoned story\n\n{good_text('Poisoned')} XYZZY.")
+    sources = tmp_path / "sources.toml"
+    sources.write_text(f'[[source]]\nname = "news"\nkind = "folder"\nlocation = "{folder}"\n')
+    service = build_service(Settings(home=tmp_path / "home", sources_file=sources),
+                            embedder=FailsOn(embedder, "XYZZY"))
+    report = service.index()
+    assert sorted(report.added) == sorted(GOOD) and report.chunks_embedded >= 3
+    assert [(e.source, e.item) for e in report.errors] == [("news", "Poisoned story")]
+    assert "RuntimeError: the model choked" in report.errors[0].reason
+    again = service.index()  # the failed article is tried again; the others are unchanged
+    assert len(again.unchanged) == 3 and [e.item for e in again.errors] == ["Poisoned story"]
