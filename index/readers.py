@@ -47,11 +47,12 @@ def _decoded(data: bytes, encoding: str) -> str | None:
 
 
 def looks_binary(text: str, sample: int = 8192) -> bool:
-    """True when more than 1% of the first `sample` characters are control characters other than
-    whitespace: random bytes decode (as latin-1) to about 24% of them, text to next to none."""
+    """True when more than 10% of the first `sample` characters are control characters other than
+    whitespace: random bytes decode (as latin-1) to about 24% of them, text to next to none (a few
+    terminal escapes in an article are removed later, they do not make it binary)."""
     head = text[:sample]
     controls = sum(1 for ch in head if ch < " " and ch not in "\t\n\r\f" or "\x7f" <= ch <= "\x9f")
-    return controls > max(2, len(head) // 100)
+    return controls > max(8, len(head) // 10)
 
 
 def article_from_html(html: str | bytes, *, source: str, url: str, key: str) -> Article:
