@@ -1,16 +1,20 @@
 """The LLM seam: a chat model that completes or streams a (system, user) prompt.
 
 The implementation goes through llama-index's `OpenAILike` (any OpenAI-compatible server: OpenAI,
-Ollama, vLLM, llama.cpp, LM Studio) and the official openai client underneath, whose own retry with
-backoff handles timeouts, 429 and 5xx (`max_retries`).
+Ollama, vLLM, llama.cpp, LM Studio) and the official openai client underneath, with the retries of both
+switched off: index/llm_policy.py is the one retry policy, with a total time budget and a circuit breaker.
 """
 from __future__ import annotations
 
 import logging
+import time
 from functools import lru_cache, partial
+from itertools import chain
 from typing import Callable, Iterator, Protocol
 
+from index import llm_policy
 from index.errors import LLMUnavailable
+from index.llm_policy import CircuitBreaker, RetryPolicy
 from index.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -59,7 +63,8 @@ class LLM(Protocol):
 
 
 class OpenAICompatibleLLM:
-    """Chat completions through llama-index's OpenAILike; every failure becomes LLMUnavailable."""
+    """Chat completions through llama-index's OpenAILike, under one retry policy and a circuit breaker
+    (index/llm_policy.py); every failure becomes LLMUnavailable."""
 
     def __init__(self, settings: Settings) -> None:
         from llama_index.llms.openai_like import OpenAILike
@@ -67,11 +72,13 @@ class OpenAICompatibleLLM:
         key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else "not-needed"
         self.model = settings.llm_model
         self.context_window = settings.llm_context_window
+        self.policy = RetryPolicy(budget=settings.llm_timeout, max_retries=settings.llm_max_retries)
+        self.breaker = CircuitBreaker(cooldown=settings.llm_probe_seconds)
         kwargs = {"api_base": settings.openai_base_url} if settings.openai_base_url else {}
         self._llm = OpenAILike(
             model=settings.llm_model, api_key=key, is_chat_model=True, timeout=settings.llm_timeout,
-            max_retries=settings.llm_max_retries, context_window=settings.llm_context_window,
-            max_tokens=MAX_REPLY_TOKENS, temperature=0.1,
+            max_retries=0,  # neither llama-index nor the openai client retries: the policy does, once
+            context_window=settings.llm_context_window, max_tokens=MAX_REPLY_TOKENS, temperature=0.1,
             additional_kwargs={"stream_options": {"include_usage": True}},  # dropped when not streaming
             **kwargs,
         )
@@ -86,26 +93,44 @@ class OpenAICompatibleLLM:
 
         return [ChatMessage(role="system", content=system), ChatMessage(role="user", content=user)]
 
+    @staticmethod
+    def _request(timeout: float, retry: int) -> dict:
+        """Per-attempt options: what is left of the budget, and the attempt number the server is told."""
+        return {"timeout": timeout, "extra_headers": {"x-stainless-retry-count": str(retry)}}
+
     def complete(self, system: str, user: str) -> str:
         """One chat completion; the reply text."""
-        try:
-            response = self._llm.chat(self._messages(system, user))
-        except Exception as exc:  # APIError subclasses, a broken JSON body (JSONDecodeError), no choices…
-            raise LLMUnavailable(f"the language model is unavailable ({type(exc).__name__})") from exc
+        messages = self._messages(system, user)
+        response = llm_policy.call(lambda timeout, retry: self._llm.chat(messages, **self._request(timeout, retry)),
+                                   self.policy, self.breaker)
         self._log_usage(response.raw)
         if not response.message.content:
             raise LLMUnavailable("the language model sent an empty reply")
         return response.message.content
 
     def stream(self, system: str, user: str) -> Iterator[str]:
-        """A streamed chat completion, piece by piece; usage is logged when the server sends it."""
+        """A streamed chat completion, piece by piece; usage is logged when the server sends it.
+
+        The policy covers the request up to the first piece; a stream that breaks or outlasts the budget
+        after that fails the call (and opens the circuit) without a retry: its pieces were already shown."""
+        messages = self._messages(system, user)
+        deadline = time.monotonic() + self.policy.budget
+
+        def start(timeout: float, retry: int):
+            chunks = iter(self._llm.stream_chat(messages, **self._request(timeout, retry)))
+            return next(chunks, None), chunks
+
+        first, chunks = llm_policy.call(start, self.policy, self.breaker)
         last = None
         try:
-            for chunk in self._llm.stream_chat(self._messages(system, user)):
+            for chunk in chain([first] if first is not None else [], chunks):
                 last = chunk
                 if chunk.delta:
                     yield chunk.delta
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"the reply took longer than {self.policy.budget:g} s")
         except Exception as exc:
+            self.breaker.failed()
             raise LLMUnavailable(f"the language model is unavailable ({type(exc).__name__})") from exc
         if last is None or not last.message.content:
             raise LLMUnavailable("the language model sent an empty reply")

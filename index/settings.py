@@ -23,7 +23,8 @@ class Settings(BaseSettings):
     `$TOP_K`); field names work as keyword arguments.
     """
 
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True, case_sensitive=True)
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True, case_sensitive=True,
+                                      env_ignore_empty=True)  # `VAR=` (as .env templates leave it) is unset
 
     home: Path = Field(default_factory=_default_home, validation_alias="NEWSBOT_HOME")
     sources_file: Path = Field(
@@ -42,10 +43,12 @@ class Settings(BaseSettings):
     )
     openai_base_url: str = Field(default="", validation_alias="OPENAI_BASE_URL")
     llm_model: str = Field(default="gpt-4o-mini", validation_alias="NEWSBOT_LLM_MODEL")
-    llm_timeout: float = Field(default=60.0, validation_alias="NEWSBOT_LLM_TIMEOUT")
+    llm_timeout: float = Field(default=60.0, gt=0, validation_alias="NEWSBOT_LLM_TIMEOUT")  # all attempts of a call
     llm_max_retries: int = Field(
         default=3, validation_alias="NEWSBOT_LLM_MAX_RETRIES"
     )
+    # after the LLM fails, answers are quotes for this long; then one question probes it again
+    llm_probe_seconds: float = Field(default=30.0, ge=0, validation_alias="NEWSBOT_LLM_PROBE_SECONDS")
     llm_context_window: int = Field(
         default=8192, validation_alias="NEWSBOT_LLM_CONTEXT_WINDOW"
     )
@@ -87,7 +90,8 @@ class Settings(BaseSettings):
     @property
     def llm_enabled(self) -> bool:
         """An LLM writes answers when an API key or an OpenAI-compatible base URL is configured."""
-        return bool(self.openai_base_url) or self.openai_api_key is not None
+        key = self.openai_api_key.get_secret_value().strip() if self.openai_api_key else ""
+        return bool(self.openai_base_url.strip() or key)
 
     @property
     def chroma_dir(self) -> Path:
