@@ -5,6 +5,7 @@ import re
 
 from index.embedding import Embedder, MiniLMEmbedder, OpenAIEmbedder
 from index.embedding_onnx import OnnxMiniLMEmbedder
+from index.home import ensure_home
 from index.llm import LLM, OpenAICompatibleLLM
 from index.prompts import load_prompts
 from index.service import NewsService, Paths
@@ -53,6 +54,7 @@ def build_service(settings: Settings | None = None, *, embedder: Embedder | None
     `embedder` lets one process share a loaded model between services (e.g. `eval` and the main one).
     """
     settings = settings or Settings()
+    ensure_home(settings.home)  # a home that is a file or read-only fails here, in one line
     embedder = embedder or build_embedder(settings)
     name = collection_name(collection or settings.collection, embedder)
     store = make_store(settings, name)  # connects on first use, and again after an outage

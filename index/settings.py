@@ -79,6 +79,16 @@ class Settings(BaseSettings):
         default="", validation_alias="NEWSBOT_ADMIN_ROLE_IDS"
     )
 
+    @field_validator("discord_token", "openai_api_key", "chroma_token")
+    @classmethod
+    def _one_line_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        """A token pasted with a trailing newline works; one with a space or line break inside is refused
+        here, in one line, rather than as a confusing error of the server it is sent to."""
+        text = value.get_secret_value().strip() if value is not None else ""
+        if any(ch.isspace() or not ch.isprintable() for ch in text):
+            raise ValueError("contains a space, line break or control character; copy it again")
+        return SecretStr(text) if text else None
+
     @field_validator("chunk_overlap")
     @classmethod
     def _overlap_below_size(cls, value: int, info) -> int:
