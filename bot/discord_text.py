@@ -14,7 +14,8 @@ from urllib.parse import quote, urlsplit
 from index.item_guard import without_controls
 
 # A bare or <bracketed> http(s) URL; a bare one does not end with sentence punctuation.
-_URL = re.compile(r"<(https?://[^\s<>]+)>|(https?://[^\s<>“”‘’«»]*[^\s<>“”‘’«».,:;!?)\]'\"])", re.IGNORECASE)
+_URL = re.compile(r"<(https?://[^\s<>]+)>|(https?://[^\s<>“”‘’«»]*[^\s<>“”‘’«».,:;!?)\]'\"])",
+                  re.IGNORECASE)
 # Characters that start or end markdown anywhere: emphasis, strike, spoiler, code, links, mentions,
 # headings and quotes (a part of a split message may start anywhere, so these are escaped everywhere).
 _SPECIAL = re.compile(r"([\\*_~|`\[\]()<>#@])")

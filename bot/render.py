@@ -159,8 +159,8 @@ def answer_messages(answer: Answer, question: str = "") -> list[list[EmbedDict]]
     """The messages that show an answer (or a refusal) with its sources, within Discord's limits."""
     heading = escape_line(answer.question or question)  # a rewritten question is the model's text
     if answer.refused:
-        embeds = _long_embeds("Not found in the indexed articles", escape_markdown(answer.text or heading), REFUSAL_COLOUR,
-                              footer=answer.note)
+        embeds = _long_embeds("Not found in the indexed articles", escape_markdown(answer.text or heading),
+                              REFUSAL_COLOUR, footer=answer.note)
         if answer.closest:
             embeds += _long_embeds("Closest articles", "\n".join(article_line(a) for a in answer.closest),
                                    INFO_COLOUR)
@@ -174,7 +174,8 @@ def answer_messages(answer: Answer, question: str = "") -> list[list[EmbedDict]]
 
 def draft_text(text: str) -> str:
     """An answer while the model is still writing it (plain content, at most 2,000 characters)."""
-    return no_previews(clip(escape_markdown(defuse_links(text.strip())), CONTENT_LIMIT - 40)) + "\n-# writing… citations are checked at the end"
+    draft = no_previews(clip(escape_markdown(defuse_links(text.strip())), CONTENT_LIMIT - 40))
+    return draft + "\n-# writing… citations are checked at the end"
 
 
 def quotes_messages(answer: Answer) -> list[list[EmbedDict]]:

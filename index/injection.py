@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 
-_OVERRIDE = r"\b(?:ignore|disregard|forget|override)\b[^.!?]{0,40}?\b(?:instructions?|prompts?|(?:your|all|any|these|those|the above) rules|above|previous|prior|earlier)\b"
+_OVERRIDE = (r"\b(?:ignore|disregard|forget|override)\b[^.!?]{0,40}?"
+             r"\b(?:instructions?|prompts?|(?:your|all|any|these|those|the above) rules|above|previous|prior|earlier)\b")
 _IMPERATIVE_REPLY = (r"(?:^|[:;,]\s*|\b(?:and|then|please|now|you (?:must|should|will))\s+)"
                      r"(?:reply|respond|answer)\s+(?:only\s+)?with\b")
 _ROLE = (r"\bsystem prompt\b|\bfrom now on,? you (?:are|will|must|should)\b"
