@@ -13,11 +13,12 @@ import pytest
 from index.app import build_service
 from index.settings import Settings
 from tests.http_server import LocalServer, body
-from tests.test_readers import PARAGRAPH
+from tests.test_readers import PARAGRAPH, page
 
 SEED = 15
 GOOD = ["Harbour ferry timetable", "Library opens on Sundays", "Bridge repairs finish early"]
 FEED_STORY = "Feed story about the harbour"
+GENERATED = 8  # generated files of each kind in the folder source
 
 
 def good_text(title: str) -> str:
@@ -71,8 +72,31 @@ def write_jsonl(path, rng: random.Random) -> None:
     path.write_bytes(data)
 
 
+def mutated(rng: random.Random, good: str) -> str:
+    """A good document cut, spliced with random characters (controls, surrogates, markup) or nested deep."""
+    kind = rng.randrange(4)
+    if kind == 0:
+        return good[: rng.randrange(1, len(good))]
+    if kind == 1:
+        at = rng.randrange(len(good))
+        noise = "".join(rng.choice(["\x1b[2J", "\x07", "<", "&#0;", "]]>", "\ud800", chr(rng.randrange(0x3000))])
+                        for _ in range(rng.randrange(1, 20)))
+        return good[:at] + noise + good[at:]
+    if kind == 2:
+        depth = rng.randrange(100, 5000)
+        return good.replace("<body>", "<body>" + "<div>" * depth) + "</div>" * rng.randrange(depth)
+    return "".join(chr(rng.randrange(1, 0x2FF)) for _ in range(rng.randrange(10, 600)))
+
+
 def write_folder(folder, rng: random.Random) -> None:
     folder.mkdir()
+    generated = folder / "generated"
+    generated.mkdir()
+    for i in range(GENERATED):
+        html = mutated(rng, page(f"Generated page {i}"))
+        (generated / f"{i}.html").write_bytes(html.encode("utf-8", "surrogatepass"))
+        text = mutated(rng, f"Generated note {i}\n\n{PARAGRAPH}")
+        (generated / f"{i}.txt").write_bytes(text.encode("utf-8", "surrogatepass"))
     (folder / "good.txt").write_text(f"{GOOD[2]}\n\n{good_text(GOOD[2])}", encoding="utf-8")
     (folder / "binary.txt").write_bytes(bytes(rng.randrange(1, 256) for _ in range(20_000)))  # no NUL byte
     (folder / "broken.html").write_bytes(b"<html><body><p>unclosed <div><<<>>> \xff\xfe")
@@ -95,17 +119,22 @@ def hostile_service(tmp_path, embedder):
     server = LocalServer({"/page": body(f"{FEED_STORY}\n\n{good_text(FEED_STORY)}", "text/plain"),
                           "/binary": body(bytes(rng.randrange(1, 256) for _ in range(5000)), "text/plain"),
                           "/broken.xml": body(b"<rss><channel><item><link>http://[::1</link>", "application/rss+xml"),
-                          "/deep.xml": body(b"<a>" * 200_000, "application/rss+xml")})
+                          "/deep.xml": body(b"<a>" * 20_000, "application/rss+xml")})
     server.__enter__()
     server.routes["/feed"] = body(hostile_feed(server), "application/rss+xml")
+    for i in range(4):  # generated feeds: the hostile one cut or spliced
+        feed_xml = mutated(rng, hostile_feed(server)).encode("utf-8", "surrogatepass")
+        server.routes[f"/generated-{i}.xml"] = body(feed_xml, "application/rss+xml")
     sources = tmp_path / "sources.toml"
     sources.write_text("".join(f'[[source]]\nname = "{n}"\nkind = "{k}"\nlocation = "{loc}"\n' for n, k, loc in [
         ("rows", "jsonl", tmp_path / "rows.jsonl"), ("folder", "folder", tmp_path / "folder"),
         ("feed", "feed", server.url("/feed")), ("broken", "feed", server.url("/broken.xml")),
         ("deep", "feed", server.url("/deep.xml")), ("nowhere", "url", "http://[::1"),
+        *((f"generated{i}", "feed", server.url(f"/generated-{i}.xml")) for i in range(4)),
     ]))
     service = build_service(Settings(home=tmp_path / "home", sources_file=sources, allow_private_urls=True,
                                      fetch_timeout=5), embedder=embedder)
+    service.folder = tmp_path / "folder"
     yield service
     server.__exit__()
 
@@ -116,8 +145,14 @@ def test_hostile_items_become_errors_and_the_good_items_are_indexed(hostile_serv
     stored: dict[str, set[str]] = {}
     for metadata in hostile_service.collection.get(include=["metadatas"])["metadatas"]:
         stored.setdefault(metadata["source"], set()).add(metadata["title"])
-    assert stored.keys() == {"rows", "folder", "feed"} and set(GOOD[:2]) <= stored["rows"]
-    assert stored["folder"] == {GOOD[2]} and stored["feed"] == {FEED_STORY}
+    assert {"rows", "folder", "feed"} <= stored.keys() and set(GOOD[:2]) <= stored["rows"]
+    assert GOOD[2] in stored["folder"] and stored["feed"] == {FEED_STORY}
+    folder_files = [p for p in hostile_service.folder.rglob("*") if p.is_file()]
+    folder_errors = [e for e in report.errors if e.source == "folder"]
+    assert len(stored["folder"]) <= len(folder_files) - len(folder_errors)  # each file: an article or an error
+    assert {e.item for e in folder_errors} | {"good.txt"} <= {p.relative_to(hostile_service.folder).as_posix()
+                                                               for p in folder_files}
+    assert set(stored) - {"rows", "folder", "feed"} <= {f"generated{i}" for i in range(4)}
     by_source = {}
     for error in report.errors:
         by_source.setdefault(error.source, []).append(error)
@@ -131,17 +166,13 @@ def test_hostile_items_become_errors_and_the_good_items_are_indexed(hostile_serv
     # the state of every source that was read is saved: it shows as indexed
     statuses = {s.name: s for s in hostile_service.sources()}
     assert statuses["rows"].articles >= 2 and statuses["rows"].last_indexed
-    assert statuses["folder"].articles == 1 and statuses["feed"].articles == 1
+    assert statuses["folder"].articles >= 1 and statuses["feed"].articles == 1
+    records = hostile_service.collection.get(include=["metadatas", "documents"])
+    for document, metadata in zip(records["documents"], records["metadatas"]):  # what passed is stored clean
+        assert not {"\x1b", "\x07", "\x00"} & set(document + str(metadata))
+        document.encode("utf-8")  # no lone surrogate left
     again = hostile_service.index()  # nothing hostile is re-embedded or reported as changed next time
     assert again.added == again.updated == again.deleted == [] and again.chunks_embedded == 0
-
-
-def test_a_hostile_row_that_passes_the_reader_is_stored_clean(hostile_service):
-    hostile_service.index()
-    records = hostile_service.collection.get(include=["metadatas", "documents"])
-    for document, metadata in zip(records["documents"], records["metadatas"]):
-        assert "\x1b" not in document + str(metadata) and "\x07" not in document + str(metadata)
-        document.encode("utf-8")  # no lone surrogate left
 
 
 def test_a_reader_whose_library_is_missing_fails_its_source_only(hostile_service, monkeypatch):
