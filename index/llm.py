@@ -7,7 +7,9 @@ switched off: index/llm_policy.py is the one retry policy, with a total time bud
 from __future__ import annotations
 
 import logging
+import threading
 import time
+from contextlib import contextmanager
 from functools import lru_cache, partial
 from itertools import chain
 from typing import Callable, Iterator, Protocol
@@ -74,6 +76,7 @@ class OpenAICompatibleLLM:
         self.context_window = settings.llm_context_window
         self.policy = RetryPolicy(budget=settings.llm_timeout, max_retries=settings.llm_max_retries)
         self.breaker = CircuitBreaker(cooldown=settings.llm_probe_seconds)
+        self._question = threading.local()  # the deadline of the question this thread is answering
         kwargs = {"api_base": settings.openai_base_url} if settings.openai_base_url else {}
         self._llm = OpenAILike(
             model=settings.llm_model, api_key=key, is_chat_model=True, timeout=settings.llm_timeout,
@@ -86,6 +89,19 @@ class OpenAICompatibleLLM:
     def count_tokens(self, text: str) -> int:
         """Tokens of `text` by the model's tiktoken encoding."""
         return count_tokens(self.model, text)
+
+    @contextmanager
+    def question(self) -> Iterator[None]:
+        """The calls made inside (in this thread) share one budget: a follow-up's rewrite and its answer, or
+        the map and reduce steps of a summary, take NEWSBOT_LLM_TIMEOUT together."""
+        outer = getattr(self._question, "deadline", None)
+        if outer is None:
+            self._question.deadline = time.monotonic() + self.policy.budget
+        try:
+            yield
+        finally:
+            if outer is None:
+                self._question.deadline = None
 
     @staticmethod
     def _messages(system: str, user: str):
@@ -102,7 +118,7 @@ class OpenAICompatibleLLM:
         """One chat completion; the reply text."""
         messages = self._messages(system, user)
         response = llm_policy.call(lambda timeout, retry: self._llm.chat(messages, **self._request(timeout, retry)),
-                                   self.policy, self.breaker)
+                                   self.policy, self.breaker, deadline=getattr(self._question, "deadline", None))
         self._log_usage(response.raw)
         if not response.message.content:
             raise LLMUnavailable("the language model sent an empty reply")
@@ -114,13 +130,13 @@ class OpenAICompatibleLLM:
         The policy covers the request up to the first piece; a stream that breaks or outlasts the budget
         after that fails the call (and opens the circuit) without a retry: its pieces were already shown."""
         messages = self._messages(system, user)
-        deadline = time.monotonic() + self.policy.budget
+        deadline = min(time.monotonic() + self.policy.budget, getattr(self._question, "deadline", None) or float("inf"))
 
         def start(timeout: float, retry: int):
             chunks = iter(self._llm.stream_chat(messages, **self._request(timeout, retry)))
             return next(chunks, None), chunks
 
-        first, chunks = llm_policy.call(start, self.policy, self.breaker)
+        first, chunks = llm_policy.call(start, self.policy, self.breaker, deadline=deadline)
         last = None
         try:
             for chunk in chain([first] if first is not None else [], chunks):
@@ -128,7 +144,7 @@ class OpenAICompatibleLLM:
                 if chunk.delta:
                     yield chunk.delta
                 if time.monotonic() > deadline:
-                    raise TimeoutError(f"the reply took longer than {self.policy.budget:g} s")
+                    raise TimeoutError("the reply took longer than its time budget")
         except Exception as exc:
             self.breaker.failed()
             raise LLMUnavailable(f"the language model is unavailable ({type(exc).__name__})") from exc

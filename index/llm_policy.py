@@ -107,11 +107,17 @@ class CircuitBreaker:
 
 
 def call(attempt: Callable[[float, int], T], policy: RetryPolicy, breaker: CircuitBreaker,
-         clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep) -> T:
-    """`attempt(timeout, retry)` under the policy and the breaker; LLMUnavailable when it gives up."""
+         clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep,
+         deadline: float | None = None) -> T:
+    """`attempt(timeout, retry)` under the policy and the breaker; LLMUnavailable when it gives up.
+
+    `deadline` (a `clock()` time) is that of the question the call is part of, when it has one: the calls of
+    one question share one budget."""
+    deadline = min(clock() + policy.budget, deadline if deadline is not None else float("inf"))
+    if deadline - clock() < MIN_ATTEMPT_SECONDS:  # earlier calls of this question spent the budget
+        raise LLMUnavailable("the language model is unavailable (no time left for this question)")
     if not breaker.allow():
         raise LLMUnavailable("the language model is unavailable (it failed recently)")
-    deadline = clock() + policy.budget
     for retry in range(policy.max_retries + 1):
         try:
             result = attempt(max(deadline - clock(), MIN_ATTEMPT_SECONDS), retry)

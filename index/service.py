@@ -5,6 +5,7 @@ import json
 import logging
 import threading
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -92,7 +93,7 @@ class NewsService:
     # -- questions -------------------------------------------------------------------------------
     def ask(self, question: str, history: Sequence[Turn] = (), k: int | None = None) -> Answer:
         """Answer a question from the indexed articles, with numbered citations, or refuse plainly."""
-        with self.store.pinned():  # one pointer read for retrieval and the extractive answer's IDF
+        with self.store.pinned(), self._llm_budget():  # one pointer read; one LLM budget for the question
             standalone, retrieval_text, query, passages = self._retrieve_for(question, history, k)
             return self.compose(standalone, retrieval_text, query.vector, passages)
 
@@ -167,8 +168,9 @@ class NewsService:
                 return extractive.refusal(passages, target)
         if self.llm is not None:
             try:  # map-reduce when the passages do not fit the model's context window
-                return generated.summarize_within_context(self.llm, self.prompts, label, target, passages,
-                                                          self.embedder.embed)
+                with self._llm_budget():  # all its calls share one budget
+                    return generated.summarize_within_context(self.llm, self.prompts, label, target, passages,
+                                                              self.embedder.embed)
             except LLMUnavailable as exc:
                 log.warning("falling back to an extractive summary: %s", exc)
                 summary = extractive.summarize(passages, self.embedder.embed, focus)
@@ -204,6 +206,10 @@ class NewsService:
                 log.warning("follow-up rewrite failed: %s", exc)
         carried = f"{history[-1].question} {question}"
         return question, carried
+
+    def _llm_budget(self):
+        """The LLM calls of one question share NEWSBOT_LLM_TIMEOUT (index/llm.py); a no-op offline."""
+        return self.llm.question() if hasattr(self.llm, "question") else nullcontext()
 
     def _extractive(self, question: str, vector, passages: list[Passage]) -> Answer:
         return extractive.answer(question, vector, passages, self.embedder.embed, self.lexical.snapshot().idf)

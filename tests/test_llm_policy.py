@@ -165,3 +165,28 @@ def test_ask_with_empty_openai_settings_answers_offline_without_a_note(tmp_path)
     result = newsbot("ask", QUESTION, "--json", home=tmp_path, env={"OPENAI_API_KEY": "", "OPENAI_BASE_URL": ""})
     assert result.returncode == 0, result.stderr
     assert '"note"' not in result.stdout and '"refused": false' in result.stdout
+
+
+def test_a_call_with_no_time_left_of_its_question_does_not_go_out_nor_open_the_breaker():
+    clock = Clock()
+    breaker = CircuitBreaker(cooldown=30, clock=clock)
+    attempts = []
+    with pytest.raises(LLMUnavailable, match="no time left"):
+        call(lambda timeout, retry: attempts.append(timeout), RetryPolicy(budget=10, max_retries=3), breaker,
+             clock, clock.sleep, deadline=clock.now + 0.1)
+    assert attempts == [] and breaker.state == "closed"
+
+
+def test_a_follow_up_rewrite_and_its_answer_share_one_budget(seed_service, fake_openai):  # noqa: F811
+    from index.types import Turn
+    from tests.fakes.fake_openai import slow
+
+    service = _llm_service(seed_service, fake_openai.base_url, llm_timeout=4.0)
+    fake_openai.enqueue(slow(1.5, "What did Zelensky say about the energy ceasefire?"))
+    fake_openai.set_default(quoting_model)
+    answer = service.ask("And what did he say?", history=[Turn(QUESTION, "A pause [1].")])
+    rewrite, final = fake_openai.chat_requests
+    assert answer.note == "" and answer.citations
+    # the answer's request was given what the rewrite left of the 4 s, not 4 s of its own
+    assert float(final.headers["x-stainless-read-timeout"]) < 4.0 - 1.5
+    assert float(rewrite.headers["x-stainless-read-timeout"]) <= 4.0
