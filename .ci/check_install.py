@@ -2,7 +2,8 @@
 
 - none of the torch chain is installed, and the venv weighs at most 1.0 GB;
 - trafilatura imports (pip 23.2 skipped lxml_html_clean once: see pyproject.toml);
-- a folder of .html articles and an RSS feed served on 127.0.0.1 index and answer;
+- a folder of .html articles and an RSS feed served on 127.0.0.1 index and answer, on the derived
+  ONNX graph (index/onnx_prepare.py needs onnx and sympy);
 - choosing the torch backend without its extra is one error line that names the extra.
 """
 from __future__ import annotations
@@ -93,6 +94,8 @@ def main() -> None:
         answer = json.loads(asked.stdout or "{}")
         sources = {c["source"] for c in answer.get("citations", [])}
         check(not answer.get("refused", True) and sources, f"answered from {sorted(sources)}")
+        derived = list((root / "home" / "models").glob("minilm-*.onnx"))
+        check(bool(derived), f"the faster ONNX graph was derived: {[p.name for p in derived]}")
         env["NEWSBOT_EMBED_MODEL"] = "local-torch"
         torch = newsbot("ask", "anything", env=env)
         check(torch.returncode != 0 and torch.stderr.count("\n") == 1 and '".[torch]"' in torch.stderr,
