@@ -27,6 +27,7 @@ def build_embedder(settings: Settings) -> Embedder:
     if settings.embed_model == "local-int8":
         return OnnxMiniLMEmbedder(cache_dir=settings.models_dir, quantize=True)
     if settings.embed_model == "local-torch":
+        MiniLMEmbedder.require()
         return MiniLMEmbedder()
     from openai import OpenAI
 

@@ -10,39 +10,22 @@ import logging
 import threading
 import time
 from contextlib import contextmanager
-from functools import lru_cache, partial
 from itertools import chain
-from typing import Callable, Iterator, Protocol
+from typing import Iterator, Protocol
 
 from index import llm_policy
 from index.errors import LLMUnavailable
 from index.llm_policy import CircuitBreaker, RetryPolicy
 from index.settings import Settings
+from index.tokens import tiktoken_encoder
 
 log = logging.getLogger(__name__)
 MAX_REPLY_TOKENS = 512  # cap on one reply; also what a prompt leaves free in the context window
 
 
-@lru_cache(maxsize=8)
-def _encoder(model: str) -> Callable[[str], list]:
-    """The model's tiktoken encoder; cl100k_base (bundled with llama-index, no download) when tiktoken
-    does not know the model (any compatible server's model) or cannot fetch its encoding offline."""
-    import tiktoken
-
-    try:
-        return partial(tiktoken.encoding_for_model(model).encode, disallowed_special=())
-    except Exception as exc:  # KeyError: unknown model; requests' errors: encoding file not downloadable
-        if not isinstance(exc, KeyError):
-            log.warning("tiktoken encoding of %s unavailable (%s); counting with cl100k_base", model,
-                        type(exc).__name__)
-        from llama_index.core.utils import get_tokenizer
-
-        return get_tokenizer()  # cl100k_base from llama-index's bundled cache
-
-
 def count_tokens(model: str, text: str) -> int:
     """Tokens of `text` by the model's tiktoken encoding (cl100k_base for models tiktoken does not know)."""
-    return len(_encoder(model)(text))
+    return len(tiktoken_encoder(model)(text))
 
 
 class LLM(Protocol):
