@@ -11,7 +11,6 @@ from pathlib import Path
 
 from index.articles import published_day
 from index.chunk_ids import parse_chunk_id
-from index.errors import SourceError
 from index.fetch import fetch
 from index.fetch_state import SourceState, load_state, save_state
 from index.polite import PoliteFetcher
@@ -98,10 +97,10 @@ def commit(read: SourceRead, state_dir: Path, now: datetime | None = None) -> No
     save_state(state_dir, read.spec.name, read.state)
 
 
-def record_failure(spec: SourceSpec, state_dir: Path, error: SourceError, now: datetime | None = None) -> None:
+def record_failure(spec: SourceSpec, state_dir: Path, reason: str, now: datetime | None = None) -> None:
     """Remember that a refresh of the whole source failed (nothing it had indexed is touched)."""
     state = load_state(state_dir, spec.name)
     state.failures += 1
-    state.last_error = str(error)
+    state.last_error = reason
     state.last_error_at = (now or datetime.now(timezone.utc)).isoformat(timespec="seconds")
     save_state(state_dir, spec.name, state)

@@ -15,9 +15,10 @@ from index import archive, doctor, extractive, generated
 from index.articles import published_day
 from index.doctor import Problem
 from index.embedding import Embedder
-from index.errors import BadInput, LLMUnavailable, SourceError, StoreUnavailable
+from index.errors import BadInput, LLMUnavailable, StoreUnavailable
 from index.fetch_state import forget_state, load_state
 from index.lexical import LexicalIndex
+from index.item_guard import source_failure
 from index.llm import LLM
 from index.locking import exclusive
 from index.prompts import Prompt
@@ -31,7 +32,7 @@ from index.text import terms
 from index.answer_dates import dated
 from index.timed_retrieval import place_in_time, retrieve_timed
 from index.summaries import find_article, article_passages
-from index.types import Answer, ArticleRef, IndexReport, ItemError, Passage, SourceStatus, Turn
+from index.types import Answer, ArticleRef, IndexReport, Passage, SourceStatus, Turn
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
@@ -104,7 +105,7 @@ class NewsService:
         `as_of` is the time of asking (today by default): "this week" and the like are relative to it, and
         articles published after it are left out. `since` keeps only articles published since that day.
         """
-        with self.store.pinned():  # one pointer read for retrieval and the extractive answer's IDF
+        with self.store.pinned(), self._llm_budget():  # one pointer read; one LLM budget for the question
             standalone, timed, passages = self._retrieve_for(question, history, k, as_of, since)
             return self.compose(standalone, timed.query.text, timed.query.vector, passages, timed.as_of)
 
@@ -184,8 +185,9 @@ class NewsService:
                 return extractive.refusal(passages, target)
         if self.llm is not None:
             try:  # map-reduce when the passages do not fit the model's context window
-                return generated.summarize_within_context(self.llm, self.prompts, label, target, passages,
-                                                          self.embedder.embed)
+                with self._llm_budget():  # all its calls share one budget
+                    return generated.summarize_within_context(self.llm, self.prompts, label, target, passages,
+                                                              self.embedder.embed)
             except LLMUnavailable as exc:
                 log.warning("falling back to an extractive summary: %s", exc)
                 summary = extractive.summarize(passages, self.embedder.embed, focus)
@@ -221,6 +223,10 @@ class NewsService:
                 log.warning("follow-up rewrite failed: %s", exc)
         carried = f"{history[-1].question} {question}"
         return question, carried
+
+    def _llm_budget(self):
+        """The LLM calls of one question share NEWSBOT_LLM_TIMEOUT (index/llm.py); a no-op offline."""
+        return self.llm.question() if hasattr(self.llm, "question") else nullcontext()
 
     def _extractive(self, question: str, vector, passages: list[Passage]) -> Answer:
         return extractive.answer(question, vector, passages, self.embedder.embed, self.lexical.snapshot().idf)
@@ -259,9 +265,10 @@ class NewsService:
             try:
                 read = archive.read_for_index(spec, self.settings, self.paths.fetch_state,
                                               self._known(spec.name, target), full)
-            except SourceError as exc:
-                total.errors.append(ItemError(spec.name, spec.location, str(exc)))
-                archive.record_failure(spec, self.paths.fetch_state, exc)
+            except Exception as exc:  # the source boundary: whatever one source raises, the others still run
+                log.debug("source %s failed", spec.name, exc_info=True)
+                total.errors.append(failure := source_failure(spec.name, spec.location, exc))
+                archive.record_failure(spec, self.paths.fetch_state, failure.reason)
                 if full and not spec.is_archive:  # an unreachable source keeps what it had, it is not emptied
                     self.indexer.copy_source(spec.name, live, target)
                 continue
@@ -271,6 +278,8 @@ class NewsService:
             total.errors.extend(read.errors)
             archive.commit(read, self.paths.fetch_state)
             state[spec.name] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+            if not full:  # saved per source: a later failure or kill keeps what was written recorded
+                self._save_state(state)
         configured = {s.name for s in load_sources(self.settings.sources_file)}
         indexed = {s.name for s in specs}
         if full:
@@ -408,6 +417,7 @@ def _merge(total: IndexReport, report: IndexReport) -> None:
     total.updated += report.updated
     total.unchanged += report.unchanged
     total.deleted += report.deleted
+    total.errors += report.errors
     total.chunks_embedded += report.chunks_embedded
 
 

@@ -20,6 +20,7 @@ from index.articles import normalize_date
 from index.errors import SourceError
 from index.fetch import HTTPStatusError
 from index.fetch_state import PageState, SourceState, conditional_headers
+from index.item_guard import clean_article, describe
 from index.polite import PoliteFetcher
 from index.readers import article_from_fetched
 from index.sources_config import SourceSpec
@@ -149,8 +150,9 @@ def _check(spec: SourceSpec, fetcher: PoliteFetcher, task: Task,
         article = article_from_fetched(fetched, task.link, spec.name)
     except HTTPStatusError as exc:
         return _failed_check(spec, task, exc, stamp)
-    except SourceError as exc:
-        return None, known, ItemError(spec.name, task.link, str(exc))
+    except Exception as exc:  # the item boundary (index/item_guard.py): one page never ends the run
+        return None, known, ItemError(spec.name, task.link, describe(exc))
+    article = clean_article(article)
     if not article.published and task.entry_date:
         article = replace(article, published=normalize_date(task.entry_date))
     page = PageState(article.id, task.guid, task.updated, fetched.etag, fetched.last_modified, stamp, 0)
