@@ -201,7 +201,7 @@ def sources_messages(statuses: Sequence[SourceStatus]) -> list[list[EmbedDict]]:
     """The /sources listing: one line per source with its article count and when it was last indexed."""
     if not statuses:
         return [[{"title": "Sources", "description": "No sources are configured yet.", "color": INFO_COLOUR}]]
-    lines = [f"**{s.name}** ({s.kind}) — {s.articles} article{'s' if s.articles != 1 else ''}, "
+    lines = [f"**{s.name}** ({s.kind}{'' if s.scope == 'shared' else ', this server'}) — {s.articles} article{'s' if s.articles != 1 else ''}, "
              f"{s.chunks} passages, {_when(s.last_indexed)}" for s in statuses]
     return pack(_long_embeds("Sources", "\n".join(lines), INFO_COLOUR))
 

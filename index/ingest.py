@@ -36,6 +36,7 @@ from index.chunking import ChunkPositions, make_splitter, to_document
 from index.chunk_ids import hashed_chunk_id, is_complete, parse_chunk_id
 from index.embedding import Embedder
 from index.llama_adapter import EmbedderAdapter
+from index.scopes import scope_of
 from index.store import Store, version_of
 from index.types import Article, IndexReport
 
@@ -235,6 +236,7 @@ class SourceIndexer:
             metadatas = []
             for node in group:
                 metadata = node_to_metadata_dict(node, remove_text=True, flat_metadata=True)
+                metadata["scope"] = scope_of(str(metadata.get("source") or ""))  # index/scopes.py
                 metadatas.append({k: ("" if v is None else v) for k, v in metadata.items()})
             self._store.call(lambda: target.collection.upsert(
                 ids=[n.node_id for n in group], embeddings=[n.get_embedding() for n in group],

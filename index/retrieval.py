@@ -10,6 +10,7 @@ import numpy as np
 from index.embedding import Embedder
 from index.errors import StoreUnavailable
 from index.lexical import LexicalIndex
+from index.scopes import chroma_where
 from index.text import jaccard, shingles, terms
 from index.types import Passage
 
@@ -26,6 +27,7 @@ class Query:
     text: str
     vector: np.ndarray
     since_day: int | None = None
+    scopes: tuple[str, ...] | None = None  # source scopes it may be answered from (index/scopes.py); None: all
 
 
 def passage_from_record(chunk_id: str, text: str, metadata: dict, score: float) -> Passage:
@@ -73,9 +75,9 @@ class HybridRetriever:
         self._lexical = lexical
         self.candidates = candidates
 
-    def embed_query(self, text: str, since_day: int | None = None) -> Query:
+    def embed_query(self, text: str, since_day: int | None = None, scopes: tuple[str, ...] | None = None) -> Query:
         """Embed a question once; the vector is reused by retrieval and by answer selection."""
-        return Query(text=text, vector=self._embedder.embed([text])[0], since_day=since_day)
+        return Query(text=text, vector=self._embedder.embed([text])[0], since_day=since_day, scopes=scopes)
 
     def retrieve(self, query: Query, k: int) -> list[Passage]:
         """The k best distinct passages for `query`."""
@@ -87,7 +89,10 @@ class HybridRetriever:
         return collapse_duplicates(passages)[:k]
 
     def _dense(self, query: Query, records: dict) -> list[str]:
-        where = {"published_day": {"$gte": query.since_day}} if query.since_day is not None else None
+        conditions = [{"published_day": {"$gte": query.since_day}}] if query.since_day is not None else []
+        if query.scopes is not None:
+            conditions.append(chroma_where(query.scopes))
+        where = conditions[0] if len(conditions) == 1 else ({"$and": conditions} if conditions else None)
         try:
             result = self._collection.query(
                 query_embeddings=[query.vector.tolist()], n_results=self.candidates, where=where,
@@ -106,7 +111,7 @@ class HybridRetriever:
         except Exception as exc:
             raise StoreUnavailable(f"the vector store did not answer ({type(exc).__name__})") from exc
         ids = []
-        for row, _score in snapshot.search(terms(query.text), self.candidates * 2):
+        for row, _score in snapshot.search(terms(query.text), self.candidates * 2, query.scopes):
             metadata = snapshot.metadatas[row] or {}
             if query.since_day is not None and int(metadata.get("published_day", -1)) < query.since_day:
                 continue

@@ -102,6 +102,7 @@ class SourceStatus:
     articles: int
     chunks: int
     last_indexed: str = ""  # ISO 8601, "" when never indexed
+    scope: str = "shared"  # "shared" or "g<server id>" (index/scopes.py); `name` is the name within it
 
 
 @dataclass(frozen=True)

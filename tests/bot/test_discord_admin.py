@@ -10,6 +10,8 @@ from tests.fakes.fake_discord import MANAGE_GUILD, MEMBER_PERMISSIONS, FakeDisco
 
 DEFERRED, MESSAGE, UPDATE = 5, 4, 7
 ADMIN = MEMBER_PERMISSIONS | MANAGE_GUILD
+# The shared sources are re-indexed from Discord by the bot's operators only (NEWSBOT_OPERATOR_IDS).
+OPERATORS = tuple(int(FakeDiscord().user(name)["id"]) for name in ("alice", "bob"))
 
 
 def test_reindex_is_for_admins_and_shows_progress(run_bot_scenario):
@@ -33,7 +35,7 @@ def test_reindex_is_for_admins_and_shows_progress(run_bot_scenario):
         await fake.wait_for(lambda: by_role.edits and "finished" in by_role.edits[-1]["content"])
         assert "Re-index of **news** finished" in by_role.edits[-1]["content"]
         assert "2 unchanged" in by_role.edits[-1]["content"]
-    run_bot_scenario(scenario, admin_role_ids=(int(FakeDiscord().admin_role_id),))
+    run_bot_scenario(scenario, admin_role_ids=(int(FakeDiscord().admin_role_id),), operator_ids=OPERATORS)
 
 
 def test_a_second_reindex_is_refused_politely(run_bot_scenario, service):
@@ -53,7 +55,7 @@ def test_a_second_reindex_is_refused_politely(run_bot_scenario, service):
         [message] = third.followups
         assert is_ephemeral(message) and message["content"].startswith("a re-index is already running")
         assert third.original_deleted  # the public "thinking…" placeholder is gone
-    run_bot_scenario(scenario)
+    run_bot_scenario(scenario, operator_ids=OPERATORS)
 
 
 def test_source_add_refuses_a_private_address_with_a_short_message(run_bot_scenario):
