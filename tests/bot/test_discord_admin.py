@@ -71,27 +71,36 @@ def test_source_add_refuses_a_private_address_with_a_short_message(run_bot_scena
 
 
 def test_source_remove_asks_for_confirmation(run_bot_scenario, service):
-    async def scenario(fake: FakeDiscord, bot):
-        denied = await fake.slash("source", {"name": "scratch"}, sub="remove")
-        await fake.wait_for(lambda: denied.acks)
-        assert "Only server admins" in denied.acks[0][2]["content"]
+    scope = f"g{FakeDiscord().guild_id}"
+    config = service.settings.home / "guilds" / scope[1:] / "sources.toml"  # as `/source add` writes it
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text(f'[[source]]\nname = "notes"\nkind = "folder"\nlocation = "{service.settings.home / "scratch"}"\n')
 
-        inter = await fake.slash("source", {"name": "scratch"}, sub="remove", permissions=ADMIN)
+    async def scenario(fake: FakeDiscord, bot):
+        denied = await fake.slash("source", {"name": "notes"}, sub="remove")
+        shared = await fake.slash("source", {"name": "scratch"}, sub="remove", permissions=ADMIN)
+        await fake.wait_for(lambda: denied.acks and shared.acks)
+        assert "Only server admins" in denied.acks[0][2]["content"]
+        # The shared sources change only from the CLI and the config file.
+        assert shared.acks[0][2]["content"] == "There is no source named 'scratch' in this server; see /sources."
+
+        inter = await fake.slash("source", {"name": "notes"}, sub="remove", permissions=ADMIN)
         await fake.wait_for(lambda: inter.acks)
         assert_acknowledged_in_time(inter, MESSAGE)
         prompt = inter.original
         assert is_ephemeral(prompt) and buttons(prompt) == ["newsbot:confirm", "newsbot:cancel"]
-        assert "scratch" in {s.name for s in service.sources()}
+        assert "notes" in {s.name for s in service.sources([scope])}
 
         intruder = await fake.click(prompt, "newsbot:confirm", user="bob")
         await fake.wait_for(lambda: intruder.acks)
         assert "Only the admin who ran the command" in intruder.acks[0][2]["content"]
-        assert "scratch" in {s.name for s in service.sources()}
+        assert "notes" in {s.name for s in service.sources([scope])}
 
         confirm = await fake.click(prompt, "newsbot:confirm")
         await fake.wait_for(lambda: inter.edits)
         assert_acknowledged_in_time(confirm, UPDATE)
-        assert inter.edits[-1]["content"] == "Removed the source **scratch**."
+        assert inter.edits[-1]["content"] == "Removed the source **notes**."
         assert inter.edits[-1]["components"] == []
-        assert "scratch" not in {s.name for s in service.sources()}
+        assert service.sources([scope]) == []
+        assert "scratch" in {s.name for s in service.sources()}
     run_bot_scenario(scenario)
