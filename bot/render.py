@@ -10,6 +10,7 @@ import re
 from datetime import datetime
 from typing import Any, Sequence
 
+from index.scopes import split_name
 from index.types import Answer, ArticleRef, Citation, IndexReport, SourceStatus
 
 EmbedDict = dict[str, Any]
@@ -141,7 +142,7 @@ def _link(title: str, url: str) -> str:
 
 def citation_line(c: Citation) -> str:
     """One line of the Sources list: number, linked title, outlet and date."""
-    details = ", ".join(x for x in (c.outlet or c.source, _date(c.published)) if x)
+    details = ", ".join(x for x in (c.outlet or split_name(c.source)[1], _date(c.published)) if x)
     return f"**[{c.n}]** {_link(c.title, c.url)}" + (f" — {details}" if details else "")
 
 
@@ -177,7 +178,7 @@ def quotes_messages(answer: Answer) -> list[list[EmbedDict]]:
     """The exact passages behind each [n] of an answer, one embed (or more, if long) per citation."""
     embeds: list[EmbedDict] = []
     for c in sorted(answer.citations, key=lambda c: c.n):
-        footer = " · ".join(x for x in (c.outlet or c.source, _date(c.published)) if x)
+        footer = " · ".join(x for x in (c.outlet or split_name(c.source)[1], _date(c.published)) if x)
         part = _long_embeds(f"[{c.n}] {c.title}", defuse_links(c.quote), INFO_COLOUR, footer=footer)
         if c.url:
             part[0]["url"] = c.url
