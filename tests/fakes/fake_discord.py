@@ -213,7 +213,8 @@ class FakeDiscord:
                 await self._dispatch("READY", {
                     "v": 10, "user": self.bot_user, "guilds": [{"id": g, "unavailable": True} for g in self.guild_ids],
                     "session_id": "fake-session", "resume_gateway_url": f"ws://127.0.0.1:{self.port}/gateway",
-                    "application": {"id": self.app_id, "flags": 0}})
+                    "application": {"id": self.app_id, "flags": 0},
+                    **({"shard": data["d"]["shard"]} if "shard" in data["d"] else {})})
                 for guild_id in self.guild_ids:
                     await self._dispatch("GUILD_CREATE", self._guild(guild_id))
                 self.identified.set()
