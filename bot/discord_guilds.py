@@ -53,6 +53,11 @@ class GuildEvents(commands.Cog):
         except Exception:
             log.exception("could not forget removed servers")
 
+    @sweep.before_loop
+    async def _when_ready(self) -> None:
+        # Before READY the server list is empty: a server that invited the bot back must not look gone.
+        await self.bot.wait_until_ready()
+
     async def forget_removed(self, now: datetime) -> list[int]:
         """Forget every server the bot was removed from more than the grace period before `now`."""
         due = await asyncio.to_thread(self.bot.guild_settings.removed_before, now - self.forget_after)

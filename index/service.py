@@ -24,6 +24,7 @@ from index.readers import read_source
 from index.retrieval import HybridRetriever
 from index import scopes as scoping
 from index.scopes import SHARED
+from index.service_scopes import ScopeMaintenance
 from index.settings import Settings
 from index.sources_config import SourceSpec, parse_sources, with_source_added, with_source_removed
 from index.store import Store
@@ -60,7 +61,7 @@ class Paths:
         return self.home / "locks" / f"{self.collection}.lock"
 
 
-class NewsService:
+class NewsService(ScopeMaintenance):
     """Indexing, retrieval, answers and summaries over one Chroma collection."""
 
     def __init__(self, settings: Settings, store: Store, embedder: Embedder, llm: LLM | None,
@@ -232,9 +233,6 @@ class NewsService:
             return self._index_locked(specs, prune=set(scopes) if source is None else set(), full=full,
                                       progress=progress, show_progress=show_progress)
 
-    def _specs(self, scopes: Sequence[str]) -> list[tuple[SourceSpec, Path]]:
-        return scoping.specs_of(self.settings.home, self.settings.sources_file, scopes)
-
     def _index_locked(self, pairs: list[tuple[SourceSpec, Path]], prune: set[str], full: bool,
                       progress: Progress | None, show_progress: bool) -> IndexReport:
         started = time.perf_counter()
@@ -277,6 +275,7 @@ class NewsService:
         if full:
             self.store.swap(target.name)
             self.indexer.discard(live.name)
+            self._stamp_scopes(done=True)  # a new collection: every chunk was written (or copied) with its scope
         elif total.added or total.updated or total.deleted:
             self.store.bump_generation()
         self._save_state(state)
@@ -331,43 +330,6 @@ class NewsService:
         with exclusive(self.paths.lock):
             _write_atomic(path, text)
             self._drop_sources([qualified])
-
-    def forget_scope(self, scope: str) -> list[str]:
-        """Delete a server's sources config and every chunk of its sources; returns the sources dropped."""
-        if scope == SHARED:
-            raise BadInput("the shared sources are managed in the sources config, not forgotten")
-        with exclusive(self.paths.lock):
-            names = [n for n in self.indexer.indexed_sources() if scoping.scope_of(n) == scope]
-            names += [s.name for s, _ in self._specs([scope]) if s.name not in names]
-            self._drop_sources(names)
-            scoping.forget_guild_files(self.settings.home, scope)
-        return [scoping.split_name(n)[1] for n in names]
-
-    def _drop_sources(self, qualified: Sequence[str]) -> None:
-        """Delete the chunks, docstores and last-indexed times of sources (the index lock held)."""
-        dropped = [name for name in qualified if self.indexer.drop_source(name)]
-        if dropped:
-            self.store.bump_generation()
-        state = self._load_state()
-        for name in qualified:
-            state.pop(name, None)
-        self._save_state(state)
-
-    def _configured(self) -> set[str]:
-        """Names (inside the index) of every configured source, in every scope."""
-        return {s.name for s, _ in self._specs(scoping.all_scopes(self.settings.home))}
-
-    def _stamp_scopes(self) -> None:
-        """Once per physical collection: give chunks written before scopes existed their scope."""
-        live = self.store.live_name()
-        marker = self.paths.home / "state" / f"{live}.scoped"
-        if marker.exists():
-            return
-        stamped = self.store.call(lambda: scoping.stamp_missing_scopes(self.store.physical(live)))
-        if stamped:
-            log.info("gave %d chunks of %s their scope", stamped, live)
-            self.store.bump_generation()
-        _write_atomic(marker, "1\n")
 
     def doctor(self, repair: bool = False) -> tuple[list[Problem], list[Problem]]:
         """(problems found, problems left): mismatches between sources, docstores and the vector store,
