@@ -33,3 +33,26 @@ def test_server_configs_live_under_guilds(tmp_path):
     assert (spec.name, folder) == ("g42~club", config.parent)
     assert [s.name for s, _ in scope_specs(tmp_path, shared, SHARED)] == ["news"]
     assert scope_specs(tmp_path, shared, "g7") == []
+
+
+def test_an_index_from_before_scopes_gets_them_on_the_next_index_run(tmp_path, embedder):
+    """Chunks written without a `scope` (an older index) are stamped once, without re-embedding."""
+    from index.app import build_service
+    from index.settings import Settings
+    from tests.conftest import SEEDS
+
+    sources = tmp_path / "sources.toml"
+    sources.write_text(f'[[source]]\nname = "seeds"\nkind = "folder"\nlocation = "{SEEDS}"\n')
+    service = build_service(Settings(home=tmp_path / "home", sources_file=sources), embedder=embedder)
+    service.index()
+    ids = service.collection.get(include=[])["ids"]
+    service.collection.update(ids=ids, metadatas=[{"scope": None}] * len(ids))  # as an older version wrote them
+    for marker in (tmp_path / "home" / "state").glob("*.scoped"):
+        marker.unlink()
+    service.store.bump_generation()
+    assert service.collection.get(where={"scope": SHARED}, include=[])["ids"] == []  # what the dense side sees
+
+    report = service.index()
+    assert report.chunks_embedded == 0 and len(report.unchanged) == 1
+    assert service.collection.get(where={"scope": SHARED}, include=[])["ids"] == ids
+    assert not service.ask("What did Putin agree to?").refused
