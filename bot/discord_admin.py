@@ -122,6 +122,9 @@ class AdminCommands(commands.Cog):
             if found is None:
                 raise BadInput(f"There is no source named {clip(source, 100)!r} in this server; see /sources.")
             return {"source": qualified_name(*found), "scopes": [found[0]]}
+        if not operator and not self.bot.service.sources([own_scope(interaction)]):
+            raise BadInput("This server has no sources of its own to re-index; add one with /source add. "
+                           "The shared sources are re-indexed by the bot's operator.")
         return {"scopes": [own_scope(interaction)] + ([SHARED] if operator else [])}
 
     @app_commands.command(name="reindex", description="Re-index this server's sources, or one (admins only)")
