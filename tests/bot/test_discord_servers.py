@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from bot.access import NO_DMS
+from bot.access import NO_DMS, NOT_ENABLED
 from bot.discord_guilds import NOT_ENABLED_NOTICE
 from bot.discord_limits import Limits
 from bot.guild_settings import GuildSettings
@@ -98,6 +98,10 @@ def test_a_server_outside_the_allow_list_gets_no_answer_and_one_notice(service, 
             await fake.say(f"<@{fake.bot_user['id']}> {QUESTION}", mention_bot=True, channel_id=fake.other_channel_id)
             await fake.say(f"<@{fake.bot_user['id']}> {QUESTION}", mention_bot=True)
             await fake.wait_for(lambda: fake.bot_messages(fake.channel_id))
+            # Global commands left from a run without NEWSBOT_GUILD_IDS still reach the bot: refused too.
+            fake.commands["global"] = fake.commands[fake.guild_id]
+            stale = await fake.slash("ask", {"question": QUESTION}, channel_id=fake.other_channel_id)
+            assert await _refusal(fake, stale) == NOT_ENABLED
             await asyncio.sleep(0.2)
             return [m["content"] for m in fake.bot_messages(fake.other_channel_id)]
 
