@@ -8,12 +8,15 @@ with their vectors slightly perturbed (each scope a distinct point set; nothing 
 Questions are the RealTime QA questions. Timings are medians of interleaved runs in one process, reported
 as ratios to (A).
 
-    python bench/scopes.py [--servers 100] [--per-server 1000] [--shared 1000] [--questions 40]
+    python bench/scopes.py [--servers 100] [--per-server 1000] [--shared 1000] [--questions 40] [--keep]
+
+With --keep the store is left in the printed temporary folder, for bench/scopes_breakdown.py.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import statistics
 import sys
 import tempfile
@@ -77,6 +80,7 @@ def main() -> None:
     parser.add_argument("--per-server", type=int, default=1000)
     parser.add_argument("--shared", type=int, default=1000)
     parser.add_argument("--questions", type=int, default=40)
+    parser.add_argument("--keep", action="store_true", help="keep the store (for bench/scopes_breakdown.py)")
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     embedder = OnnxMiniLMEmbedder(cache_dir=ROOT / "bench" / "out" / "models")
@@ -134,6 +138,10 @@ def main() -> None:
               "questions": len(queries), "runs_per_question": 3, "cases": rows}
     (OUT / "results.json").write_text(json.dumps(result, indent=2))
     print(json.dumps(result, indent=2))
+    if args.keep:
+        print(f"store kept in {home}", file=sys.stderr)
+    else:
+        shutil.rmtree(home, ignore_errors=True)
 
 
 def _scoped(query, scopes):
