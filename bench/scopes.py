@@ -64,26 +64,21 @@ def write(collection, scope: str, pieces, vectors: np.ndarray, prefix: str) -> N
 
 
 def perturbed(vectors: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """The vectors moved by a little noise and normalised again: a distinct point set per server scope."""
     noisy = vectors + rng.normal(0, 0.02, vectors.shape).astype(np.float32)
     return noisy / np.linalg.norm(noisy, axis=1, keepdims=True)
 
 
 def timed(fn) -> float:
+    """Seconds `fn()` took."""
     started = time.perf_counter()
     fn()
     return time.perf_counter() - started
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--servers", type=int, default=100)
-    parser.add_argument("--per-server", type=int, default=1000)
-    parser.add_argument("--shared", type=int, default=1000)
-    parser.add_argument("--questions", type=int, default=40)
-    parser.add_argument("--keep", action="store_true", help="keep the store (for bench/scopes_breakdown.py)")
-    args = parser.parse_args()
-    OUT.mkdir(parents=True, exist_ok=True)
-    embedder = OnnxMiniLMEmbedder(cache_dir=ROOT / "bench" / "out" / "models")
+def build(args: argparse.Namespace, embedder, home: Path) -> dict:
+    """The three stores: `single` (shared corpus only), `many` (shared + N server scopes), `server` (one
+    server's chunks alone, as a collection per scope would hold them)."""
     shared = chunks(args.shared)
     server = chunks(args.per_server, skip=args.shared)
     started = time.perf_counter()
@@ -91,35 +86,35 @@ def main() -> None:
     server_vectors = np.asarray(embedder.embed([f"{t}\n{x}" for t, x in server]), dtype=np.float32)
     print(f"embedded {len(shared) + len(server)} chunks in {time.perf_counter() - started:.0f} s", file=sys.stderr)
     rng = np.random.default_rng(0)
-
-    home = Path(tempfile.mkdtemp(prefix="newsbot-scopes-"))
     settings = Settings(home=home, sources_file=ROOT / "seeds" / "sources.toml")
-    single, many, alone = (make_store(settings, n) for n in ("bench-single", "bench-many", "bench-server"))
-    write(single.collection, "shared", shared, shared_vectors, "s")
-    write(many.collection, "shared", shared, shared_vectors, "s")
-    write(alone.collection, "g0", server, perturbed(server_vectors, rng), "g0-")
+    stores = {name: make_store(settings, f"bench-{name}") for name in ("single", "many", "server")}
+    write(stores["single"].collection, "shared", shared, shared_vectors, "s")
+    write(stores["many"].collection, "shared", shared, shared_vectors, "s")
+    write(stores["server"].collection, "g0", server, perturbed(server_vectors, rng), "g0-")
     started = time.perf_counter()
     for g in range(args.servers):
-        write(many.collection, f"g{g}", server, perturbed(server_vectors, rng), f"g{g}-")
-    print(f"wrote {many.collection.count()} chunks in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+        write(stores["many"].collection, f"g{g}", server, perturbed(server_vectors, rng), f"g{g}-")
+    print(f"wrote {stores['many'].collection.count()} chunks in {time.perf_counter() - started:.0f} s",
+          file=sys.stderr)
+    return stores
 
-    builds = {}
-    for name, store in (("single", single), ("many", many), ("server", alone)):
-        builds[name] = timed(lambda: build_snapshot(store.physical(store.live_name()), "x"))
-    retrievers = {name: HybridRetriever(s.collection, embedder, LexicalIndex(s, None))
-                  for name, s in (("single", single), ("many", many), ("server", alone))}
+
+def measure(args: argparse.Namespace, embedder, stores: dict) -> dict:
+    """BM25 build times, then the interleaved per-question timings of every case."""
+    builds = {name: timed(lambda: build_snapshot(s.physical(s.live_name()), "x")) for name, s in stores.items()}
+    retrievers = {name: HybridRetriever(s.collection, embedder, LexicalIndex(s, None)) for name, s in stores.items()}
     questions = [json.loads(line)["question"] for line in (DATA / "questions.jsonl").open()][: args.questions]
     queries = [retrievers["single"].embed_query(q) for q in questions]
     for r in retrievers.values():  # BM25 snapshots built and cached before timing
         r.retrieve(queries[0], 6)
-
+    n = args.servers
     cases = {
         "A: single scope (shared corpus only, no filter)": lambda q: retrievers["single"].retrieve(q, 6),
-        f"B: {args.servers} servers, one collection, a server's question (shared + its scope)":
+        f"B: {n} servers, one collection, a server's question (shared + its scope)":
             lambda q: retrievers["many"].retrieve(_scoped(q, ("shared", "g0")), 6),
-        f"B: {args.servers} servers, one collection, a DM (shared only)":
+        f"B: {n} servers, one collection, a DM (shared only)":
             lambda q: retrievers["many"].retrieve(_scoped(q, ("shared",)), 6),
-        f"B: {args.servers} servers, one collection, no scope filter (every chunk)": lambda q: retrievers["many"].retrieve(q, 6),
+        f"B: {n} servers, one collection, no scope filter (every chunk)": lambda q: retrievers["many"].retrieve(q, 6),
         "C: a collection per scope (shared + the server's, two retrievals)":
             lambda q: (retrievers["single"].retrieve(q, 6), retrievers["server"].retrieve(q, 6)),
     }
@@ -131,11 +126,25 @@ def main() -> None:
     baseline = statistics.median(samples[next(iter(cases))])
     rows = [{"case": name, "median_ms": round(1000 * statistics.median(s), 2),
              "ratio_to_single_scope": round(statistics.median(s) / baseline, 2)} for name, s in samples.items()]
-    result = {"chunks": {"single": single.collection.count(), "many": many.collection.count(),
-                         "server": alone.collection.count()},
-              "bm25_build_seconds": {k: round(v, 2) for k, v in builds.items()},
-              "bm25_build_ratio_many_to_single": round(builds["many"] / builds["single"], 1),
-              "questions": len(queries), "runs_per_question": 3, "cases": rows}
+    return {"chunks": {name: s.collection.count() for name, s in stores.items()},
+            "bm25_build_seconds": {k: round(v, 2) for k, v in builds.items()},
+            "bm25_build_ratio_many_to_single": round(builds["many"] / builds["single"], 1),
+            "questions": len(queries), "runs_per_question": 3, "cases": rows}
+
+
+def main() -> None:
+    """Build the stores, measure, write bench/out/scopes/results.json."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--servers", type=int, default=100)
+    parser.add_argument("--per-server", type=int, default=1000)
+    parser.add_argument("--shared", type=int, default=1000)
+    parser.add_argument("--questions", type=int, default=40)
+    parser.add_argument("--keep", action="store_true", help="keep the store (for bench/scopes_breakdown.py)")
+    args = parser.parse_args()
+    OUT.mkdir(parents=True, exist_ok=True)
+    embedder = OnnxMiniLMEmbedder(cache_dir=ROOT / "bench" / "out" / "models")
+    home = Path(tempfile.mkdtemp(prefix="newsbot-scopes-"))
+    result = measure(args, embedder, build(args, embedder, home))
     (OUT / "results.json").write_text(json.dumps(result, indent=2))
     print(json.dumps(result, indent=2))
     if args.keep:
