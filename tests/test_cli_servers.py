@@ -43,6 +43,7 @@ def test_forget_server_removes_its_sources_chunks_and_settings(tmp_path):
     listed = {(s["name"], s["scope"], s["articles"]) for s in json.loads(newsbot("sources", "--json", home=home,
                                                                                   env=env).stdout)}
     assert listed == {("seeds", "shared", 1), ("club", "g42", 1)}
+    assert "club (server 42)" in newsbot("sources", home=home, env=env).stdout
 
     result = newsbot("forget-server", "42", home=home, env=env)
     assert result.returncode == 0, result.stderr
@@ -67,5 +68,6 @@ def test_feedback_by_source_and_by_server(tmp_path):
     store.close()
     by_source = json.loads(newsbot("feedback", "--by", "source", "--json", home=tmp_path).stdout)
     assert [(r["key"], r["up"], r["down"]) for r in by_source] == [("club (server 42)", 1, 1), ("seeds", 2, 0)]
+    assert "👎  user 2  server 42" in newsbot("feedback", home=tmp_path).stdout
     text = newsbot("feedback", "--by", "server", home=tmp_path).stdout.splitlines()
     assert [line.rsplit(None, 2) for line in text[1:]] == [["42", "1", "1"], ["direct messages", "1", "0"]]
