@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import os
 import sys
@@ -14,6 +13,7 @@ from typing import Sequence
 from pydantic import ValidationError
 
 from bot import cli_servers, output
+from bot.cli_errors import describe_os_error, output_closed, write_crash_log
 from index.errors import BadInput, NewsbotError
 from index.questions import clean_question
 
@@ -76,8 +76,9 @@ def _progress_bar(total_label: str):
     def update(done: int, total: int) -> None:
         nonlocal bar
         if bar is None:
-            bar = tqdm(total=total, unit="article", desc=total_label, file=sys.stderr, leave=False,
-                       disable=not sys.stderr.isatty())
+            stream = getattr(sys.stderr, "unfiltered", sys.stderr)  # the bar's own \r, not article text
+            bar = tqdm(total=total, unit="article", desc=total_label, file=stream, leave=False,
+                       disable=not stream.isatty())
         bar.n = done
         bar.refresh()
 
@@ -111,7 +112,7 @@ def _cmd_ask(args) -> int:
     service = _service()
     _ensure_indexed(service)
     answer = service.ask(args.question)
-    print(json.dumps(output.answer_json(answer), ensure_ascii=False, indent=2) if args.json else output.answer_text(answer))
+    print(output.to_json(output.answer_json(answer)) if args.json else output.answer_text(answer))
     return 0
 
 
@@ -121,7 +122,7 @@ def _cmd_search(args) -> int:
     service = _service()
     _ensure_indexed(service)
     passages = service.search(args.query, args.k)
-    print(json.dumps(output.search_json(passages), ensure_ascii=False, indent=2) if args.json
+    print(output.to_json(output.search_json(passages)) if args.json
           else output.search_text(passages))
     return 0
 
@@ -136,13 +137,13 @@ def _cmd_summary(args) -> int:
     service = _service()
     _ensure_indexed(service)
     answer = service.summarize(args.target, since)
-    print(json.dumps(output.answer_json(answer), ensure_ascii=False, indent=2) if args.json else output.answer_text(answer))
+    print(output.to_json(output.answer_json(answer)) if args.json else output.answer_text(answer))
     return 0
 
 
 def _cmd_sources(args) -> int:
     statuses = _service().sources()
-    print(json.dumps([asdict(s) for s in statuses], indent=2) if args.json else output.sources_text(statuses))
+    print(output.to_json([asdict(s) for s in statuses]) if args.json else output.sources_text(statuses))
     return 0
 
 
@@ -154,7 +155,7 @@ def _cmd_eval(args) -> int:
     weeks = evaluation.parse_weeks(args.weeks)
     service = build_service(collection=eval_collection_name(args.articles, weeks))
     result = run_eval(service, args.articles, args.questions, weeks, args.k, progress=_progress_bar("indexing"))
-    print(json.dumps(result, ensure_ascii=False, indent=2) if args.json else output.eval_text(result))
+    print(output.to_json(result) if args.json else output.eval_text(result))
     return 0
 
 
@@ -167,7 +168,7 @@ def _cmd_feedback(args) -> int:
         print(cli_servers.feedback_by(store, args.by, args.json))
         return 0
     rows = store.list(args.limit)
-    print(json.dumps([asdict(r) for r in rows], ensure_ascii=False, indent=2) if args.json
+    print(output.to_json([asdict(r) for r in rows]) if args.json
           else output.feedback_text(rows))
     return 0
 
@@ -175,7 +176,7 @@ def _cmd_feedback(args) -> int:
 def _cmd_doctor(args) -> int:
     found, left = _service().doctor(repair=args.repair)
     if args.json:
-        print(json.dumps({"found": [asdict(p) for p in found], "left": [asdict(p) for p in left]}, indent=2))
+        print(output.to_json({"found": [asdict(p) for p in found], "left": [asdict(p) for p in left]}))
         return 1 if left else 0
     for problem in found:
         print(str(problem))
@@ -212,13 +213,28 @@ def configure_logging(verbose: bool) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the `newsbot` console script; returns the exit status."""
+    """Entry point of the `newsbot` console script; returns the exit status.
+
+    Everything it prints goes through a filter that drops terminal controls (bot/output.py): articles
+    are untrusted, and a title may carry `\\033]0;…\\007` or `\\033[2J`."""
+    with output.terminal_safe_streams():
+        return _main(argv)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = _parser().parse_args(argv)
     configure_logging(args.verbose)
     try:
-        return COMMANDS[args.command](args)
+        status = COMMANDS[args.command](args)
+        sys.stdout.flush()  # a closed pipe shows here, inside the handlers, not at interpreter exit
+        return status
     except NewsbotError as exc:
         print(f"newsbot: error: {exc}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        return output_closed()
+    except OSError as exc:
+        print(f"newsbot: error: {describe_os_error(exc)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("newsbot: interrupted", file=sys.stderr)
@@ -228,25 +244,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"newsbot: error: invalid setting: {problems}", file=sys.stderr)
         return 1
     except Exception:
-        where = _crash_log()
-        print(f"newsbot: error: something unexpected went wrong; details are in {where}", file=sys.stderr)
+        from index.settings import _default_home
+
+        where = write_crash_log(Path(os.environ.get("NEWSBOT_HOME") or _default_home()))
+        details = f"details are in {where}" if where else "no log file could be written"
+        print(f"newsbot: error: something unexpected went wrong; {details}", file=sys.stderr)
         return 1
-
-
-def _crash_log() -> Path:
-    """Write the current exception's traceback to the log file in the home folder (never to the user)."""
-    import traceback
-
-    from index.settings import _default_home
-
-    path = Path(os.environ.get("NEWSBOT_HOME") or _default_home()) / "newsbot.log"
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("a", encoding="utf-8") as handle:
-            handle.write(traceback.format_exc() + "\n")
-    except OSError:
-        pass
-    return path
 
 
 if __name__ == "__main__":

@@ -4,7 +4,6 @@ from __future__ import annotations
 import argparse
 import base64
 import binascii
-import json
 from dataclasses import asdict
 
 from index.errors import BadInput
@@ -80,7 +79,9 @@ def feedback_by(store, by: str, as_json: bool) -> str:
     """Votes per source or per server, as text or JSON."""
     tallies = store.tally(by)
     if as_json:
-        return json.dumps([asdict(t) for t in tallies], ensure_ascii=False, indent=2)
+        from bot.output import to_json
+
+        return to_json([asdict(t) for t in tallies])
     if not tallies:
         return "No feedback yet."
     width = max(len(t.key) for t in tallies)

@@ -1,10 +1,60 @@
 """How results look on a terminal and as JSON: pure functions over the core's dataclasses."""
 from __future__ import annotations
 
-from typing import Sequence
+import json
+import re
+from contextlib import contextmanager
+from typing import Any, Iterator, Sequence, TextIO
 
 from index.feedback import Feedback
 from index.types import Answer, IndexReport, Passage, SourceStatus
+
+# What a terminal may act on: C0 controls but tab and newline (ESC, BEL, CR, backspace…), DEL and C1
+# controls (U+009B is an 8-bit CSI), and the bidirectional overrides that reorder what is displayed.
+_TERMINAL_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_JSON_RAW = re.compile(r"[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")  # what json.dumps leaves raw
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")  # e.g. a non-UTF-8 argument, which no encoder can write
+
+
+def for_terminal(text: str) -> str:
+    """`text` without the characters a terminal would act on (escape sequences cannot form)."""
+    return _SURROGATE.sub("\ufffd", _TERMINAL_CONTROLS.sub("", text))
+
+
+def to_json(payload: Any) -> str:
+    """JSON for stdout: every control character escaped (`\\u001b`), so the data is whole and inert."""
+    text = json.dumps(payload, ensure_ascii=False, indent=2)
+    return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+class TerminalSafe:
+    """A text stream that drops terminal controls from whatever is written to it (the CLI's stdout and
+    stderr: every command's output, errors and log lines). `unfiltered` is the stream underneath."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.unfiltered = stream
+
+    def write(self, text: str) -> int:
+        """Write `text` without terminal controls."""
+        return self.unfiltered.write(for_terminal(text))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.unfiltered, name)
+
+
+@contextmanager
+def terminal_safe_streams() -> Iterator[None]:
+    """Filter sys.stdout and sys.stderr through TerminalSafe for the duration of the block."""
+    import sys
+
+    saved = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = TerminalSafe(sys.stdout), TerminalSafe(sys.stderr)
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved
 
 
 def answer_json(answer: Answer) -> dict:

@@ -10,6 +10,8 @@ import re
 from datetime import datetime
 from typing import Any, Sequence
 
+from bot.discord_text import escape_line, escape_markdown, safe_url
+from index.item_guard import one_line
 from index.scopes import split_name
 from index.types import Answer, ArticleRef, Citation, IndexReport, SourceStatus
 
@@ -136,33 +138,35 @@ def _date(published: str) -> str:
 
 
 def _link(title: str, url: str) -> str:
-    safe = title.replace("[", "(").replace("]", ")").strip() or "untitled"
-    return f"[{safe}]({url})" if url else f"**{safe}**"
+    """A masked link whose text is the escaped title and whose target is a checked, encoded http(s) URL."""
+    safe = escape_line(title.replace("[", "(").replace("]", ")")) or "untitled"
+    target = safe_url(url)
+    return f"[{safe}]({target})" if target else f"**{safe}**"
 
 
 def citation_line(c: Citation) -> str:
     """One line of the Sources list: number, linked title, outlet and date."""
-    details = ", ".join(x for x in (c.outlet or split_name(c.source)[1], _date(c.published)) if x)
+    details = ", ".join(escape_line(x) for x in (c.outlet or split_name(c.source)[1], _date(c.published)) if x)
     return f"**[{c.n}]** {_link(c.title, c.url)}" + (f" — {details}" if details else "")
 
 
 def article_line(a: ArticleRef) -> str:
     """One line of the closest-articles list."""
-    details = ", ".join(x for x in (a.outlet, _date(a.published)) if x)
+    details = ", ".join(escape_line(x) for x in (a.outlet, _date(a.published)) if x)
     return f"• {_link(a.title, a.url)}" + (f" — {details}" if details else "")
 
 
 def answer_messages(answer: Answer, question: str = "") -> list[list[EmbedDict]]:
     """The messages that show an answer (or a refusal) with its sources, within Discord's limits."""
-    heading = answer.question or question
+    heading = escape_line(answer.question or question)  # a rewritten question is the model's text
     if answer.refused:
-        embeds = _long_embeds("Not found in the indexed articles", answer.text or heading, REFUSAL_COLOUR,
-                              footer=answer.note)
+        embeds = _long_embeds("Not found in the indexed articles", escape_markdown(answer.text or heading),
+                              REFUSAL_COLOUR, footer=answer.note)
         if answer.closest:
             embeds += _long_embeds("Closest articles", "\n".join(article_line(a) for a in answer.closest),
                                    INFO_COLOUR)
         return pack(embeds)
-    embeds = _long_embeds(heading, defuse_links(answer.text), ANSWER_COLOUR, footer=answer.note)
+    embeds = _long_embeds(heading, escape_markdown(defuse_links(answer.text)), ANSWER_COLOUR, footer=answer.note)
     if answer.citations:
         lines = "\n".join(citation_line(c) for c in sorted(answer.citations, key=lambda c: c.n))
         embeds += _long_embeds("Sources", lines, INFO_COLOUR)
@@ -171,17 +175,19 @@ def answer_messages(answer: Answer, question: str = "") -> list[list[EmbedDict]]
 
 def draft_text(text: str) -> str:
     """An answer while the model is still writing it (plain content, at most 2,000 characters)."""
-    return no_previews(clip(defuse_links(text.strip()), CONTENT_LIMIT - 40)) + "\n-# writing… citations are checked at the end"
+    draft = no_previews(clip(escape_markdown(defuse_links(text.strip())), CONTENT_LIMIT - 40))
+    return draft + "\n-# writing… citations are checked at the end"
 
 
 def quotes_messages(answer: Answer) -> list[list[EmbedDict]]:
     """The exact passages behind each [n] of an answer, one embed (or more, if long) per citation."""
     embeds: list[EmbedDict] = []
     for c in sorted(answer.citations, key=lambda c: c.n):
-        footer = " · ".join(x for x in (c.outlet or split_name(c.source)[1], _date(c.published)) if x)
-        part = _long_embeds(f"[{c.n}] {c.title}", defuse_links(c.quote), INFO_COLOUR, footer=footer)
-        if c.url:
-            part[0]["url"] = c.url
+        footer = " · ".join(one_line(x) for x in (c.outlet or split_name(c.source)[1], _date(c.published)) if x)
+        part = _long_embeds(f"[{c.n}] {escape_line(c.title)}", escape_markdown(defuse_links(c.quote)), INFO_COLOUR,
+                            footer=footer)
+        if safe_url(c.url):  # Discord refuses a message whose embed URL is not http(s)
+            part[0]["url"] = safe_url(c.url)
         embeds += part
     if not embeds:
         embeds = [{"description": "This answer cites no passages.", "color": INFO_COLOUR}]
@@ -202,7 +208,8 @@ def sources_messages(statuses: Sequence[SourceStatus]) -> list[list[EmbedDict]]:
     """The /sources listing: one line per source with its article count and when it was last indexed."""
     if not statuses:
         return [[{"title": "Sources", "description": "No sources are configured yet.", "color": INFO_COLOUR}]]
-    lines = [f"**{s.name}** ({s.kind}{'' if s.scope == 'shared' else ', this server'}) — {s.articles} article{'s' if s.articles != 1 else ''}, "
+    lines = [f"**{escape_line(s.name)}** ({s.kind}{'' if s.scope == 'shared' else ', this server'}) — "
+             f"{s.articles} article{'s' if s.articles != 1 else ''}, "
              f"{s.chunks} passages, {_when(s.last_indexed)}" for s in statuses]
     return pack(_long_embeds("Sources", "\n".join(lines), INFO_COLOUR))
 
@@ -214,10 +221,11 @@ def progress_text(done: int, total: int) -> str:
 
 def report_text(report: IndexReport, source: str | None = None) -> str:
     """A short summary of a finished re-index, at most 2,000 characters."""
-    scope = f" of **{source}**" if source else ""
+    scope = f" of **{escape_line(source)}**" if source else ""
     text = (f"Re-index{scope} finished in {report.seconds:.1f} s: {len(report.added)} added, "
             f"{len(report.updated)} updated, {len(report.unchanged)} unchanged, {len(report.deleted)} deleted.")
     if report.errors:
         text += f"\n{len(report.errors)} item(s) could not be read:"
-        text += "".join(f"\n• {e.source}: {e.item} — {e.reason}" for e in report.errors[:10])
+        text += "".join(f"\n• {escape_line(e.source)}: {escape_line(e.item)} — {escape_line(e.reason)}"
+                        for e in report.errors[:10])
     return no_previews(clip(text, CONTENT_LIMIT))

@@ -5,6 +5,7 @@ import re
 
 from index.embedding import Embedder, MiniLMEmbedder, OpenAIEmbedder
 from index.embedding_onnx import OnnxMiniLMEmbedder
+from index.home import ensure_home
 from index.llm import LLM, OpenAICompatibleLLM
 from index.prompts import load_prompts
 from index.service import NewsService, Paths
@@ -26,6 +27,7 @@ def build_embedder(settings: Settings) -> Embedder:
     if settings.embed_model == "local-int8":
         return OnnxMiniLMEmbedder(cache_dir=settings.models_dir, quantize=True)
     if settings.embed_model == "local-torch":
+        MiniLMEmbedder.require()
         return MiniLMEmbedder()
     from openai import OpenAI
 
@@ -53,6 +55,7 @@ def build_service(settings: Settings | None = None, *, embedder: Embedder | None
     `embedder` lets one process share a loaded model between services (e.g. `eval` and the main one).
     """
     settings = settings or Settings()
+    ensure_home(settings.home)  # a home that is a file or read-only fails here, in one line
     embedder = embedder or build_embedder(settings)
     name = collection_name(collection or settings.collection, embedder)
     store = make_store(settings, name)  # connects on first use, and again after an outage

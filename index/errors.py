@@ -21,5 +21,9 @@ class LLMUnavailable(NewsbotError):
     """The language model could not be reached or kept failing after retries."""
 
 
+class EmbedderUnavailable(NewsbotError):
+    """The embedding model cannot be loaded or reached (a missing package, an unreachable server)."""
+
+
 class IndexBusy(NewsbotError):
     """Another re-index is already running."""

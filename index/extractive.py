@@ -11,6 +11,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from index.injection import addresses_the_model
 from index.text import jaccard, sentence_spans, shingles, terms
 from index.types import Answer, ArticleRef, Citation, Passage
 
@@ -43,12 +44,13 @@ def coverage(question_terms: Sequence[str], text_terms: set[str], idf: IDF) -> f
 
 
 def candidate_sentences(passages: Sequence[Passage], limit: int = MAX_CANDIDATES) -> list[Sentence]:
-    """Sentences of the passages in rank order, skipping fragments too short to stand alone."""
+    """Sentences of the passages in rank order, skipping fragments too short to stand alone and sentences
+    that address the model (index/injection.py)."""
     found: list[Sentence] = []
     for index, passage in enumerate(passages):
         for start, end in sentence_spans(passage.text):
             text = passage.text[start:end].strip()
-            if len(text.split()) >= MIN_WORDS:
+            if len(text.split()) >= MIN_WORDS and not addresses_the_model(text):  # injections are never quoted
                 found.append(Sentence(index, start, end, text))
                 if len(found) == limit:
                     return found

@@ -24,13 +24,21 @@ class Fetched:
     body: bytes
 
 
-def check_public_url(url: str, allow_private: bool) -> None:
-    """Refuse non-http(s) URLs and, unless allowed, hosts that resolve to private or local addresses."""
-    parsed = urlparse(url)
+def check_public_url(url: str, allow_private: bool) -> str | None:
+    """Refuse non-http(s) URLs and, unless allowed, hosts that resolve to private or local addresses.
+
+    Returns the checked address to connect to (None when private addresses are allowed and nothing was
+    resolved): dialling that address, not the name again, closes the DNS-rebinding window between the
+    check and the connection."""
+    try:
+        parsed = urlparse(url)
+        parsed.port  # noqa: B018 (raises ValueError for a port out of range)
+    except ValueError as exc:
+        raise SourceError(f"not a valid URL ({exc}): {url}") from None
     if parsed.scheme not in ("http", "https") or not parsed.hostname:
         raise SourceError(f"not an http(s) URL: {url}")
     if allow_private:
-        return
+        return None
     try:
         infos = socket.getaddrinfo(parsed.hostname, parsed.port or 80, proto=socket.IPPROTO_TCP)
     except socket.gaierror as exc:
@@ -42,6 +50,19 @@ def check_public_url(url: str, allow_private: bool) -> None:
                 f"refusing to fetch {url}: {parsed.hostname} is a private or local address "
                 "(set NEWSBOT_ALLOW_PRIVATE_URLS=1 to allow)"
             )
+    return str(ipaddress.ip_address(infos[0][4][0])) if infos else None
+
+
+def pinned_request(url: str, address: str | None) -> tuple[str, dict[str, str], dict[str, str]]:
+    """(URL, headers, extensions) of a request to `url` sent to `address`: the host of the URL replaced by
+    the address, the name kept in the Host header and, for https, in TLS (SNI and certificate check)."""
+    if address is None:
+        return url, {}, {}
+    parsed = urlparse(url)
+    userinfo, _, host_header = parsed.netloc.rpartition("@")
+    host = f"[{address}]" if ":" in address else address
+    netloc = (f"{userinfo}@" if userinfo else "") + (f"{host}:{parsed.port}" if parsed.port else host)
+    return parsed._replace(netloc=netloc).geturl(), {"Host": host_header}, {"sni_hostname": parsed.hostname}
 
 
 def fetch(url: str, *, timeout: float, max_bytes: int, allow_private: bool) -> Fetched:
@@ -55,8 +76,8 @@ def fetch(url: str, *, timeout: float, max_bytes: int, allow_private: bool) -> F
         with httpx.Client(timeout=httpx.Timeout(timeout), follow_redirects=False,
                           headers={"User-Agent": USER_AGENT}) as client:
             for _ in range(MAX_REDIRECTS + 1):
-                check_public_url(current, allow_private)
-                with client.stream("GET", current) as response:
+                target, headers, extensions = pinned_request(current, check_public_url(current, allow_private))
+                with client.stream("GET", target, headers=headers, extensions=extensions) as response:
                     if response.is_redirect:
                         current = urljoin(current, response.headers.get("location", ""))
                         continue

@@ -33,8 +33,9 @@ from llama_index.core.vector_stores.utils import node_to_metadata_dict
 
 from index.articles import published_day
 from index.chunking import ChunkPositions, make_splitter, to_document
-from index.chunk_ids import hashed_chunk_id, is_complete, parse_chunk_id
+from index.chunk_ids import HASH_CHARS, hashed_chunk_id, is_complete, parse_chunk_id
 from index.embedding import Embedder
+from index.embed_guard import embed_each
 from index.llama_adapter import EmbedderAdapter
 from index.scopes import scope_of
 from index.store import Store, version_of
@@ -120,6 +121,12 @@ def stored_articles(collection, source: str) -> dict[str, StoredArticle]:
         offset += len(ids)
 
 
+def current_chunks(chunk_ids: set[str], content_hash: str) -> set[str]:
+    """The chunk ids among `chunk_ids` that belong to the content with `content_hash`."""
+    prefix = content_hash[:HASH_CHARS]
+    return {c for c in chunk_ids if (parsed := parse_chunk_id(c)) is not None and parsed[1] == prefix}
+
+
 def stored_titles(collection, stored: dict[str, StoredArticle], article_ids: Sequence[str]) -> list[str]:
     """The titles of these stored articles (read from one chunk of each), the id where none is found."""
     if not article_ids:
@@ -181,7 +188,7 @@ class SourceIndexer:
         docstore = load_docstore(path)
         known = docstore_ids(docstore)
         stored = self._store.call(lambda: stored_articles(target.collection, source))
-        report, changed = IndexReport(), []
+        report, changed, written = IndexReport(), [], []
         documents = [to_document(a, published_day(a.published)) for a in articles]
         titles = {a.id: a.title for a in articles}
         for doc in documents:
@@ -189,22 +196,25 @@ class SourceIndexer:
             if docstore.get_document_hash(doc.id_) == doc.hash and entry and is_complete(entry.chunk_ids, doc.hash):
                 report.unchanged.append(titles[doc.id_])
                 continue
-            (report.updated if doc.id_ in known or entry else report.added).append(titles[doc.id_])
-            changed.append(doc)
+            # added or updated since the last run that finished (the docstore), whatever a killed run wrote
+            (report.updated if doc.id_ in known else report.added).append(titles[doc.id_])
+            done_before = entry and is_complete(current_chunks(entry.chunk_ids, doc.hash), doc.hash)
+            (written if done_before else changed).append(doc)
+        self._adopt(target, written, stored, docstore, path)
         current = {d.id_ for d in documents}
         gone = sorted((known | set(stored)) - current)
         report.deleted.extend(self._store.call(lambda: stored_titles(target.collection, stored, gone)))
 
         pipeline = IngestionPipeline(transformations=[self._splitter, ChunkPositions(), self._embed_model],
                                      disable_cache=True)
-        done, total = len(report.unchanged), len(documents)
+        done, total = len(report.unchanged) + len(written), len(documents)
         if progress:
             progress(done, total)
         for start in range(0, len(changed), BATCH_ARTICLES):
             batch = changed[start : start + BATCH_ARTICLES]
-            nodes = pipeline.run(documents=batch, show_progress=show_progress)
-            self._replace(target, batch, nodes, stored)
-            for doc in batch:
+            embedded, nodes = embed_each(pipeline, batch, source, report, show_progress)
+            self._replace(target, embedded, nodes, stored)
+            for doc in embedded:
                 docstore.set_document_hash(doc.id_, doc.hash)
             save_docstore(docstore, path)  # after every batch: a kill loses at most one batch of work
             report.chunks_embedded += len(nodes)
@@ -220,6 +230,18 @@ class SourceIndexer:
             save_docstore(docstore, path)
         report.seconds = time.perf_counter() - started
         return report
+
+    def _adopt(self, target: Target, docs, stored: dict[str, StoredArticle], docstore: SimpleDocumentStore,
+               path: Path) -> None:
+        """Finish what a killed run left: these articles' current chunks are all written already, so they are
+        not embedded again; the chunks they replace are deleted and the docstore records them."""
+        if not docs:
+            return
+        self._delete(target, [c for doc in docs for c in stored[doc.id_].chunk_ids
+                              if c not in current_chunks(stored[doc.id_].chunk_ids, doc.hash)])
+        for doc in docs:
+            docstore.set_document_hash(doc.id_, doc.hash)
+        save_docstore(docstore, path)
 
     def _replace(self, target: Target, batch, nodes: Sequence[BaseNode], stored: dict[str, StoredArticle]) -> None:
         """Write the batch's new chunks, then delete the chunks they replace (never the other way round)."""

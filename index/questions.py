@@ -8,6 +8,7 @@ from index.errors import BadInput
 
 MAX_QUESTION_CHARS = 2000
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u2060-\u2064\ufeff\u00ad]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _MENTION = re.compile(r"<(?:@[!&]?|#)\d+>|@(?:everyone|here)\b")
 
 
@@ -16,6 +17,8 @@ def clean_question(raw: str, what: str = "question") -> str:
 
     Raises BadInput with a message fit for the user when nothing usable is left or it is too long.
     """
+    if _SURROGATE.search(raw or ""):  # bytes that were not UTF-8 (a terminal in another encoding)
+        raise BadInput(f"That {what} is not valid UTF-8 text; please type it again in a UTF-8 terminal.")
     text = unicodedata.normalize("NFKC", raw or "")
     text = _INVISIBLE.sub("", text)
     text = _MENTION.sub(" ", text)

@@ -8,12 +8,14 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Callable
 
 from index.articles import article_id, normalize_date, outlet_from_url, parse_plain_article
 from index.errors import SourceError
 from index.fetch import Fetched, fetch
+from index.item_guard import clean_article, read_each
 from index.sources_config import SourceSpec
 from index.types import Article, ItemError
 
@@ -30,14 +32,27 @@ def decode_text(data: bytes, declared: str = "") -> str:
     """Decode bytes as text: the declared charset, else UTF-8, else cp1252; refuse binary data."""
     if b"\x00" in data[:8192]:
         raise SourceError("binary data, not text")
-    for encoding in (declared, "utf-8", "cp1252"):
-        if not encoding:
-            continue
-        try:
-            return data.decode(encoding)
-        except (UnicodeDecodeError, LookupError):
-            continue
-    return data.decode("latin-1")
+    text = next((t for t in map(partial(_decoded, data), (declared, "utf-8", "cp1252")) if t is not None), None)
+    text = data.decode("latin-1") if text is None else text
+    if looks_binary(text):
+        raise SourceError("binary data, not text")
+    return text
+
+
+def _decoded(data: bytes, encoding: str) -> str | None:
+    try:
+        return data.decode(encoding) if encoding else None
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+def looks_binary(text: str, sample: int = 8192) -> bool:
+    """True when more than 10% of the first `sample` characters are control characters other than
+    whitespace: random bytes decode (as latin-1) to about 24% of them, text to next to none (a few
+    terminal escapes in an article are removed later, they do not make it binary)."""
+    head = text[:sample]
+    controls = sum(1 for ch in head if ch < " " and ch not in "\t\n\r\f" or "\x7f" <= ch <= "\x9f")
+    return controls > max(8, len(head) // 10)
 
 
 def article_from_html(html: str | bytes, *, source: str, url: str, key: str) -> Article:
@@ -60,26 +75,20 @@ def read_folder(spec: SourceSpec, folder: Path) -> tuple[list[Article], list[Ite
     if not folder.is_dir():
         raise SourceError(f"source {spec.name!r}: folder not found: {folder}")
     root = folder.resolve()
-    articles, errors = [], []
-    for path in sorted(folder.rglob("*")):
-        if path.suffix.lower() not in FOLDER_SUFFIXES or not path.is_file():
-            continue
-        relative = path.relative_to(folder).as_posix()
-        try:
-            if not path.resolve().is_relative_to(root):
-                raise SourceError("a link that points outside the source folder")
-            if path.stat().st_size > MAX_FILE_BYTES:
-                raise SourceError(f"file larger than {MAX_FILE_BYTES} bytes")
-            text = decode_text(path.read_bytes())
-            key = f"{spec.name}/{relative}"
-            if path.suffix.lower() in (".html", ".htm"):
-                article = article_from_html(text, source=spec.name, url="", key=key)
-            else:
-                article = parse_plain_article(text, source=spec.name, key=key)
-            articles.append(_checked(article))
-        except (SourceError, OSError) as exc:
-            errors.append(ItemError(spec.name, relative, str(exc)))
-    return articles, errors
+    files = [p for p in sorted(folder.rglob("*")) if p.suffix.lower() in FOLDER_SUFFIXES and p.is_file()]
+
+    def read_file(path: Path) -> Article:
+        if not path.resolve().is_relative_to(root):
+            raise SourceError("a link that points outside the source folder")
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise SourceError(f"file larger than {MAX_FILE_BYTES} bytes")
+        text = decode_text(path.read_bytes())
+        key = f"{spec.name}/{path.relative_to(folder).as_posix()}"
+        if path.suffix.lower() in (".html", ".htm"):
+            return _checked(article_from_html(text, source=spec.name, url="", key=key))
+        return _checked(parse_plain_article(text, source=spec.name, key=key))
+
+    return read_each(spec.name, files, lambda p: p.relative_to(folder).as_posix(), read_file)
 
 
 def read_url(spec: SourceSpec, fetcher: Fetcher) -> tuple[list[Article], list[ItemError]]:
@@ -97,19 +106,18 @@ def read_feed(spec: SourceSpec, fetcher: Fetcher) -> tuple[list[Article], list[I
         raise SourceError(f"source {spec.name!r}: malformed feed: {feed.get('bozo_exception', 'unreadable')}")
     if not feed.entries and not feed.feed.get("title"):
         raise SourceError(f"source {spec.name!r}: {spec.location} is not an RSS or Atom feed")
-    articles, errors = [], []
-    for entry in feed.entries[: spec.max_items]:
+
+    def read_entry(entry) -> Article:
         link = entry.get("link", "")
-        try:
-            if not link:
-                raise SourceError("entry has no link")
-            article = _article_at(link, spec.name, fetcher)
-            if not article.published:
-                article = replace(article, published=normalize_date(entry.get("published") or entry.get("updated")))
-            articles.append(_checked(article))
-        except SourceError as exc:
-            errors.append(ItemError(spec.name, link or entry.get("title", "?"), str(exc)))
-    return articles, errors
+        if not link:
+            raise SourceError("entry has no link")
+        article = _article_at(link, spec.name, fetcher)
+        if not article.published:
+            article = replace(article, published=normalize_date(entry.get("published") or entry.get("updated")))
+        return _checked(article)
+
+    return read_each(spec.name, feed.entries[: spec.max_items],
+                     lambda entry: entry.get("link") or entry.get("title") or "?", read_entry)
 
 
 def article_from_row(row: dict, source: str, fallback_key: str) -> Article:
@@ -129,20 +137,21 @@ def article_from_row(row: dict, source: str, fallback_key: str) -> Article:
 
 def read_jsonl(spec: SourceSpec, path: Path) -> tuple[list[Article], list[ItemError]]:
     """Articles from a JSON-lines file with fields url, title, authors, published, text."""
-    articles, errors = [], []
     try:
         handle = path.open("rb")
     except OSError as exc:
         raise SourceError(f"source {spec.name!r}: cannot open {path}: {exc.strerror}") from None
     with handle:
-        for number, raw in enumerate(handle, start=1):
-            if not raw.strip():
-                continue
-            try:
-                articles.append(article_from_row(json.loads(decode_text(raw)), spec.name, f"{spec.name}/{number}"))
-            except (SourceError, json.JSONDecodeError) as exc:
-                errors.append(ItemError(spec.name, f"line {number}", f"unreadable: {exc}"))
-    return articles, errors
+        lines = ((number, raw) for number, raw in enumerate(handle, start=1) if raw.strip())
+        return read_each(spec.name, lines, lambda line: f"line {line[0]}", lambda line: article_from_row(
+            _json_line(line[1]), spec.name, f"{spec.name}/{line[0]}"))
+
+
+def _json_line(raw: bytes) -> object:
+    try:
+        return json.loads(decode_text(raw))
+    except json.JSONDecodeError as exc:
+        raise SourceError(f"unreadable: {exc}") from None
 
 
 def _article_at(url: str, source: str, fetcher: Fetcher) -> Article:
@@ -156,6 +165,7 @@ def _article_at(url: str, source: str, fetcher: Fetcher) -> Article:
 
 
 def _checked(article: Article) -> Article:
+    article = clean_article(article)  # before measuring: control characters are not text
     if len(article.text) < MIN_ARTICLE_CHARS:
         raise SourceError(f"too little text ({len(article.text)} characters) to be an article")
     return article

@@ -5,6 +5,7 @@ import json
 import logging
 import threading
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -14,8 +15,9 @@ from index import doctor, extractive, generated
 from index.articles import published_day
 from index.doctor import Problem
 from index.embedding import Embedder
-from index.errors import BadInput, LLMUnavailable, SourceError, StoreUnavailable
+from index.errors import BadInput, LLMUnavailable, StoreUnavailable
 from index.lexical import LexicalIndex
+from index.item_guard import source_failure
 from index.llm import LLM
 from index.locking import exclusive
 from index.prompts import Prompt
@@ -30,7 +32,7 @@ from index.sources_config import SourceSpec, parse_sources, with_source_added, w
 from index.store import Store
 from index.text import terms
 from index.summaries import find_article, article_passages
-from index.types import Answer, ArticleRef, IndexReport, ItemError, Passage, SourceStatus, Turn
+from index.types import Answer, ArticleRef, IndexReport, Passage, SourceStatus, Turn
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
@@ -95,7 +97,7 @@ class NewsService(ScopeMaintenance):
     def ask(self, question: str, history: Sequence[Turn] = (), k: int | None = None,
             scopes: tuple[str, ...] = (SHARED,)) -> Answer:
         """Answer a question from the indexed articles of `scopes`, with numbered citations, or refuse plainly."""
-        with self.store.pinned():  # one pointer read for retrieval and the extractive answer's IDF
+        with self.store.pinned(), self._llm_budget():  # one pointer read; one LLM budget for the question
             standalone, retrieval_text, query, passages = self._retrieve_for(question, history, k, scopes)
             return self.compose(standalone, retrieval_text, query.vector, passages)
 
@@ -171,8 +173,9 @@ class NewsService(ScopeMaintenance):
                 return extractive.refusal(passages, target)
         if self.llm is not None:
             try:  # map-reduce when the passages do not fit the model's context window
-                return generated.summarize_within_context(self.llm, self.prompts, label, target, passages,
-                                                          self.embedder.embed)
+                with self._llm_budget():  # all its calls share one budget
+                    return generated.summarize_within_context(self.llm, self.prompts, label, target, passages,
+                                                              self.embedder.embed)
             except LLMUnavailable as exc:
                 log.warning("falling back to an extractive summary: %s", exc)
                 summary = extractive.summarize(passages, self.embedder.embed, focus)
@@ -210,6 +213,10 @@ class NewsService(ScopeMaintenance):
                 log.warning("follow-up rewrite failed: %s", exc)
         carried = f"{history[-1].question} {question}"
         return question, carried
+
+    def _llm_budget(self):
+        """The LLM calls of one question share NEWSBOT_LLM_TIMEOUT (index/llm.py); a no-op offline."""
+        return self.llm.question() if hasattr(self.llm, "question") else nullcontext()
 
     def _extractive(self, question: str, vector, passages: list[Passage]) -> Answer:
         return extractive.answer(question, vector, passages, self.embedder.embed, self.lexical.snapshot().idf)
@@ -251,8 +258,9 @@ class NewsService(ScopeMaintenance):
                 articles, errors = read_source(spec, config_dir, timeout=self.settings.fetch_timeout,
                                                max_bytes=self.settings.fetch_max_bytes,
                                                allow_private=self.settings.allow_private_urls)
-            except SourceError as exc:
-                total.errors.append(ItemError(spec.name, spec.location, str(exc)))
+            except Exception as exc:  # the source boundary: whatever one source raises, the others still run
+                log.debug("source %s failed", spec.name, exc_info=True)
+                total.errors.append(source_failure(spec.name, spec.location, exc))
                 if full:  # an unreachable source keeps what it had, it is not emptied
                     self.indexer.copy_source(spec.name, live, target)
                 continue
@@ -261,6 +269,8 @@ class NewsService(ScopeMaintenance):
             _merge(total, report)
             total.errors.extend(errors)
             state[spec.name] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+            if not full:  # saved per source: a later failure or kill keeps what was written recorded
+                self._save_state(state)
         configured = self._configured()
         indexed = {s.name for s in specs}
         if full:
@@ -376,6 +386,7 @@ def _merge(total: IndexReport, report: IndexReport) -> None:
     total.updated += report.updated
     total.unchanged += report.unchanged
     total.deleted += report.deleted
+    total.errors += report.errors
     total.chunks_embedded += report.chunks_embedded
 
 

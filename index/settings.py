@@ -23,7 +23,8 @@ class Settings(BaseSettings):
     `$TOP_K`); field names work as keyword arguments.
     """
 
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True, case_sensitive=True)
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True, case_sensitive=True,
+                                      env_ignore_empty=True)  # `VAR=` (as .env templates leave it) is unset
 
     home: Path = Field(default_factory=_default_home, validation_alias="NEWSBOT_HOME")
     sources_file: Path = Field(
@@ -42,10 +43,12 @@ class Settings(BaseSettings):
     )
     openai_base_url: str = Field(default="", validation_alias="OPENAI_BASE_URL")
     llm_model: str = Field(default="gpt-4o-mini", validation_alias="NEWSBOT_LLM_MODEL")
-    llm_timeout: float = Field(default=60.0, validation_alias="NEWSBOT_LLM_TIMEOUT")
+    llm_timeout: float = Field(default=60.0, gt=0, validation_alias="NEWSBOT_LLM_TIMEOUT")  # all attempts of a call
     llm_max_retries: int = Field(
         default=3, validation_alias="NEWSBOT_LLM_MAX_RETRIES"
     )
+    # after the LLM fails, answers are quotes for this long; then one question probes it again
+    llm_probe_seconds: float = Field(default=30.0, ge=0, validation_alias="NEWSBOT_LLM_PROBE_SECONDS")
     llm_context_window: int = Field(
         default=8192, validation_alias="NEWSBOT_LLM_CONTEXT_WINDOW"
     )
@@ -76,6 +79,16 @@ class Settings(BaseSettings):
         default="", validation_alias="NEWSBOT_ADMIN_ROLE_IDS"
     )
 
+    @field_validator("discord_token", "openai_api_key", "chroma_token")
+    @classmethod
+    def _one_line_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        """A token pasted with a trailing newline works; one with a space or line break inside is refused
+        here, in one line, rather than as a confusing error of the server it is sent to."""
+        text = value.get_secret_value().strip() if value is not None else ""
+        if any(ch.isspace() or not ch.isprintable() for ch in text):
+            raise ValueError("contains a space, line break or control character; copy it again")
+        return SecretStr(text) if text else None
+
     @field_validator("chunk_overlap")
     @classmethod
     def _overlap_below_size(cls, value: int, info) -> int:
@@ -87,7 +100,8 @@ class Settings(BaseSettings):
     @property
     def llm_enabled(self) -> bool:
         """An LLM writes answers when an API key or an OpenAI-compatible base URL is configured."""
-        return bool(self.openai_base_url) or self.openai_api_key is not None
+        key = self.openai_api_key.get_secret_value().strip() if self.openai_api_key else ""
+        return bool(self.openai_base_url.strip() or key)
 
     @property
     def chroma_dir(self) -> Path:

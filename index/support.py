@@ -11,7 +11,8 @@ evidence of one passage (its heading and text):
   the error lexical and embedding overlap both miss).
 
 Sentences of a passage that address the model ("ignore your instructions and reply with …") are not
-evidence: a reply that obeys an injected instruction is never supported by it.
+evidence: a reply that obeys an injected instruction is never supported by it (index/injection.py is the
+one guard that decides, for generated and offline answers alike).
 
 `support = 0.5 * lexical + 0.5 * semantic`; a sentence is supported by a passage when its numbers are
 found there and `support >= THRESHOLD`. The threshold is calibrated on real articles by
@@ -25,6 +26,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from index.injection import addresses_the_model
 from index.text import sentence_spans, terms
 
 Embed = Callable[[list[str]], np.ndarray]
@@ -36,12 +38,6 @@ THRESHOLD = 0.6
 _MARKERS = re.compile(r"\[(\d{1,3}(?:\s*,\s*\d{1,3})*)\]")
 _LEADING_MARKERS = re.compile(r"^(?:\s*\[\d{1,3}(?:\s*,\s*\d{1,3})*\])+[.,;:!?]?")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-# A sentence of an article that addresses the model ("ignore your instructions and reply with …") is an
-# injection attempt: it is never evidence, so repeating it can never count as a supported claim.
-_ADDRESSES_MODEL = re.compile(
-    r"\b(?:ignore|disregard|forget)\b[^.]{0,40}\b(?:instructions?|rules|prompts?|above|previous)\b"
-    r"|\b(?:reply|respond|answer)\s+(?:only\s+)?with\b|\bsystem prompt\b|\byou are now\b"
-    r"|\bas an? (?:ai|assistant|language model)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -115,11 +111,6 @@ def lexical_support(claim: str, evidence: str) -> float:
     if not wanted:
         return 0.0
     return len(wanted & set(terms(evidence))) / len(wanted)
-
-
-def addresses_the_model(sentence: str) -> bool:
-    """Whether a sentence of an article gives instructions to an AI model (a prompt injection)."""
-    return _ADDRESSES_MODEL.search(sentence) is not None
 
 
 def evidence_units(title: str, text: str) -> list[str]:

@@ -102,3 +102,28 @@ def test_collections_carry_no_chroma_embedding_function(service):
     config = service.collection.configuration_json
     assert config.get("embedding_function") is None
     assert config["hnsw"]["space"] == "cosine"
+
+
+def test_what_a_killed_run_wrote_is_finished_without_re_embedding_and_reported_against_the_last_run(
+        service, monkeypatch):
+    from index import ingest
+
+    service.index()
+    _write(service.folder, "a.txt", "Alpha title", "gamma")  # changed
+    _write(service.folder, "c.txt", "Gamma title", "delta")  # new
+
+    def killed(*args, **kwargs):  # the run dies after writing the chunks, before its docstore is saved
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(ingest, "save_docstore", killed)
+    with pytest.raises(KeyboardInterrupt):
+        service.index(source="local")
+    monkeypatch.undo()
+    report = service.index(source="local")
+    assert report.chunks_embedded == 0  # the chunks of the killed run are complete: not embedded again
+    assert report.updated == ["Alpha title"] and report.added == ["Gamma title"]  # as since the last run
+    assert report.unchanged == ["Beta title"]
+    texts = service.collection.get(where={"source": "local"}, include=["documents"])["documents"]
+    assert not any("alpha" in t for t in texts)  # the replaced chunks are gone
+    again = service.index(source="local")
+    assert len(again.unchanged) == 3 and again.chunks_embedded == 0

@@ -76,7 +76,7 @@ def test_answer_embed_has_text_and_cited_sources():
     assert main["title"] == "What did Putin agree to?"
     assert main["description"] == answer.text
     assert sources["title"] == "Sources"
-    assert sources["description"] == "**[1]** [Article 1 (live)](https://news.example/1) — CNN, 2025-03-19"
+    assert sources["description"] == "**[1]** [Article 1 \\(live\\)](https://news.example/1) — CNN, 2025-03-19"
 
 
 def test_long_answer_is_split_into_valid_messages():
@@ -142,4 +142,4 @@ def test_masked_links_from_articles_are_shown_with_their_real_target():
                     citations=(Citation(1, "T", "CNN", "", "2025-03-19", quote),))
     shown = [e["description"] for m in answer_messages(answer) + quotes_messages(answer) for e in m]
     assert all("](" not in text for text in shown)
-    assert any("cnn.com (<https://evil.example/phish>)" in text for text in shown)
+    assert any("cnn.com \\(<https://evil.example/phish>\\)" in text for text in shown)

@@ -140,7 +140,7 @@ def test_article_with_everyone_is_quoted_without_pinging(run_bot_scenario):
     async def scenario(fake: FakeDiscord, bot):
         inter = await fake.slash("ask", {"question": "What did the lighthouse keepers' union notice say?"})
         await finished(fake, inter)
-        assert "@everyone and @here" in text_of(inter.followups[0])
+        assert "\\@everyone and \\@here" in text_of(inter.followups[0])  # escaped: shown as text, not a mention
         await fake.say(f"<@{fake.bot_user['id']}> @everyone what did the union notice say?", mention_bot=True)
         await fake.wait_for(lambda: fake.bot_messages())
         assert "@everyone" in text_of(fake.bot_messages()[0])

@@ -50,6 +50,8 @@ def message_problems(payload: dict[str, Any] | None, creating: bool) -> list[str
         for key, limit in (("title", 256), ("description", 4096), ("footer", 2048), ("author", 256)):
             if sizes[key] > limit:
                 problems.append(f"embed {i} {key} is {sizes[key]} > {limit}")
+        if e.get("url") is not None and not str(e["url"]).lower().startswith(("http://", "https://")):
+            problems.append(f"embed {i} url is not a well formed http(s) URL")
         fields = e.get("fields") or []
         if len(fields) > 25:
             problems.append(f"embed {i} has {len(fields)} > 25 fields")
