@@ -12,7 +12,7 @@ from typing import Sequence
 
 from pydantic import ValidationError
 
-from bot import output
+from bot import cli_servers, output
 from bot.cli_errors import describe_os_error, output_closed, write_crash_log
 from index.errors import BadInput, NewsbotError
 from index.questions import clean_question
@@ -62,12 +62,14 @@ def _parser() -> argparse.ArgumentParser:
     feedback = commands.add_parser("feedback", help="list the 👍/👎 feedback given in Discord")
     feedback.add_argument("--limit", type=int, default=50)
     feedback.add_argument("--json", action="store_true")
+    feedback.add_argument("--by", choices=["source", "server"], help="votes summed per cited source or per server")
 
     doctor = commands.add_parser("doctor", help="check that sources, docstores and vector store agree")
     doctor.add_argument("--repair", action="store_true", help="delete what is inconsistent (re-index restores it)")
     doctor.add_argument("--json", action="store_true")
 
     commands.add_parser("run", help="start the Discord bot (needs DISCORD_TOKEN)")
+    cli_servers.add_parsers(commands)
     return parser
 
 
@@ -207,7 +209,11 @@ def _cmd_feedback(args) -> int:
     from index.feedback import FeedbackStore, feedback_path
     from index.settings import Settings
 
-    rows = FeedbackStore(feedback_path(Settings().home)).list(args.limit)
+    store = FeedbackStore(feedback_path(Settings().home))
+    if args.by:
+        print(cli_servers.feedback_by(store, args.by, args.json))
+        return 0
+    rows = store.list(args.limit)
     print(output.to_json([asdict(r) for r in rows]) if args.json
           else output.feedback_text(rows))
     return 0
@@ -237,7 +243,7 @@ def _cmd_run(args) -> int:
 
 COMMANDS = {"index": _cmd_index, "ask": _cmd_ask, "search": _cmd_search, "summary": _cmd_summary,
             "sources": _cmd_sources, "eval": _cmd_eval, "feedback": _cmd_feedback, "doctor": _cmd_doctor,
-            "run": _cmd_run}
+            "run": _cmd_run, **cli_servers.COMMANDS}
 
 
 def configure_logging(verbose: bool) -> None:

@@ -1,7 +1,10 @@
 """Admin commands: /reindex with progress edits, /source add and /source remove (with confirmation).
 
-Admin = a member with Manage Server (or Administrator), or one of the configured admin role ids;
-the bot checks this itself rather than relying on the server's command permissions.
+Admin = a member with Manage Server (or Administrator), or one of the configured admin role ids, of the
+server the command is run in; they manage that server's own sources (index/scopes.py) and nothing else.
+The shared sources change only from the CLI and the config file; /reindex refreshes them only for the
+bot's operators (NEWSBOT_OPERATOR_IDS). The commands are registered with `default_permissions`
+(Manage Server), so plain members do not see them, and the bot checks for itself all the same.
 """
 from __future__ import annotations
 
@@ -14,10 +17,12 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.discord_access import own_scope
 from bot.discord_errors import NO_MENTIONS
 from bot.discord_views import ConfirmView
 from bot.render import clip, progress_text, report_text
 from index.errors import BadInput, IndexBusy
+from index.scopes import SHARED, qualified_name
 
 if TYPE_CHECKING:
     from bot.discord_app import NewsBot
@@ -93,16 +98,39 @@ class ProgressEdits:
 class AdminCommands(commands.Cog):
     """/reindex and /source: admin-only, guild-only."""
 
-    source = app_commands.Group(name="source", description="Add or remove news sources (admins only)",
-                                guild_only=True)
+    source = app_commands.Group(name="source", description="Add or remove this server's news sources (admins only)",
+                                guild_only=True, default_permissions=discord.Permissions(manage_guild=True))
 
     def __init__(self, bot: "NewsBot") -> None:
         self.bot = bot
         self._reindexing = asyncio.Lock()
 
-    @app_commands.command(name="reindex", description="Re-index all sources, or one (admins only)")
-    @app_commands.describe(source="Only this source (default: all)")
+    def _names(self, interaction: discord.Interaction) -> dict[str, tuple[str, str]]:
+        """The sources this admin may re-index: name shown -> (scope, name within it); this server's own
+        first, then the shared ones for an operator."""
+        scopes = [own_scope(interaction)] + ([SHARED] if self.bot.access.is_operator(interaction.user.id) else [])
+        names: dict[str, tuple[str, str]] = {}
+        for status in self.bot.service.sources(scopes):
+            names.setdefault(status.name, (status.scope, status.name))
+        return names
+
+    def _reindex_plan(self, interaction: discord.Interaction, source: str | None) -> dict:
+        """The arguments of `service.index` for this /reindex; BadInput when the source is not this server's."""
+        operator = self.bot.access.is_operator(interaction.user.id)
+        if source:
+            found = self._names(interaction).get(source)
+            if found is None:
+                raise BadInput(f"There is no source named {clip(source, 100)!r} in this server; see /sources.")
+            return {"source": qualified_name(*found), "scopes": [found[0]]}
+        if not operator and not self.bot.service.sources([own_scope(interaction)]):
+            raise BadInput("This server has no sources of its own to re-index; add one with /source add. "
+                           "The shared sources are re-indexed by the bot's operator.")
+        return {"scopes": [own_scope(interaction)] + ([SHARED] if operator else [])}
+
+    @app_commands.command(name="reindex", description="Re-index this server's sources, or one (admins only)")
+    @app_commands.describe(source="Only this source (default: all of this server's)")
     @app_commands.guild_only()
+    @app_commands.default_permissions(manage_guild=True)
     @admin_only()
     async def reindex(self, interaction: discord.Interaction, source: str | None = None) -> None:
         """Re-index, editing the reply with progress, then a summary of what changed."""
@@ -110,14 +138,16 @@ class AdminCommands(commands.Cog):
             raise IndexBusy("A re-index is already running; please wait for it to finish.")
         async with self._reindexing:
             await interaction.response.defer(thinking=True)
+            plan = await asyncio.to_thread(self._reindex_plan, interaction, source)
+            started = asyncio.get_running_loop().time()
             await interaction.edit_original_response(content="Re-indexing: starting…", allowed_mentions=NO_MENTIONS)
 
             async def edit(text: str) -> None:
                 await interaction.edit_original_response(content=text, allowed_mentions=NO_MENTIONS)
 
             progress = ProgressEdits(edit, self.bot.limits.progress_interval)
-            report = await progress.run(lambda cb: self.bot.service.index(source=source or None, progress=cb))
-            await edit(report_text(report, source))
+            report = await progress.run(lambda cb: self.bot.service.index(progress=cb, **plan))
+            await final_report(interaction, report_text(report, source), started, self.bot.limits.token_seconds)
 
     @source.command(name="add", description="Add a news source: a feed, a page URL or a folder (admins only)")
     @app_commands.describe(location="Feed URL, article URL or folder", name="A short name for the source")
@@ -125,7 +155,7 @@ class AdminCommands(commands.Cog):
     async def source_add(self, interaction: discord.Interaction, location: str, name: str | None = None) -> None:
         """Add a source to the configuration (it is indexed by the next /reindex)."""
         await interaction.response.defer(thinking=True, ephemeral=True)
-        added = await asyncio.to_thread(self.bot.service.add_source, location, name)
+        added = await asyncio.to_thread(self.bot.service.add_source, location, name, own_scope(interaction))
         await interaction.followup.send(f"Added source **{clip(added, 100)}**. Run `/reindex source:{added}` "
                                         "to index it.", ephemeral=True, allowed_mentions=NO_MENTIONS)
 
@@ -134,8 +164,9 @@ class AdminCommands(commands.Cog):
     @admin_only()
     async def source_remove(self, interaction: discord.Interaction, name: str) -> None:
         """Remove a source after the admin confirms with a button."""
-        if name not in {s.name for s in await asyncio.to_thread(self.bot.service.sources)}:
-            raise BadInput(f"There is no source named {clip(name, 100)!r}; see /sources.")
+        scope = own_scope(interaction)
+        if name not in {s.name for s in await asyncio.to_thread(self.bot.service.sources, [scope])}:
+            raise BadInput(f"There is no source named {clip(name, 100)!r} in this server; see /sources.")
         view = ConfirmView(interaction.user.id, f"Removing **{clip(name, 100)}**")
         await interaction.response.send_message(
             f"Remove the source **{clip(name, 100)}** and all its articles from the index?",
@@ -145,18 +176,44 @@ class AdminCommands(commands.Cog):
             await interaction.edit_original_response(content="No answer: nothing was removed.", view=None,
                                                      allowed_mentions=NO_MENTIONS)
         elif view.confirmed:
-            await asyncio.to_thread(self.bot.service.remove_source, name)
+            await asyncio.to_thread(self.bot.service.remove_source, name, scope)
             await interaction.edit_original_response(content=f"Removed the source **{clip(name, 100)}**.",
                                                      view=None, allowed_mentions=NO_MENTIONS)
 
     @source_remove.autocomplete("name")
     @reindex.autocomplete("source")
     async def source_names(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-        """Configured source names containing what the user typed."""
+        """Names of the sources this admin manages (this server's; the shared ones too for /reindex by an
+        operator) containing what the user typed."""
         try:
-            statuses = await asyncio.wait_for(asyncio.to_thread(self.bot.service.sources), 2.0)
+            if interaction.guild_id is None or not is_admin(interaction.permissions,
+                                                            [r.id for r in getattr(interaction.user, "roles", [])],
+                                                            self.bot.admin_role_ids):
+                return []
+            if interaction.command is not None and interaction.command.name == "reindex":
+                found = await asyncio.wait_for(asyncio.to_thread(self._names, interaction), 2.0)
+                candidates = list(found)
+            else:
+                statuses = await asyncio.wait_for(
+                    asyncio.to_thread(self.bot.service.sources, [own_scope(interaction)]), 2.0)
+                candidates = [s.name for s in statuses]
         except Exception:
             log.warning("autocomplete of sources failed", exc_info=True)
             return []
-        names = [s.name for s in statuses if current.lower() in s.name.lower()]
+        names = [n for n in candidates if current.lower() in n.lower()]
         return [app_commands.Choice(name=n[:100], value=n[:100]) for n in names[:25]]
+
+
+async def final_report(interaction: discord.Interaction, text: str, started: float, token_seconds: float) -> None:
+    """Show a finished re-index's report: by editing the reply while its interaction token is valid
+    (15 minutes; `token_seconds` leaves a margin), else, or if that edit fails, as a new message."""
+    if asyncio.get_running_loop().time() - started < token_seconds:
+        try:
+            await interaction.edit_original_response(content=text, allowed_mentions=NO_MENTIONS)
+            return
+        except discord.HTTPException:
+            log.warning("could not edit the re-index reply; posting the report as a new message", exc_info=True)
+    channel = interaction.channel
+    if channel is None or not hasattr(channel, "send"):
+        channel = await interaction.client.fetch_channel(interaction.channel_id)  # type: ignore[arg-type]
+    await channel.send(text, allowed_mentions=NO_MENTIONS)  # type: ignore[union-attr]

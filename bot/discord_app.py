@@ -5,16 +5,24 @@ import asyncio
 import logging
 import os
 import sys
+from datetime import timedelta
 from typing import Any, Iterable
 
 import aiohttp
 import discord
 from discord.ext import commands
 
+from bot.access import Access
+from bot.discord_access import ScopedTree
 from bot.discord_admin import AdminCommands
+from bot.discord_channels import ChannelCommands
+from bot.discord_guilds import GuildEvents
+from bot.discord_lifecycle import install_signal_handlers
+from bot.discord_options import DiscordOptions
+from bot.guild_settings import GuildSettings, guild_settings_path
 from bot.discord_ask import AskCommands
 from bot.discord_conversations import AnswerCache, Conversations
-from bot.discord_errors import NO_MENTIONS, NewsTree
+from bot.discord_errors import NO_MENTIONS
 from bot.discord_limits import Admission, Limits, limits_from_env
 from bot.discord_mentions import MentionListener
 from bot.discord_views import AnswerButtons
@@ -40,13 +48,18 @@ class NewsBot(commands.Bot):
 
     def __init__(self, service: Any, *, feedback: FeedbackStore, guild_ids: Iterable[int] = (),
                  admin_role_ids: Iterable[int] = (), limits: Limits | None = None, start_threads: bool = True,
+                 operator_ids: Iterable[int] = (), allow_dms: bool = False,
+                 guild_settings: GuildSettings | None = None, forget_after: timedelta = timedelta(days=7),
                  **options: Any) -> None:
         super().__init__(command_prefix=commands.when_mentioned, intents=intents(), help_command=None,
-                         allowed_mentions=NO_MENTIONS, tree_cls=NewsTree, **options)
+                         allowed_mentions=NO_MENTIONS, tree_cls=ScopedTree, **options)
         self.service = service
         self.feedback = feedback
         self.guild_ids = list(guild_ids)
         self.admin_role_ids = set(admin_role_ids)
+        self.access = Access(frozenset(self.guild_ids), frozenset(operator_ids), allow_dms)
+        self.guild_settings = guild_settings or GuildSettings(":memory:")
+        self.forget_after = forget_after
         self.limits = limits or Limits()
         self.start_threads = start_threads
         self.conversations = Conversations()
@@ -57,6 +70,8 @@ class NewsBot(commands.Bot):
         """Add the cogs and sync the slash commands (to NEWSBOT_GUILD_IDS when given, else globally)."""
         await self.add_cog(AskCommands(self))
         await self.add_cog(AdminCommands(self))
+        await self.add_cog(ChannelCommands(self))
+        await self.add_cog(GuildEvents(self, self.forget_after))
         await self.add_cog(MentionListener(self))
         self.add_view(AnswerButtons(self))  # persistent: serves the buttons of every answer message
         if self.guild_ids:
@@ -77,13 +92,20 @@ class NewsBot(commands.Bot):
         log.info("connected as %s (%s) to %d guild(s)", self.user, getattr(self.user, "id", "?"), len(self.guilds))
 
 
+class ShardedNewsBot(NewsBot, commands.AutoShardedBot):
+    """The bot on discord.py's AutoShardedBot (NEWSBOT_SHARDED=1): one process, as many gateway shards as
+    Discord recommends (needed from 2,500 servers on)."""
+
+
 async def _serve(bot: NewsBot, token: str) -> None:
     async with bot:
+        install_signal_handlers(bot)
         await bot.start(token)
 
 
 def run_bot(service: Any, token: str, guild_ids: list[int], admin_role_ids: list[int], *,
-            feedback: FeedbackStore, limits: Limits | None = None) -> int:
+            feedback: FeedbackStore, limits: Limits | None = None, options: DiscordOptions | None = None,
+            guild_settings: GuildSettings | None = None) -> int:
     """Run the bot until interrupted; returns the process exit code (2 for a missing or rejected token)."""
     if not token or not token.strip():
         print("newsbot: DISCORD_TOKEN is not set; create a bot token in the Discord developer portal.",
@@ -91,7 +113,11 @@ def run_bot(service: Any, token: str, guild_ids: list[int], admin_role_ids: list
         return 2
     if not logging.getLogger().handlers:
         discord.utils.setup_logging(level=logging.INFO)
-    bot = NewsBot(service, feedback=feedback, guild_ids=guild_ids, admin_role_ids=admin_role_ids, limits=limits)
+    options = options or DiscordOptions()
+    bot_class = ShardedNewsBot if options.sharded else NewsBot
+    bot = bot_class(service, feedback=feedback, guild_ids=guild_ids, admin_role_ids=admin_role_ids, limits=limits,
+                    operator_ids=parse_id_list(options.operator_ids), allow_dms=options.allow_dms,
+                    guild_settings=guild_settings, forget_after=timedelta(days=options.forget_after_days))
     try:
         asyncio.run(_serve(bot, token.strip()))
     except discord.LoginFailure:
@@ -124,8 +150,12 @@ def run_from_settings(service: Any, settings: Any) -> int:
         guild_ids = parse_id_list(settings.guild_ids)
         admin_role_ids = parse_id_list(settings.admin_role_ids)
         limits = limits_from_env(os.environ)
+        options = DiscordOptions()
+        parse_id_list(options.operator_ids)
         feedback = FeedbackStore(feedback_path(settings.home))
+        guild_settings = GuildSettings(guild_settings_path(settings.home))
     except NewsbotError as e:
         print(f"newsbot: {e}", file=sys.stderr)
         return 2
-    return run_bot(service, token, guild_ids, admin_role_ids, feedback=feedback, limits=limits)
+    return run_bot(service, token, guild_ids, admin_role_ids, feedback=feedback, limits=limits, options=options,
+                   guild_settings=guild_settings)

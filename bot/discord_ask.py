@@ -10,6 +10,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.discord_access import check_channel, scopes_of
 from bot.discord_answers import StreamEdits, draft_editor, edit_answer, followup_answer
 from bot.discord_errors import NO_MENTIONS
 from bot.discord_parsing import parse_since
@@ -43,6 +44,8 @@ class AskCommands(commands.Cog):
                   since: str | None = None) -> None:
         """Answer a question with cited passages (in a thread the bot started, as a follow-up)."""
         since_date = parse_since(since, date.today())
+        check_channel(interaction)
+        scopes = scopes_of(interaction.guild_id)
         thread_history = self.bot.conversations.get(interaction.channel_id)
         history = thread_history or ()
         streaming = getattr(self.bot.service, "llm", None) is not None
@@ -50,9 +53,10 @@ class AskCommands(commands.Cog):
             await interaction.response.defer(thinking=True)
             if streaming:  # the answer appears as the model writes it; the final edit shows it checked
                 answer = await StreamEdits(draft_editor(interaction)).run(
-                    lambda: self.bot.service.ask_stream(question, history, since=since_date), ticket.run)
+                    lambda: self.bot.service.ask_stream(question, history, scopes=scopes, since=since_date),
+                    ticket.run)
             else:
-                answer = await ticket.run(self.bot.service.ask, question, history, since=since_date)
+                answer = await ticket.run(self.bot.service.ask, question, history, scopes=scopes, since=since_date)
         post = edit_answer if streaming else followup_answer
         sent = await post(self.bot, interaction, answer, question)
         keys = [m.id for m in sent] + ([interaction.channel_id] if thread_history is not None else [])
@@ -64,10 +68,11 @@ class AskCommands(commands.Cog):
     async def summary(self, interaction: discord.Interaction, target: app_commands.Range[str, 1, 300],
                       since: str | None = None) -> None:
         """Summarise one article, or what the articles say about a topic."""
+        check_channel(interaction)
         since_date = parse_since(since, date.today())
         async with self.bot.admission.admit(interaction.user.id) as ticket:
             await interaction.response.defer(thinking=True)
-            answer = await ticket.run(self.bot.service.summarize, target, since_date)
+            answer = await ticket.run(self.bot.service.summarize, target, since_date, scopes_of(interaction.guild_id))
         sent = await followup_answer(self.bot, interaction, answer, f"Summary: {target}")
         self.bot.conversations.record([m.id for m in sent], (), Turn(f"Summarise {target}", answer.text))
 
@@ -75,8 +80,8 @@ class AskCommands(commands.Cog):
     async def summary_target(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         """Indexed article titles starting with (or containing) what the user typed."""
         try:
-            refs = await asyncio.wait_for(asyncio.to_thread(self.bot.service.titles, current, 25),
-                                          AUTOCOMPLETE_SECONDS)
+            refs = await asyncio.wait_for(asyncio.to_thread(self.bot.service.titles, current, 25,
+                                                            scopes_of(interaction.guild_id)), AUTOCOMPLETE_SECONDS)
         except Exception:  # an empty list is the only useful answer to a failed autocomplete
             log.warning("autocomplete of titles failed for %r", current, exc_info=True)
             return []
@@ -84,8 +89,8 @@ class AskCommands(commands.Cog):
 
     @app_commands.command(name="sources", description="List the news sources, their article counts and freshness")
     async def sources(self, interaction: discord.Interaction) -> None:
-        """List configured sources with article counts and when they were last indexed."""
+        """List the shared sources and this server's own, with article counts and when they were last indexed."""
         await interaction.response.defer(thinking=True)
-        statuses = await asyncio.to_thread(self.bot.service.sources)
+        statuses = await asyncio.to_thread(self.bot.service.sources, scopes_of(interaction.guild_id))
         for message in sources_messages(statuses):
             await interaction.followup.send(embeds=embeds(message), allowed_mentions=NO_MENTIONS)

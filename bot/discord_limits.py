@@ -31,6 +31,7 @@ class Limits:
     max_concurrent: int = 4  # service calls running at once (each holds a worker thread)
     max_waiting: int = 32  # admitted requests waiting for a worker before new ones are refused
     progress_interval: float = 1.5  # seconds between edits of the /reindex progress message
+    token_seconds: float = 14 * 60.0  # after this, a /reindex reports in a new message (tokens last 15 min)
 
 
 ENV_NAMES = {"per_user": "NEWSBOT_RATE_PER_USER", "per_seconds": "NEWSBOT_RATE_WINDOW",
@@ -82,6 +83,7 @@ class Admission:
         self._recent: dict[int, deque[float]] = defaultdict(deque)
         self._pending = 0
         self._slots = asyncio.Semaphore(limits.max_concurrent)
+        self.closing = False  # set on shutdown (bot/discord_lifecycle.py): nothing new is admitted
 
     @property
     def pending(self) -> int:
@@ -90,6 +92,8 @@ class Admission:
 
     def admit(self, user_id: int) -> Ticket:
         """Admit one request of `user_id` or raise SlowDown with a message for the user."""
+        if self.closing:
+            raise SlowDown("I'm restarting; please ask again in a minute.")
         now = self._clock()
         recent = self._recent[user_id]
         while recent and now - recent[0] >= self.limits.per_seconds:

@@ -15,6 +15,9 @@ def main() -> int:
         print("newsbot: DISCORD_TOKEN is not set; create a bot token in the Discord developer portal.",
               file=sys.stderr)
         return 2
+    from bot.run_logging import setup_run_logging
+
+    setup_run_logging(settings.home)  # INFO to stderr and to newsbot.log in the data folder (rotated)
     service = build_service(settings)
     if service.is_empty():
         print("newsbot: the index is empty; run `newsbot index` (or /reindex as an admin) first.", file=sys.stderr)

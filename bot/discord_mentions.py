@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import discord
 from discord.ext import commands
 
+from bot.discord_access import answers_message, scopes_of
 from bot.discord_answers import reply_answer
 from bot.discord_errors import NO_MENTIONS, reply_error_to_message
 from bot.discord_parsing import strip_mentions
@@ -45,7 +46,7 @@ class MentionListener(commands.Cog):
     async def on_message(self, message: discord.Message) -> None:
         """Answer the message if it mentions the bot or follows up one of its conversations."""
         me = self.bot.user
-        if message.author.bot or me is None:
+        if message.author.bot or me is None or not answers_message(self.bot, message):
             return
         history = self._history(message)
         direct = isinstance(message.channel, discord.DMChannel) or any(u.id == me.id for u in message.mentions)
@@ -64,7 +65,8 @@ class MentionListener(commands.Cog):
             return
         async with self.bot.admission.admit(message.author.id) as ticket:
             async with message.channel.typing():
-                answer = await ticket.run(self.bot.service.ask, question, history)
+                answer = await ticket.run(self.bot.service.ask, question, history,
+                                          scopes=scopes_of(message.guild.id if message.guild else None))
         sent = await reply_answer(self.bot, message, answer, question)
         keys = [m.id for m in sent] + ([message.channel.id] if in_thread else [])
         turns = self.bot.conversations.record(keys, history, Turn(question, answer.text))

@@ -8,6 +8,7 @@ import discord
 
 from bot.discord_errors import NO_MENTIONS, reply_error
 from bot.render import quotes_messages
+from index.feedback import citation_records
 from index.types import Answer
 
 if TYPE_CHECKING:
@@ -71,7 +72,11 @@ class AnswerButtons(discord.ui.View):
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
         question, answer_text = self._question_and_answer(message)
-        await asyncio.to_thread(self.bot.feedback.add, question, answer_text, interaction.user.id, vote)
+        known = self.bot.answers.get(message.id)
+        await asyncio.to_thread(self.bot.feedback.add, question, answer_text, interaction.user.id, vote,
+                                guild_id=interaction.guild_id, channel_id=interaction.channel_id,
+                                citations=await asyncio.to_thread(citation_records, known[1].citations,
+                                                                  self.bot.service.collection) if known else ())
         await interaction.followup.send("Thanks for the feedback!", ephemeral=True, allowed_mentions=NO_MENTIONS)
 
     def _question_and_answer(self, message: discord.Message) -> tuple[str, str]:

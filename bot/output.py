@@ -132,8 +132,9 @@ def sources_text(statuses: Sequence[SourceStatus]) -> str:
     if not statuses:
         return "No sources configured."
     rows = [("NAME", "KIND", "ARTICLES", "CHUNKS", "OLDEST", "NEWEST", "LAST REFRESH", "LOCATION")]
-    rows += [(s.name, s.kind, str(s.articles), str(s.chunks), s.oldest or "-", s.newest or "-",
-              s.last_indexed or "never", s.location) for s in statuses]
+    rows += [(s.name if s.scope == "shared" else f"{s.name} (server {s.scope[1:]})", s.kind, str(s.articles),
+              str(s.chunks), s.oldest or "-", s.newest or "-", s.last_indexed or "never", s.location)
+             for s in statuses]
     widths = [max(len(r[i]) for r in rows) for i in range(7)]
     lines = ["  ".join(r[i].ljust(widths[i]) for i in range(7)) + "  " + r[7] for r in rows]
     lines += [f"last error of {s.name}: {s.last_error}" for s in statuses if s.last_error]
@@ -154,5 +155,6 @@ def feedback_text(rows: Sequence[Feedback]) -> str:
     for row in rows:
         vote = "👍" if row.vote > 0 else "👎"
         answer = row.answer if len(row.answer) <= 200 else row.answer[:200] + "…"
-        blocks.append(f"{row.created[:16]}  {vote}  user {row.user_id}\n  Q: {row.question}\n  A: {answer}")
+        where = f"  server {row.guild_id}" if row.guild_id else ""
+        blocks.append(f"{row.created[:16]}  {vote}  user {row.user_id}{where}\n  Q: {row.question}\n  A: {answer}")
     return "\n".join(blocks)

@@ -46,7 +46,8 @@ def polite_fetcher(settings: Settings) -> PoliteFetcher:
 
 
 def read_for_index(spec: SourceSpec, settings: Settings, state_dir: Path, known: set[str], full: bool,
-                   now: datetime | None = None, fetcher: PoliteFetcher | None = None) -> SourceRead:
+                   now: datetime | None = None, fetcher: PoliteFetcher | None = None,
+                   config_dir: Path | None = None) -> SourceRead:
     """Read a source for an index run; raises SourceError when the whole source cannot be read."""
     now = now or datetime.now(timezone.utc)
     state = load_state(state_dir, spec.name)
@@ -55,8 +56,9 @@ def read_for_index(spec: SourceSpec, settings: Settings, state_dir: Path, known:
         read = read_archive(spec, fetcher, state, known, now, full)
         result = SourceRead(spec, read.articles, read.errors, True, read.removed, read.state, fetcher.requests)
     else:
-        articles, errors = read_source(spec, settings.sources_file.parent, timeout=settings.fetch_timeout,
-                                       max_bytes=settings.fetch_max_bytes, allow_private=settings.allow_private_urls)
+        articles, errors = read_source(spec, config_dir or settings.sources_file.parent,
+                                       timeout=settings.fetch_timeout, max_bytes=settings.fetch_max_bytes,
+                                       allow_private=settings.allow_private_urls)
         result = SourceRead(spec, articles, errors, False, state=state)
     cutoff = retention_cutoff(spec, now)
     if cutoff is not None:

@@ -37,6 +37,7 @@ from index.chunk_ids import HASH_CHARS, hashed_chunk_id, is_complete, parse_chun
 from index.embedding import Embedder
 from index.embed_guard import embed_each
 from index.llama_adapter import EmbedderAdapter
+from index.scopes import scope_of
 from index.store import Store, version_of
 from index.types import Article, IndexReport
 
@@ -259,6 +260,7 @@ class SourceIndexer:
             metadatas = []
             for node in group:
                 metadata = node_to_metadata_dict(node, remove_text=True, flat_metadata=True)
+                metadata["scope"] = scope_of(str(metadata.get("source") or ""))  # index/scopes.py
                 metadatas.append({k: ("" if v is None else v) for k, v in metadata.items()})
             self._store.call(lambda: target.collection.upsert(
                 ids=[n.node_id for n in group], embeddings=[n.get_embedding() for n in group],

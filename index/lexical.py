@@ -34,21 +34,32 @@ class LexicalSnapshot:
     document_frequency: Counter
     bm25: object | None  # bm25s.BM25, None for an empty collection
     tokens: list | None = None  # each chunk's terms, kept so the next generation re-reads only new chunks
+    scope_labels: np.ndarray | None = None  # each row's scope, filled on first scoped search
 
     def idf(self, term: str) -> float:
         """Smoothed inverse document frequency; a term never seen gets the highest value."""
         n = len(self.ids)
         return math.log(1 + (n + 1) / (self.document_frequency.get(term, 0) + 0.5))
 
-    def search(self, query_terms: list[str], k: int) -> list[tuple[int, float]]:
-        """(row, score) of the `k` best chunks for the query terms, best first; only positive scores."""
+    def search(self, query_terms: list[str], k: int, scopes: tuple[str, ...] | None = None) -> list[tuple[int, float]]:
+        """(row, score) of the `k` best chunks for the query terms, best first; only positive scores;
+        only rows of `scopes` when given (index/scopes.py)."""
         if self.bm25 is None or not query_terms:
             return []
         scores = self.bm25.get_scores(query_terms)
+        if scopes is not None:
+            scores = np.where(np.isin(self.scopes_of_rows(), list(scopes)), scores, 0.0)
         k = min(k, len(scores))
         top = np.argpartition(-scores, k - 1)[:k]
         ranked = sorted(((int(i), float(scores[i])) for i in top), key=lambda pair: -pair[1])
         return [pair for pair in ranked if pair[1] > 0]
+
+
+    def scopes_of_rows(self) -> np.ndarray:
+        """The scope of every row (chunks written before scopes existed are shared)."""
+        if self.scope_labels is None:
+            self.scope_labels = np.array([str((m or {}).get("scope") or "shared") for m in self.metadatas])
+        return self.scope_labels
 
 
 def build_snapshot(collection, current_generation: str, previous: LexicalSnapshot | None = None) -> LexicalSnapshot:

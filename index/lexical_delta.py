@@ -4,7 +4,7 @@ bm25s builds a static index, so the index itself is still rebuilt, but from the 
 snapshot kept: a refresh that adds 10 articles reads and tokenises their chunks only, instead of reading
 every chunk back from Chroma and tokenising it again (at 57k chunks: 4.4 s reading + 3.3 s tokenising of
 the 11 s a full rebuild took, BENCHMARKS.md). Chunk ids carry their article's content hash, so a chunk
-whose id is already in the snapshot has the same text and metadata.
+whose id is already in the snapshot has the same text and metadata (once its scope is stamped).
 """
 from __future__ import annotations
 
@@ -38,7 +38,9 @@ def delta_rows(previous, collection) -> tuple[list[str], list[str], list[dict], 
     kept = getattr(previous, "tokens", None)
     if kept is None:
         return None
-    row_of = {chunk_id: row for row, chunk_id in enumerate(previous.ids)}
+    # A chunk's id carries its content hash, but a chunk written before scopes existed gets its `scope`
+    # stamped later under the same id (index/scopes.py): such rows are read back, never reused.
+    row_of = {chunk_id: row for row, chunk_id in enumerate(previous.ids) if "scope" in (previous.metadatas[row] or {})}
     ids = all_ids(collection)
     wanted = [i for i in ids if i not in row_of]
     fetched: dict[str, tuple[str, dict]] = {}
@@ -47,8 +49,8 @@ def delta_rows(previous, collection) -> tuple[list[str], list[str], list[dict], 
         fetched |= {i: (t or "", m or {}) for i, t, m in zip(page["ids"], page["documents"], page["metadatas"])}
     frequency = Counter(previous.document_frequency)
     current = set(ids)
-    for chunk_id, row in row_of.items():
-        if chunk_id not in current:
+    for row, chunk_id in enumerate(previous.ids):
+        if chunk_id not in current or chunk_id not in row_of:  # gone, or read back below
             frequency.subtract(set(kept[row]))
     texts, metadatas, tokens = [], [], []
     for chunk_id in ids:

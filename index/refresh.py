@@ -21,7 +21,7 @@ from typing import Callable, Iterator
 
 from index.errors import IndexBusy, NewsbotError
 from index.fetch_state import load_state
-from index.sources_config import SourceSpec, load_sources
+from index.sources_config import SourceSpec
 
 log = logging.getLogger("newsbot.refresh")
 
@@ -91,7 +91,7 @@ class Refresher:
     def run_due(self) -> list[str]:
         """Plan from the sources file, then refresh every due source once; returns the names refreshed."""
         try:
-            specs = {s.name: s for s in load_sources(self.service.settings.sources_file)}
+            specs = {s.name: s for s in self.service.all_sources()}  # servers' sources too
         except NewsbotError as exc:
             log.warning("cannot read the sources: %s", exc)
             return []

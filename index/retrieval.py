@@ -10,6 +10,7 @@ import numpy as np
 from index.embedding import Embedder
 from index.errors import StoreUnavailable
 from index.lexical import LexicalIndex
+from index.scopes import chroma_where
 from index.text import jaccard, shingles, terms
 from index.types import Passage
 
@@ -28,12 +29,12 @@ class Query:
     vector: np.ndarray
     since_day: int | None = None
     until_day: int | None = None
+    scopes: tuple[str, ...] | None = None  # source scopes it may be answered from (index/scopes.py); None: all
 
-    def where(self) -> dict | None:
-        """The Chroma filter on `published_day` for these bounds."""
-        bounds = [{"published_day": {op: day}} for op, day in (("$gte", self.since_day), ("$lte", self.until_day))
-                  if day is not None]
-        return None if not bounds else bounds[0] if len(bounds) == 1 else {"$and": bounds}
+    def date_bounds(self) -> list[dict]:
+        """The Chroma conditions on `published_day` for these bounds."""
+        return [{"published_day": {op: day}} for op, day in (("$gte", self.since_day), ("$lte", self.until_day))
+                if day is not None]
 
     def admits(self, day: int) -> bool:
         """True when a chunk published on `day` is inside the bounds."""
@@ -85,9 +86,9 @@ class HybridRetriever:
         self._lexical = lexical
         self.candidates = candidates
 
-    def embed_query(self, text: str, since_day: int | None = None) -> Query:
+    def embed_query(self, text: str, since_day: int | None = None, scopes: tuple[str, ...] | None = None) -> Query:
         """Embed a question once; the vector is reused by retrieval and by answer selection."""
-        return Query(text=text, vector=self._embedder.embed([text])[0], since_day=since_day)
+        return Query(text=text, vector=self._embedder.embed([text])[0], since_day=since_day, scopes=scopes)
 
     def retrieve(self, query: Query, k: int) -> list[Passage]:
         """The k best distinct passages for `query`."""
@@ -99,7 +100,10 @@ class HybridRetriever:
         return collapse_duplicates(passages)[:k]
 
     def _dense(self, query: Query, records: dict) -> list[str]:
-        where = query.where()
+        conditions = query.date_bounds()
+        if query.scopes is not None:
+            conditions.append(chroma_where(query.scopes))
+        where = conditions[0] if len(conditions) == 1 else ({"$and": conditions} if conditions else None)
         try:
             result = self._collection.query(
                 query_embeddings=[query.vector.tolist()], n_results=self.candidates, where=where,
@@ -119,8 +123,8 @@ class HybridRetriever:
             raise StoreUnavailable(f"the vector store did not answer ({type(exc).__name__})") from exc
         ids = []
         # inside date bounds most of the best rows may be filtered out: look further down the ranking
-        depth = self.candidates * (2 if query.where() is None else 50)
-        for row, _score in snapshot.search(terms(query.text), depth):
+        depth = self.candidates * (50 if query.date_bounds() else 2)
+        for row, _score in snapshot.search(terms(query.text), depth, query.scopes):
             metadata = snapshot.metadatas[row] or {}
             if not query.admits(int(metadata.get("published_day", -1))):
                 continue

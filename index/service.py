@@ -25,8 +25,11 @@ from index.prompts import Prompt
 from index.questions import clean_question
 from index.source_dates import source_dates
 from index.retrieval import HybridRetriever
+from index import scopes as scoping
+from index.scopes import SHARED
+from index.service_scopes import ScopeMaintenance
 from index.settings import Settings
-from index.sources_config import SourceSpec, load_sources, with_source_added, with_source_removed
+from index.sources_config import SourceSpec, parse_sources, with_source_added, with_source_removed
 from index.store import Store
 from index.text import terms
 from index.answer_dates import dated
@@ -67,7 +70,7 @@ class Paths:
         return self.home / "locks" / f"{self.collection}.lock"
 
 
-class NewsService:
+class NewsService(ScopeMaintenance):
     """Indexing, retrieval, answers and summaries over one Chroma collection."""
 
     def __init__(self, settings: Settings, store: Store, embedder: Embedder, llm: LLM | None,
@@ -98,34 +101,35 @@ class NewsService:
             return self._indexer
 
     # -- questions -------------------------------------------------------------------------------
-    def ask(self, question: str, history: Sequence[Turn] = (), k: int | None = None, as_of: date | None = None,
-            since: date | None = None) -> Answer:
-        """Answer a question from the indexed articles, with numbered citations, or refuse plainly.
+    def ask(self, question: str, history: Sequence[Turn] = (), k: int | None = None,
+            scopes: tuple[str, ...] = (SHARED,), as_of: date | None = None, since: date | None = None) -> Answer:
+        """Answer a question from the indexed articles of `scopes`, with numbered citations, or refuse plainly.
 
         `as_of` is the time of asking (today by default): "this week" and the like are relative to it, and
         articles published after it are left out. `since` keeps only articles published since that day.
         """
         with self.store.pinned(), self._llm_budget():  # one pointer read; one LLM budget for the question
-            standalone, timed, passages = self._retrieve_for(question, history, k, as_of, since)
+            standalone, timed, passages = self._retrieve_for(question, history, k, scopes, as_of, since)
             return self.compose(standalone, timed.query.text, timed.query.vector, passages, timed.as_of)
 
-    def _retrieve_for(self, question: str, history: Sequence[Turn], k: int | None, as_of: date | None = None,
-                      since: date | None = None):
-        """Clean the question, make it standalone, place it in time and retrieve its passages."""
+    def _retrieve_for(self, question: str, history: Sequence[Turn], k: int | None, scopes: tuple[str, ...],
+                      as_of: date | None = None, since: date | None = None):
+        """Clean the question, make it standalone, place it in time and retrieve its passages (of `scopes`)."""
         question = clean_question(question)
         standalone, retrieval_text = self._standalone(question, history)
-        timed = place_in_time(self.retriever, retrieval_text, as_of, since)
+        timed = place_in_time(self.retriever, retrieval_text, as_of, since, tuple(scopes))
         with self.store.pinned():
             passages = retrieve_timed(self.retriever, timed, k or self.settings.top_k, self.settings.recency_prior)
             return standalone, timed, passages
 
     def ask_stream(self, question: str, history: Sequence[Turn] = (), k: int | None = None,
-                   as_of: date | None = None, since: date | None = None) -> Iterator[str | Answer]:
+                   scopes: tuple[str, ...] = (SHARED,), as_of: date | None = None,
+                   since: date | None = None) -> Iterator[str | Answer]:
         """Like `ask`, but yields the model's text as it arrives (unchecked), then the checked Answer, last.
 
         Offline, or when the model fails, the only item is the (extractive) Answer.
         """
-        standalone, timed, passages = self._retrieve_for(question, history, k, as_of, since)
+        standalone, timed, passages = self._retrieve_for(question, history, k, scopes, as_of, since)
         retrieval_text, vector = timed.query.text, timed.query.vector
         if self.llm is None:
             yield dated(self._extractive(retrieval_text, vector, passages), timed.as_of)
@@ -160,23 +164,23 @@ class NewsService:
                 return dated(_with_note(fallback, LLM_FALLBACK_NOTE), as_of)
         return dated(self._extractive(retrieval_text, vector, passages), as_of)
 
-    def search(self, query: str, k: int = 10) -> list[Passage]:
-        """The k best passages for `query`, best first."""
+    def search(self, query: str, k: int = 10, scopes: tuple[str, ...] = (SHARED,)) -> list[Passage]:
+        """The k best passages for `query` among the sources of `scopes`, best first."""
         text = clean_question(query, what="search")
-        vector = self.retriever.embed_query(text)
+        vector = self.retriever.embed_query(text, scopes=tuple(scopes))
         with self.store.pinned():
             return self.retriever.retrieve(vector, k)
 
-    def summarize(self, target: str, since: date | None = None) -> Answer:
-        """Summarise one article (by title or URL) or a topic across articles, with citations."""
+    def summarize(self, target: str, since: date | None = None, scopes: tuple[str, ...] = (SHARED,)) -> Answer:
+        """Summarise one article (by title or URL) or a topic across articles of `scopes`, with citations."""
         target = clean_question(target, what="summary topic")
         since_day = published_day(since.isoformat()) if since else None
-        article = find_article(self.lexical.snapshot(), target)
+        article = find_article(self.lexical.snapshot(), target, scopes)
         if article is not None:
             passages = article_passages(self.collection, article)
             focus, label = None, f"the article “{article.title}”"
         else:
-            query = self.retriever.embed_query(target, since_day)
+            query = self.retriever.embed_query(target, since_day, tuple(scopes))
             passages = self.retriever.retrieve(query, 8)
             focus, label = query.vector, f"news about {target}"
             if not passages or extractive.coverage(
@@ -194,12 +198,14 @@ class NewsService:
                 return _with_note(summary, LLM_FALLBACK_NOTE)
         return extractive.summarize(passages, self.embedder.embed, focus)
 
-    def titles(self, prefix: str, limit: int = 25) -> list[ArticleRef]:
-        """Indexed article titles matching `prefix` (start of title first, then anywhere), for autocomplete."""
+    def titles(self, prefix: str, limit: int = 25, scopes: tuple[str, ...] = (SHARED,)) -> list[ArticleRef]:
+        """Indexed article titles of `scopes` matching `prefix` (start of title first, then anywhere)."""
         needle = prefix.strip().lower()
         seen: dict[str, ArticleRef] = {}
         for metadata in self.lexical.snapshot().metadatas:
             article_id = str(metadata.get("article_id", ""))
+            if str(metadata.get("scope") or SHARED) not in scopes:
+                continue
             if article_id not in seen and needle in str(metadata.get("title", "")).lower():
                 seen[article_id] = ArticleRef(str(metadata.get("title", "")), str(metadata.get("url", "")),
                                               str(metadata.get("outlet", "")), str(metadata.get("published", "")),
@@ -237,34 +243,38 @@ class NewsService:
         return self.collection.count() == 0
 
     def index(self, source: str | None = None, full: bool = False, progress: Progress | None = None,
-              show_progress: bool = False) -> IndexReport:
-        """Index the configured sources (or one), incrementally unless `full`. One runs at a time."""
-        specs = load_sources(self.settings.sources_file)
+              show_progress: bool = False, scopes: Sequence[str] | None = None) -> IndexReport:
+        """Index the configured sources of `scopes` (default: every scope), or one source (named inside the
+        index, index/scopes.py), incrementally unless `full`. One runs at a time."""
+        scopes = list(scopes) if scopes is not None else scoping.all_scopes(self.settings.home)
+        specs = self._specs(scopes)
         if source is not None:
-            specs = [s for s in specs if s.name == source]
+            specs = [s for s in specs if s[0].name == source]
             if not specs:
-                raise BadInput(f"unknown source {source!r}; see `newsbot sources`")
+                raise BadInput(f"unknown source {scoping.split_name(source)[1]!r}; see `newsbot sources`")
         with exclusive(self.paths.lock), self._shared_lease():
-            return self._index_locked(specs, prune=source is None, full=full, progress=progress,
-                                      show_progress=show_progress)
+            return self._index_locked(specs, prune=set(scopes) if source is None else set(), full=full,
+                                      progress=progress, show_progress=show_progress)
 
-    def _index_locked(self, specs: list[SourceSpec], prune: bool, full: bool, progress: Progress | None,
-                      show_progress: bool) -> IndexReport:
+    def _index_locked(self, pairs: list[tuple[SourceSpec, Path]], prune: set[str], full: bool,
+                      progress: Progress | None, show_progress: bool) -> IndexReport:
         started = time.perf_counter()
         total = IndexReport()
+        specs = [spec for spec, _ in pairs]
         state = self._load_state()
+        self._stamp_scopes()
         for name in self.indexer.remove_leftovers():  # what a killed full re-index left behind
             log.info("removed the unfinished collection %s", name)
         live = self.indexer.target()
         # A full re-index builds a new collection beside the live one; readers keep the live one until
         # the pointer moves to the new one, in one write, at the end.
         target = self.indexer.fresh_target() if full else live
-        for spec in specs:
+        for spec, config_dir in pairs:
             if full and spec.is_archive:  # a feed's archive holds articles the feed no longer lists
                 self.indexer.copy_source(spec.name, live, target)
             try:
                 read = archive.read_for_index(spec, self.settings, self.paths.fetch_state,
-                                              self._known(spec.name, target), full)
+                                              self._known(spec.name, target), full, config_dir=config_dir)
             except Exception as exc:  # the source boundary: whatever one source raises, the others still run
                 log.debug("source %s failed", spec.name, exc_info=True)
                 total.errors.append(failure := source_failure(spec.name, spec.location, exc))
@@ -272,7 +282,8 @@ class NewsService:
                 if full and not spec.is_archive:  # an unreachable source keeps what it had, it is not emptied
                     self.indexer.copy_source(spec.name, live, target)
                 continue
-            report = self.indexer.index(spec.name, read.articles, progress, show_progress, target=target,
+            articles = scoping.scoped_articles(read.articles, scoping.scope_of(spec.name))
+            report = self.indexer.index(spec.name, articles, progress, show_progress, target=target,
                                         archive=read.archive, removed=read.removed + self._expired(spec, target))
             _merge(total, report)
             total.errors.extend(read.errors)
@@ -280,7 +291,7 @@ class NewsService:
             state[spec.name] = datetime.now(timezone.utc).isoformat(timespec="seconds")
             if not full:  # saved per source: a later failure or kill keeps what was written recorded
                 self._save_state(state)
-        configured = {s.name for s in load_sources(self.settings.sources_file)}
+        configured = self._configured()
         indexed = {s.name for s in specs}
         if full:
             for name in self.indexer.indexed_sources(live):
@@ -288,13 +299,14 @@ class NewsService:
                     self.indexer.copy_source(name, live, target)
         if prune:
             for name in self.indexer.indexed_sources(target):
-                if name not in indexed:
+                if name not in indexed and scoping.scope_of(name) in prune:
                     total.deleted.extend(self.indexer.drop_source(name, target))
                     state.pop(name, None)
                     forget_state(self.paths.fetch_state, name)
         if full:
             self.store.swap(target.name)
             self.indexer.discard(live.name)
+            self._stamp_scopes(done=True)  # a new collection: every chunk was written (or copied) with its scope
         elif total.added or total.updated or total.deleted:
             self.store.bump_generation()
         self._save_state(state)
@@ -302,6 +314,10 @@ class NewsService:
             self._warm_lexical()
         total.seconds = time.perf_counter() - started
         return total
+
+    def all_sources(self) -> list[SourceSpec]:
+        """Every configured source of every scope (named as inside the index), for the refresh schedule."""
+        return [spec for spec, _ in self._specs(scoping.all_scopes(self.settings.home))]
 
     def _shared_lease(self):
         """On a Chroma server, the lease that keeps other machines' processes from re-indexing at once."""
@@ -333,44 +349,47 @@ class NewsService:
         except StoreUnavailable as exc:  # the next question builds it instead
             log.warning("could not prepare the BM25 index: %s", exc)
 
-    def sources(self) -> list[SourceStatus]:
-        """Each configured source with its article and chunk counts and when it was last indexed."""
+    def sources(self, scopes: Sequence[str] | None = None) -> list[SourceStatus]:
+        """Each configured source of `scopes` (default: every scope) with its article and chunk counts and
+        when it was last indexed; `name` is the name within its scope."""
         from index.ingest import docstore_ids, load_docstore
 
         state = self._load_state()
         dates = source_dates(self.lexical.snapshot().metadatas)
         statuses = []
-        for spec in load_sources(self.settings.sources_file):
+        scopes = list(scopes) if scopes is not None else scoping.all_scopes(self.settings.home)
+        for spec, _ in self._specs(scopes):
             articles = len(docstore_ids(load_docstore(self.indexer.docstore_path(spec.name))))
             chunks = len(self.collection.get(where={"source": spec.name}, include=[])["ids"])
+            scope, name = scoping.split_name(spec.name)
             fetched = load_state(self.paths.fetch_state, spec.name)
             oldest, newest = dates.get(spec.name, ("", ""))
-            statuses.append(SourceStatus(spec.name, spec.kind, spec.location, articles, chunks,
-                                         state.get(spec.name, ""), newest, oldest, fetched.last_error))
+            statuses.append(SourceStatus(name, spec.kind, spec.location, articles, chunks, state.get(spec.name, ""),
+                                         newest=newest, oldest=oldest, last_error=fetched.last_error, scope=scope))
         return statuses
 
-    def add_source(self, location: str, name: str | None = None) -> str:
-        """Add a URL or feed to the sources config (its kind found by fetching it); returns its name."""
+    def add_source(self, location: str, name: str | None = None, scope: str = SHARED) -> str:
+        """Add a URL or feed to the sources config of `scope` (its kind found by fetching it); returns its
+        name within the scope."""
         from index.source_probe import probe_source
 
-        spec = probe_source(location.strip(), name, self.settings,
-                            taken={s.name for s in load_sources(self.settings.sources_file)})
-        path = self.settings.sources_file
-        _write_atomic(path, with_source_added(path.read_text(encoding="utf-8"), spec))
+        path = scoping.config_file(self.settings.home, self.settings.sources_file, scope)
+        text = path.read_text(encoding="utf-8") if path.exists() or scope == SHARED else ""
+        spec = probe_source(location.strip(), name, self.settings, taken={s.name for s in parse_sources(text)})
+        _write_atomic(path, with_source_added(text, spec))
         return spec.name
 
-    def remove_source(self, name: str) -> None:
-        """Remove a source from the config and its articles from the index."""
-        path = self.settings.sources_file
+    def remove_source(self, name: str, scope: str = SHARED) -> None:
+        """Remove a source (named within `scope`) from its config and its articles from the index."""
+        path = scoping.config_file(self.settings.home, self.settings.sources_file, scope)
+        if scope != SHARED and not path.exists():
+            raise BadInput(f"no source named {name!r}")
         text = with_source_removed(path.read_text(encoding="utf-8"), name)
+        qualified = scoping.qualified_name(scope, name)
         with exclusive(self.paths.lock), self._shared_lease():
             _write_atomic(path, text)
-            if self.indexer.drop_source(name):
-                self.store.bump_generation()
-            state = self._load_state()
-            state.pop(name, None)
-            self._save_state(state)
-            forget_state(self.paths.fetch_state, name)
+            self._drop_sources([qualified])
+            forget_state(self.paths.fetch_state, qualified)
 
     def doctor(self, repair: bool = False) -> tuple[list[Problem], list[Problem]]:
         """(problems found, problems left): mismatches between sources, docstores and the vector store,
@@ -392,7 +411,7 @@ class NewsService:
         return found, doctor.check(self._inventory())
 
     def _inventory(self) -> doctor.Inventory:
-        configured = frozenset(s.name for s in load_sources(self.settings.sources_file))
+        configured = frozenset(self._configured())
         docstores = {name: self.indexer.hashes(name) for name in set(self.indexer.indexed_sources()) | configured}
         return doctor.Inventory(configured, {k: v for k, v in docstores.items() if v or k in configured},
                                 tuple(doctor.Chunk(*c) for c in self.indexer.chunks()),

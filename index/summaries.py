@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from difflib import SequenceMatcher
+from typing import Sequence
 
 from index.lexical import LexicalSnapshot
 from index.retrieval import passage_from_record
@@ -10,11 +11,14 @@ from index.types import ArticleRef, Passage
 TITLE_MATCH = 0.85  # similarity ratio above which a typed title names an article
 
 
-def find_article(snapshot: LexicalSnapshot, target: str) -> ArticleRef | None:
-    """The indexed article whose URL equals `target` or whose title `target` names; None for a topic."""
+def find_article(snapshot: LexicalSnapshot, target: str, scopes: Sequence[str] | None = None) -> ArticleRef | None:
+    """The indexed article (of `scopes`, when given) whose URL equals `target` or whose title `target`
+    names; None for a topic."""
     wanted = target.strip().lower().rstrip("/")
     best, best_ratio = None, 0.0
     for metadata in snapshot.metadatas:
+        if scopes is not None and str(metadata.get("scope") or "shared") not in scopes:
+            continue
         url = str(metadata.get("url", "")).lower().rstrip("/")
         title = str(metadata.get("title", "")).strip().lower()
         if (url and url == wanted) or (title and title == wanted):

@@ -40,7 +40,7 @@ def day_number(day: date) -> int:
 
 
 def place_in_time(retriever: HybridRetriever, text: str, as_of: date | None = None,
-                  since: date | None = None) -> TimedQuery:
+                  since: date | None = None, scopes: tuple[str, ...] | None = None) -> TimedQuery:
     """Find the question's time window (or `since`, as given by a user), and embed it without the phrase."""
     explicit = as_of is not None
     as_of = as_of or date.today()
@@ -48,7 +48,7 @@ def place_in_time(retriever: HybridRetriever, text: str, as_of: date | None = No
     if since is not None:
         start = max(since, window.start) if window and not window.soft else since
         window = TimeWindow(start, window.end if window and not window.soft else as_of, window.phrase if window else "")
-    query = retriever.embed_query(without_phrase(text, window))
+    query = retriever.embed_query(without_phrase(text, window), scopes=scopes)
     return TimedQuery(replace(query, until_day=day_number(as_of) if explicit else None), as_of, window, explicit)
 
 

@@ -76,16 +76,23 @@ def service(news_settings):
 @contextlib.asynccontextmanager
 async def running_bot(service: Any, feedback: FeedbackStore, *, limits: Limits | None = None,
                       admin_role_ids: tuple[int, ...] = (), guild_sync: bool = True,
-                      token: str = "fake-token") -> AsyncIterator[tuple[FakeDiscord, NewsBot]]:
-    """Start FakeDiscord and the unmodified discord.py client against it; always close both."""
-    fake = FakeDiscord(token="fake-token")
+                      token: str = "fake-token", second_guild: bool = False, guild_ids: list[int] | None = None,
+                      bot_class: type = NewsBot, **bot_options: Any) -> AsyncIterator[tuple[FakeDiscord, NewsBot]]:
+    """Start FakeDiscord and the unmodified discord.py client against it; always close both.
+
+    `second_guild` adds a second server; `guild_ids` (default: every server of the fake) is what
+    NEWSBOT_GUILD_IDS would be; other `bot_options` go to NewsBot (operator_ids, allow_dms, guild_settings…).
+    """
+    fake = FakeDiscord(token="fake-token", second_guild=second_guild)
     port = await fake.start()
     saved = discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY
     discord.http.Route.BASE = f"http://127.0.0.1:{port}/api/v10"
     discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(f"ws://127.0.0.1:{port}/gateway")
-    bot = NewsBot(service, feedback=feedback, guild_ids=[int(fake.guild_id)] if guild_sync else [],
-                  admin_role_ids=admin_role_ids, limits=limits or Limits(progress_interval=0.0),
-                  guild_ready_timeout=0.05)
+    if guild_ids is None:
+        guild_ids = [int(g) for g in fake.guild_ids] if guild_sync else []
+    bot = bot_class(service, feedback=feedback, guild_ids=guild_ids,
+                    admin_role_ids=admin_role_ids, limits=limits or Limits(progress_interval=0.0),
+                    guild_ready_timeout=0.05, **bot_options)
     task = asyncio.create_task(bot.start(token))
     try:
         loop = asyncio.get_running_loop()

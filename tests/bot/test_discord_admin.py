@@ -10,6 +10,8 @@ from tests.fakes.fake_discord import MANAGE_GUILD, MEMBER_PERMISSIONS, FakeDisco
 
 DEFERRED, MESSAGE, UPDATE = 5, 4, 7
 ADMIN = MEMBER_PERMISSIONS | MANAGE_GUILD
+# The shared sources are re-indexed from Discord by the bot's operators only (NEWSBOT_OPERATOR_IDS).
+OPERATORS = tuple(int(FakeDiscord().user(name)["id"]) for name in ("alice", "bob"))
 
 
 def test_reindex_is_for_admins_and_shows_progress(run_bot_scenario):
@@ -33,7 +35,7 @@ def test_reindex_is_for_admins_and_shows_progress(run_bot_scenario):
         await fake.wait_for(lambda: by_role.edits and "finished" in by_role.edits[-1]["content"])
         assert "Re-index of **news** finished" in by_role.edits[-1]["content"]
         assert "2 unchanged" in by_role.edits[-1]["content"]
-    run_bot_scenario(scenario, admin_role_ids=(int(FakeDiscord().admin_role_id),))
+    run_bot_scenario(scenario, admin_role_ids=(int(FakeDiscord().admin_role_id),), operator_ids=OPERATORS)
 
 
 def test_a_second_reindex_is_refused_politely(run_bot_scenario, service):
@@ -53,7 +55,7 @@ def test_a_second_reindex_is_refused_politely(run_bot_scenario, service):
         [message] = third.followups
         assert is_ephemeral(message) and message["content"].startswith("a re-index is already running")
         assert third.original_deleted  # the public "thinking…" placeholder is gone
-    run_bot_scenario(scenario)
+    run_bot_scenario(scenario, operator_ids=OPERATORS)
 
 
 def test_source_add_refuses_a_private_address_with_a_short_message(run_bot_scenario):
@@ -69,27 +71,36 @@ def test_source_add_refuses_a_private_address_with_a_short_message(run_bot_scena
 
 
 def test_source_remove_asks_for_confirmation(run_bot_scenario, service):
-    async def scenario(fake: FakeDiscord, bot):
-        denied = await fake.slash("source", {"name": "scratch"}, sub="remove")
-        await fake.wait_for(lambda: denied.acks)
-        assert "Only server admins" in denied.acks[0][2]["content"]
+    scope = f"g{FakeDiscord().guild_id}"
+    config = service.settings.home / "guilds" / scope[1:] / "sources.toml"  # as `/source add` writes it
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text(f'[[source]]\nname = "notes"\nkind = "folder"\nlocation = "{service.settings.home / "scratch"}"\n')
 
-        inter = await fake.slash("source", {"name": "scratch"}, sub="remove", permissions=ADMIN)
+    async def scenario(fake: FakeDiscord, bot):
+        denied = await fake.slash("source", {"name": "notes"}, sub="remove")
+        shared = await fake.slash("source", {"name": "scratch"}, sub="remove", permissions=ADMIN)
+        await fake.wait_for(lambda: denied.acks and shared.acks)
+        assert "Only server admins" in denied.acks[0][2]["content"]
+        # The shared sources change only from the CLI and the config file.
+        assert shared.acks[0][2]["content"] == "There is no source named 'scratch' in this server; see /sources."
+
+        inter = await fake.slash("source", {"name": "notes"}, sub="remove", permissions=ADMIN)
         await fake.wait_for(lambda: inter.acks)
         assert_acknowledged_in_time(inter, MESSAGE)
         prompt = inter.original
         assert is_ephemeral(prompt) and buttons(prompt) == ["newsbot:confirm", "newsbot:cancel"]
-        assert "scratch" in {s.name for s in service.sources()}
+        assert "notes" in {s.name for s in service.sources([scope])}
 
         intruder = await fake.click(prompt, "newsbot:confirm", user="bob")
         await fake.wait_for(lambda: intruder.acks)
         assert "Only the admin who ran the command" in intruder.acks[0][2]["content"]
-        assert "scratch" in {s.name for s in service.sources()}
+        assert "notes" in {s.name for s in service.sources([scope])}
 
         confirm = await fake.click(prompt, "newsbot:confirm")
         await fake.wait_for(lambda: inter.edits)
         assert_acknowledged_in_time(confirm, UPDATE)
-        assert inter.edits[-1]["content"] == "Removed the source **scratch**."
+        assert inter.edits[-1]["content"] == "Removed the source **notes**."
         assert inter.edits[-1]["components"] == []
-        assert "scratch" not in {s.name for s in service.sources()}
+        assert service.sources([scope]) == []
+        assert "scratch" in {s.name for s in service.sources()}
     run_bot_scenario(scenario)

@@ -10,7 +10,7 @@ from bot.discord_app import run_bot
 from tests.bot.discord_helpers import free_port
 from tests.fakes.fake_discord import FakeDiscord
 
-COMMANDS = ["ask", "reindex", "source", "sources", "summary"]
+COMMANDS = ["ask", "channels", "reindex", "source", "sources", "summary"]
 
 
 def test_login_ready_and_guild_sync(run_bot_scenario):

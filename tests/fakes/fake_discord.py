@@ -127,7 +127,7 @@ class FakeInteraction:
 class FakeDiscord:
     """The fake server. `start()` returns the port; drive it with `slash`, `click`, `say`..."""
 
-    def __init__(self, token: str = "fake-token") -> None:
+    def __init__(self, token: str = "fake-token", second_guild: bool = False) -> None:
         self.token = token
         self._ids = itertools.count(900_000_000_000_000_000)
         self.app_id = "100000000000000001"
@@ -135,6 +135,14 @@ class FakeDiscord:
         self.guild_id = "200000000000000001"
         self.channel_id = "300000000000000001"
         self.admin_role_id = "400000000000000001"
+        # A second channel in the first guild; with `second_guild`, a second guild with a channel of its own.
+        self.side_channel_id = "300000000000000003"
+        self.other_guild_id = "200000000000000002"
+        self.other_channel_id = "300000000000000002"
+        self.dm_channel_id = "300000000000000009"
+        self.guild_ids = [self.guild_id] + ([self.other_guild_id] if second_guild else [])
+        self.channel_guild = {self.channel_id: self.guild_id, self.side_channel_id: self.guild_id,
+                              self.other_channel_id: self.other_guild_id}
         self.users = {"alice": make_user("500000000000000001", "alice"),
                       "bob": make_user("500000000000000002", "bob")}
         self.requests: list[Recorded] = []
@@ -205,10 +213,12 @@ class FakeDiscord:
                     await ws.close(code=4004, message=b"Authentication failed.")
                     break
                 await self._dispatch("READY", {
-                    "v": 10, "user": self.bot_user, "guilds": [{"id": self.guild_id, "unavailable": True}],
+                    "v": 10, "user": self.bot_user, "guilds": [{"id": g, "unavailable": True} for g in self.guild_ids],
                     "session_id": "fake-session", "resume_gateway_url": f"ws://127.0.0.1:{self.port}/gateway",
-                    "application": {"id": self.app_id, "flags": 0}})
-                await self._dispatch("GUILD_CREATE", self._guild())
+                    "application": {"id": self.app_id, "flags": 0},
+                    **({"shard": data["d"]["shard"]} if "shard" in data["d"] else {})})
+                for guild_id in self.guild_ids:
+                    await self._dispatch("GUILD_CREATE", self._guild(guild_id))
                 self.identified.set()
             elif data["op"] == 6:
                 await self._dispatch("RESUMED", {})
@@ -221,16 +231,29 @@ class FakeDiscord:
         self.resumed.clear()
         await self._ws.send_json({"op": 7, "d": None})
 
-    def _guild(self) -> dict[str, Any]:
+    async def remove_guild(self, guild_id: str) -> None:
+        """The bot is removed from a guild (GUILD_DELETE without `unavailable`)."""
+        await self._dispatch("GUILD_DELETE", {"id": guild_id})
+
+    def guild_of(self, channel_id: str) -> str | None:
+        """The guild a channel (or a thread's parent) belongs to; None for the DM channel."""
+        if channel_id in self.threads:
+            channel_id = self.threads[channel_id]["parent_id"]
+        return self.channel_guild.get(channel_id)
+
+    def _guild(self, guild_id: str | None = None) -> dict[str, Any]:
+        guild_id = guild_id or self.guild_id
         members = [{"user": u, "roles": [], "flags": 0, "joined_at": _now_iso()}
                    for u in [self.bot_user, *self.users.values()]]
-        roles = [{"id": self.guild_id, "name": "@everyone", "permissions": str(MEMBER_PERMISSIONS),
+        roles = [{"id": guild_id, "name": "@everyone", "permissions": str(MEMBER_PERMISSIONS),
                   "position": 0, "color": 0, "hoist": False, "managed": False, "mentionable": False},
                  {"id": self.admin_role_id, "name": "news-admin", "permissions": str(MEMBER_PERMISSIONS),
                   "position": 1, "color": 0, "hoist": False, "managed": False, "mentionable": False}]
-        return {"id": self.guild_id, "name": "Fake Guild", "member_count": len(members), "members": members,
-                "roles": roles, "owner_id": "500000000000000099", "threads": [],
-                "channels": [{"id": self.channel_id, "type": 0, "name": "news", "position": 0}]}
+        channels = [{"id": c, "type": 0, "name": f"news-{i}", "position": i}
+                    for i, c in enumerate(c for c, g in self.channel_guild.items() if g == guild_id)]
+        return {"id": guild_id, "name": f"Fake Guild {guild_id[-1]}", "member_count": len(members),
+                "members": members, "roles": roles, "owner_id": "500000000000000099", "threads": [],
+                "channels": channels}
 
     async def _dispatch(self, event: str, data: dict[str, Any]) -> None:
         assert self._ws is not None, "the client is not connected to the gateway"
@@ -246,23 +269,29 @@ class FakeDiscord:
                            roles: list[str], channel_id: str | None,
                            message: dict[str, Any] | None = None) -> FakeInteraction:
         channel_id = channel_id or self.channel_id
-        ctype = 11 if channel_id in self.threads else 0
+        guild_id = self.guild_of(channel_id)
+        ctype = 11 if channel_id in self.threads else (0 if guild_id else 1)
         inter = FakeInteraction(id=self.next_id(), token=f"tok-{self.next_id()}", type=itype,
                                 user=self.user(user), channel_id=channel_id, created_at=time.monotonic())
         inter.message = message
         self.interactions[inter.id] = inter
         payload = {"id": inter.id, "application_id": self.app_id, "type": itype, "token": inter.token,
-                   "version": 1, "attachment_size_limit": 8 * 1024 * 1024, "guild_id": self.guild_id,
+                   "version": 1, "attachment_size_limit": 8 * 1024 * 1024, "guild_id": guild_id,
                    "channel_id": channel_id, "channel": {"id": channel_id, "type": ctype},
                    "member": self._member(self.user(user), permissions, roles),
                    "app_permissions": str(MEMBER_PERMISSIONS), "locale": "en-US", "data": data}
+        if guild_id is None:  # a DM: the user, no member, no guild
+            del payload["guild_id"], payload["member"]
+            payload["user"] = self.user(user)
+            payload["context"] = 1
         if message is not None:
             payload["message"] = message
         await self._dispatch("INTERACTION_CREATE", payload)
         return inter
 
-    def _command_data(self, name: str, options: list[dict[str, Any]]) -> dict[str, Any]:
-        for scope in (self.guild_id, "global"):
+    def _command_data(self, name: str, options: list[dict[str, Any]], channel_id: str | None = None) -> dict[str, Any]:
+        guild_id = self.guild_of(channel_id or self.channel_id)
+        for scope in ([guild_id] if guild_id else []) + ["global"]:
             for cmd in self.commands.get(scope, []):
                 if cmd["name"] == name:
                     data = {"id": cmd["id"], "name": name, "type": 1, "options": options}
@@ -278,16 +307,19 @@ class FakeDiscord:
         opts = [{"name": k, "type": 3, "value": v} for k, v in (options or {}).items()]
         if sub is not None:
             opts = [{"name": sub, "type": 1, "options": opts}]
-        return await self._interaction(2, self._command_data(name, opts), user, permissions=permissions,
+        return await self._interaction(2, self._command_data(name, opts, channel_id), user, permissions=permissions,
                                        roles=roles or [], channel_id=channel_id)
 
     async def autocomplete(self, name: str, options: dict[str, Any], focused: str, *,
-                           user: str = "alice") -> FakeInteraction:
+                           user: str = "alice", channel_id: str | None = None, sub: str | None = None,
+                           permissions: int = MEMBER_PERMISSIONS) -> FakeInteraction:
         """Dispatch an autocomplete request (type 4) with `focused` as the option being typed."""
         opts = [{"name": k, "type": 3, "value": v, **({"focused": True} if k == focused else {})}
                 for k, v in options.items()]
-        return await self._interaction(4, self._command_data(name, opts), user,
-                                       permissions=MEMBER_PERMISSIONS, roles=[], channel_id=None)
+        if sub is not None:
+            opts = [{"name": sub, "type": 1, "options": opts}]
+        return await self._interaction(4, self._command_data(name, opts, channel_id), user,
+                                       permissions=permissions, roles=[], channel_id=channel_id)
 
     async def click(self, message: dict[str, Any], custom_id: str, *, user: str = "alice",
                     permissions: int = MEMBER_PERMISSIONS) -> FakeInteraction:
@@ -304,11 +336,14 @@ class FakeDiscord:
         channel_id = channel_id or self.channel_id
         msg = self._message(channel_id, {"content": content}, author=self.user(user))
         msg["mentions"] = [self.bot_user] if mention_bot else []
-        msg["member"] = {"roles": [], "flags": 0, "joined_at": _now_iso()}
+        if msg["guild_id"] is None:  # a DM
+            del msg["guild_id"]
+        else:
+            msg["member"] = {"roles": [], "flags": 0, "joined_at": _now_iso()}
         if reply_to is not None:
             msg["type"] = 19
             msg["message_reference"] = {"message_id": reply_to["id"], "channel_id": reply_to["channel_id"],
-                                        "guild_id": self.guild_id}
+                                        "guild_id": self.guild_of(channel_id)}
             msg["referenced_message"] = reply_to
         self.messages[msg["id"]] = msg
         await self._dispatch("MESSAGE_CREATE", msg)
@@ -342,7 +377,7 @@ class FakeDiscord:
     # ----------------------------------------------------------------- REST
     def _message(self, channel_id: str, payload: dict[str, Any], author: dict[str, Any] | None = None,
                  msg_id: str | None = None) -> dict[str, Any]:
-        msg = {"id": msg_id or self.next_id(), "type": 0, "channel_id": channel_id, "guild_id": self.guild_id,
+        msg = {"id": msg_id or self.next_id(), "type": 0, "channel_id": channel_id, "guild_id": self.guild_of(channel_id),
                "author": author or self.bot_user, "content": payload.get("content") or "",
                "embeds": payload.get("embeds") or [], "components": payload.get("components") or [],
                "attachments": [], "mentions": [], "mention_roles": [], "mention_everyone": False,
@@ -351,7 +386,7 @@ class FakeDiscord:
         ref = payload.get("message_reference")
         if ref:
             msg["type"] = 19
-            msg["message_reference"] = {**ref, "guild_id": self.guild_id}
+            msg["message_reference"] = {**ref, "guild_id": self.guild_of(channel_id)}
             msg["referenced_message"] = self.messages.get(str(ref["message_id"]))
         return msg
 
@@ -402,6 +437,10 @@ class FakeDiscord:
             return self._reply({"code": 0, "message": "401: Unauthorized"}, status=401)
         if parts == ["users", "@me"]:
             return self._reply(self.bot_user)
+        if parts == ["gateway", "bot"]:  # only AutoShardedClient asks
+            return self._reply({"url": f"ws://127.0.0.1:{self.port}/gateway", "shards": 1,
+                                "session_start_limit": {"total": 1000, "remaining": 1000, "reset_after": 0,
+                                                        "max_concurrency": 1}})
         if parts == ["oauth2", "applications", "@me"]:
             return self._reply({"id": self.app_id, "name": "newsbot", "description": "", "icon": None,
                                 "bot_public": True, "bot_require_code_grant": False,
@@ -441,7 +480,7 @@ class FakeDiscord:
                 return self._reject(f"channels/{channel_id}/messages/{rest[1]}", "; ".join(problems), body)
             return self._reply(self._edit(msg, body))
         if len(rest) == 3 and rest[0] == "messages" and rest[2] == "threads" and method == "POST":
-            thread = {"id": self.next_id(), "type": 11, "guild_id": self.guild_id, "parent_id": channel_id,
+            thread = {"id": self.next_id(), "type": 11, "guild_id": self.guild_of(channel_id), "parent_id": channel_id,
                       "owner_id": self.bot_user["id"], "name": body["name"], "message_count": 0,
                       "member_count": 1, "rate_limit_per_user": 0, "flags": 0,
                       "thread_metadata": {"archived": False, "locked": False,

@@ -1,0 +1,163 @@
+"""What a question costs with 100 server scopes beside the shared corpus, against a single scope.
+
+Builds, in a temporary embedded Chroma store, (A) a collection holding only the shared corpus, (B) one
+collection holding the shared corpus and 100 server scopes of 1,000 chunks each (index/scopes.py's
+design), and (C) the per-server collection of the alternative design (one collection per scope). Chunks
+are ~1,000-character pieces of /work/shared/data articles; the server scopes reuse 1,000 embedded chunks
+with their vectors slightly perturbed (each scope a distinct point set; nothing else is re-embedded).
+Questions are the RealTime QA questions. Timings are medians of interleaved runs in one process, reported
+as ratios to (A).
+
+    python bench/scopes.py [--servers 100] [--per-server 1000] [--shared 1000] [--questions 40] [--keep]
+
+With --keep the store is left in the printed temporary folder, for bench/scopes_breakdown.py.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from index.embedding_onnx import OnnxMiniLMEmbedder  # noqa: E402
+from index.lexical import LexicalIndex, build_snapshot  # noqa: E402
+from index.retrieval import HybridRetriever  # noqa: E402
+from index.settings import Settings  # noqa: E402
+from index.store import make_store  # noqa: E402
+
+DATA = Path("/work/shared/data/realtimeqa-2025q1")
+OUT = ROOT / "bench" / "out" / "scopes"
+
+
+def chunks(count: int, skip: int = 0) -> list[tuple[str, str]]:
+    """(title, text) pieces of about 1,000 characters from the articles, in file order."""
+    out: list[tuple[str, str]] = []
+    with (DATA / "articles.jsonl").open() as handle:
+        for line in handle:
+            article = json.loads(line)
+            text = article["text"]
+            for start in range(0, len(text), 1000):
+                out.append((article["title"], text[start:start + 1000]))
+                if len(out) == skip + count:
+                    return out[skip:]
+    return out[skip:]
+
+
+def write(collection, scope: str, pieces, vectors: np.ndarray, prefix: str) -> None:
+    """Write chunks of one scope (ids prefixed so that scopes never share an id)."""
+    for start in range(0, len(pieces), 5000):
+        part = pieces[start:start + 5000]
+        collection.upsert(
+            ids=[f"{prefix}{start + i}" for i in range(len(part))],
+            embeddings=vectors[start:start + len(part)].tolist(), documents=[t for _, t in part],
+            metadatas=[{"title": title, "source": f"{prefix}src", "scope": scope, "article_id": f"{prefix}{start + i}",
+                        "position": 0, "published_day": 0} for i, (title, _) in enumerate(part)])
+
+
+def perturbed(vectors: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """The vectors moved by a little noise and normalised again: a distinct point set per server scope."""
+    noisy = vectors + rng.normal(0, 0.02, vectors.shape).astype(np.float32)
+    return noisy / np.linalg.norm(noisy, axis=1, keepdims=True)
+
+
+def timed(fn) -> float:
+    """Seconds `fn()` took."""
+    started = time.perf_counter()
+    fn()
+    return time.perf_counter() - started
+
+
+def build(args: argparse.Namespace, embedder, home: Path) -> dict:
+    """The three stores: `single` (shared corpus only), `many` (shared + N server scopes), `server` (one
+    server's chunks alone, as a collection per scope would hold them)."""
+    shared = chunks(args.shared)
+    server = chunks(args.per_server, skip=args.shared)
+    started = time.perf_counter()
+    shared_vectors = np.asarray(embedder.embed([f"{t}\n{x}" for t, x in shared]), dtype=np.float32)
+    server_vectors = np.asarray(embedder.embed([f"{t}\n{x}" for t, x in server]), dtype=np.float32)
+    print(f"embedded {len(shared) + len(server)} chunks in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    rng = np.random.default_rng(0)
+    settings = Settings(home=home, sources_file=ROOT / "seeds" / "sources.toml")
+    stores = {name: make_store(settings, f"bench-{name}") for name in ("single", "many", "server")}
+    write(stores["single"].collection, "shared", shared, shared_vectors, "s")
+    write(stores["many"].collection, "shared", shared, shared_vectors, "s")
+    write(stores["server"].collection, "g0", server, perturbed(server_vectors, rng), "g0-")
+    started = time.perf_counter()
+    for g in range(args.servers):
+        write(stores["many"].collection, f"g{g}", server, perturbed(server_vectors, rng), f"g{g}-")
+    print(f"wrote {stores['many'].collection.count()} chunks in {time.perf_counter() - started:.0f} s",
+          file=sys.stderr)
+    return stores
+
+
+def measure(args: argparse.Namespace, embedder, stores: dict) -> dict:
+    """BM25 build times, then the interleaved per-question timings of every case."""
+    builds = {name: timed(lambda: build_snapshot(s.physical(s.live_name()), "x")) for name, s in stores.items()}
+    retrievers = {name: HybridRetriever(s.collection, embedder, LexicalIndex(s, None)) for name, s in stores.items()}
+    questions = [json.loads(line)["question"] for line in (DATA / "questions.jsonl").open()][: args.questions]
+    queries = [retrievers["single"].embed_query(q) for q in questions]
+    for r in retrievers.values():  # BM25 snapshots built and cached before timing
+        r.retrieve(queries[0], 6)
+    n = args.servers
+    cases = {
+        "A: single scope (shared corpus only, no filter)": lambda q: retrievers["single"].retrieve(q, 6),
+        f"B: {n} servers, one collection, a server's question (shared + its scope)":
+            lambda q: retrievers["many"].retrieve(_scoped(q, ("shared", "g0")), 6),
+        f"B: {n} servers, one collection, a DM (shared only)":
+            lambda q: retrievers["many"].retrieve(_scoped(q, ("shared",)), 6),
+        f"B: {n} servers, one collection, no scope filter (every chunk)": lambda q: retrievers["many"].retrieve(q, 6),
+        "C: a collection per scope (shared + the server's, two retrievals)":
+            lambda q: (retrievers["single"].retrieve(q, 6), retrievers["server"].retrieve(q, 6)),
+    }
+    samples: dict[str, list[float]] = {name: [] for name in cases}
+    for _ in range(3):
+        for query in queries:
+            for name, case in cases.items():  # interleaved: the machine's load hits every case alike
+                samples[name].append(timed(lambda: case(query)))
+    baseline = statistics.median(samples[next(iter(cases))])
+    rows = [{"case": name, "median_ms": round(1000 * statistics.median(s), 2),
+             "ratio_to_single_scope": round(statistics.median(s) / baseline, 2)} for name, s in samples.items()]
+    return {"chunks": {name: s.collection.count() for name, s in stores.items()},
+            "bm25_build_seconds": {k: round(v, 2) for k, v in builds.items()},
+            "bm25_build_ratio_many_to_single": round(builds["many"] / builds["single"], 1),
+            "questions": len(queries), "runs_per_question": 3, "cases": rows}
+
+
+def main() -> None:
+    """Build the stores, measure, write bench/out/scopes/results.json."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--servers", type=int, default=100)
+    parser.add_argument("--per-server", type=int, default=1000)
+    parser.add_argument("--shared", type=int, default=1000)
+    parser.add_argument("--questions", type=int, default=40)
+    parser.add_argument("--keep", action="store_true", help="keep the store (for bench/scopes_breakdown.py)")
+    args = parser.parse_args()
+    OUT.mkdir(parents=True, exist_ok=True)
+    embedder = OnnxMiniLMEmbedder(cache_dir=ROOT / "bench" / "out" / "models")
+    home = Path(tempfile.mkdtemp(prefix="newsbot-scopes-"))
+    result = measure(args, embedder, build(args, embedder, home))
+    (OUT / "results.json").write_text(json.dumps(result, indent=2))
+    print(json.dumps(result, indent=2))
+    if args.keep:
+        print(f"store kept in {home}", file=sys.stderr)
+    else:
+        shutil.rmtree(home, ignore_errors=True)
+
+
+def _scoped(query, scopes):
+    from dataclasses import replace
+
+    return replace(query, scopes=scopes)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,92 @@
+"""CLI commands for running the bot in many servers: `forget-server`, `invite`, `feedback --by`."""
+from __future__ import annotations
+
+import argparse
+import base64
+import binascii
+from dataclasses import asdict
+
+from index.errors import BadInput
+
+# What the bot needs, and nothing more: read and answer in channels and its threads, embeds, replies.
+PERMISSIONS = ("view_channel", "send_messages", "send_messages_in_threads", "embed_links",
+               "read_message_history", "create_public_threads")
+SCOPES = ("bot", "applications.commands")
+
+
+def add_parsers(commands) -> None:
+    """Add `forget-server` and `invite` to the CLI's subcommands."""
+    forget = commands.add_parser("forget-server", help="delete one Discord server's sources, index and settings")
+    forget.add_argument("server_id", type=int, help="the server (guild) id")
+    invite = commands.add_parser("invite", help="print the URL that invites the bot to a server")
+    invite.add_argument("--client-id", type=int, help="the application id (default: read from DISCORD_TOKEN)")
+
+
+def permissions_value() -> int:
+    """The smallest permission integer the bot needs (see PERMISSIONS)."""
+    import discord
+
+    return discord.Permissions(**{name: True for name in PERMISSIONS}).value
+
+
+def client_id_from_token(token: str) -> int:
+    """The application id a bot token starts with (its first part is the bot user's id in base64)."""
+    first = token.strip().split(".")[0]
+    try:
+        return int(base64.b64decode(first + "=" * (-len(first) % 4), validate=True).decode("ascii"))
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raise BadInput("cannot read the application id from DISCORD_TOKEN; pass --client-id "
+                       "(developer portal → General Information → Application ID)") from None
+
+
+def invite_url(client_id: int) -> str:
+    """The OAuth2 URL that adds the bot to a server with its commands and the permissions it needs."""
+    import discord
+
+    return discord.utils.oauth_url(client_id, permissions=discord.Permissions(permissions_value()), scopes=SCOPES)
+
+
+def cmd_invite(args: argparse.Namespace) -> int:
+    """Print the invite URL."""
+    from index.settings import Settings
+
+    client_id = args.client_id
+    if client_id is None:
+        token = Settings().discord_token
+        if token is None or not token.get_secret_value().strip():
+            raise BadInput("pass --client-id, or set DISCORD_TOKEN to read it from the token")
+        client_id = client_id_from_token(token.get_secret_value())
+    print(invite_url(client_id))
+    return 0
+
+
+def cmd_forget_server(args: argparse.Namespace) -> int:
+    """Forget one server: its sources config, their chunks and docstores, its channel rules."""
+    from bot.discord_guilds import forget_server
+    from bot.guild_settings import GuildSettings, guild_settings_path
+    from index.app import build_service
+    from index.settings import Settings
+
+    settings = Settings()
+    dropped = forget_server(build_service(settings), GuildSettings(guild_settings_path(settings.home)),
+                            args.server_id)
+    print(f"forgot server {args.server_id}: " + (f"sources {', '.join(dropped)} removed" if dropped
+                                                   else "it had no sources of its own") + "; its settings removed")
+    return 0
+
+
+def feedback_by(store, by: str, as_json: bool) -> str:
+    """Votes per source or per server, as text or JSON."""
+    tallies = store.tally(by)
+    if as_json:
+        from bot.output import to_json
+
+        return to_json([asdict(t) for t in tallies])
+    if not tallies:
+        return "No feedback yet."
+    width = max(len(t.key) for t in tallies)
+    header = f"{by.upper():<{width}}  👍   👎"
+    return "\n".join([header] + [f"{t.key:<{width}}  {t.up:>3}  {t.down:>3}" for t in tallies])
+
+
+COMMANDS = {"forget-server": cmd_forget_server, "invite": cmd_invite}

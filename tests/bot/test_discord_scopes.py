@@ -1,0 +1,167 @@
+"""End to end with two servers: each server's sources answer there and nowhere else; admins manage only
+their own server's sources; the shared sources answer everywhere and change only from the CLI/config."""
+from __future__ import annotations
+
+import pytest
+
+from bot.discord_limits import Limits
+
+from tests.bot.discord_helpers import assert_never_pings, finished, is_ephemeral, text_of
+from tests.bot.scoped_fixtures import BAKERY, CHESS, ROWING, pages_server, scoped_settings
+from tests.fakes.fake_discord import MANAGE_GUILD, MEMBER_PERMISSIONS, FakeDiscord
+
+ADMIN = MEMBER_PERMISSIONS | MANAGE_GUILD
+SEED_TITLE = "After call with Trump, Putin agrees to pause attacks on Ukraine’s energy and infrastructure targets"
+AUTOCOMPLETE = 8
+MANY = Limits(per_user=1000, progress_interval=0.0)  # these tests ask more than 5 questions a minute
+
+
+@pytest.fixture
+def scoped_service(tmp_path, service):
+    """A fresh home with the seed article as the shared source (the session's embedder reused)."""
+    from index.app import build_service
+
+    svc = build_service(scoped_settings(tmp_path / "home"), embedder=service.embedder)
+    assert len(svc.index().added) == 1
+    return svc
+
+
+async def _admin(fake: FakeDiscord, name: str, options: dict | None, channel: str, sub: str | None = None,
+                 user: str = "alice"):
+    return await fake.slash(name, options, sub=sub, permissions=ADMIN, channel_id=channel, user=user)
+
+
+async def _add_and_index(fake: FakeDiscord, web, additions: list[tuple[str, str, str]]) -> dict[str, str]:
+    """Admins add (channel, path, name) sources, then each server re-indexes; returns channel -> report."""
+    for channel, path, name in additions:
+        inter = await _admin(fake, "source", {"location": web.url(path), "name": name}, channel, sub="add")
+        await fake.wait_for(lambda: inter.followups)
+        assert inter.followups[0]["content"].startswith(f"Added source **{name}**"), inter.followups
+    reports = {}
+    for channel in dict.fromkeys(c for c, _, _ in additions):
+        run = await _admin(fake, "reindex", None, channel)
+        await fake.wait_for(lambda: run.edits and "finished" in run.edits[-1]["content"])
+        reports[channel] = run.edits[-1]["content"]
+    return reports
+
+
+async def _ask(fake: FakeDiscord, question: str, channel: str) -> str:
+    inter = await fake.slash("ask", {"question": question}, channel_id=channel)
+    await finished(fake, inter)
+    return text_of(inter.followups[0])
+
+
+async def _sources(fake: FakeDiscord, channel: str) -> str:
+    inter = await fake.slash("sources", channel_id=channel)
+    await finished(fake, inter)
+    return text_of(inter.followups[0])
+
+
+def test_a_servers_sources_answer_there_and_never_in_another(run_bot_scenario, scoped_service):
+    with pages_server() as web:
+        async def scenario(fake: FakeDiscord, bot):
+            a, b = fake.channel_id, fake.other_channel_id
+            reports = await _add_and_index(fake, web, [(a, "/chess", "chess"), (a, "/bakery", "club"),
+                                                       (b, "/rowing", "club")])
+            # A plain admin re-indexes their server's sources only: the shared one is not touched.
+            assert "2 added, 0 updated, 0 unchanged" in reports[a] and "1 added, 0 updated, 0 unchanged" in reports[b]
+
+            chess_question = "Where does the Riverside chess club meet?"
+            in_a, in_b = await _ask(fake, chess_question, a), await _ask(fake, chess_question, b)
+            assert CHESS[0] in in_a and "reading room of the old library" in in_a
+            assert CHESS[0] not in in_b and "Ingrid" not in in_b and "/chess" not in in_b
+            assert ROWING[0] in await _ask(fake, "Who won the autumn regatta?", b)
+            assert ROWING[0] not in await _ask(fake, "Who won the autumn regatta?", a)
+            # Same-named sources are two sources: "club" is the bakery in A and the rowing team in B.
+            assert BAKERY[0] in await _ask(fake, "Which bakery sells rye bread again?", a)
+            assert BAKERY[0] not in await _ask(fake, "Which bakery sells rye bread again?", b)
+            for channel in (a, b):  # the shared sources answer everywhere
+                assert SEED_TITLE in await _ask(fake, "What did Putin agree to?", channel)
+
+            # A mention, and a follow-up in the thread it opens, in B: still B's scope only.
+            await fake.say(f"<@{fake.bot_user['id']}> where does the riverside chess club meet?",
+                           mention_bot=True, channel_id=b)
+            await fake.wait_for(lambda: fake.bot_messages(b) and fake.threads)
+            assert CHESS[0] not in text_of(fake.bot_messages(b)[0])
+            [thread] = fake.threads
+            await fake.say("and who is the chess club's treasurer?", channel_id=thread)
+            await fake.wait_for(lambda: fake.bot_messages(thread))
+            assert "Ingrid" not in text_of(fake.bot_messages(thread)[0])
+
+            listing_a, listing_b = await _sources(fake, a), await _sources(fake, b)
+            assert "**chess** (url, this server)" in listing_a and "**club** (url, this server)" in listing_a
+            assert "**news** (folder)" in listing_a and "**news** (folder)" in listing_b
+            assert "chess" not in listing_b and "**club** (url, this server) — 1 article" in listing_b
+
+            # /summary: its autocomplete and a summary by title see B's scope only.
+            seen = {}
+            for channel in (a, b):
+                auto = await fake.autocomplete("summary", {"target": "Riverside"}, "target", channel_id=channel)
+                await fake.wait_for(lambda: auto.acks)
+                assert auto.ack_type == AUTOCOMPLETE
+                seen[channel] = [c["name"] for c in auto.acks[0][2]["choices"]]
+            assert seen == {a: [CHESS[0]], b: []}
+            summary = await fake.slash("summary", {"target": CHESS[0]}, channel_id=b)
+            await finished(fake, summary)
+            assert "Ingrid" not in text_of(summary.followups[0]) and "old library" not in text_of(summary.followups[0])
+            assert_never_pings(fake)
+        run_bot_scenario(scenario, svc=scoped_service, second_guild=True, limits=MANY)
+
+
+def test_another_servers_admin_can_neither_see_nor_touch_its_sources(run_bot_scenario, scoped_service):
+    with pages_server() as web:
+        async def scenario(fake: FakeDiscord, bot):
+            a, b = fake.channel_id, fake.other_channel_id
+            await _add_and_index(fake, web, [(a, "/chess", "chess"), (b, "/rowing", "club")])
+
+            remove = await _admin(fake, "source", {"name": "chess"}, b, sub="remove", user="bob")
+            reindex = await _admin(fake, "reindex", {"source": "chess"}, b, user="bob")
+            shared = await _admin(fake, "source", {"name": "news"}, b, sub="remove", user="bob")
+            await fake.wait_for(lambda: remove.acks and reindex.followups and shared.acks)
+            assert remove.acks[0][2]["content"] == "There is no source named 'chess' in this server; see /sources."
+            assert shared.acks[0][2]["content"] == "There is no source named 'news' in this server; see /sources."
+            assert is_ephemeral(remove.acks[0][2])
+            assert reindex.followups[0]["content"] == "There is no source named 'chess' in this server; see /sources."
+            assert not any("finished" in (e.get("content") or "") for e in reindex.edits)
+
+            auto = await fake.autocomplete("source", {"name": ""}, "name", sub="remove", channel_id=b,
+                                           permissions=ADMIN)
+            auto_a = await fake.autocomplete("reindex", {"source": ""}, "source", channel_id=a, permissions=ADMIN)
+            member = await fake.autocomplete("reindex", {"source": ""}, "source", channel_id=a)
+            await fake.wait_for(lambda: auto.acks and auto_a.acks and member.acks)
+            assert [c["value"] for c in auto.acks[0][2]["choices"]] == ["club"]
+            assert [c["value"] for c in auto_a.acks[0][2]["choices"]] == ["chess"]  # no shared source: not an operator
+            assert member.acks[0][2]["choices"] == []
+
+            # Nothing of A's was touched: its source is configured, indexed, and answers in A.
+            assert [(s.name, s.articles) for s in scoped_service.sources([f"g{fake.guild_id}"])] == [("chess", 1)]
+            assert CHESS[0] in await _ask(fake, "Where does the Riverside chess club meet?", a)
+
+            # Admin commands are hidden from plain members in the synced payload (Manage Server = 32).
+            for guild in fake.guild_ids:
+                permissions = {c["name"]: None if c.get("default_member_permissions") is None
+                               else str(c["default_member_permissions"]) for c in fake.commands[guild]}
+                assert permissions == {"ask": None, "summary": None, "sources": None,
+                                       "reindex": str(MANAGE_GUILD), "source": str(MANAGE_GUILD),
+                                       "channels": str(MANAGE_GUILD)}
+        run_bot_scenario(scenario, svc=scoped_service, second_guild=True, limits=MANY)
+
+
+def test_operators_reindex_the_shared_sources_and_admins_remove_only_their_own(run_bot_scenario, scoped_service):
+    operator = int(FakeDiscord().user("bob")["id"])
+    with pages_server() as web:
+        async def scenario(fake: FakeDiscord, bot):
+            a, b = fake.channel_id, fake.other_channel_id
+            await _add_and_index(fake, web, [(a, "/bakery", "club"), (b, "/rowing", "club")])
+            run = await _admin(fake, "reindex", None, b, user="bob")
+            await fake.wait_for(lambda: run.edits and "finished" in run.edits[-1]["content"])
+            assert "0 added, 0 updated, 2 unchanged" in run.edits[-1]["content"]  # B's club and the shared news
+
+            inter = await _admin(fake, "source", {"name": "club"}, b, sub="remove", user="bob")
+            await fake.wait_for(lambda: inter.acks)
+            confirm = await fake.click(inter.original, "newsbot:confirm", user="bob")
+            await fake.wait_for(lambda: confirm.acks and inter.edits)
+            assert inter.edits[-1]["content"] == "Removed the source **club**."
+            assert ROWING[0] not in await _ask(fake, "Who won the autumn regatta?", b)
+            assert BAKERY[0] in await _ask(fake, "Which bakery sells rye bread again?", a)
+        run_bot_scenario(scenario, svc=scoped_service, second_guild=True, limits=MANY, operator_ids=(operator,))
