@@ -144,6 +144,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--weeks", default=None, help="comma-separated weeks, e.g. 20250321 or 2025-03-21 (default: all)")
     parser.add_argument("-k", type=int, default=10, help="passages retrieved per question")
     parser.add_argument("--json", action="store_true", help="print the full JSON, per-question rows included")
+    parser.add_argument("--first-articles", type=int, default=None,
+                        help="only the first N articles (file order) and the questions of their weeks")
     parser.add_argument("--split", action="store_true",
                         help="three rows: odd weeks (tune), even weeks (report), all weeks (index/evaluation.py)")
     parser.add_argument("--models-dir", type=Path, default=None,
@@ -173,6 +175,9 @@ def main(argv: list[str] | None = None) -> int:
     weeks = parse_weeks(args.weeks)
     articles = load_articles(args.articles, weeks)
     questions = load_questions(args.questions, weeks)
+    if args.first_articles is not None:
+        articles = articles[: args.first_articles]
+        questions = [q for q in questions if q["week"] in {a["week"] for a in articles}]
     print(describe_setup(weeks, len(articles), len(questions), args.k), file=sys.stderr, flush=True)
     result = run_peer(articles, questions, args.k, args.models_dir, args.split)
     if args.json:

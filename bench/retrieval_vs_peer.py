@@ -71,7 +71,10 @@ def main_split(args: argparse.Namespace, data: list[str]) -> int:
     with tempfile.TemporaryDirectory(prefix="newsbot-bench-") as temporary:
         env = dict(os.environ, NEWSBOT_HOME=str(args.home or temporary))
         ours = run_json([sys.executable, "-m", "bot.cli", "eval", *data, "--split", "--json"], env)
-    peer = run_json([sys.executable, "bench/peer_llamaindex.py", *data, "--split", "--json"], dict(os.environ))
+    if args.peer_json:  # the recipe's rows from an earlier `peer_llamaindex.py --split --json` run
+        peer = json.loads(args.peer_json.read_text())
+    else:
+        peer = run_json([sys.executable, "bench/peer_llamaindex.py", *data, "--split", "--json"], dict(os.environ))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps({"newsbot": ours, "peer": peer, "machine": machine()}, indent=2))
     print(f"Machine: {machine()}; tune weeks {','.join(ours['tune']['weeks'])}; "
@@ -87,6 +90,8 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument("--split", action="store_true", help="tune / report / all rows (issue 14's protocol)")
     parser.add_argument("--home", type=Path, default=None, help="with --split: a NEWSBOT_HOME to (re)use")
+    parser.add_argument("--peer-json", type=Path, default=None,
+                        help="with --split: reuse the recipe's rows from `peer_llamaindex.py --split --json`")
     args = parser.parse_args()
     if args.split and args.weeks:
         parser.error("--split scores every week; it takes no --weeks")

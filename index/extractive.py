@@ -152,7 +152,7 @@ def answer(question: str, query_vector: np.ndarray, passages: Sequence[Passage],
         return refusal(passages, question)
     lexical = np.array([coverage(question_terms, set(terms(s.text)), idf) for s in sentences])
     prior = sentence_prior(question, sentences, weights)
-    keep = np.argsort(-(weights.lexical * lexical + prior), kind="stable")[: weights.embedded]
+    keep = np.argsort(-(lexical + prior), kind="stable")[: weights.embedded]
     sentences = [sentences[i] for i in keep]
     lexical, prior = lexical[keep], prior[keep]
     similarity = embed([s.text for s in sentences]) @ query_vector

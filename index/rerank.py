@@ -49,6 +49,8 @@ class Weights:
 
 
 FEATURES: tuple[str, ...] = tuple(f.name for f in fields(Weights) if f.name != "article")
+FIRST_STAGE: tuple[str, ...] = ("fused", "dense", "bm25")  # known before any text is read
+TEXT_FEATURES_FOR = 48  # the text features are computed for this many candidates, best first-stage first
 
 
 @dataclass(frozen=True)
@@ -96,12 +98,18 @@ def name_overlap(names: Sequence[str], text_words: set[str]) -> float:
     return _share([_share([w in text_words for w in words(name)]) for name in names])
 
 
-def features(question: QuestionProfile, candidates: Sequence[Candidate], idf: IDF) -> np.ndarray:
-    """One row per candidate, one column per name in FEATURES, each roughly in [0, 1]."""
+def features(question: QuestionProfile, candidates: Sequence[Candidate], idf: IDF,
+             text_for: Sequence[bool] | None = None) -> np.ndarray:
+    """One row per candidate, one column per name in FEATURES, each roughly in [0, 1]. The features that
+    read the text are left 0 where `text_for` is False (reading every sentence of every candidate
+    costs more than the rest of retrieval)."""
     top_fused = max((c.fused for c in candidates), default=0.0) or 1.0
     top_bm25 = max((c.bm25 for c in candidates), default=0.0) or 1.0
     rows = []
-    for c in candidates:
+    for index, c in enumerate(candidates):
+        if text_for is not None and not text_for[index]:
+            rows.append((c.fused / top_fused, c.dense, c.bm25 / top_bm25) + (0.0,) * (len(FEATURES) - 3))
+            continue
         text = c.passage.text
         text_words = set(words(f"{c.passage.title}\n{text}"))
         passage_terms = terms(text)
@@ -135,11 +143,21 @@ def scores(matrix: np.ndarray, articles: Sequence[str], weights: Weights) -> np.
     return base + weights.article * article_boost(base, articles)
 
 
+def worth_reading(candidates: Sequence[Candidate], weights: Weights, count: int = TEXT_FEATURES_FOR) -> list[bool]:
+    """Which candidates get their text features: the `count` best by the first-stage features alone."""
+    top_fused = max((c.fused for c in candidates), default=0.0) or 1.0
+    top_bm25 = max((c.bm25 for c in candidates), default=0.0) or 1.0
+    cheap = [weights.fused * c.fused / top_fused + weights.dense * c.dense + weights.bm25 * c.bm25 / top_bm25
+             for c in candidates]
+    chosen = set(np.argsort(-np.array(cheap), kind="stable")[:count].tolist())
+    return [i in chosen for i in range(len(candidates))]
+
+
 def rerank(question: str, candidates: Sequence[Candidate], idf: IDF, weights: Weights) -> list[Passage]:
     """The candidates' passages, best first by `scores`."""
     if not candidates:
         return []
-    matrix = features(profile(question), candidates, idf)
+    matrix = features(profile(question), candidates, idf, worth_reading(candidates, weights))
     final = scores(matrix, [c.passage.article_id for c in candidates], weights)
     order = np.argsort(-final, kind="stable")
     return [candidates[i].passage for i in order]

@@ -56,10 +56,14 @@ def fuse(rankings: list[list[str]], weights: list[float] | None = None) -> list[
     return sorted(scores.items(), key=lambda pair: -pair[1])
 
 
-def collapse_duplicates(passages: list[Passage], threshold: float = DUPLICATE_JACCARD) -> list[Passage]:
-    """Drop passages that repeat an earlier (better-ranked) one nearly word for word."""
+def collapse_duplicates(passages: list[Passage], threshold: float = DUPLICATE_JACCARD,
+                        limit: int | None = None) -> list[Passage]:
+    """Drop passages that repeat an earlier (better-ranked) one nearly word for word; stop after `limit`
+    kept (the comparisons are quadratic, and the second stage hands over a hundred candidates or more)."""
     kept: list[tuple[Passage, frozenset[str]]] = []
     for passage in passages:
+        if limit is not None and len(kept) == limit:
+            break
         signature = shingles(passage.text)
         if all(jaccard(signature, other) < threshold for _, other in kept):
             kept.append((passage, signature))
@@ -98,7 +102,7 @@ class HybridRetriever:
         passages = [passage_from_record(i, *records[i], score=s) for i, s in fused]
         if self.config.weights is not None:
             passages = self._second_stage(query, passages, dict(fused), similarity, snapshot, bm25)
-        return collapse_duplicates(passages)[:k]
+        return collapse_duplicates(passages, limit=k)
 
     def _second_stage(self, query: Query, passages: list[Passage], fused: dict[str, float],
                       similarity: dict[str, float], snapshot: LexicalSnapshot, bm25) -> list[Passage]:

@@ -85,7 +85,9 @@ class CandidatePool:
             self.rows_of_article.setdefault(article, []).append(row)
 
     def article_rows(self, passages: list[Passage], articles: int, since_day: int | None) -> list[int]:
-        """Rows of every chunk of the first `articles` distinct articles among `passages`."""
+        """Rows of every chunk of the first `articles` distinct articles among `passages` (none for 0)."""
+        if articles <= 0:
+            return []
         seen: list[str] = []
         for passage in passages:
             if passage.article_id not in seen:
