@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from index import rerank, second_stage
 from index.embedding import Embedder
 from index.errors import StoreUnavailable
-from index import rerank, second_stage
 from index.lexical import LexicalIndex, LexicalSnapshot
 from index.second_stage import CandidatePool, RetrievalConfig
 from index.text import jaccard, shingles, terms
