@@ -10,7 +10,8 @@ Markdown table of both systems' metrics with the machine described.
 With `--split`: the honest protocol (issue 14). All articles are indexed once; the questions of the odd
 weeks (1st, 3rd, … in date order) are the tuning half, those of the even weeks the report half, and all
 weeks the third row (index/evaluation.py `split_weeks`). One `newsbot eval --split` and one
-`peer_llamaindex.py --split`, one table. `--home` reuses an index already built there.
+`peer_llamaindex.py --split`, one table. `--home` reuses an index already built there; `--weeks` limits
+both to some weeks (a smoke run; the split is then over those weeks).
 """
 from __future__ import annotations
 
@@ -66,15 +67,16 @@ def split_table(ours: dict, peer: dict) -> str:
     return "\n".join(lines)
 
 
-def main_split(args: argparse.Namespace, data: list[str]) -> int:
+def main_split(args: argparse.Namespace, data: list[str], weeks: list[str]) -> int:
     """The three-row comparison (tune, report, all weeks) of newsbot and the recipe, one index each."""
     with tempfile.TemporaryDirectory(prefix="newsbot-bench-") as temporary:
         env = dict(os.environ, NEWSBOT_HOME=str(args.home or temporary))
-        ours = run_json([sys.executable, "-m", "bot.cli", "eval", *data, "--split", "--json"], env)
+        ours = run_json([sys.executable, "-m", "bot.cli", "eval", *data, *weeks, "--split", "--json"], env)
     if args.peer_json:  # the recipe's rows from an earlier `peer_llamaindex.py --split --json` run
         peer = json.loads(args.peer_json.read_text())
     else:
-        peer = run_json([sys.executable, "bench/peer_llamaindex.py", *data, "--split", "--json"], dict(os.environ))
+        peer = run_json([sys.executable, "bench/peer_llamaindex.py", *data, *weeks, "--split", "--json"],
+                        dict(os.environ))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps({"newsbot": ours, "peer": peer, "machine": machine()}, indent=2))
     print(f"Machine: {machine()}; tune weeks {','.join(ours['tune']['weeks'])}; "
@@ -93,13 +95,11 @@ def main() -> int:
     parser.add_argument("--peer-json", type=Path, default=None,
                         help="with --split: reuse the recipe's rows from `peer_llamaindex.py --split --json`")
     args = parser.parse_args()
-    if args.split and args.weeks:
-        parser.error("--split scores every week; it takes no --weeks")
     data = ["--articles", str(DATA / "articles.jsonl"), "--questions", str(DATA / "questions.jsonl")]
     args.out = args.out or ROOT / "bench" / "out" / ("split.json" if args.split else "compare.json")
-    if args.split:
-        return main_split(args, data)
     weeks = ["--weeks", args.weeks] if args.weeks else []
+    if args.split:
+        return main_split(args, data, weeks)
     with tempfile.TemporaryDirectory(prefix="newsbot-bench-") as home:
         env = dict(os.environ, NEWSBOT_HOME=home)
         ours = run_json([sys.executable, "-m", "bot.cli", "eval", *data, *weeks, "--json"], env)

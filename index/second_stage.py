@@ -111,6 +111,7 @@ def cosines(vectors: dict[str, np.ndarray], chunk_ids: list[str], query_vector: 
     return [float(vectors[c] @ query_vector) if c in vectors else 0.0 for c in chunk_ids]
 
 
-def candidates(passages: list[Passage], fused: dict[str, float], dense: list[float], bm25: list[float]) -> list[Candidate]:
+def candidates(passages: list[Passage], fused: dict[str, float], dense: list[float],
+               bm25: list[float]) -> list[Candidate]:
     """`rerank.Candidate`s from passages and their looked-up scores (same order)."""
     return [Candidate(p, fused.get(p.chunk_id, 0.0), d, b) for p, d, b in zip(passages, dense, bm25)]
