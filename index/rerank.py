@@ -35,15 +35,16 @@ class Candidate:
 
 @dataclass(frozen=True)
 class Weights:
-    """How much each feature counts in a candidate's second-stage score (see `features`)."""
+    """How much each feature counts in a candidate's second-stage score (see `features`). The defaults
+    are the weights chosen on the tune half (bench/retrieval_ablation.py --tune, BENCHMARKS.md)."""
 
-    fused: float = 1.0
-    dense: float = 1.0
+    fused: float = 0.0
+    dense: float = 3.0
     bm25: float = 0.5
     sentence: float = 0.5
     entity: float = 0.3
     phrase: float = 0.2
-    title: float = 0.2
+    title: float = 0.0
     lead: float = 0.0
     article: float = 0.5
 

@@ -74,6 +74,7 @@ def test_rerank_puts_the_passage_with_the_evidence_first() -> None:
     answer = Candidate(_passage("s#2", "The Eagles won Super Bowl LIX, beating the Chiefs 40-22.", "s"), 0.030, 0.5, 9.0)
     weights = Weights()
     assert [p.chunk_id for p in rerank(question, [vague, answer], flat_idf, weights)] == ["s#2", "v#1"]
-    fused_only = dataclasses.replace(weights, **{name: 0.0 for name in FEATURES if name != "fused"}, article=0.0)
+    fused_only = dataclasses.replace(weights, **{name: 0.0 for name in FEATURES if name != "fused"}, fused=1.0,
+                                     article=0.0)
     assert [p.chunk_id for p in rerank(question, [vague, answer], flat_idf, fused_only)] == ["v#1", "s#2"]
     assert rerank(question, [], flat_idf, weights) == []
