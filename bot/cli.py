@@ -52,6 +52,8 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--weeks", help="comma-separated weeks, e.g. 20250103,20250110")
     evaluate.add_argument("-k", type=int, default=10)
     evaluate.add_argument("--json", action="store_true")
+    evaluate.add_argument("--split", action="store_true",
+                          help="three rows: odd weeks (tune), even weeks (report), all weeks")
 
     feedback = commands.add_parser("feedback", help="list the 👍/👎 feedback given in Discord")
     feedback.add_argument("--limit", type=int, default=50)
@@ -154,8 +156,10 @@ def _cmd_eval(args) -> int:
 
     weeks = evaluation.parse_weeks(args.weeks)
     service = build_service(collection=eval_collection_name(args.articles, weeks))
-    result = run_eval(service, args.articles, args.questions, weeks, args.k, progress=_progress_bar("indexing"))
-    print(output.to_json(result) if args.json else output.eval_text(result))
+    result = run_eval(service, args.articles, args.questions, weeks, args.k, progress=_progress_bar("indexing"),
+                      split=args.split)
+    text = output.eval_split_text(result) if args.split else output.eval_text(result)
+    print(output.to_json(result) if args.json else text)
     return 0
 
 

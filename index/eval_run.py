@@ -33,8 +33,12 @@ def to_articles(rows: list[dict]) -> list[Article]:
 
 
 def run_eval(service: NewsService, articles_path: Path, questions_path: Path, weeks: set[str] | None,
-             k: int = 10, progress: Progress | None = None, show_progress: bool = False) -> dict:
-    """Index the articles (incrementally) and score every answerable question; see index/evaluation.py."""
+             k: int = 10, progress: Progress | None = None, show_progress: bool = False,
+             split: bool = False) -> dict:
+    """Index the articles (incrementally) and score every answerable question; see index/evaluation.py.
+
+    With `split`, the scores come as three rows, {"tune", "report", "all"} (evaluation.score_split).
+    """
     try:
         rows = evaluation.load_articles(articles_path, weeks)
         questions = evaluation.load_questions(questions_path, weeks)
@@ -47,6 +51,20 @@ def run_eval(service: NewsService, articles_path: Path, questions_path: Path, we
     if report.added or report.updated or report.deleted:
         service.store.bump_generation()
     index_seconds = time.perf_counter() - started
+    run, answers = answer_all(service, questions, rows, k, index_seconds)
+    if split:
+        return evaluation.score_split(run, questions)
+    scores = evaluation.score(run)
+    if service.llm is not None:
+        if scores["answer_accuracy"] is None:  # every answer a refusal: none correct, rather than unscored
+            scores["answer_accuracy"] = 0.0
+        scores.update(check_rates(answers))
+    return scores
+
+
+def answer_all(service: NewsService, questions: list[dict], rows: list[dict], k: int,
+               index_seconds: float) -> tuple[evaluation.Run, list[Answer]]:
+    """Retrieve and answer every answerable question, as `ask` does, timing each."""
     gold = evaluation.gold_from_questions(evaluation.answerable(questions, rows))
     by_id = {q["id"]: q for q in questions}
     service.lexical.snapshot()  # build the BM25 side once, outside the timed queries
@@ -61,12 +79,7 @@ def run_eval(service: NewsService, articles_path: Path, questions_path: Path, we
         answers.append(answer)
         results.append(evaluation.QuestionResult(item.id, tuple(p.text for p in passages[:k]), latency,
                                                  None if answer.refused else answer.text))
-    scores = evaluation.score(evaluation.Run(gold, tuple(results), index_seconds))
-    if service.llm is not None:
-        if scores["answer_accuracy"] is None:  # every answer a refusal: none correct, rather than unscored
-            scores["answer_accuracy"] = 0.0
-        scores.update(check_rates(answers))
-    return scores
+    return evaluation.Run(gold, tuple(results), index_seconds), answers
 
 
 def check_rates(answers: list[Answer]) -> dict:
