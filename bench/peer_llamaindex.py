@@ -29,6 +29,7 @@ from index.evaluation import (  # noqa: E402
     load_questions,
     parse_weeks,
     score,
+    score_split,
 )
 
 DATA = ROOT.parent / "shared" / "data" / "realtimeqa-2025q1"
@@ -105,9 +106,10 @@ def run_queries(index, questions: list[dict], k: int) -> tuple[QuestionResult, .
     return tuple(results)
 
 
-def run_peer(articles: list[dict], questions: list[dict], k: int, models_dir: Path | None = None) -> dict:
+def run_peer(articles: list[dict], questions: list[dict], k: int, models_dir: Path | None = None,
+             split: bool = False) -> dict:
     """Index the articles, query the answerable questions, return the score dict (with the chunk count and
-    this process's peak RSS)."""
+    this process's peak RSS); with `split`, three such dicts: {"tune", "report", "all"}."""
     gold_questions = answerable(questions, articles)
     embed_model = make_embed_model(models_dir)
     with tempfile.TemporaryDirectory(prefix="peer-chroma-") as chroma_dir:
@@ -117,11 +119,13 @@ def run_peer(articles: list[dict], questions: list[dict], k: int, models_dir: Pa
         chunks = index.vector_store.client.count()  # ChromaVectorStore.client is the collection
         tokens = embed_model._embedder.tokens
         results = run_queries(index, gold_questions, k)
-    scores = score(Run(gold=gold_from_questions(gold_questions), results=results, index_seconds=index_seconds))
-    scores["chunks"] = chunks
-    scores["tokens_embedded"] = tokens  # at indexing time (queries excluded)
-    scores["peak_rss_mb"] = peak_rss_mb()
-    return scores
+    run = Run(gold=gold_from_questions(gold_questions), results=results, index_seconds=index_seconds)
+    rows = score_split(run, questions) if split else {"all": score(run)}
+    for scores in rows.values():
+        scores["chunks"] = chunks
+        scores["tokens_embedded"] = tokens  # at indexing time (queries excluded)
+        scores["peak_rss_mb"] = peak_rss_mb()
+    return rows if split else rows["all"]
 
 
 def peak_rss_mb() -> float:
@@ -140,6 +144,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--weeks", default=None, help="comma-separated weeks, e.g. 20250321 or 2025-03-21 (default: all)")
     parser.add_argument("-k", type=int, default=10, help="passages retrieved per question")
     parser.add_argument("--json", action="store_true", help="print the full JSON, per-question rows included")
+    parser.add_argument("--first-articles", type=int, default=None,
+                        help="only the first N articles (file order) and the questions of their weeks")
+    parser.add_argument("--split", action="store_true",
+                        help="three rows: odd weeks (tune), even weeks (report), all weeks (index/evaluation.py)")
     parser.add_argument("--models-dir", type=Path, default=None,
                         help="run newsbot's derived ONNX graph, cached in this folder (default: the shipped graph)")
     return parser.parse_args(argv)
@@ -167,9 +175,16 @@ def main(argv: list[str] | None = None) -> int:
     weeks = parse_weeks(args.weeks)
     articles = load_articles(args.articles, weeks)
     questions = load_questions(args.questions, weeks)
+    if args.first_articles is not None:
+        articles = articles[: args.first_articles]
+        questions = [q for q in questions if q["week"] in {a["week"] for a in articles}]
     print(describe_setup(weeks, len(articles), len(questions), args.k), file=sys.stderr, flush=True)
-    result = run_peer(articles, questions, args.k, args.models_dir)
-    print(json.dumps(result, indent=2, ensure_ascii=False) if args.json else format_summary(result))
+    result = run_peer(articles, questions, args.k, args.models_dir, args.split)
+    if args.json:
+        print(json.dumps(result, indent=2, ensure_ascii=False))
+    else:
+        rows = result if args.split else {"all": result}
+        print("\n\n".join(f"[{name}]\n{format_summary(row)}" for name, row in rows.items()))
     return 0
 
 

@@ -1,10 +1,17 @@
 """newsbot against the plain llama-index recipe on RealTime QA, in one run on one machine.
 
     python bench/retrieval_vs_peer.py [--weeks W,...] [--out bench/out/compare.json]
+    python bench/retrieval_vs_peer.py --split [--home DIR] [--out bench/out/split.json]
 
 Runs `newsbot eval` in a fresh NEWSBOT_HOME (so index time is a first run), then the same `newsbot eval`
 again (an unchanged corpus: the incremental re-index time), then bench/peer_llamaindex.py, and prints a
 Markdown table of both systems' metrics with the machine described.
+
+With `--split`: the honest protocol (issue 14). All articles are indexed once; the questions of the odd
+weeks (1st, 3rd, … in date order) are the tuning half, those of the even weeks the report half, and all
+weeks the third row (index/evaluation.py `split_weeks`). One `newsbot eval --split` and one
+`peer_llamaindex.py --split`, one table. `--home` reuses an index already built there; `--weeks` limits
+both to some weeks (a smoke run; the split is then over those weeks).
 """
 from __future__ import annotations
 
@@ -44,14 +51,55 @@ def cell(value) -> str:
     return f"{value:.3f}" if isinstance(value, float) and value < 10 else f"{value:.0f}" if isinstance(value, float) else str(value)
 
 
+SPLIT_METRICS = ("recall@2000c", "recall@4000c", "recall@8000c", "hit@10", "answer_accuracy", "query_p50_ms")
+
+
+def split_table(ours: dict, peer: dict) -> str:
+    """One Markdown table: for each half and the full set, newsbot's row and the recipe's."""
+    lines = ["| weeks | answerable | system | " + " | ".join(SPLIT_METRICS) + " |",
+             "|---|---|---|" + "---|" * len(SPLIT_METRICS)]
+    for name in ("tune", "report", "all"):
+        for system, rows in (("newsbot", ours), ("llama-index recipe", peer)):
+            row = rows[name]
+            label = f"{name} ({len(row['weeks'])})"
+            lines.append(f"| {label} | {row['answerable']} | {system} | "
+                         + " | ".join(cell(row.get(key)) for key in SPLIT_METRICS) + " |")
+    return "\n".join(lines)
+
+
+def main_split(args: argparse.Namespace, data: list[str], weeks: list[str]) -> int:
+    """The three-row comparison (tune, report, all weeks) of newsbot and the recipe, one index each."""
+    with tempfile.TemporaryDirectory(prefix="newsbot-bench-") as temporary:
+        env = dict(os.environ, NEWSBOT_HOME=str(args.home or temporary))
+        ours = run_json([sys.executable, "-m", "bot.cli", "eval", *data, *weeks, "--split", "--json"], env)
+    if args.peer_json:  # the recipe's rows from an earlier `peer_llamaindex.py --split --json` run
+        peer = json.loads(args.peer_json.read_text())
+    else:
+        peer = run_json([sys.executable, "bench/peer_llamaindex.py", *data, *weeks, "--split", "--json"],
+                        dict(os.environ))
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps({"newsbot": ours, "peer": peer, "machine": machine()}, indent=2))
+    print(f"Machine: {machine()}; tune weeks {','.join(ours['tune']['weeks'])}; "
+          f"report weeks {','.join(ours['report']['weeks'])}\n")
+    print(split_table(ours, peer))
+    return 0
+
+
 def main() -> int:
     """Run both systems and print the comparison."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--weeks", default="")
-    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "compare.json")
+    parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument("--split", action="store_true", help="tune / report / all rows (issue 14's protocol)")
+    parser.add_argument("--home", type=Path, default=None, help="with --split: a NEWSBOT_HOME to (re)use")
+    parser.add_argument("--peer-json", type=Path, default=None,
+                        help="with --split: reuse the recipe's rows from `peer_llamaindex.py --split --json`")
     args = parser.parse_args()
     data = ["--articles", str(DATA / "articles.jsonl"), "--questions", str(DATA / "questions.jsonl")]
+    args.out = args.out or ROOT / "bench" / "out" / ("split.json" if args.split else "compare.json")
     weeks = ["--weeks", args.weeks] if args.weeks else []
+    if args.split:
+        return main_split(args, data, weeks)
     with tempfile.TemporaryDirectory(prefix="newsbot-bench-") as home:
         env = dict(os.environ, NEWSBOT_HOME=home)
         ours = run_json([sys.executable, "-m", "bot.cli", "eval", *data, *weeks, "--json"], env)

@@ -58,6 +58,8 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--as-of-question-date", action="store_true",
                           help="ask each question as of its own date (later articles left out, recency prior on)")
     evaluate.add_argument("--json", action="store_true")
+    evaluate.add_argument("--split", action="store_true",
+                          help="three rows: odd weeks (tune), even weeks (report), all weeks")
 
     feedback = commands.add_parser("feedback", help="list the 👍/👎 feedback given in Discord")
     feedback.add_argument("--limit", type=int, default=50)
@@ -200,8 +202,9 @@ def _cmd_eval(args) -> int:
     weeks = evaluation.parse_weeks(args.weeks)
     service = build_service(collection=eval_collection_name(args.articles, weeks))
     result = run_eval(service, args.articles, args.questions, weeks, args.k, progress=_progress_bar("indexing"),
-                      as_of_question_date=args.as_of_question_date)
-    print(output.to_json(result) if args.json else output.eval_text(result))
+                      split=args.split, as_of_question_date=args.as_of_question_date)
+    text = output.eval_split_text(result) if args.split else output.eval_text(result)
+    print(output.to_json(result) if args.json else text)
     return 0
 
 

@@ -147,6 +147,11 @@ def eval_text(result: dict) -> str:
                      for key, value in result.items() if key != "questions")
 
 
+def eval_split_text(rows: dict) -> str:
+    """The three evaluation rows (tune, report, all weeks), each headed by its name and weeks."""
+    return "\n\n".join(f"[{name}: {len(row['weeks'])} weeks]\n{eval_text(row)}" for name, row in rows.items())
+
+
 def feedback_text(rows: Sequence[Feedback]) -> str:
     """Feedback rows, newest first: date, vote, user, question, then the start of the answer."""
     if not rows:

@@ -44,11 +44,13 @@ def question_date(question: dict) -> date:
 
 def run_eval(service: NewsService, articles_path: Path, questions_path: Path, weeks: set[str] | None,
              k: int = 10, progress: Progress | None = None, show_progress: bool = False,
-             as_of_question_date: bool = False) -> dict:
+             split: bool = False, as_of_question_date: bool = False) -> dict:
     """Index the articles (incrementally) and score every answerable question; see index/evaluation.py.
 
+    With `split`, the scores come as three rows, {"tune", "report", "all"} (evaluation.score_split).
     `as_of_question_date`: each question is asked as of its own date, as the bot would have been asked
-    then (later articles do not exist, "this week" is that week, the recency prior applies)."""
+    then (later articles do not exist, "this week" is that week, the recency prior applies).
+    """
     try:
         rows = evaluation.load_articles(articles_path, weeks)
         questions = evaluation.load_questions(questions_path, weeks)
@@ -61,6 +63,20 @@ def run_eval(service: NewsService, articles_path: Path, questions_path: Path, we
     if report.added or report.updated or report.deleted:
         service.store.bump_generation()
     index_seconds = time.perf_counter() - started
+    run, answers = answer_all(service, questions, rows, k, index_seconds)
+    if split:
+        return evaluation.score_split(run, questions)
+    scores = evaluation.score(run)
+    if service.llm is not None:
+        if scores["answer_accuracy"] is None:  # every answer a refusal: none correct, rather than unscored
+            scores["answer_accuracy"] = 0.0
+        scores.update(check_rates(answers))
+    return scores
+
+
+def answer_all(service: NewsService, questions: list[dict], rows: list[dict], k: int,
+               index_seconds: float) -> tuple[evaluation.Run, list[Answer]]:
+    """Retrieve and answer every answerable question, as `ask` does, timing each."""
     gold = evaluation.gold_from_questions(evaluation.answerable(questions, rows))
     by_id = {q["id"]: q for q in questions}
     service.lexical.snapshot()  # build the BM25 side once, outside the timed queries
@@ -82,12 +98,7 @@ def run_eval(service: NewsService, articles_path: Path, questions_path: Path, we
         answers.append(answer)
         results.append(evaluation.QuestionResult(item.id, tuple(p.text for p in passages[:k]), latency,
                                                  None if answer.refused else answer.text))
-    scores = evaluation.score(evaluation.Run(gold, tuple(results), index_seconds))
-    if service.llm is not None:
-        if scores["answer_accuracy"] is None:  # every answer a refusal: none correct, rather than unscored
-            scores["answer_accuracy"] = 0.0
-        scores.update(check_rates(answers))
-    return scores
+    return evaluation.Run(gold, tuple(results), index_seconds), answers
 
 
 def check_rates(answers: list[Answer]) -> dict:

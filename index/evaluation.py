@@ -206,3 +206,32 @@ def score(run: Run) -> dict:
         {"id": g.id, "hit_rank": rank, "answer": r.answer_text} for (g, r), rank in zip(pairs, ranks)
     ]
     return out
+
+
+# --- the tune / report split ---------------------------------------------------------------------------
+
+SPLITS: tuple[str, ...] = ("tune", "report", "all")
+
+
+def split_weeks(weeks: Iterable[str]) -> tuple[set[str], set[str]]:
+    """The fixed split: in date order the 1st, 3rd, 5th… week tune (odd), the 2nd, 4th… report (even)."""
+    ordered = sorted({normalize_week(w) for w in weeks})
+    return set(ordered[0::2]), set(ordered[1::2])
+
+
+def score_split(run: Run, questions: Sequence[dict]) -> dict[str, dict]:
+    """`score` three times: on the tune weeks' questions, the report weeks' and all of them.
+
+    The weeks are split by `split_weeks` over every week of `questions`; the index is the same for the
+    three rows (all articles), only the questions scored differ.
+    """
+    week_of = {q["id"]: normalize_week(q["week"]) for q in questions}
+    tune, report = split_weeks(week_of.values())
+    rows = {}
+    for name, weeks in (("tune", tune), ("report", report)):
+        gold = tuple(g for g in run.gold if week_of[g.id] in weeks)
+        rows[name] = score(Run(gold, run.results, run.index_seconds))
+        rows[name]["weeks"] = sorted(weeks)
+    rows["all"] = score(run)
+    rows["all"]["weeks"] = sorted(tune | report)
+    return rows

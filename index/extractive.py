@@ -1,8 +1,10 @@
 """The offline answerer and summariser: quoted sentences from retrieved passages, each cited `[n]`.
 
 Sentences are scored by how much of the question's evidence they carry (IDF-weighted coverage of the
-question's terms) and by embedding similarity to the question. A question whose informative terms are
-missing from every retrieved passage is refused rather than answered with the nearest guess.
+question's terms), by embedding similarity to the question, by the question's names they repeat, and by
+whether they offer the kind of answer asked for (index/answer_type.py); `SentenceWeights` holds how much
+each counts. A question whose informative terms are missing from every retrieved passage is refused
+rather than answered with the nearest guess.
 """
 from __future__ import annotations
 
@@ -11,8 +13,10 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from index import answer_type
 from index.injection import addresses_the_model
-from index.text import jaccard, sentence_spans, shingles, terms
+from index.rerank import name_overlap, profile
+from index.text import jaccard, sentence_spans, shingles, terms, words
 from index.types import Answer, ArticleRef, Citation, Passage
 
 IDF = Callable[[str], float]
@@ -22,6 +26,24 @@ MIN_SIMILARITY = 0.2  # cosine between the question and the best sentence
 MAX_CANDIDATES = 48  # sentences considered per question
 MAX_EMBEDDED = 12  # of those, the lexically best are embedded: embedding is the cost of answering
 MIN_WORDS = 5
+
+
+@dataclass(frozen=True)
+class SentenceWeights:
+    """How a candidate sentence is scored and how many are quoted. The defaults before issue 14 were
+    similarity 0.5, lexical 0.5, rank 0.05, names 0, kind 0, 12 embedded, 3 sentences, floor 0.8."""
+
+    similarity: float = 0.5  # cosine to the question
+    lexical: float = 0.5  # IDF-weighted coverage of the question's terms
+    names: float = 0.0  # share of the question's names and numbers the sentence repeats
+    kind: float = 0.0  # the sentence offers the kind of answer asked for (answer_type.offers)
+    rank: float = 0.05  # divided by 1 + the passage's rank
+    embedded: int = MAX_EMBEDDED  # sentences embedded (the lexically best)
+    sentences: int = 3  # at most this many quoted
+    floor: float = 0.8  # a further sentence must score at least this share of the best one
+
+
+DEFAULT_WEIGHTS = SentenceWeights()
 
 
 @dataclass(frozen=True)
@@ -119,8 +141,8 @@ def _select(scores: np.ndarray, sentences: Sequence[Sentence], max_sentences: in
 
 
 def answer(question: str, query_vector: np.ndarray, passages: Sequence[Passage],
-           embed: Callable[[list[str]], np.ndarray], idf: IDF, max_sentences: int = 3) -> Answer:
-    """Answer `question` with up to `max_sentences` quoted sentences from `passages`, or refuse."""
+           embed: Callable[[list[str]], np.ndarray], idf: IDF, weights: SentenceWeights = DEFAULT_WEIGHTS) -> Answer:
+    """Answer `question` with up to `weights.sentences` quoted sentences from `passages`, or refuse."""
     question_terms = terms(question)
     if not passages:
         return refusal(passages, question)
@@ -131,19 +153,32 @@ def answer(question: str, query_vector: np.ndarray, passages: Sequence[Passage],
     if not sentences:
         return refusal(passages, question)
     lexical = np.array([coverage(question_terms, set(terms(s.text)), idf) for s in sentences])
-    rank_prior = np.array([0.05 / (1 + s.passage) for s in sentences])
-    keep = np.argsort(-(lexical + rank_prior), kind="stable")[:MAX_EMBEDDED]
+    prior = sentence_prior(question, sentences, weights)
+    keep = np.argsort(-(lexical + prior), kind="stable")[: weights.embedded]
     sentences = [sentences[i] for i in keep]
-    lexical, rank_prior = lexical[keep], rank_prior[keep]
+    lexical, prior = lexical[keep], prior[keep]
     similarity = embed([s.text for s in sentences]) @ query_vector
-    scores = 0.5 * similarity + 0.5 * lexical + rank_prior
+    scores = weights.similarity * similarity + weights.lexical * lexical + prior
     best = int(np.argmax(scores))
     if similarity[best] < MIN_SIMILARITY:
         return refusal(passages, question)
-    chosen = _select(scores, sentences, max_sentences, floor=0.8 * scores[best])
+    chosen = _select(scores, sentences, weights.sentences, floor=weights.floor * scores[best])
     picked = sorted((sentences[i] for i in chosen), key=lambda s: (s.passage, s.start))
     numbers, citations = number_citations(passages, picked)
     return Answer(text=render(picked, numbers), refused=False, citations=citations, question=question)
+
+
+def sentence_prior(question: str, sentences: Sequence[Sentence], weights: SentenceWeights) -> np.ndarray:
+    """The part of a sentence's score that needs no model: the passage's rank, the question's names it
+    repeats, and whether it offers the kind of answer asked for."""
+    names = profile(question).names
+    asked = answer_type.kind(question)
+    return np.array([
+        weights.rank / (1 + s.passage)
+        + weights.names * name_overlap(names, set(words(s.text)))
+        + weights.kind * answer_type.offers(asked, s.text, question)
+        for s in sentences
+    ])
 
 
 def summarize(passages: Sequence[Passage], embed: Callable[[list[str]], np.ndarray],

@@ -46,14 +46,18 @@ class LexicalSnapshot:
         only rows of `scopes` when given (index/scopes.py)."""
         if self.bm25 is None or not query_terms:
             return []
-        scores = self.bm25.get_scores(query_terms)
-        if scopes is not None:
-            scores = np.where(np.isin(self.scopes_of_rows(), list(scopes)), scores, 0.0)
+        scores = self.in_scopes(self.bm25.get_scores(query_terms), scopes)
         k = min(k, len(scores))
         top = np.argpartition(-scores, k - 1)[:k]
         ranked = sorted(((int(i), float(scores[i])) for i in top), key=lambda pair: -pair[1])
         return [pair for pair in ranked if pair[1] > 0]
 
+
+    def in_scopes(self, scores: np.ndarray, scopes: tuple[str, ...] | None) -> np.ndarray:
+        """`scores` with the rows outside `scopes` set to zero (all rows when `scopes` is None)."""
+        if scopes is None:
+            return scores
+        return np.where(np.isin(self.scopes_of_rows(), list(scopes)), scores, 0.0)
 
     def scopes_of_rows(self) -> np.ndarray:
         """The scope of every row (chunks written before scopes existed are shared)."""

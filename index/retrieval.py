@@ -7,10 +7,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from index import rerank, second_stage
 from index.embedding import Embedder
 from index.errors import StoreUnavailable
-from index.lexical import LexicalIndex
+from index.lexical import LexicalIndex, LexicalSnapshot
 from index.scopes import chroma_where
+from index.second_stage import CandidatePool, RetrievalConfig
 from index.text import jaccard, shingles, terms
 from index.types import Passage
 
@@ -67,10 +69,14 @@ def fuse(rankings: list[list[str]], weights: list[float] | None = None) -> list[
     return sorted(scores.items(), key=lambda pair: -pair[1])
 
 
-def collapse_duplicates(passages: list[Passage], threshold: float = DUPLICATE_JACCARD) -> list[Passage]:
-    """Drop passages that repeat an earlier (better-ranked) one nearly word for word."""
+def collapse_duplicates(passages: list[Passage], threshold: float = DUPLICATE_JACCARD,
+                        limit: int | None = None) -> list[Passage]:
+    """Drop passages that repeat an earlier (better-ranked) one nearly word for word; stop after `limit`
+    kept (the comparisons are quadratic, and the second stage hands over a hundred candidates or more)."""
     kept: list[tuple[Passage, frozenset[str]]] = []
     for passage in passages:
+        if limit is not None and len(kept) == limit:
+            break
         signature = shingles(passage.text)
         if all(jaccard(signature, other) < threshold for _, other in kept):
             kept.append((passage, signature))
@@ -80,11 +86,18 @@ def collapse_duplicates(passages: list[Passage], threshold: float = DUPLICATE_JA
 class HybridRetriever:
     """Dense + BM25 candidates, fused, deduplicated, cut to k."""
 
-    def __init__(self, collection, embedder: Embedder, lexical: LexicalIndex, candidates: int = 40) -> None:
+    def __init__(self, collection, embedder: Embedder, lexical: LexicalIndex, candidates: int = 40,
+                 config: RetrievalConfig | None = None) -> None:
         self._collection = collection
         self._embedder = embedder
         self._lexical = lexical
-        self.candidates = candidates
+        self.config = config or RetrievalConfig(candidates=candidates)
+        self._pool: CandidatePool | None = None
+
+    @property
+    def candidates(self) -> int:
+        """Candidates per side and after fusion."""
+        return self.config.candidates
 
     def embed_query(self, text: str, since_day: int | None = None, scopes: tuple[str, ...] | None = None) -> Query:
         """Embed a question once; the vector is reused by retrieval and by answer selection."""
@@ -93,13 +106,52 @@ class HybridRetriever:
     def retrieve(self, query: Query, k: int) -> list[Passage]:
         """The k best distinct passages for `query`."""
         records: dict[str, tuple[str, dict]] = {}
-        dense_ids = self._dense(query, records)
-        lexical_ids = self._bm25(query, records)
-        fused = fuse([dense_ids, lexical_ids])
-        passages = [passage_from_record(i, *records[i], score=s) for i, s in fused[: self.candidates]]
-        return collapse_duplicates(passages)[:k]
+        similarity: dict[str, float] = {}
+        dense_ids = self._dense(query, records, similarity)
+        snapshot = self._snapshot()
+        bm25 = second_stage.bm25_scores(snapshot, terms(query.text), self.config, query.scopes)
+        lexical_ids = self._bm25(query, records, snapshot, bm25)
+        fused = fuse([dense_ids, lexical_ids])[: self.candidates]
+        passages = [passage_from_record(i, *records[i], score=s) for i, s in fused]
+        if self.config.weights is not None:
+            passages = self._second_stage(query, passages, dict(fused), similarity, snapshot, bm25)
+        return collapse_duplicates(passages, limit=k)
 
-    def _dense(self, query: Query, records: dict) -> list[str]:
+    def _second_stage(self, query: Query, passages: list[Passage], fused: dict[str, float],
+                      similarity: dict[str, float], snapshot: LexicalSnapshot, bm25) -> list[Passage]:
+        """Add the other chunks of the best articles, then rerank every candidate (index/rerank.py)."""
+        if self._pool is None or self._pool.generation != snapshot.generation:
+            self._pool = CandidatePool(snapshot)
+        pool = self._pool
+        present = {p.chunk_id for p in passages}
+        for row in pool.article_rows(passages, self.config.expand_articles, query.since_day):
+            if snapshot.ids[row] not in present:
+                present.add(snapshot.ids[row])
+                passages.append(passage_from_record(snapshot.ids[row], snapshot.texts[row],
+                                                    snapshot.metadatas[row] or {}, 0.0))
+        ids = [p.chunk_id for p in passages]
+        similarity = {**similarity, **self._cosines([i for i in ids if i not in similarity], query.vector)}
+        found = second_stage.candidates(passages, fused, [similarity.get(i, 0.0) for i in ids],
+                                        pool.bm25_of(ids, bm25))
+        return rerank.rerank(query.text, found, snapshot.idf, self.config.weights)
+
+    def _cosines(self, chunk_ids: list[str], vector: np.ndarray) -> dict[str, float]:
+        """Cosine to the question of chunks the dense side did not return (their vectors read from Chroma)."""
+        if not chunk_ids:
+            return {}
+        try:
+            found = self._collection.get(ids=chunk_ids, include=["embeddings"])
+        except Exception as exc:
+            raise StoreUnavailable(f"the vector store did not answer ({type(exc).__name__})") from exc
+        return {i: float(np.asarray(e) @ vector) for i, e in zip(found["ids"], found["embeddings"])}
+
+    def _snapshot(self) -> LexicalSnapshot:
+        try:
+            return self._lexical.snapshot()
+        except Exception as exc:
+            raise StoreUnavailable(f"the vector store did not answer ({type(exc).__name__})") from exc
+
+    def _dense(self, query: Query, records: dict, similarity: dict) -> list[str]:
         conditions = query.date_bounds()
         if query.scopes is not None:
             conditions.append(chroma_where(query.scopes))
@@ -112,19 +164,16 @@ class HybridRetriever:
         except Exception as exc:
             raise StoreUnavailable(f"the vector store did not answer ({type(exc).__name__})") from exc
         ids = result["ids"][0]
-        for chunk_id, text, metadata in zip(ids, result["documents"][0], result["metadatas"][0]):
+        for chunk_id, text, metadata, distance in zip(ids, result["documents"][0], result["metadatas"][0],
+                                                      result["distances"][0]):
             records[chunk_id] = (text, metadata or {})
+            similarity[chunk_id] = 1.0 - float(distance)  # the collection's space is cosine
         return list(ids)
 
-    def _bm25(self, query: Query, records: dict) -> list[str]:
-        try:
-            snapshot = self._lexical.snapshot()
-        except Exception as exc:
-            raise StoreUnavailable(f"the vector store did not answer ({type(exc).__name__})") from exc
+    def _bm25(self, query: Query, records: dict, snapshot: LexicalSnapshot, scores) -> list[str]:
         ids = []
         # inside date bounds most of the best rows may be filtered out: look further down the ranking
-        depth = self.candidates * (50 if query.date_bounds() else 2)
-        for row, _score in snapshot.search(terms(query.text), depth, query.scopes):
+        for row, _score in second_stage.top_rows(scores, self.candidates * (50 if query.date_bounds() else 2)):
             metadata = snapshot.metadatas[row] or {}
             if not query.admits(int(metadata.get("published_day", -1))):
                 continue

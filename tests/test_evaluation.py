@@ -26,6 +26,8 @@ from index.evaluation import (
     percentile,
     recall_at_chars,
     score,
+    score_split,
+    split_weeks,
 )
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "realtimeqa-2025q1"
@@ -312,6 +314,36 @@ def test_run_records_are_frozen() -> None:
 def test_gold_from_questions() -> None:
     q = {"id": "1", "answer": "Paris", "choices": list(CHOICES), "week": "20250103"}
     assert gold_from_questions([q]) == (Gold("1", "Paris", CHOICES),)
+
+
+# --- the tune / report split ----------------------------------------------------------------------------
+
+
+def test_split_weeks_alternates_in_date_order_whatever_the_spelling() -> None:
+    tune, report = split_weeks(["20250117", "2025-01-03", "20250110", "20250103", "2025/01/24"])
+    assert tune == {"20250103", "20250117"}
+    assert report == {"20250110", "20250124"}
+
+
+def test_split_weeks_of_the_real_set_is_seven_and_six_weeks() -> None:
+    tune, report = split_weeks(q["week"] for q in load_questions(DATA / "questions.jsonl"))
+    assert len(tune) == 7 and len(report) == 6 and not tune & report
+    assert min(tune) == "20250103" and "20250110" in report
+
+
+def test_score_split_scores_each_half_on_its_own_questions() -> None:
+    questions = [{"id": "a", "week": "20250103"}, {"id": "b", "week": "20250110"},
+                 {"id": "c", "week": "20250117"}, {"id": "d", "week": "20250110"}]
+    gold = tuple(_gold(i, "Oslo") for i in "abcd")
+    results = (QuestionResult("a", ("Oslo",), 1.0), QuestionResult("b", ("no",), 2.0),
+               QuestionResult("c", ("no",), 3.0), QuestionResult("d", ("in Oslo",), 4.0))
+    rows = score_split(Run(gold, results, 5.0), questions)
+    assert list(rows) == ["tune", "report", "all"]
+    assert rows["tune"]["answerable"] == 2 and rows["tune"]["recall@4000c"] == pytest.approx(0.5)
+    assert rows["report"]["answerable"] == 2 and rows["report"]["hit@1"] == pytest.approx(0.5)
+    assert rows["report"]["weeks"] == ["20250110"]
+    assert rows["all"]["answerable"] == 4 and rows["all"]["weeks"] == ["20250103", "20250110", "20250117"]
+    assert [r["id"] for r in rows["tune"]["questions"]] == ["a", "c"]
 
 
 # --- a real week ----------------------------------------------------------------------------------------

@@ -55,6 +55,28 @@ def test_seed_story_is_retrieved_from_the_week(week_service):
     assert len({p.chunk_id for p in top}) == 3
 
 
+def test_every_lever_on_retrieves_distinct_passages_within_the_date_floor(week_service):
+    from index.rerank import Weights
+    from index.second_stage import RetrievalConfig
+
+    service, gold = week_service
+    retriever = service.retriever
+    retriever.config = RetrievalConfig(candidates=80, rm3_terms=10, expand_articles=3, weights=Weights())
+    try:
+        top = service.search("Putin agrees to pause attacks on energy infrastructure", 10)
+        assert len({p.chunk_id for p in top}) == 10
+        assert any("energy" in p.text.lower() and "putin" in (p.title + p.text).lower() for p in top[:3])
+        days = sorted(int(m["published_day"]) for m in service.lexical.snapshot().metadatas)
+        floor = days[len(days) // 2]
+        query = retriever.embed_query(gold[0]["question"], since_day=floor)
+        dated = retriever.retrieve(query, 10)
+        snapshot = service.lexical.snapshot()
+        day_of = {i: int(m["published_day"]) for i, m in zip(snapshot.ids, snapshot.metadatas)}
+        assert dated and all(day_of[p.chunk_id] >= floor for p in dated)
+    finally:
+        retriever.config = RetrievalConfig()
+
+
 def test_fusion_ranks_items_found_by_both_first():
     fused = [item for item, _ in fuse([["a", "b", "c"], ["c", "d", "a"]])]
     assert fused[:2] == ["a", "c"] and set(fused) == {"a", "b", "c", "d"}
