@@ -63,7 +63,7 @@ def run_eval(service: NewsService, articles_path: Path, questions_path: Path, we
     if report.added or report.updated or report.deleted:
         service.store.bump_generation()
     index_seconds = time.perf_counter() - started
-    run, answers = answer_all(service, questions, rows, k, index_seconds)
+    run, answers = answer_all(service, questions, rows, k, index_seconds, as_of_question_date)
     if split:
         return evaluation.score_split(run, questions)
     scores = evaluation.score(run)
@@ -74,9 +74,10 @@ def run_eval(service: NewsService, articles_path: Path, questions_path: Path, we
     return scores
 
 
-def answer_all(service: NewsService, questions: list[dict], rows: list[dict], k: int,
-               index_seconds: float) -> tuple[evaluation.Run, list[Answer]]:
-    """Retrieve and answer every answerable question, as `ask` does, timing each."""
+def answer_all(service: NewsService, questions: list[dict], rows: list[dict], k: int, index_seconds: float,
+               as_of_question_date: bool = False) -> tuple[evaluation.Run, list[Answer]]:
+    """Retrieve and answer every answerable question, as `ask` does (as of its date when
+    `as_of_question_date`), timing each."""
     gold = evaluation.gold_from_questions(evaluation.answerable(questions, rows))
     by_id = {q["id"]: q for q in questions}
     service.lexical.snapshot()  # build the BM25 side once, outside the timed queries
