@@ -22,7 +22,7 @@ for folder in (ROOT, ROOT / "bench"):
     if str(folder) not in sys.path:
         sys.path.insert(0, str(folder))
 
-from retrieval_ablation import DATA, chosen_config, first_articles, open_service  # noqa: E402
+from retrieval_ablation import add_index_arguments, chosen_config, open_scored  # noqa: E402
 from index import evaluation, extractive  # noqa: E402
 from index.second_stage import RetrievalConfig  # noqa: E402
 
@@ -102,18 +102,11 @@ def tune(items, embed, idf, tune_weeks: set[str]) -> extractive.SentenceWeights:
 def main() -> int:
     """Tune, or compare today's sentence scoring with the tuned one on every half."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--home", type=Path, required=True)
-    parser.add_argument("--tune", action="store_true")
+    add_index_arguments(parser)
     parser.add_argument("--today", action="store_true", help="today's retrieval instead of the chosen one")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "sentence_weights.json")
-    parser.add_argument("--weeks", default=None, help="a smoke run on an index of these weeks only")
-    parser.add_argument("--first-articles", type=int, default=None,
-                        help="score on the first N articles only (an all-weeks index that was stopped early)")
     args = parser.parse_args()
-    weeks = evaluation.parse_weeks(args.weeks)
-    service = open_service(args.home, weeks)
-    rows, questions = first_articles(evaluation.load_articles(DATA / "articles.jsonl", weeks),
-                                     evaluation.load_questions(DATA / "questions.jsonl", weeks), args.first_articles)
+    service, rows, questions = open_scored(args)
     items = gather(service, RetrievalConfig() if args.today else chosen_config(), questions, rows)
     embed, idf = CachedEmbed(service.embedder.embed), service.lexical.snapshot().idf
     tune_weeks, report_weeks = evaluation.split_weeks(q["week"] for q in questions)

@@ -65,6 +65,24 @@ def first_articles(rows: list[dict], questions: list[dict], n: int | None) -> tu
     return rows, [q for q in questions if q["week"] in weeks]
 
 
+def add_index_arguments(parser: argparse.ArgumentParser) -> None:
+    """The arguments that say which eval index to open and which of its articles to score."""
+    parser.add_argument("--home", type=Path, required=True)
+    parser.add_argument("--tune", action="store_true")
+    parser.add_argument("--weeks", default=None, help="a smoke run on an index of these weeks only")
+    parser.add_argument("--first-articles", type=int, default=None,
+                        help="score on the first N articles only (an all-weeks index that was stopped early)")
+
+
+def open_scored(args: argparse.Namespace):
+    """(service, article rows, questions) for the index and articles that `args` name."""
+    weeks = evaluation.parse_weeks(args.weeks)
+    service = open_service(args.home, weeks)
+    rows, questions = first_articles(evaluation.load_articles(DATA / "articles.jsonl", weeks),
+                                     evaluation.load_questions(DATA / "questions.jsonl", weeks), args.first_articles)
+    return service, rows, questions
+
+
 def open_service(home: Path, weeks: set[str] | None):
     """The service on the eval collection `newsbot eval` built in `home` (all weeks unless `weeks`)."""
     os.environ["NEWSBOT_HOME"] = str(home)
@@ -184,20 +202,13 @@ def table(results: dict[str, dict]) -> str:
 def main() -> int:
     """Tune, or print the ablation table."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--home", type=Path, required=True)
-    parser.add_argument("--tune", action="store_true")
+    add_index_arguments(parser)
     parser.add_argument("--weights", type=Path, default=ROOT / "bench" / "out" / "rerank_weights.json")
     parser.add_argument("--only", default="", help="run only the configurations whose name contains this")
     parser.add_argument("--no-answers", action="store_true", help="retrieval only (faster)")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "ablation.json")
-    parser.add_argument("--weeks", default=None, help="a smoke run on an index of these weeks only")
-    parser.add_argument("--first-articles", type=int, default=None,
-                        help="score on the first N articles only (an all-weeks index that was stopped early)")
     args = parser.parse_args()
-    weeks = evaluation.parse_weeks(args.weeks)
-    service = open_service(args.home, weeks)
-    rows, questions = first_articles(evaluation.load_articles(DATA / "articles.jsonl", weeks),
-                                     evaluation.load_questions(DATA / "questions.jsonl", weeks), args.first_articles)
+    service, rows, questions = open_scored(args)
     if args.tune:
         best = tune(service, questions, rows)
         args.weights.parent.mkdir(parents=True, exist_ok=True)

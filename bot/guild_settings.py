@@ -13,6 +13,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from index.errors import StoreUnavailable
+from index.sqlite_file import open_database
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS channel_rules (
@@ -54,15 +55,8 @@ class GuildSettings:
 
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
-        if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        try:
-            self._db = sqlite3.connect(self.path, check_same_thread=False)
-            self._db.executescript(_SCHEMA)
-            self._db.commit()
-        except sqlite3.Error as e:
-            raise StoreUnavailable(f"cannot open the server settings database {self.path}: {e}") from e
+        self._db = open_database(self.path, "server settings database", lambda db: db.executescript(_SCHEMA))
 
     def _write(self, sql: str, *params: object) -> None:
         with self._lock:

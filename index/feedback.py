@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from index.errors import BadInput, StoreUnavailable
+from index.sqlite_file import open_database
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS feedback (
@@ -56,24 +57,22 @@ class FeedbackTally:
     down: int
 
 
+def _prepare(db: sqlite3.Connection) -> None:
+    """The table, and the columns later versions added to it."""
+    db.execute(_SCHEMA)
+    present = {row[1] for row in db.execute("PRAGMA table_info(feedback)")}
+    for column, declaration in _ADDED_COLUMNS.items():
+        if column not in present:
+            db.execute(f"ALTER TABLE feedback ADD COLUMN {column} {declaration}")
+
+
 class FeedbackStore:
     """Feedback kept in one sqlite file; safe to call from several threads."""
 
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
-        if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        try:
-            self._db = sqlite3.connect(self.path, check_same_thread=False)
-            self._db.execute(_SCHEMA)
-            present = {row[1] for row in self._db.execute("PRAGMA table_info(feedback)")}
-            for column, declaration in _ADDED_COLUMNS.items():
-                if column not in present:
-                    self._db.execute(f"ALTER TABLE feedback ADD COLUMN {column} {declaration}")
-            self._db.commit()
-        except sqlite3.Error as e:
-            raise StoreUnavailable(f"cannot open the feedback database {self.path}: {e}") from e
+        self._db = open_database(self.path, "feedback database", _prepare)
 
     def add(self, question: str, answer: str, user_id: str | int, vote: int, *, guild_id: int | str | None = None,
             channel_id: int | str | None = None, citations: tuple[dict, ...] = ()) -> Feedback:
