@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+
+from index.atomic_files import write_text_atomic
 
 log = logging.getLogger(__name__)
 
@@ -75,11 +76,7 @@ def load_state(directory: Path, source: str) -> SourceState:
 
 def save_state(directory: Path, source: str, state: SourceState) -> None:
     """Write the state of `source` atomically."""
-    path = state_path(directory, source)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(json.dumps(asdict(state), indent=1, sort_keys=True), encoding="utf-8")
-    os.replace(temporary, path)
+    write_text_atomic(state_path(directory, source), json.dumps(asdict(state), indent=1, sort_keys=True))
 
 
 def forget_state(directory: Path, source: str) -> None:

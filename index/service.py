@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
 from index import archive, doctor, extractive, generated
+from index.atomic_files import write_text_atomic
 from index.articles import published_day
 from index.doctor import Problem
 from index.embedding import Embedder
@@ -376,7 +377,7 @@ class NewsService(ScopeMaintenance):
         path = scoping.config_file(self.settings.home, self.settings.sources_file, scope)
         text = path.read_text(encoding="utf-8") if path.exists() or scope == SHARED else ""
         spec = probe_source(location.strip(), name, self.settings, taken={s.name for s in parse_sources(text)})
-        _write_atomic(path, with_source_added(text, spec))
+        write_text_atomic(path, with_source_added(text, spec))
         return spec.name
 
     def remove_source(self, name: str, scope: str = SHARED) -> None:
@@ -387,7 +388,7 @@ class NewsService(ScopeMaintenance):
         text = with_source_removed(path.read_text(encoding="utf-8"), name)
         qualified = scoping.qualified_name(scope, name)
         with exclusive(self.paths.lock), self._shared_lease():
-            _write_atomic(path, text)
+            write_text_atomic(path, text)
             self._drop_sources([qualified])
             forget_state(self.paths.fetch_state, qualified)
 
@@ -424,7 +425,7 @@ class NewsService(ScopeMaintenance):
             return {}
 
     def _save_state(self, state: dict[str, str]) -> None:
-        _write_atomic(self.paths.state, json.dumps(state, indent=2, sort_keys=True))
+        write_text_atomic(self.paths.state, json.dumps(state, indent=2, sort_keys=True))
 
 
 def _with_note(answer: Answer, note: str) -> Answer:
@@ -438,11 +439,3 @@ def _merge(total: IndexReport, report: IndexReport) -> None:
     total.deleted += report.deleted
     total.errors += report.errors
     total.chunks_embedded += report.chunks_embedded
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(text, encoding="utf-8")
-    temporary.replace(path)
-

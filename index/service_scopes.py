@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Sequence
 
 from index import scopes as scoping
+from index.atomic_files import write_text_atomic
 from index.scopes import SHARED
 from index.errors import BadInput
 from index.locking import exclusive
@@ -50,18 +51,17 @@ class ScopeMaintenance:
     def _stamp_scopes(self, done: bool = False) -> None:
         """Once per physical collection: give chunks written before scopes existed their scope (or, with
         `done`, only record that the live collection needs none)."""
-        from index.service import _write_atomic as write_atomic
 
         live = self.store.live_name()
         marker = self.paths.home / "state" / f"{live}.scoped"
         if marker.exists():
             return
         if done:
-            write_atomic(marker, "1\n")
+            write_text_atomic(marker, "1\n")
             return
         stamped = self.store.call(lambda: scoping.stamp_missing_scopes(self.store.physical(live)))
         if stamped:
             log.info("gave %d chunks of %s their scope", stamped, live)
             self.store.bump_generation()
-        write_atomic(marker, "1\n")
+        write_text_atomic(marker, "1\n")
 
