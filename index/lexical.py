@@ -46,11 +46,7 @@ class LexicalSnapshot:
         only rows of `scopes` when given (index/scopes.py)."""
         if self.bm25 is None or not query_terms:
             return []
-        scores = self.in_scopes(self.bm25.get_scores(query_terms), scopes)
-        k = min(k, len(scores))
-        top = np.argpartition(-scores, k - 1)[:k]
-        ranked = sorted(((int(i), float(scores[i])) for i in top), key=lambda pair: -pair[1])
-        return [pair for pair in ranked if pair[1] > 0]
+        return top_rows(self.in_scopes(self.bm25.get_scores(query_terms), scopes), k)
 
 
     def in_scopes(self, scores: np.ndarray, scopes: tuple[str, ...] | None) -> np.ndarray:
@@ -64,6 +60,16 @@ class LexicalSnapshot:
         if self.scope_labels is None:
             self.scope_labels = np.array([str((m or {}).get("scope") or "shared") for m in self.metadatas])
         return self.scope_labels
+
+
+def top_rows(scores: np.ndarray | None, k: int) -> list[tuple[int, float]]:
+    """(row, score) of the `k` best positive scores, best first."""
+    if scores is None or k <= 0:
+        return []
+    k = min(k, len(scores))
+    top = np.argpartition(-scores, k - 1)[:k]
+    ranked = sorted(((int(i), float(scores[i])) for i in top), key=lambda pair: -pair[1])
+    return [pair for pair in ranked if pair[1] > 0]
 
 
 def build_snapshot(collection, current_generation: str, previous: LexicalSnapshot | None = None) -> LexicalSnapshot:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from index.lexical import LexicalSnapshot
+from index.lexical import LexicalSnapshot, top_rows
 from index.rerank import Candidate, Weights
 from index.text import terms
 from index.types import Passage
@@ -61,16 +61,6 @@ def bm25_scores(snapshot: LexicalSnapshot, query_terms: list[str], config: Retri
         if extra:
             scores = scores + config.rm3_weight * snapshot.in_scopes(snapshot.bm25.get_scores(extra), scopes)
     return scores
-
-
-def top_rows(scores: np.ndarray | None, k: int) -> list[tuple[int, float]]:
-    """(row, score) of the `k` best positive scores, best first (as LexicalSnapshot.search)."""
-    if scores is None or k <= 0:
-        return []
-    k = min(k, len(scores))
-    top = np.argpartition(-scores, k - 1)[:k]
-    ranked = sorted(((int(i), float(scores[i])) for i in top), key=lambda pair: -pair[1])
-    return [pair for pair in ranked if pair[1] > 0]
 
 
 class CandidatePool:
