@@ -58,6 +58,11 @@ class AnswerCache:
         while len(self._answers) > self.max_entries:
             self._answers.popitem(last=False)
 
+    def clear(self) -> None:
+        """Forget every answer and vote, as a restart of the bot does."""
+        self._answers.clear()
+        self._votes.clear()
+
     def get(self, message_id: int) -> tuple[str, Answer] | None:
         """(question, answer) shown in message `message_id`, None if forgotten (or from before a restart)."""
         return self._answers.get(message_id)

@@ -10,7 +10,7 @@ import logging
 import discord
 from discord import app_commands
 
-from bot.render import clip, no_previews
+from bot.discord.render import clip, no_previews
 from index.errors import NewsbotError
 
 log = logging.getLogger("newsbot.discord")

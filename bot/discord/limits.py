@@ -10,10 +10,10 @@ import asyncio
 import time
 from collections import defaultdict, deque
 from dataclasses import dataclass
-from dataclasses import fields
-from typing import Any, Callable, Mapping, TypeVar
+from typing import Any, Callable, TypeVar
 
-from index.errors import BadInput, NewsbotError
+from index.errors import NewsbotError
+from index.settings import Settings
 
 T = TypeVar("T")
 
@@ -34,26 +34,12 @@ class Limits:
     token_seconds: float = 14 * 60.0  # after this, a /reindex reports in a new message (tokens last 15 min)
 
 
-ENV_NAMES = {"per_user": "NEWSBOT_RATE_PER_USER", "per_seconds": "NEWSBOT_RATE_WINDOW",
-             "max_concurrent": "NEWSBOT_MAX_CONCURRENT", "max_waiting": "NEWSBOT_MAX_WAITING"}
-
-
-def limits_from_env(env: Mapping[str, str]) -> Limits:
-    """Limits with any of NEWSBOT_RATE_PER_USER, _RATE_WINDOW, _MAX_CONCURRENT, _MAX_WAITING applied."""
-    values: dict[str, Any] = {}
-    types = {f.name: f.type for f in fields(Limits)}
-    for name, variable in ENV_NAMES.items():
-        raw = env.get(variable, "").strip()
-        if not raw:
-            continue
-        try:
-            value = (float if types[name] in ("float", float) else int)(raw)
-        except ValueError:
-            raise BadInput(f"{variable} must be a number, got {raw!r}") from None
-        if value <= 0 and name != "max_waiting" or value < 0:
-            raise BadInput(f"{variable} must be positive, got {raw!r}")
-        values[name] = value
-    return Limits(**values)
+def limits_from_settings(settings: Settings) -> Limits:
+    """Limits with NEWSBOT_RATE_PER_USER, _RATE_WINDOW, _MAX_CONCURRENT and _MAX_WAITING applied when set
+    (checked by Settings: positive numbers; _MAX_WAITING may be 0)."""
+    given = {"per_user": settings.rate_per_user, "per_seconds": settings.rate_window,
+             "max_concurrent": settings.max_concurrent, "max_waiting": settings.max_waiting}
+    return Limits(**{name: value for name, value in given.items() if value is not None})
 
 
 class Ticket:
@@ -83,7 +69,7 @@ class Admission:
         self._recent: dict[int, deque[float]] = defaultdict(deque)
         self._pending = 0
         self._slots = asyncio.Semaphore(limits.max_concurrent)
-        self.closing = False  # set on shutdown (bot/discord_lifecycle.py): nothing new is admitted
+        self.closing = False  # set on shutdown (bot/discord/lifecycle.py): nothing new is admitted
 
     @property
     def pending(self) -> int:

@@ -6,18 +6,15 @@ asker, where they can be used. A thread follows its parent channel's rule.
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.access import describe_rules
-from bot.discord_admin import admin_only
-from bot.discord_errors import NO_MENTIONS
-
-if TYPE_CHECKING:
-    from bot.discord_app import NewsBot
+from bot.discord.rules import describe_rules
+from bot.discord.admin import admin_only
+from bot.discord.errors import NO_MENTIONS
+from bot.discord.deps import Deps
 
 
 class ChannelCommands(commands.Cog):
@@ -26,20 +23,21 @@ class ChannelCommands(commands.Cog):
     channels = app_commands.Group(name="channels", description="Choose where the bot answers (admins only)",
                                   guild_only=True, default_permissions=discord.Permissions(manage_guild=True))
 
-    def __init__(self, bot: "NewsBot") -> None:
+    def __init__(self, bot: commands.Bot, deps: Deps) -> None:
         self.bot = bot
+        self.deps = deps
 
     async def _set(self, interaction: discord.Interaction, channel: discord.abc.GuildChannel | None,
                    rule: str) -> None:
         assert interaction.guild_id is not None
         target = channel.id if channel is not None else interaction.channel_id
-        settings = self.bot.guild_settings
+        settings = self.deps.guild_settings
         await asyncio.to_thread(settings.set_channel, interaction.guild_id, target, rule)
         await self._show(interaction)
 
     async def _show(self, interaction: discord.Interaction) -> None:
         assert interaction.guild_id is not None
-        rules = await asyncio.to_thread(self.bot.guild_settings.channel_rules, interaction.guild_id)
+        rules = await asyncio.to_thread(self.deps.guild_settings.channel_rules, interaction.guild_id)
         await interaction.response.send_message(describe_rules(rules), ephemeral=True, allowed_mentions=NO_MENTIONS)
 
     @channels.command(name="allow", description="Answer questions in this channel (and only the allowed ones)")
@@ -67,5 +65,5 @@ class ChannelCommands(commands.Cog):
     async def reset(self, interaction: discord.Interaction) -> None:
         """Forget the server's channel rules."""
         assert interaction.guild_id is not None
-        await asyncio.to_thread(self.bot.guild_settings.clear_channels, interaction.guild_id)
+        await asyncio.to_thread(self.deps.guild_settings.clear_channels, interaction.guild_id)
         await self._show(interaction)

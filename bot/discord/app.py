@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import sys
 from datetime import timedelta
 from typing import Any, Iterable
@@ -12,23 +11,25 @@ import aiohttp
 import discord
 from discord.ext import commands
 
-from bot.access import Access
-from bot.discord_access import ScopedTree
-from bot.discord_admin import AdminCommands
-from bot.discord_channels import ChannelCommands
-from bot.discord_guilds import GuildEvents
-from bot.discord_lifecycle import install_signal_handlers
-from bot.discord_options import DiscordOptions
-from bot.guild_settings import GuildSettings, guild_settings_path
-from bot.discord_ask import AskCommands
-from bot.discord_conversations import AnswerCache, Conversations
-from bot.discord_errors import NO_MENTIONS
-from bot.discord_limits import Admission, Limits, limits_from_env
-from bot.discord_mentions import MentionListener
-from bot.discord_views import AnswerButtons
-from bot.discord_parsing import parse_id_list
+from bot.discord.rules import Access
+from bot.discord.access import ScopedTree
+from bot.discord.admin import AdminCommands
+from bot.discord.channels import ChannelCommands
+from bot.discord.guilds import GuildEvents
+from bot.discord.lifecycle import install_signal_handlers
+from bot.discord.guild_settings import GuildSettings, guild_settings_path
+from bot.discord.ask import AskCommands
+from bot.discord.conversations import AnswerCache, Conversations
+from bot.discord.errors import NO_MENTIONS
+from bot.discord.deps import Deps
+from bot.discord.limits import Admission, Limits, limits_from_settings
+from bot.discord.mentions import MentionListener
+from bot.discord.views import AnswerButtons
+from bot.discord.parsing import parse_id_list
 from index.errors import NewsbotError
-from index.feedback import FeedbackStore, feedback_path
+from index.port import NewsPort
+from index.service.feedback import FeedbackStore, feedback_path
+from index.settings import Settings
 
 log = logging.getLogger("newsbot.discord")
 
@@ -44,36 +45,30 @@ def intents() -> discord.Intents:
 
 
 class NewsBot(commands.Bot):
-    """The bot. Everything it needs (service, feedback store, limits) is built outside and passed in."""
+    """The bot. Everything it needs (service, feedback store, limits) is built outside and passed in, and
+    handed to the cogs as one frozen `Deps` (bot/discord/deps.py)."""
 
-    def __init__(self, service: Any, *, feedback: FeedbackStore, guild_ids: Iterable[int] = (),
+    def __init__(self, service: NewsPort, *, feedback: FeedbackStore, guild_ids: Iterable[int] = (),
                  admin_role_ids: Iterable[int] = (), limits: Limits | None = None, start_threads: bool = True,
                  operator_ids: Iterable[int] = (), allow_dms: bool = False,
                  guild_settings: GuildSettings | None = None, forget_after: timedelta = timedelta(days=7),
                  **options: Any) -> None:
         super().__init__(command_prefix=commands.when_mentioned, intents=intents(), help_command=None,
                          allowed_mentions=NO_MENTIONS, tree_cls=ScopedTree, **options)
-        self.service = service
-        self.feedback = feedback
         self.guild_ids = list(guild_ids)
-        self.admin_role_ids = set(admin_role_ids)
-        self.access = Access(frozenset(self.guild_ids), frozenset(operator_ids), allow_dms)
-        self.guild_settings = guild_settings or GuildSettings(":memory:")
-        self.forget_after = forget_after
-        self.limits = limits or Limits()
-        self.start_threads = start_threads
-        self.conversations = Conversations()
-        self.answers = AnswerCache()
-        self.admission = Admission(self.limits)
+        limits = limits or Limits()
+        self.deps = Deps(service=service, feedback=feedback,
+                         access=Access(frozenset(self.guild_ids), frozenset(operator_ids), allow_dms),
+                         guild_settings=guild_settings or GuildSettings(":memory:"), limits=limits,
+                         admission=Admission(limits), conversations=Conversations(), answers=AnswerCache(),
+                         admin_role_ids=frozenset(admin_role_ids), start_threads=start_threads,
+                         forget_after=forget_after)
 
     async def setup_hook(self) -> None:
         """Add the cogs and sync the slash commands (to NEWSBOT_GUILD_IDS when given, else globally)."""
-        await self.add_cog(AskCommands(self))
-        await self.add_cog(AdminCommands(self))
-        await self.add_cog(ChannelCommands(self))
-        await self.add_cog(GuildEvents(self, self.forget_after))
-        await self.add_cog(MentionListener(self))
-        self.add_view(AnswerButtons(self))  # persistent: serves the buttons of every answer message
+        for cog in (AskCommands, AdminCommands, ChannelCommands, GuildEvents, MentionListener):
+            await self.add_cog(cog(self, self.deps))
+        self.add_view(AnswerButtons(self.deps))  # persistent: serves the buttons of every answer message
         if self.guild_ids:
             for guild_id in self.guild_ids:
                 guild = discord.Object(guild_id)
@@ -99,12 +94,12 @@ class ShardedNewsBot(NewsBot, commands.AutoShardedBot):
 
 async def _serve(bot: NewsBot, token: str) -> None:
     async with bot:
-        install_signal_handlers(bot)
+        install_signal_handlers(bot, bot.deps.admission)
         await bot.start(token)
 
 
-def run_bot(service: Any, token: str, guild_ids: list[int], admin_role_ids: list[int], *,
-            feedback: FeedbackStore, limits: Limits | None = None, options: DiscordOptions | None = None,
+def run_bot(service: NewsPort, token: str, guild_ids: list[int], admin_role_ids: list[int], *,
+            feedback: FeedbackStore, limits: Limits | None = None, settings: Settings | None = None,
             guild_settings: GuildSettings | None = None) -> int:
     """Run the bot until interrupted; returns the process exit code (2 for a missing or rejected token)."""
     if not token or not token.strip():
@@ -113,11 +108,11 @@ def run_bot(service: Any, token: str, guild_ids: list[int], admin_role_ids: list
         return 2
     if not logging.getLogger().handlers:
         discord.utils.setup_logging(level=logging.INFO)
-    options = options or DiscordOptions()
-    bot_class = ShardedNewsBot if options.sharded else NewsBot
+    settings = settings or Settings()
+    bot_class = ShardedNewsBot if settings.sharded else NewsBot
     bot = bot_class(service, feedback=feedback, guild_ids=guild_ids, admin_role_ids=admin_role_ids, limits=limits,
-                    operator_ids=parse_id_list(options.operator_ids), allow_dms=options.allow_dms,
-                    guild_settings=guild_settings, forget_after=timedelta(days=options.forget_after_days))
+                    operator_ids=parse_id_list(settings.operator_ids), allow_dms=settings.allow_dms,
+                    guild_settings=guild_settings, forget_after=timedelta(days=settings.forget_after_days))
     try:
         asyncio.run(_serve(bot, token.strip()))
     except discord.LoginFailure:
@@ -143,19 +138,18 @@ def run_bot(service: Any, token: str, guild_ids: list[int], admin_role_ids: list
     return 0
 
 
-def run_from_settings(service: Any, settings: Any) -> int:
-    """Run the bot from Settings: DISCORD_TOKEN, NEWSBOT_GUILD_IDS, NEWSBOT_ADMIN_ROLE_IDS, limits from env."""
+def run_from_settings(service: NewsPort, settings: Settings) -> int:
+    """Run the bot from Settings: DISCORD_TOKEN, NEWSBOT_GUILD_IDS, NEWSBOT_ADMIN_ROLE_IDS, the limits."""
     token = settings.discord_token.get_secret_value() if settings.discord_token else ""
     try:
         guild_ids = parse_id_list(settings.guild_ids)
         admin_role_ids = parse_id_list(settings.admin_role_ids)
-        limits = limits_from_env(os.environ)
-        options = DiscordOptions()
-        parse_id_list(options.operator_ids)
+        limits = limits_from_settings(settings)
+        parse_id_list(settings.operator_ids)
         feedback = FeedbackStore(feedback_path(settings.home))
         guild_settings = GuildSettings(guild_settings_path(settings.home))
     except NewsbotError as e:
         print(f"newsbot: {e}", file=sys.stderr)
         return 2
-    return run_bot(service, token, guild_ids, admin_role_ids, feedback=feedback, limits=limits, options=options,
+    return run_bot(service, token, guild_ids, admin_role_ids, feedback=feedback, limits=limits, settings=settings,
                    guild_settings=guild_settings)

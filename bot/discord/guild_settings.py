@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from index.errors import StoreUnavailable
-from index.sqlite_file import open_database
+from index.store.sqlite_file import open_database
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS channel_rules (

@@ -5,17 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import datetime, timedelta, timezone
-from typing import TYPE_CHECKING
+from datetime import datetime, timezone
 
 import discord
 from discord.ext import commands, tasks
 
-from bot.discord_errors import NO_MENTIONS
-from index.scopes import guild_scope
-
-if TYPE_CHECKING:
-    from bot.discord_app import NewsBot
+from bot.discord.errors import NO_MENTIONS
+from index.sources.scopes import guild_scope
+from bot.discord.deps import Deps
 
 log = logging.getLogger("newsbot.discord")
 NOT_ENABLED_NOTICE = ("newsbot is not enabled in this server: its operator runs it for other servers only "
@@ -33,9 +30,10 @@ def forget_server(service, settings, guild_id: int) -> list[str]:
 class GuildEvents(commands.Cog):
     """Presence bookkeeping for every server the bot is (or was) in."""
 
-    def __init__(self, bot: "NewsBot", forget_after: timedelta) -> None:
+    def __init__(self, bot: commands.Bot, deps: Deps) -> None:
         self.bot = bot
-        self.forget_after = forget_after
+        self.deps = deps
+        self.forget_after = deps.forget_after
 
     async def cog_load(self) -> None:
         """Start the hourly sweep of servers removed long enough ago."""
@@ -60,13 +58,13 @@ class GuildEvents(commands.Cog):
 
     async def forget_removed(self, now: datetime) -> list[int]:
         """Forget every server the bot was removed from more than the grace period before `now`."""
-        due = await asyncio.to_thread(self.bot.guild_settings.removed_before, now - self.forget_after)
+        due = await asyncio.to_thread(self.deps.guild_settings.removed_before, now - self.forget_after)
         forgotten = []
         for guild_id in due:
             if self.bot.get_guild(guild_id) is not None:  # it came back
-                await asyncio.to_thread(self.bot.guild_settings.mark_present, guild_id)
+                await asyncio.to_thread(self.deps.guild_settings.mark_present, guild_id)
                 continue
-            dropped = await asyncio.to_thread(forget_server, self.bot.service, self.bot.guild_settings, guild_id)
+            dropped = await asyncio.to_thread(forget_server, self.deps.service, self.deps.guild_settings, guild_id)
             log.info("forgot server %s (removed %s ago): sources %s", guild_id, self.forget_after, dropped)
             forgotten.append(guild_id)
         return forgotten
@@ -86,14 +84,14 @@ class GuildEvents(commands.Cog):
         """Removed from a server: its scope is forgotten after the grace period."""
         log.info("removed from server %s (%s); its sources are forgotten in %s unless it comes back",
                  guild.id, guild.name, self.forget_after)
-        await asyncio.to_thread(self.bot.guild_settings.mark_removed, guild.id)
+        await asyncio.to_thread(self.deps.guild_settings.mark_removed, guild.id)
 
     async def _present(self, guild: discord.Guild) -> None:
-        await asyncio.to_thread(self.bot.guild_settings.mark_present, guild.id)
-        if self.bot.access.guild_enabled(guild.id):
+        await asyncio.to_thread(self.deps.guild_settings.mark_present, guild.id)
+        if self.deps.access.guild_enabled(guild.id):
             return
         log.warning("server %s (%s) is not in NEWSBOT_GUILD_IDS: the bot answers nothing there", guild.id, guild.name)
-        if not await asyncio.to_thread(self.bot.guild_settings.first_notice, guild.id):
+        if not await asyncio.to_thread(self.deps.guild_settings.first_notice, guild.id):
             return
         channel = guild.system_channel or next(
             (c for c in guild.text_channels if c.permissions_for(guild.me).send_messages), None)

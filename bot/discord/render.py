@@ -10,9 +10,9 @@ import re
 from datetime import datetime
 from typing import Any, Sequence
 
-from bot.discord_text import escape_line, escape_markdown, safe_url
-from index.item_guard import one_line
-from index.scopes import split_name
+from bot.discord.text import escape_line, escape_markdown, safe_url
+from index.sources.item_guard import one_line
+from index.sources.scopes import split_name
 from index.types import Answer, ArticleRef, Citation, IndexReport, SourceStatus
 
 EmbedDict = dict[str, Any]

@@ -2,17 +2,15 @@
 NEWSBOT_GUILD_IDS, DMs), the channel rules of /ask and /summary, and the scopes a question may see."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import discord
 from discord import app_commands
 
-from bot.access import where_to_ask
-from bot.discord_errors import NewsTree
-from index.scopes import guild_scope, visible_scopes
-
-if TYPE_CHECKING:
-    from bot.discord_app import NewsBot
+from bot.discord.rules import where_to_ask
+from bot.discord.errors import NewsTree
+from index.sources.scopes import guild_scope, visible_scopes
+from bot.discord.deps import Deps, deps_of
 
 
 class NotHere(app_commands.CheckFailure):
@@ -30,28 +28,28 @@ def own_scope(interaction: discord.Interaction) -> str:
     return guild_scope(interaction.guild_id)
 
 
-def channel_refusal(bot: "NewsBot", guild_id: int | None, channel: Any, channel_id: int | None) -> str | None:
+def channel_refusal(deps: Deps, guild_id: int | None, channel: Any, channel_id: int | None) -> str | None:
     """Why the bot does not answer questions in this channel, or None when it does."""
     if guild_id is None:
         return None
-    rules = bot.guild_settings.channel_rules(guild_id)
+    rules = deps.guild_settings.channel_rules(guild_id)
     return None if rules.permits(channel_id, getattr(channel, "parent_id", None)) else where_to_ask(rules)
 
 
 def check_channel(interaction: discord.Interaction) -> None:
     """Raise NotHere (shown ephemerally) when the bot does not answer questions in this channel."""
-    refusal = channel_refusal(interaction.client, interaction.guild_id, interaction.channel,  # type: ignore[arg-type]
+    refusal = channel_refusal(deps_of(interaction.client), interaction.guild_id, interaction.channel,
                               interaction.channel_id)
     if refusal:
         raise NotHere(refusal)
 
 
-def answers_message(bot: "NewsBot", message: discord.Message) -> bool:
+def answers_message(deps: Deps, message: discord.Message) -> bool:
     """True when the bot may answer this message: an enabled server, a permitted channel, or an allowed DM."""
     guild_id = message.guild.id if message.guild else None
-    if bot.access.refusal(guild_id) is not None:
+    if deps.access.refusal(guild_id) is not None:
         return False
-    return channel_refusal(bot, guild_id, message.channel, message.channel.id) is None
+    return channel_refusal(deps, guild_id, message.channel, message.channel.id) is None
 
 
 class ScopedTree(NewsTree):
@@ -59,7 +57,7 @@ class ScopedTree(NewsTree):
 
     async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
         """Let the interaction through, or raise NotHere with the reason (one ephemeral line)."""
-        refusal = interaction.client.access.refusal(interaction.guild_id)  # type: ignore[attr-defined]
+        refusal = deps_of(interaction.client).access.refusal(interaction.guild_id)
         if refusal and interaction.type is discord.InteractionType.autocomplete:
             return False  # an autocomplete gets no choices, not a message
         if refusal:

@@ -4,46 +4,44 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from typing import TYPE_CHECKING, Any, Awaitable, Callable, Iterator
+from typing import Any, Awaitable, Callable, Iterator
 
 import discord
 
-from bot.discord_errors import NO_MENTIONS
-from bot.discord_views import AnswerButtons, embeds
-from bot.render import answer_messages, draft_text
+from bot.discord.errors import NO_MENTIONS
+from bot.discord.views import AnswerButtons, embeds
+from bot.discord.render import answer_messages, draft_text
 from index.types import Answer
-
-if TYPE_CHECKING:
-    from bot.discord_app import NewsBot
+from bot.discord.deps import Deps
 
 log = logging.getLogger("newsbot.discord")
 STREAM_EDIT_INTERVAL = 1.0  # seconds between edits of a streamed answer: Discord rate-limits message edits
 
 
-def _parts(bot: "NewsBot", answer: Answer, question: str) -> list[dict[str, Any]]:
+def _parts(deps: Deps, answer: Answer, question: str) -> list[dict[str, Any]]:
     """Keyword arguments of each message of an answer; the buttons go under the last one."""
     messages = answer_messages(answer, question)
     parts: list[dict[str, Any]] = [{"embeds": embeds(m), "allowed_mentions": NO_MENTIONS} for m in messages]
-    parts[-1]["view"] = AnswerButtons.layout(bot, answer)
+    parts[-1]["view"] = AnswerButtons.layout(deps, answer)
     return parts
 
 
-async def followup_answer(bot: "NewsBot", interaction: discord.Interaction, answer: Answer,
+async def followup_answer(deps: Deps, interaction: discord.Interaction, answer: Answer,
                           question: str) -> list[discord.Message]:
     """Send an answer through the followups of a deferred interaction; returns the messages sent."""
-    sent = [await interaction.followup.send(wait=True, **kwargs) for kwargs in _parts(bot, answer, question)]
-    bot.answers.remember(sent[-1].id, question, answer)
+    sent = [await interaction.followup.send(wait=True, **kwargs) for kwargs in _parts(deps, answer, question)]
+    deps.answers.remember(sent[-1].id, question, answer)
     return sent
 
 
-async def reply_answer(bot: "NewsBot", message: discord.Message, answer: Answer,
+async def reply_answer(deps: Deps, message: discord.Message, answer: Answer,
                        question: str) -> list[discord.Message]:
     """Reply to `message` with an answer (several messages when it is long); returns the messages sent."""
-    first, *rest = _parts(bot, answer, question)
+    first, *rest = _parts(deps, answer, question)
     sent = [await message.reply(mention_author=False, **first)]
     for kwargs in rest:
         sent.append(await message.channel.send(**kwargs))
-    bot.answers.remember(sent[-1].id, question, answer)
+    deps.answers.remember(sent[-1].id, question, answer)
     return sent
 
 
@@ -113,11 +111,11 @@ def draft_editor(interaction: discord.Interaction) -> Callable[[str], Awaitable[
     return edit
 
 
-async def edit_answer(bot: "NewsBot", interaction: discord.Interaction, answer: Answer,
+async def edit_answer(deps: Deps, interaction: discord.Interaction, answer: Answer,
                       question: str) -> list[discord.Message]:
     """Replace a deferred interaction's message (a streamed draft) by the checked answer; more parts follow."""
-    first, *rest = _parts(bot, answer, question)
+    first, *rest = _parts(deps, answer, question)
     sent: list[discord.Message] = [await interaction.edit_original_response(content=None, **first)]
     sent += [await interaction.followup.send(wait=True, **kwargs) for kwargs in rest]
-    bot.answers.remember(sent[-1].id, question, answer)
+    deps.answers.remember(sent[-1].id, question, answer)
     return sent

@@ -1,7 +1,7 @@
 """Admin commands: /reindex with progress edits, /source add and /source remove (with confirmation).
 
 Admin = a member with Manage Server (or Administrator), or one of the configured admin role ids, of the
-server the command is run in; they manage that server's own sources (index/scopes.py) and nothing else.
+server the command is run in; they manage that server's own sources (index/sources/scopes.py) and nothing else.
 The shared sources change only from the CLI and the config file; /reindex refreshes them only for the
 bot's operators (NEWSBOT_OPERATOR_IDS). The commands are registered with `default_permissions`
 (Manage Server), so plain members do not see them, and the bot checks for itself all the same.
@@ -11,21 +11,19 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from typing import TYPE_CHECKING, Awaitable, Callable, Iterable, TypeVar
+from typing import Awaitable, Callable, Iterable, TypeVar
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.discord_access import own_scope
-from bot.discord_errors import NO_MENTIONS
-from bot.discord_views import ConfirmView
-from bot.render import clip, progress_text, report_text
+from bot.discord.access import own_scope
+from bot.discord.errors import NO_MENTIONS
+from bot.discord.views import ConfirmView
+from bot.discord.render import clip, progress_text, report_text
 from index.errors import BadInput, IndexBusy
-from index.scopes import SHARED, qualified_name
-
-if TYPE_CHECKING:
-    from bot.discord_app import NewsBot
+from index.sources.scopes import SHARED, qualified_name
+from bot.discord.deps import Deps, deps_of
 
 T = TypeVar("T")
 log = logging.getLogger("newsbot.discord")
@@ -44,7 +42,7 @@ def admin_only() -> Callable[[T], T]:
     """An app-command check that lets only admins through."""
     async def predicate(interaction: discord.Interaction) -> bool:
         roles = [r.id for r in getattr(interaction.user, "roles", [])]
-        if is_admin(interaction.permissions, roles, interaction.client.admin_role_ids):  # type: ignore[attr-defined]
+        if is_admin(interaction.permissions, roles, deps_of(interaction.client).admin_role_ids):
             return True
         raise NotAdmin("Only server admins (Manage Server permission or an admin role) can do that.")
     return app_commands.check(predicate)
@@ -101,28 +99,29 @@ class AdminCommands(commands.Cog):
     source = app_commands.Group(name="source", description="Add or remove this server's news sources (admins only)",
                                 guild_only=True, default_permissions=discord.Permissions(manage_guild=True))
 
-    def __init__(self, bot: "NewsBot") -> None:
+    def __init__(self, bot: commands.Bot, deps: Deps) -> None:
         self.bot = bot
+        self.deps = deps
         self._reindexing = asyncio.Lock()
 
     def _names(self, interaction: discord.Interaction) -> dict[str, tuple[str, str]]:
         """The sources this admin may re-index: name shown -> (scope, name within it); this server's own
         first, then the shared ones for an operator."""
-        scopes = [own_scope(interaction)] + ([SHARED] if self.bot.access.is_operator(interaction.user.id) else [])
+        scopes = [own_scope(interaction)] + ([SHARED] if self.deps.access.is_operator(interaction.user.id) else [])
         names: dict[str, tuple[str, str]] = {}
-        for status in self.bot.service.sources(scopes):
+        for status in self.deps.service.sources(scopes):
             names.setdefault(status.name, (status.scope, status.name))
         return names
 
     def _reindex_plan(self, interaction: discord.Interaction, source: str | None) -> dict:
         """The arguments of `service.index` for this /reindex; BadInput when the source is not this server's."""
-        operator = self.bot.access.is_operator(interaction.user.id)
+        operator = self.deps.access.is_operator(interaction.user.id)
         if source:
             found = self._names(interaction).get(source)
             if found is None:
                 raise BadInput(f"There is no source named {clip(source, 100)!r} in this server; see /sources.")
             return {"source": qualified_name(*found), "scopes": [found[0]]}
-        if not operator and not self.bot.service.sources([own_scope(interaction)]):
+        if not operator and not self.deps.service.sources([own_scope(interaction)]):
             raise BadInput("This server has no sources of its own to re-index; add one with /source add. "
                            "The shared sources are re-indexed by the bot's operator.")
         return {"scopes": [own_scope(interaction)] + ([SHARED] if operator else [])}
@@ -145,9 +144,9 @@ class AdminCommands(commands.Cog):
             async def edit(text: str) -> None:
                 await interaction.edit_original_response(content=text, allowed_mentions=NO_MENTIONS)
 
-            progress = ProgressEdits(edit, self.bot.limits.progress_interval)
-            report = await progress.run(lambda cb: self.bot.service.index(progress=cb, **plan))
-            await final_report(interaction, report_text(report, source), started, self.bot.limits.token_seconds)
+            progress = ProgressEdits(edit, self.deps.limits.progress_interval)
+            report = await progress.run(lambda cb: self.deps.service.index(progress=cb, **plan))
+            await final_report(interaction, report_text(report, source), started, self.deps.limits.token_seconds)
 
     @source.command(name="add", description="Add a news source: a feed, a page URL or a folder (admins only)")
     @app_commands.describe(location="Feed URL, article URL or folder", name="A short name for the source")
@@ -155,7 +154,7 @@ class AdminCommands(commands.Cog):
     async def source_add(self, interaction: discord.Interaction, location: str, name: str | None = None) -> None:
         """Add a source to the configuration (it is indexed by the next /reindex)."""
         await interaction.response.defer(thinking=True, ephemeral=True)
-        added = await asyncio.to_thread(self.bot.service.add_source, location, name, own_scope(interaction))
+        added = await asyncio.to_thread(self.deps.service.add_source, location, name, own_scope(interaction))
         await interaction.followup.send(f"Added source **{clip(added, 100)}**. Run `/reindex source:{added}` "
                                         "to index it.", ephemeral=True, allowed_mentions=NO_MENTIONS)
 
@@ -165,7 +164,7 @@ class AdminCommands(commands.Cog):
     async def source_remove(self, interaction: discord.Interaction, name: str) -> None:
         """Remove a source after the admin confirms with a button."""
         scope = own_scope(interaction)
-        if name not in {s.name for s in await asyncio.to_thread(self.bot.service.sources, [scope])}:
+        if name not in {s.name for s in await asyncio.to_thread(self.deps.service.sources, [scope])}:
             raise BadInput(f"There is no source named {clip(name, 100)!r} in this server; see /sources.")
         view = ConfirmView(interaction.user.id, f"Removing **{clip(name, 100)}**")
         await interaction.response.send_message(
@@ -176,7 +175,7 @@ class AdminCommands(commands.Cog):
             await interaction.edit_original_response(content="No answer: nothing was removed.", view=None,
                                                      allowed_mentions=NO_MENTIONS)
         elif view.confirmed:
-            await asyncio.to_thread(self.bot.service.remove_source, name, scope)
+            await asyncio.to_thread(self.deps.service.remove_source, name, scope)
             await interaction.edit_original_response(content=f"Removed the source **{clip(name, 100)}**.",
                                                      view=None, allowed_mentions=NO_MENTIONS)
 
@@ -188,14 +187,14 @@ class AdminCommands(commands.Cog):
         try:
             if interaction.guild_id is None or not is_admin(interaction.permissions,
                                                             [r.id for r in getattr(interaction.user, "roles", [])],
-                                                            self.bot.admin_role_ids):
+                                                            self.deps.admin_role_ids):
                 return []
             if interaction.command is not None and interaction.command.name == "reindex":
                 found = await asyncio.wait_for(asyncio.to_thread(self._names, interaction), 2.0)
                 candidates = list(found)
             else:
                 statuses = await asyncio.wait_for(
-                    asyncio.to_thread(self.bot.service.sources, [own_scope(interaction)]), 2.0)
+                    asyncio.to_thread(self.deps.service.sources, [own_scope(interaction)]), 2.0)
                 candidates = [s.name for s in statuses]
         except Exception:
             log.warning("autocomplete of sources failed", exc_info=True)

@@ -2,17 +2,14 @@
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import discord
 
-from bot.discord_errors import NO_MENTIONS, reply_error
-from bot.render import quotes_messages
-from index.feedback import citation_records
+from bot.discord.errors import NO_MENTIONS, reply_error
+from bot.discord.render import quotes_messages
 from index.types import Answer
-
-if TYPE_CHECKING:
-    from bot.discord_app import NewsBot
+from bot.discord.deps import Deps
 
 
 def embeds(message: list[dict[str, Any]]) -> list[discord.Embed]:
@@ -23,19 +20,19 @@ def embeds(message: list[dict[str, Any]]) -> list[discord.Embed]:
 class AnswerButtons(discord.ui.View):
     """The buttons under every answer: one persistent view, registered once, that serves all messages.
 
-    The answer behind a message is looked up by message id in `bot.answers`, so the buttons keep
+    The answer behind a message is looked up by message id in `deps.answers`, so the buttons keep
     working as long as the answer is remembered; after a restart, votes still work (the question and
     answer are read back from the message) and "Show quotes" says the passages are gone.
     """
 
-    def __init__(self, bot: "NewsBot") -> None:
+    def __init__(self, deps: Deps) -> None:
         super().__init__(timeout=None)
-        self.bot = bot
+        self.deps = deps
 
     @classmethod
-    def layout(cls, bot: "NewsBot", answer: Answer) -> "AnswerButtons":
+    def layout(cls, deps: Deps, answer: Answer) -> "AnswerButtons":
         """The buttons to send under one answer (no Show quotes when nothing is cited); never dispatched."""
-        view = cls(bot)
+        view = cls(deps)
         if not answer.citations:
             view.remove_item(view.show_quotes)
         view.stop()  # clicks go to the registered persistent view, not to this copy
@@ -44,7 +41,7 @@ class AnswerButtons(discord.ui.View):
     @discord.ui.button(label="Show quotes", style=discord.ButtonStyle.secondary, custom_id="newsbot:quotes")
     async def show_quotes(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
         """Show the exact passages behind each [n], to the clicking user only."""
-        known = self.bot.answers.get(interaction.message.id) if interaction.message else None
+        known = self.deps.answers.get(interaction.message.id) if interaction.message else None
         if known is None:
             await interaction.response.send_message("I no longer have the passages of this answer; please ask "
                                                     "again.", ephemeral=True, allowed_mentions=NO_MENTIONS)
@@ -66,21 +63,21 @@ class AnswerButtons(discord.ui.View):
 
     async def _vote(self, interaction: discord.Interaction, vote: int) -> None:
         message = interaction.message
-        if message is None or not self.bot.answers.first_vote(message.id, interaction.user.id):
+        if message is None or not self.deps.answers.first_vote(message.id, interaction.user.id):
             await interaction.response.send_message("You already rated this answer.", ephemeral=True,
                                                     allowed_mentions=NO_MENTIONS)
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
         question, answer_text = self._question_and_answer(message)
-        known = self.bot.answers.get(message.id)
-        await asyncio.to_thread(self.bot.feedback.add, question, answer_text, interaction.user.id, vote,
+        known = self.deps.answers.get(message.id)
+        await asyncio.to_thread(self.deps.feedback.add, question, answer_text, interaction.user.id, vote,
                                 guild_id=interaction.guild_id, channel_id=interaction.channel_id,
-                                citations=await asyncio.to_thread(citation_records, known[1].citations,
-                                                                  self.bot.service.collection) if known else ())
+                                citations=await asyncio.to_thread(self.deps.service.citation_records,
+                                                                  known[1].citations) if known else ())
         await interaction.followup.send("Thanks for the feedback!", ephemeral=True, allowed_mentions=NO_MENTIONS)
 
     def _question_and_answer(self, message: discord.Message) -> tuple[str, str]:
-        known = self.bot.answers.get(message.id)
+        known = self.deps.answers.get(message.id)
         if known is not None:
             question, answer = known
             return answer.question or question, answer.text

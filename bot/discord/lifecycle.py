@@ -5,10 +5,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from bot.discord_app import NewsBot
+from discord.ext import commands
+
+from bot.discord.limits import Admission
 
 log = logging.getLogger("newsbot.discord")
 GRACE_SECONDS = 30.0
@@ -23,11 +23,11 @@ def in_flight() -> list[asyncio.Task]:
             and t.get_name().startswith(_WORK_TASKS)]
 
 
-async def shutdown(bot: "NewsBot", reason: str, grace: float = GRACE_SECONDS) -> None:
+async def shutdown(bot: commands.Bot, admission: Admission, reason: str, grace: float = GRACE_SECONDS) -> None:
     """Refuse new work, let the work in flight finish (at most `grace` seconds), then close the bot."""
-    if bot.admission.closing:
+    if admission.closing:
         return
-    bot.admission.closing = True
+    admission.closing = True
     pending = in_flight()
     log.info("%s: closing after %d answer(s) in flight", reason, len(pending))
     if pending:
@@ -38,12 +38,12 @@ async def shutdown(bot: "NewsBot", reason: str, grace: float = GRACE_SECONDS) ->
     log.info("closed the gateway")
 
 
-def install_signal_handlers(bot: "NewsBot", grace: float = GRACE_SECONDS) -> bool:
+def install_signal_handlers(bot: commands.Bot, admission: Admission, grace: float = GRACE_SECONDS) -> bool:
     """Close the bot cleanly on SIGTERM and SIGINT; False where signals cannot be handled (not the main thread)."""
     loop = asyncio.get_running_loop()
     try:
         for sig in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(sig, lambda s=sig: asyncio.ensure_future(shutdown(bot, s.name, grace)))
+            loop.add_signal_handler(sig, lambda s=sig: asyncio.ensure_future(shutdown(bot, admission, s.name, grace)))
     except (RuntimeError, ValueError, NotImplementedError):  # not the main thread, or no signals here
         return False
     return True

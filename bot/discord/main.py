@@ -1,16 +1,16 @@
-"""`newsbot run`: read the settings, fail fast without a token, build the service, run the Discord bot."""
+"""`newsbot run`: with the settings the CLI read, fail fast without a token, build the service, run the Discord bot."""
 from __future__ import annotations
 
 import sys
 
+from index.settings import Settings
 
-def main() -> int:
+
+def main(settings: Settings) -> int:
     """Run the Discord bot until interrupted; returns the exit status (NewsbotError propagates to the CLI)."""
-    from bot.discord_app import run_from_settings
+    from bot.discord.app import run_from_settings
     from index.app import build_service
-    from index.settings import Settings
 
-    settings = Settings()
     if settings.discord_token is None or not settings.discord_token.get_secret_value().strip():
         print("newsbot: DISCORD_TOKEN is not set; create a bot token in the Discord developer portal.",
               file=sys.stderr)
@@ -21,7 +21,7 @@ def main() -> int:
     service = build_service(settings)
     if service.is_empty():
         print("newsbot: the index is empty; run `newsbot index` (or /reindex as an admin) first.", file=sys.stderr)
-    from index.refresh import background_refresh
+    from index.indexing.refresh import background_refresh
 
     with background_refresh(service):  # sources with a `refresh` interval are refreshed while the bot runs
         return run_from_settings(service, settings)
