@@ -49,9 +49,9 @@ def _main(argv: Sequence[str] | None) -> int:
         status = COMMANDS[args.command](args, settings)
         sys.stdout.flush()  # a closed pipe shows here, inside the handlers, not at interpreter exit
         return status
-    except NewsbotError as exc:
+    except NewsbotError as exc:  # every expected failure, start-up ones included: one line, one format
         print(f"newsbot: error: {exc}", file=sys.stderr)
-        return 1
+        return getattr(exc, "exit_code", 1)
     except BrokenPipeError:
         return output_closed()
     except OSError as exc:

@@ -27,3 +27,11 @@ class EmbedderUnavailable(NewsbotError):
 
 class IndexBusy(NewsbotError):
     """Another re-index is already running."""
+
+
+class StartupError(NewsbotError):
+    """A process cannot start (no token, a service refusing it); `exit_code` is what the process exits with."""
+
+    def __init__(self, message: str, exit_code: int = 1) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import sys
 from datetime import timedelta
 from typing import Any, Iterable
 
@@ -26,7 +25,7 @@ from bot.discord.limits import Admission, Limits, limits_from_settings
 from bot.discord.mentions import MentionListener
 from bot.discord.views import AnswerButtons
 from bot.discord.parsing import parse_id_list
-from index.errors import NewsbotError
+from index.errors import StartupError
 from index.port import NewsPort
 from index.service.feedback import FeedbackStore, feedback_path
 from index.settings import Settings
@@ -98,14 +97,22 @@ async def _serve(bot: NewsBot, token: str) -> None:
         await bot.start(token)
 
 
+TOKEN_MISSING = "DISCORD_TOKEN is not set; create a bot token in the Discord developer portal."
+
+
+def require_token(token: str | None) -> str:
+    """The token, stripped; StartupError (exit 2) when it is missing."""
+    if not token or not token.strip():
+        raise StartupError(TOKEN_MISSING, exit_code=2)
+    return token.strip()
+
+
 def run_bot(service: NewsPort, token: str, guild_ids: list[int], admin_role_ids: list[int], *,
             feedback: FeedbackStore, limits: Limits | None = None, settings: Settings | None = None,
             guild_settings: GuildSettings | None = None) -> int:
-    """Run the bot until interrupted; returns the process exit code (2 for a missing or rejected token)."""
-    if not token or not token.strip():
-        print("newsbot: DISCORD_TOKEN is not set; create a bot token in the Discord developer portal.",
-              file=sys.stderr)
-        return 2
+    """Run the bot until interrupted; returns 0. A start-up failure (a missing or rejected token, Discord
+    unreachable or refusing) is a StartupError, translated by the CLI (bot/cli.py) like every error."""
+    token = require_token(token)
     if not logging.getLogger().handlers:
         discord.utils.setup_logging(level=logging.INFO)
     settings = settings or Settings()
@@ -114,42 +121,38 @@ def run_bot(service: NewsPort, token: str, guild_ids: list[int], admin_role_ids:
                     operator_ids=parse_id_list(settings.operator_ids), allow_dms=settings.allow_dms,
                     guild_settings=guild_settings, forget_after=timedelta(days=settings.forget_after_days))
     try:
-        asyncio.run(_serve(bot, token.strip()))
-    except discord.LoginFailure:
-        print("newsbot: Discord rejected the token (DISCORD_TOKEN); reset it in the developer portal.",
-              file=sys.stderr)
-        return 2
-    except discord.PrivilegedIntentsRequired:
-        print("newsbot: enable the Message Content intent for the bot in the developer portal (Bot tab).",
-              file=sys.stderr)
-        return 2
-    except discord.Forbidden as e:
-        hint = "; is the bot in NEWSBOT_GUILD_IDS, invited with the applications.commands scope?" if guild_ids else ""
-        print(f"newsbot: Discord refused a request at start-up ({e.status} {e.text}){hint}", file=sys.stderr)
-        return 1
-    except discord.HTTPException as e:
-        print(f"newsbot: Discord refused a request at start-up ({e.status} {e.text})", file=sys.stderr)
-        return 1
-    except (OSError, aiohttp.ClientError, discord.GatewayNotFound, discord.ConnectionClosed) as e:
-        print(f"newsbot: cannot reach Discord ({type(e).__name__}: {e})", file=sys.stderr)
-        return 1
+        asyncio.run(_serve(bot, token))
     except KeyboardInterrupt:
         pass
+    except Exception as exc:
+        raise _startup_error(exc, bool(guild_ids)) from None
     return 0
+
+
+def _startup_error(exc: Exception, with_guild_ids: bool) -> Exception:
+    """What a failure of the gateway or of Discord's API at start-up means, in one line; anything else as is."""
+    if isinstance(exc, discord.LoginFailure):
+        return StartupError("Discord rejected the token (DISCORD_TOKEN); reset it in the developer portal.", 2)
+    if isinstance(exc, discord.PrivilegedIntentsRequired):
+        return StartupError("enable the Message Content intent for the bot in the developer portal (Bot tab).", 2)
+    if isinstance(exc, discord.Forbidden):
+        hint = "; is the bot in NEWSBOT_GUILD_IDS, invited with the applications.commands scope?" if with_guild_ids else ""
+        return StartupError(f"Discord refused a request at start-up ({exc.status} {exc.text}){hint}")
+    if isinstance(exc, discord.HTTPException):
+        return StartupError(f"Discord refused a request at start-up ({exc.status} {exc.text})")
+    if isinstance(exc, (OSError, aiohttp.ClientError, discord.GatewayNotFound, discord.ConnectionClosed)):
+        return StartupError(f"cannot reach Discord ({type(exc).__name__}: {exc})")
+    return exc
 
 
 def run_from_settings(service: NewsPort, settings: Settings) -> int:
     """Run the bot from Settings: DISCORD_TOKEN, NEWSBOT_GUILD_IDS, NEWSBOT_ADMIN_ROLE_IDS, the limits."""
     token = settings.discord_token.get_secret_value() if settings.discord_token else ""
-    try:
-        guild_ids = parse_id_list(settings.guild_ids)
-        admin_role_ids = parse_id_list(settings.admin_role_ids)
-        limits = limits_from_settings(settings)
-        parse_id_list(settings.operator_ids)
-        feedback = FeedbackStore(feedback_path(settings.home))
-        guild_settings = GuildSettings(guild_settings_path(settings.home))
-    except NewsbotError as e:
-        print(f"newsbot: {e}", file=sys.stderr)
-        return 2
+    guild_ids = parse_id_list(settings.guild_ids)  # a malformed list is BadInput, translated by the CLI
+    admin_role_ids = parse_id_list(settings.admin_role_ids)
+    parse_id_list(settings.operator_ids)
+    limits = limits_from_settings(settings)
+    feedback = FeedbackStore(feedback_path(settings.home))
+    guild_settings = GuildSettings(guild_settings_path(settings.home))
     return run_bot(service, token, guild_ids, admin_role_ids, feedback=feedback, limits=limits, settings=settings,
                    guild_settings=guild_settings)

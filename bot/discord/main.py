@@ -7,20 +7,17 @@ from index.settings import Settings
 
 
 def main(settings: Settings) -> int:
-    """Run the Discord bot until interrupted; returns the exit status (NewsbotError propagates to the CLI)."""
-    from bot.discord.app import run_from_settings
+    """Run the Discord bot until interrupted; returns 0; any failure is a NewsbotError, translated by the CLI."""
+    from bot.discord.app import require_token, run_from_settings
     from index.app import build_service
 
-    if settings.discord_token is None or not settings.discord_token.get_secret_value().strip():
-        print("newsbot: DISCORD_TOKEN is not set; create a bot token in the Discord developer portal.",
-              file=sys.stderr)
-        return 2
+    require_token(settings.discord_token.get_secret_value() if settings.discord_token else None)  # before any model loads
     from bot.run_logging import setup_run_logging
 
     setup_run_logging(settings.home)  # INFO to stderr and to newsbot.log in the data folder (rotated)
     service = build_service(settings)
     if service.is_empty():
-        print("newsbot: the index is empty; run `newsbot index` (or /reindex as an admin) first.", file=sys.stderr)
+        print("newsbot: warning: the index is empty; run `newsbot index` (or /reindex as an admin) first.", file=sys.stderr)
     from index.indexing.refresh import background_refresh
 
     with background_refresh(service):  # sources with a `refresh` interval are refreshed while the bot runs

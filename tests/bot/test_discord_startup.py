@@ -4,8 +4,10 @@ from __future__ import annotations
 import asyncio
 
 import discord
+import pytest
 import yarl
 
+from index.errors import BadInput, StartupError
 from bot.discord.app import run_bot
 from tests.bot.discord_helpers import free_port
 from tests.fakes.fake_discord import FakeDiscord
@@ -45,22 +47,24 @@ def test_rejected_token_is_one_line_and_non_zero(service, feedback, capsys):
         discord.http.Route.BASE = f"http://127.0.0.1:{port}/api/v10"
         discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(f"ws://127.0.0.1:{port}/gateway")
         try:
-            code = await asyncio.to_thread(run_bot, service, "a-wrong-token", [], [], feedback=feedback)
+            with pytest.raises(StartupError) as failed:
+                await asyncio.to_thread(run_bot, service, "a-wrong-token", [], [], feedback=feedback)
             assert [r.path for r in fake.requests] == ["/users/@me"]
-            return code
+            return failed.value
         finally:
             discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = saved
             await fake.close()
 
-    assert asyncio.run(main()) == 2
-    err = capsys.readouterr().err.strip().splitlines()
-    assert err[-1] == "newsbot: Discord rejected the token (DISCORD_TOKEN); reset it in the developer portal."
-    assert not any("Traceback" in line for line in err)
+    failed = asyncio.run(main())
+    assert failed.exit_code == 2
+    assert str(failed) == "Discord rejected the token (DISCORD_TOKEN); reset it in the developer portal."
+    assert not any("Traceback" in line for line in capsys.readouterr().err.splitlines())
 
 
 def test_missing_token_is_one_line_and_non_zero(service, feedback, capsys):
-    assert run_bot(service, "  ", [], [], feedback=feedback) == 2
-    assert capsys.readouterr().err.strip().startswith("newsbot: DISCORD_TOKEN is not set")
+    with pytest.raises(StartupError) as failed:
+        run_bot(service, "  ", [], [], feedback=feedback)
+    assert failed.value.exit_code == 2 and str(failed.value).startswith("DISCORD_TOKEN is not set")
 
 
 def test_newsbot_run_without_a_token_fails_fast(monkeypatch, tmp_path, capsys):
@@ -71,7 +75,7 @@ def test_newsbot_run_without_a_token_fails_fast(monkeypatch, tmp_path, capsys):
     monkeypatch.chdir(tmp_path)  # no .env here
     assert main(["run"]) == 2
     assert capsys.readouterr().err.strip() == \
-        "newsbot: DISCORD_TOKEN is not set; create a bot token in the Discord developer portal."
+        "newsbot: error: DISCORD_TOKEN is not set; create a bot token in the Discord developer portal."
 
 
 def test_run_from_settings_rejects_malformed_ids_in_one_line(service, news_settings, capsys):
@@ -79,16 +83,18 @@ def test_run_from_settings_rejects_malformed_ids_in_one_line(service, news_setti
     from pydantic import SecretStr
 
     settings = news_settings.model_copy(update={"discord_token": SecretStr("x"), "admin_role_ids": "12,admins"})
-    assert run_from_settings(service, settings) == 2
-    assert capsys.readouterr().err.strip() == "newsbot: expected comma-separated numeric ids, got '12,admins'"
+    with pytest.raises(BadInput) as failed:
+        run_from_settings(service, settings)
+    assert str(failed.value) == "expected comma-separated numeric ids, got '12,admins'"
 
 
 def test_unreachable_discord_is_one_line_and_non_zero(service, feedback, capsys):
     saved = discord.http.Route.BASE
     discord.http.Route.BASE = f"http://127.0.0.1:{free_port()}/api/v10"  # nothing listens there
     try:
-        assert run_bot(service, "some-token", [], [], feedback=feedback) == 1
+        with pytest.raises(StartupError) as failed:
+            run_bot(service, "some-token", [], [], feedback=feedback)
     finally:
         discord.http.Route.BASE = saved
-    err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and err[0].startswith("newsbot: cannot reach Discord (ClientConnectorError")
+    assert failed.value.exit_code == 1 and str(failed.value).startswith("cannot reach Discord (ClientConnectorError")
+    assert "Traceback" not in capsys.readouterr().err
