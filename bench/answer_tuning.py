@@ -26,6 +26,8 @@ from retrieval_ablation import add_index_arguments, chosen_config, open_scored  
 from index import evaluation, extractive  # noqa: E402
 from index.second_stage import RetrievalConfig  # noqa: E402
 
+BEFORE = extractive.SentenceWeights(similarity=0.5, lexical=0.5, names=0.0, kind=0.0, rank=0.05,
+                                    embedded=12, sentences=3, floor=0.8)  # the sentence scoring before issue 14
 GRIDS = {
     "similarity": (0.0, 0.25, 0.5, 0.75, 1.0),
     "lexical": (0.0, 0.25, 0.5, 0.75, 1.0),
@@ -114,7 +116,7 @@ def main() -> int:
         best = tune(items, embed, idf, tune_weeks)
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(dataclasses.asdict(best), indent=2))
-    variants = {"today's sentence scoring": extractive.SentenceWeights(), "default now": extractive.DEFAULT_WEIGHTS}
+    variants = {"before issue 14": BEFORE, "default now": extractive.DEFAULT_WEIGHTS}
     if args.out.exists():
         variants["tuned"] = extractive.SentenceWeights(**json.loads(args.out.read_text()))
     print("| sentence scoring | weeks | answer accuracy | selection | passages hold the answer | refused |")

@@ -31,16 +31,17 @@ MIN_WORDS = 5
 @dataclass(frozen=True)
 class SentenceWeights:
     """How a candidate sentence is scored and how many are quoted. The defaults before issue 14 were
-    similarity 0.5, lexical 0.5, rank 0.05, names 0, kind 0, 12 embedded, 3 sentences, floor 0.8."""
+    similarity 0.5, lexical 0.5, rank 0.05, names 0, kind 0, 12 embedded, 3 sentences, floor 0.8; these
+    were chosen on the tune half of the full RealTime QA set (bench/answer_tuning.py, BENCHMARKS.md)."""
 
-    similarity: float = 0.5  # cosine to the question
-    lexical: float = 0.5  # IDF-weighted coverage of the question's terms
+    similarity: float = 0.75  # cosine to the question
+    lexical: float = 0.25  # IDF-weighted coverage of the question's terms
     names: float = 0.0  # share of the question's names and numbers the sentence repeats
-    kind: float = 0.0  # the sentence offers the kind of answer asked for (answer_type.offers)
+    kind: float = 0.2  # the sentence offers the kind of answer asked for (answer_type.offers)
     rank: float = 0.05  # divided by 1 + the passage's rank
     embedded: int = MAX_EMBEDDED  # sentences embedded (the lexically best)
     sentences: int = 3  # at most this many quoted
-    floor: float = 0.8  # a further sentence must score at least this share of the best one
+    floor: float = 0.6  # a further sentence must score at least this share of the best one
 
 
 DEFAULT_WEIGHTS = SentenceWeights()
