@@ -1,6 +1,6 @@
 """Offline answers alone: sentence selection on the passages retrieval gives (issue 14).
 
-    python bench/answer_tuning.py --home DIR            # today's sentence scoring against the tuned one
+    python bench/answer_tuning.py --home DIR            # the scoring before issue 14, the default, the tuned one
     python bench/answer_tuning.py --home DIR --tune     # choose SentenceWeights on the tune half only
 
 DIR is a NEWSBOT_HOME indexed by `newsbot eval` (see bench/retrieval_ablation.py). The passages are
@@ -88,7 +88,7 @@ def measure(items: list[tuple], weights: extractive.SentenceWeights, embed, idf,
 
 def tune(items, embed, idf, tune_weeks: set[str]) -> extractive.SentenceWeights:
     """Coordinate ascent over GRIDS on the tune half's accuracy (ties keep the earlier value)."""
-    best = extractive.DEFAULT_WEIGHTS
+    best = BEFORE  # the start of the run that chose today's defaults
     best_value = measure(items, best, embed, idf, tune_weeks)["answer_accuracy"]
     for _ in range(2):
         for name, grid in GRIDS.items():
