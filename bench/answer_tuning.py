@@ -101,12 +101,28 @@ def tune(items, embed, idf, tune_weeks: set[str]) -> extractive.SentenceWeights:
     return best
 
 
+def answer_ms(items: list[tuple], variants: dict, embed, idf) -> dict[str, float]:
+    """Median milliseconds of one offline answer per variant (the real embedder, no cache), alternating
+    variants per question in one run."""
+    import statistics
+    import time
+
+    times: dict[str, list[float]] = {name: [] for name in variants}
+    for q, vector, passages in items:
+        for name, weights in variants.items():
+            begun = time.perf_counter()
+            extractive.answer(q["question"], vector, passages, embed, idf, weights)
+            times[name].append(1000 * (time.perf_counter() - begun))
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
 def main() -> int:
     """Tune, or compare today's sentence scoring with the tuned one on every half."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     add_index_arguments(parser)
     parser.add_argument("--today", action="store_true", help="today's retrieval instead of the chosen one")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "sentence_weights.json")
+    parser.add_argument("--timing", action="store_true", help="also the median time of one answer per variant")
     args = parser.parse_args()
     service, rows, questions = open_scored(args)
     items = gather(service, RetrievalConfig() if args.today else chosen_config(), questions, rows)
@@ -127,6 +143,10 @@ def main() -> int:
             sel = "–" if m["selection"] is None else f"{m['selection']:.3f}"
             print(f"| {name} | {half} ({m['n']}) | {m['answer_accuracy']:.3f} | {sel} | "
                   f"{m['passages_hold_answer']:.3f} | {m['refused']:.3f} |")
+    if args.timing:
+        medians = answer_ms(items, variants, service.embedder.embed, idf)
+        first = next(iter(medians.values()))
+        print("median ms per answer: " + ", ".join(f"{n} {v:.1f} ({v / first:.2f}x)" for n, v in medians.items()))
     return 0
 
 
