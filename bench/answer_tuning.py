@@ -26,7 +26,7 @@ from retrieval_ablation import add_index_arguments, chosen_config, open_scored  
 from index import evaluation, extractive  # noqa: E402
 from index.second_stage import RetrievalConfig  # noqa: E402
 
-BEFORE = extractive.SentenceWeights(similarity=0.5, lexical=0.5, names=0.0, kind=0.0, rank=0.05,
+BEFORE = extractive.SentenceWeights(similarity=0.5, lexical=0.5, names=0.0, kind=0.0, rank=0.05, novelty=0.0,
                                     embedded=12, sentences=3, floor=0.8)  # the sentence scoring before issue 14
 GRIDS = {
     "similarity": (0.0, 0.25, 0.5, 0.75, 1.0),
@@ -34,6 +34,7 @@ GRIDS = {
     "names": (0.0, 0.1, 0.2, 0.3, 0.5),
     "kind": (0.0, 0.05, 0.1, 0.2, 0.3),
     "rank": (0.0, 0.05, 0.1, 0.2),
+    "novelty": (0.0, 0.05, 0.1, 0.2, 0.3),
     "embedded": (8, 12, 16, 24),
     "sentences": (1, 2, 3),
     "floor": (0.6, 0.7, 0.8, 0.9),

@@ -28,7 +28,7 @@ from retrieval_ablation import DATA, chosen_config, first_articles, open_service
 from index import evaluation, extractive  # noqa: E402
 from index.second_stage import RetrievalConfig  # noqa: E402
 
-TODAY_SENTENCES = extractive.SentenceWeights(similarity=0.5, lexical=0.5, names=0.0, kind=0.0, rank=0.05,
+TODAY_SENTENCES = extractive.SentenceWeights(similarity=0.5, lexical=0.5, names=0.0, kind=0.0, rank=0.05, novelty=0.0,
                                              embedded=12, sentences=3, floor=0.8)
 
 

@@ -39,6 +39,7 @@ class SentenceWeights:
     names: float = 0.0  # share of the question's names and numbers the sentence repeats
     kind: float = 0.2  # the sentence offers the kind of answer asked for (answer_type.offers)
     rank: float = 0.05  # divided by 1 + the passage's rank
+    novelty: float = 0.05  # IDF-weighted share of the sentence's terms the question does not use
     embedded: int = MAX_EMBEDDED  # sentences embedded (the lexically best)
     sentences: int = 3  # at most this many quoted
     floor: float = 0.6  # a further sentence must score at least this share of the best one
@@ -154,7 +155,7 @@ def answer(question: str, query_vector: np.ndarray, passages: Sequence[Passage],
     if not sentences:
         return refusal(passages, question)
     lexical = np.array([coverage(question_terms, set(terms(s.text)), idf) for s in sentences])
-    prior = sentence_prior(question, sentences, weights)
+    prior = sentence_prior(question, sentences, weights) + weights.novelty * novelty(question_terms, sentences, idf)
     keep = np.argsort(-(lexical + prior), kind="stable")[: weights.embedded]
     sentences = [sentences[i] for i in keep]
     lexical, prior = lexical[keep], prior[keep]
@@ -180,6 +181,18 @@ def sentence_prior(question: str, sentences: Sequence[Sentence], weights: Senten
         + weights.kind * answer_type.offers(asked, s.text, question)
         for s in sentences
     ])
+
+
+def novelty(question_terms: Sequence[str], sentences: Sequence[Sentence], idf: IDF) -> np.ndarray:
+    """Per sentence, the IDF-weighted share of its distinct terms that the question does not use: a
+    sentence that only restates the question adds nothing, the one that answers it adds the answer."""
+    asked = set(question_terms)
+    out = []
+    for s in sentences:
+        own = set(terms(s.text))
+        total = sum(idf(t) for t in own)
+        out.append(sum(idf(t) for t in own - asked) / total if total else 0.0)
+    return np.array(out)
 
 
 def summarize(passages: Sequence[Passage], embed: Callable[[list[str]], np.ndarray],

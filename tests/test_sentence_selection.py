@@ -4,6 +4,7 @@ from __future__ import annotations
 import dataclasses
 
 from index import extractive
+from index.text import terms
 from index.types import Passage
 
 QUESTION = "Which oil giant announced plans to cut 4,700 jobs?"
@@ -31,3 +32,11 @@ def test_the_default_prior_favours_the_sentence_offering_a_name_the_question_lac
     assert "BP" in sentences[int(prior.argmax())].text
     plain = extractive.sentence_prior(QUESTION, sentences, dataclasses.replace(extractive.DEFAULT_WEIGHTS, kind=0.0))
     assert "BP" not in sentences[int(plain.argmax())].text  # without it, the passage's first sentence leads
+
+
+def test_novelty_is_what_a_sentence_adds_to_the_question() -> None:
+    sentences = extractive.candidate_sentences([PASSAGE])
+    scores = extractive.novelty(terms(QUESTION), sentences, lambda term: 1.0)
+    restating, answering = scores[0], scores[2]  # "Oil giants have announced plans…", "BP said it would shed…"
+    assert 0.0 <= restating < answering <= 1.0
+    assert list(extractive.novelty(terms(sentences[2].text), sentences[2:], lambda term: 1.0)) == [0.0]
