@@ -117,6 +117,22 @@ def answer_ms(items: list[tuple], variants: dict, embed, idf) -> dict[str, float
     return {name: statistics.median(values) for name, values in times.items()}
 
 
+def refusals_elsewhere(service, questions: list[dict], rows: list[dict], variants: dict) -> str:
+    """How each variant answers the questions whose answer is in no article: refusals, and whether the
+    variants refuse the same questions (the refusal rules are shared; this checks they stay so)."""
+    answerable = {q["id"] for q in evaluation.answerable(questions, rows)}
+    others = [q for q in questions if q["id"] not in answerable and q["answer"].strip()]
+    idf, decisions = service.lexical.snapshot().idf, []
+    for q in others:
+        query = service.retriever.embed_query(q["question"])
+        passages = service.retriever.retrieve(query, service.settings.top_k)
+        decisions.append(tuple(extractive.answer(q["question"], query.vector, passages, service.embedder.embed,
+                                                 idf, w).refused for w in variants.values()))
+    counts = ", ".join(f"{name} {sum(d[i] for d in decisions)}" for i, name in enumerate(variants))
+    same = sum(len(set(d)) == 1 for d in decisions)
+    return f"questions whose answer is in no article: {len(others)}; refused: {counts}; same decision: {same}"
+
+
 def main() -> int:
     """Tune, or compare today's sentence scoring with the tuned one on every half."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -124,6 +140,7 @@ def main() -> int:
     parser.add_argument("--today", action="store_true", help="today's retrieval instead of the chosen one")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "sentence_weights.json")
     parser.add_argument("--timing", action="store_true", help="also the median time of one answer per variant")
+    parser.add_argument("--honesty", action="store_true", help="also the refusals of questions no article answers")
     args = parser.parse_args()
     service, rows, questions = open_scored(args)
     items = gather(service, RetrievalConfig() if args.today else chosen_config(), questions, rows)
@@ -148,6 +165,8 @@ def main() -> int:
         medians = answer_ms(items, variants, service.embedder.embed, idf)
         first = next(iter(medians.values()))
         print("median ms per answer: " + ", ".join(f"{n} {v:.1f} ({v / first:.2f}x)" for n, v in medians.items()))
+    if args.honesty:
+        print(refusals_elsewhere(service, questions, rows, variants))
     return 0
 
 
