@@ -22,8 +22,8 @@ for folder in (ROOT, ROOT / "bench"):
         sys.path.insert(0, str(folder))
 
 from retrieval_ablation import add_index_arguments, open_scored  # noqa: E402
-from index import evaluation  # noqa: E402
-from index.second_stage import RetrievalConfig  # noqa: E402
+from index.evaluation import scoring as evaluation  # noqa: E402
+from index.retrieval.second_stage import RetrievalConfig  # noqa: E402
 
 
 def capped(pool: list[tuple[str, str]], cap: int | None) -> list[str]:

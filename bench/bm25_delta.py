@@ -13,8 +13,8 @@ import time
 from dataclasses import replace
 
 from index.app import build_service
-from index.chunk_ids import parse_chunk_id
-from index.lexical import build_snapshot
+from index.store.chunk_ids import parse_chunk_id
+from index.store.lexical import build_snapshot
 
 
 def main() -> None:

@@ -29,8 +29,8 @@ for folder in (ROOT, ROOT / "bench"):
         sys.path.insert(0, str(folder))
 
 from retrieval_ablation import add_index_arguments, open_scored  # noqa: E402
-from index import evaluation  # noqa: E402
-from index.second_stage import RetrievalConfig  # noqa: E402
+from index.evaluation import scoring as evaluation  # noqa: E402
+from index.retrieval.second_stage import RetrievalConfig  # noqa: E402
 from index.text import sentence_spans  # noqa: E402
 
 GRID = (0.0, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 5.0, 100.0)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from index.app import build_service
-from index.lexical import build_snapshot
+from index.store.lexical import build_snapshot
 from tests.test_ingest import _write
 
 

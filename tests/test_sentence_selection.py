@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from index import extractive
+from index.answering import extractive
 from index.text import terms
 from index.types import Passage
 

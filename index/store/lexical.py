@@ -1,0 +1,170 @@
+"""The lexical side of retrieval: a BM25 index (bm25s) over every chunk in the collection.
+
+Chroma has no BM25, so the chunks are read back from the collection and indexed in memory. The index
+is cached on disk keyed by the live collection and its generation (see index/store/chroma.py), which indexing
+changes, so a process rebuilds it only when the content changed (by this process, another one, or on a
+shared Chroma server).
+"""
+from __future__ import annotations
+
+import logging
+import math
+import pickle
+import threading
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from index.store.chroma import Store
+
+log = logging.getLogger(__name__)
+PAGE = 2000
+
+
+@dataclass
+class LexicalSnapshot:
+    """Every chunk of one generation of the collection, with a BM25 index and term statistics."""
+
+    generation: str
+    ids: list[str]
+    texts: list[str]
+    metadatas: list[dict]
+    document_frequency: Counter
+    bm25: object | None  # bm25s.BM25, None for an empty collection
+    tokens: list | None = None  # each chunk's terms, kept so the next generation re-reads only new chunks
+    scope_labels: np.ndarray | None = None  # each row's scope, filled on first scoped search
+
+    def idf(self, term: str) -> float:
+        """Smoothed inverse document frequency; a term never seen gets the highest value."""
+        n = len(self.ids)
+        return math.log(1 + (n + 1) / (self.document_frequency.get(term, 0) + 0.5))
+
+    def search(self, query_terms: list[str], k: int, scopes: tuple[str, ...] | None = None) -> list[tuple[int, float]]:
+        """(row, score) of the `k` best chunks for the query terms, best first; only positive scores;
+        only rows of `scopes` when given (index/sources/scopes.py)."""
+        if self.bm25 is None or not query_terms:
+            return []
+        return top_rows(self.in_scopes(self.bm25.get_scores(query_terms), scopes), k)
+
+
+    def in_scopes(self, scores: np.ndarray, scopes: tuple[str, ...] | None) -> np.ndarray:
+        """`scores` with the rows outside `scopes` set to zero (all rows when `scopes` is None)."""
+        if scopes is None:
+            return scores
+        return np.where(np.isin(self.scopes_of_rows(), list(scopes)), scores, 0.0)
+
+    def scopes_of_rows(self) -> np.ndarray:
+        """The scope of every row (chunks written before scopes existed are shared)."""
+        if self.scope_labels is None:
+            self.scope_labels = np.array([str((m or {}).get("scope") or "shared") for m in self.metadatas])
+        return self.scope_labels
+
+
+def top_rows(scores: np.ndarray | None, k: int) -> list[tuple[int, float]]:
+    """(row, score) of the `k` best positive scores, best first."""
+    if scores is None or k <= 0:
+        return []
+    k = min(k, len(scores))
+    top = np.argpartition(-scores, k - 1)[:k]
+    ranked = sorted(((int(i), float(scores[i])) for i in top), key=lambda pair: -pair[1])
+    return [pair for pair in ranked if pair[1] > 0]
+
+
+def build_snapshot(collection, current_generation: str, previous: LexicalSnapshot | None = None) -> LexicalSnapshot:
+    """Read every chunk of `collection` and index it; with `previous`, read back only the chunks it lacks."""
+
+    from index.store.lexical_delta import chunk_tokens, delta_rows
+
+    delta = delta_rows(previous, collection) if previous is not None else None
+    if delta is not None:
+        ids, texts, metadatas, tokenized, frequency = delta
+        return LexicalSnapshot(current_generation, ids, texts, metadatas, frequency, _bm25(tokenized), tokenized)
+    ids, texts, metadatas = [], [], []
+    offset = 0
+    while True:
+        page = collection.get(include=["documents", "metadatas"], limit=PAGE, offset=offset)
+        if not page["ids"]:
+            break
+        ids.extend(page["ids"])
+        texts.extend(page["documents"])
+        metadatas.extend(page["metadatas"])
+        offset += len(page["ids"])
+    tokenized = [chunk_tokens(t, m) for t, m in zip(texts, metadatas)]
+    frequency: Counter = Counter()
+    for tokens in tokenized:
+        frequency.update(set(tokens))
+    return LexicalSnapshot(current_generation, ids, texts, metadatas, frequency, _bm25(tokenized), tokenized)
+
+
+def _bm25(tokenized: list[list[str]]):
+    """A bm25s index of the tokenised chunks, None when there are none."""
+    import bm25s
+
+    if not tokenized:
+        return None
+    bm25 = bm25s.BM25()
+    bm25.index(tokenized, show_progress=False)
+    return bm25
+
+
+class LexicalIndex:
+    """Keeps a `LexicalSnapshot` in step with the collection, cached in memory and on disk."""
+
+    def __init__(self, store: Store, cache_path: Path | None) -> None:
+        self._store = store
+        self._cache_path = cache_path
+        self._snapshot: LexicalSnapshot | None = None
+        self._lock = threading.Lock()
+
+    def snapshot(self) -> LexicalSnapshot:
+        """The snapshot of the collection's current generation, rebuilt only when it changed."""
+        pointer = self._store.pointer()
+        try:
+            return self._snapshot_of(pointer)
+        except Exception:
+            # The pointer this query pinned may name a collection a full re-index has just replaced and
+            # deleted: follow the pointer once, as Store.run does for the dense side.
+            moved = self._store.fresh_pointer()
+            if moved.live == pointer.live:
+                raise
+            return self._snapshot_of(moved)
+
+    def _snapshot_of(self, pointer) -> LexicalSnapshot:
+        current = f"{pointer.live}:{pointer.generation}"
+        with self._lock:
+            if self._snapshot is not None and self._snapshot.generation == current:
+                return self._snapshot
+            snapshot = self._load(current)
+            if snapshot is None:
+                # the collection the pointer named, not whatever is live by the time the pages are read;
+                # the previous generation's snapshot saves reading back and tokenising what did not change
+                previous = self._snapshot or self._load(None)
+                snapshot = build_snapshot(self._store.physical(pointer.live), current, previous)
+                self._save(snapshot)
+            self._snapshot = snapshot
+            return snapshot
+
+    def _load(self, current: str | None) -> LexicalSnapshot | None:
+        """The cached snapshot of generation `current` (of any generation for None), or None."""
+        if self._cache_path is None or not self._cache_path.exists():
+            return None
+        try:
+            with self._cache_path.open("rb") as handle:
+                snapshot = pickle.load(handle)
+        except Exception:  # a stale or truncated cache is rebuilt, never fatal
+            log.warning("lexical cache %s unreadable; rebuilding", self._cache_path)
+            return None
+        if not isinstance(snapshot, LexicalSnapshot):
+            return None
+        return snapshot if current is None or snapshot.generation == current else None
+
+    def _save(self, snapshot: LexicalSnapshot) -> None:
+        if self._cache_path is None:
+            return
+        self._cache_path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = self._cache_path.with_suffix(".tmp")
+        with temporary.open("wb") as handle:
+            pickle.dump(snapshot, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        temporary.replace(self._cache_path)
