@@ -1,6 +1,6 @@
 """Offline answers alone: sentence selection on the passages retrieval gives (issue 14).
 
-    python bench/answer_tuning.py --home DIR            # today's sentence scoring against the tuned one
+    python bench/answer_tuning.py --home DIR            # the scoring before issue 14, the default, the tuned one
     python bench/answer_tuning.py --home DIR --tune     # choose SentenceWeights on the tune half only
 
 DIR is a NEWSBOT_HOME indexed by `newsbot eval` (see bench/retrieval_ablation.py). The passages are
@@ -27,12 +27,15 @@ from index.evaluation import scoring as evaluation  # noqa: E402
 from index.answering import extractive  # noqa: E402
 from index.retrieval.second_stage import RetrievalConfig  # noqa: E402
 
+BEFORE = extractive.SentenceWeights(similarity=0.5, lexical=0.5, names=0.0, kind=0.0, rank=0.05, novelty=0.0,
+                                    embedded=12, sentences=3, floor=0.8)  # the sentence scoring before issue 14
 GRIDS = {
     "similarity": (0.0, 0.25, 0.5, 0.75, 1.0),
     "lexical": (0.0, 0.25, 0.5, 0.75, 1.0),
     "names": (0.0, 0.1, 0.2, 0.3, 0.5),
     "kind": (0.0, 0.05, 0.1, 0.2, 0.3),
     "rank": (0.0, 0.05, 0.1, 0.2),
+    "novelty": (0.0, 0.05, 0.1, 0.2, 0.3),
     "embedded": (8, 12, 16, 24),
     "sentences": (1, 2, 3),
     "floor": (0.6, 0.7, 0.8, 0.9),
@@ -87,7 +90,7 @@ def measure(items: list[tuple], weights: extractive.SentenceWeights, embed, idf,
 
 def tune(items, embed, idf, tune_weeks: set[str]) -> extractive.SentenceWeights:
     """Coordinate ascent over GRIDS on the tune half's accuracy (ties keep the earlier value)."""
-    best = extractive.DEFAULT_WEIGHTS
+    best = BEFORE  # the start of the run that chose today's defaults
     best_value = measure(items, best, embed, idf, tune_weeks)["answer_accuracy"]
     for _ in range(2):
         for name, grid in GRIDS.items():
@@ -100,12 +103,45 @@ def tune(items, embed, idf, tune_weeks: set[str]) -> extractive.SentenceWeights:
     return best
 
 
+def answer_ms(items: list[tuple], variants: dict, embed, idf) -> dict[str, float]:
+    """Median milliseconds of one offline answer per variant (the real embedder, no cache), alternating
+    variants per question in one run."""
+    import statistics
+    import time
+
+    times: dict[str, list[float]] = {name: [] for name in variants}
+    for q, vector, passages in items:
+        for name, weights in variants.items():
+            begun = time.perf_counter()
+            extractive.answer(q["question"], vector, passages, embed, idf, weights)
+            times[name].append(1000 * (time.perf_counter() - begun))
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
+def refusals_elsewhere(service, questions: list[dict], rows: list[dict], variants: dict) -> str:
+    """How each variant answers the questions whose answer is in no article: refusals, and whether the
+    variants refuse the same questions (the refusal rules are shared; this checks they stay so)."""
+    answerable = {q["id"] for q in evaluation.answerable(questions, rows)}
+    others = [q for q in questions if q["id"] not in answerable and q["answer"].strip()]
+    idf, decisions = service.lexical.snapshot().idf, []
+    for q in others:
+        query = service.retriever.embed_query(q["question"])
+        passages = service.retriever.retrieve(query, service.settings.top_k)
+        decisions.append(tuple(extractive.answer(q["question"], query.vector, passages, service.embedder.embed,
+                                                 idf, w).refused for w in variants.values()))
+    counts = ", ".join(f"{name} {sum(d[i] for d in decisions)}" for i, name in enumerate(variants))
+    same = sum(len(set(d)) == 1 for d in decisions)
+    return f"questions whose answer is in no article: {len(others)}; refused: {counts}; same decision: {same}"
+
+
 def main() -> int:
     """Tune, or compare today's sentence scoring with the tuned one on every half."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     add_index_arguments(parser)
     parser.add_argument("--today", action="store_true", help="today's retrieval instead of the chosen one")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "sentence_weights.json")
+    parser.add_argument("--timing", action="store_true", help="also the median time of one answer per variant")
+    parser.add_argument("--honesty", action="store_true", help="also the refusals of questions no article answers")
     args = parser.parse_args()
     service, rows, questions = open_scored(args)
     items = gather(service, RetrievalConfig() if args.today else chosen_config(), questions, rows)
@@ -115,7 +151,7 @@ def main() -> int:
         best = tune(items, embed, idf, tune_weeks)
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(dataclasses.asdict(best), indent=2))
-    variants = {"today's sentence scoring": extractive.SentenceWeights(), "default now": extractive.DEFAULT_WEIGHTS}
+    variants = {"before issue 14": BEFORE, "default now": extractive.DEFAULT_WEIGHTS}
     if args.out.exists():
         variants["tuned"] = extractive.SentenceWeights(**json.loads(args.out.read_text()))
     print("| sentence scoring | weeks | answer accuracy | selection | passages hold the answer | refused |")
@@ -126,6 +162,12 @@ def main() -> int:
             sel = "–" if m["selection"] is None else f"{m['selection']:.3f}"
             print(f"| {name} | {half} ({m['n']}) | {m['answer_accuracy']:.3f} | {sel} | "
                   f"{m['passages_hold_answer']:.3f} | {m['refused']:.3f} |")
+    if args.timing:
+        medians = answer_ms(items, variants, service.embedder.embed, idf)
+        first = next(iter(medians.values()))
+        print("median ms per answer: " + ", ".join(f"{n} {v:.1f} ({v / first:.2f}x)" for n, v in medians.items()))
+    if args.honesty:
+        print(refusals_elsewhere(service, questions, rows, variants))
     return 0
 
 

@@ -29,7 +29,7 @@ from index.evaluation import scoring as evaluation  # noqa: E402
 from index.answering import extractive  # noqa: E402
 from index.retrieval.second_stage import RetrievalConfig  # noqa: E402
 
-TODAY_SENTENCES = extractive.SentenceWeights(similarity=0.5, lexical=0.5, names=0.0, kind=0.0, rank=0.05,
+TODAY_SENTENCES = extractive.SentenceWeights(similarity=0.5, lexical=0.5, names=0.0, kind=0.0, rank=0.05, novelty=0.0,
                                              embedded=12, sentences=3, floor=0.8)
 
 

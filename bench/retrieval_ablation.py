@@ -89,8 +89,9 @@ def open_service(home: Path, weeks: set[str] | None):
     os.environ["NEWSBOT_HOME"] = str(home)
     from index.app import build_service
     from index.evaluation.run import eval_collection_name
+    from index.settings import Settings
 
-    return build_service(collection=eval_collection_name(DATA / "articles.jsonl", weeks))
+    return build_service(Settings(), collection=eval_collection_name(DATA / "articles.jsonl", weeks))
 
 
 def run_config(service, config: RetrievalConfig, questions: list[dict], rows: list[dict], answers: bool) -> dict:

@@ -31,16 +31,18 @@ MIN_WORDS = 5
 @dataclass(frozen=True)
 class SentenceWeights:
     """How a candidate sentence is scored and how many are quoted. The defaults before issue 14 were
-    similarity 0.5, lexical 0.5, rank 0.05, names 0, kind 0, 12 embedded, 3 sentences, floor 0.8."""
+    similarity 0.5, lexical 0.5, rank 0.05, names 0, kind 0, 12 embedded, 3 sentences, floor 0.8; these
+    were chosen on the tune half of the full RealTime QA set (bench/answer_tuning.py, BENCHMARKS.md)."""
 
-    similarity: float = 0.5  # cosine to the question
-    lexical: float = 0.5  # IDF-weighted coverage of the question's terms
+    similarity: float = 0.75  # cosine to the question
+    lexical: float = 0.25  # IDF-weighted coverage of the question's terms
     names: float = 0.0  # share of the question's names and numbers the sentence repeats
-    kind: float = 0.0  # the sentence offers the kind of answer asked for (answer_type.offers)
+    kind: float = 0.2  # the sentence offers the kind of answer asked for (answer_type.offers)
     rank: float = 0.05  # divided by 1 + the passage's rank
+    novelty: float = 0.05  # IDF-weighted share of the sentence's terms the question does not use
     embedded: int = MAX_EMBEDDED  # sentences embedded (the lexically best)
     sentences: int = 3  # at most this many quoted
-    floor: float = 0.8  # a further sentence must score at least this share of the best one
+    floor: float = 0.6  # a further sentence must score at least this share of the best one
 
 
 DEFAULT_WEIGHTS = SentenceWeights()
@@ -153,7 +155,7 @@ def answer(question: str, query_vector: np.ndarray, passages: Sequence[Passage],
     if not sentences:
         return refusal(passages, question)
     lexical = np.array([coverage(question_terms, set(terms(s.text)), idf) for s in sentences])
-    prior = sentence_prior(question, sentences, weights)
+    prior = sentence_prior(question, sentences, weights) + weights.novelty * novelty(question_terms, sentences, idf)
     keep = np.argsort(-(lexical + prior), kind="stable")[: weights.embedded]
     sentences = [sentences[i] for i in keep]
     lexical, prior = lexical[keep], prior[keep]
@@ -179,6 +181,18 @@ def sentence_prior(question: str, sentences: Sequence[Sentence], weights: Senten
         + weights.kind * answer_type.offers(asked, s.text, question)
         for s in sentences
     ])
+
+
+def novelty(question_terms: Sequence[str], sentences: Sequence[Sentence], idf: IDF) -> np.ndarray:
+    """Per sentence, the IDF-weighted share of its distinct terms that the question does not use: a
+    sentence that only restates the question adds nothing, the one that answers it adds the answer."""
+    asked = set(question_terms)
+    out = []
+    for s in sentences:
+        own = set(terms(s.text))
+        total = sum(idf(t) for t in own)
+        out.append(sum(idf(t) for t in own - asked) / total if total else 0.0)
+    return np.array(out)
 
 
 def summarize(passages: Sequence[Passage], embed: Callable[[list[str]], np.ndarray],
