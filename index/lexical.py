@@ -1,4 +1,4 @@
-"""The lexical side of retrieval: a BM25 index (bm25s) over every chunk in the collection.
+"""The lexical side of retrieval: a BM25 index (index/bm25_postings.py) over every chunk in the collection.
 
 Chroma has no BM25, so the chunks are read back from the collection and indexed in memory. The index
 is cached on disk keyed by the live collection and its generation (see index/store.py), which indexing
@@ -11,12 +11,13 @@ import logging
 import math
 import pickle
 import threading
-from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from index.bm25_postings import PostingsBM25, TermCounts
 from index.store import Store
 
 log = logging.getLogger(__name__)
@@ -31,9 +32,9 @@ class LexicalSnapshot:
     ids: list[str]
     texts: list[str]
     metadatas: list[dict]
-    document_frequency: Counter
-    bm25: object | None  # bm25s.BM25, None for an empty collection
-    tokens: list | None = None  # each chunk's terms, kept so the next generation re-reads only new chunks
+    document_frequency: Mapping[str, int]  # chunks containing each term
+    bm25: object | None  # PostingsBM25 (or anything with bm25s's `get_scores`), None for an empty collection
+    tokens: list | None = None  # unused since the postings index (kept for snapshots pickled before it)
     scope_labels: np.ndarray | None = None  # each row's scope, filled on first scoped search
 
     def idf(self, term: str) -> float:
@@ -73,14 +74,14 @@ def top_rows(scores: np.ndarray | None, k: int) -> list[tuple[int, float]]:
 
 
 def build_snapshot(collection, current_generation: str, previous: LexicalSnapshot | None = None) -> LexicalSnapshot:
-    """Read every chunk of `collection` and index it; with `previous`, read back only the chunks it lacks."""
+    """Read every chunk of `collection` and index it; with `previous`, read back and index only the chunks
+    it lacks and drop the ones the collection no longer has (index/lexical_delta.py)."""
 
-    from index.lexical_delta import chunk_tokens, delta_rows
+    from index.lexical_delta import chunk_tokens, delta_snapshot
 
-    delta = delta_rows(previous, collection) if previous is not None else None
-    if delta is not None:
-        ids, texts, metadatas, tokenized, frequency = delta
-        return LexicalSnapshot(current_generation, ids, texts, metadatas, frequency, _bm25(tokenized), tokenized)
+    snapshot = delta_snapshot(previous, collection, current_generation) if previous is not None else None
+    if snapshot is not None:
+        return snapshot
     ids, texts, metadatas = [], [], []
     offset = 0
     while True:
@@ -91,22 +92,8 @@ def build_snapshot(collection, current_generation: str, previous: LexicalSnapsho
         texts.extend(page["documents"])
         metadatas.extend(page["metadatas"])
         offset += len(page["ids"])
-    tokenized = [chunk_tokens(t, m) for t, m in zip(texts, metadatas)]
-    frequency: Counter = Counter()
-    for tokens in tokenized:
-        frequency.update(set(tokens))
-    return LexicalSnapshot(current_generation, ids, texts, metadatas, frequency, _bm25(tokenized), tokenized)
-
-
-def _bm25(tokenized: list[list[str]]):
-    """A bm25s index of the tokenised chunks, None when there are none."""
-    import bm25s
-
-    if not tokenized:
-        return None
-    bm25 = bm25s.BM25()
-    bm25.index(tokenized, show_progress=False)
-    return bm25
+    index = PostingsBM25.build([chunk_tokens(t, m) for t, m in zip(texts, metadatas)])
+    return LexicalSnapshot(current_generation, ids, texts, metadatas, TermCounts(index), index if ids else None)
 
 
 class LexicalIndex:

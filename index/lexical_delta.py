@@ -1,16 +1,18 @@
 """Bringing a BM25 snapshot up to date by reading back only the chunks it does not have.
 
-bm25s builds a static index, so the index itself is still rebuilt, but from the tokens the previous
-snapshot kept: a refresh that adds 10 articles reads and tokenises their chunks only, instead of reading
-every chunk back from Chroma and tokenising it again (at 57k chunks: 4.4 s reading + 3.3 s tokenising of
-the 11 s a full rebuild took, BENCHMARKS.md). Chunk ids carry their article's content hash, so a chunk
-whose id is already in the snapshot has the same text and metadata (once its scope is stamped).
+The snapshot's index (index/bm25_postings.py) takes new documents by appending their postings and drops
+removed ones, so a refresh that adds 10 articles reads, tokenises and indexes their chunks only; what it
+still does for every chunk is list the collection's ids (to find what was removed) and a few list and
+numpy passes. Chunk ids carry their article's content hash, so a chunk whose id is already in the
+snapshot has the same text and metadata (once its scope is stamped).
 """
 from __future__ import annotations
 
 import sys
-from collections import Counter
 
+import numpy as np
+
+from index.bm25_postings import PostingsBM25, TermCounts
 from index.text import terms
 
 PAGE = 2000
@@ -32,37 +34,44 @@ def all_ids(collection) -> list[str]:
         offset += len(page)
 
 
-def delta_rows(previous, collection) -> tuple[list[str], list[str], list[dict], list[list[str]], Counter] | None:
-    """(ids, texts, metadatas, tokens, document frequency) of the collection now, reusing `previous`'s rows;
-    None when `previous` kept no tokens (a snapshot from before this module: build it whole)."""
-    kept = getattr(previous, "tokens", None)
-    if kept is None:
-        return None
-    # A chunk's id carries its content hash, but a chunk written before scopes existed gets its `scope`
-    # stamped later under the same id (index/scopes.py): such rows are read back, never reused.
-    row_of = {chunk_id: row for row, chunk_id in enumerate(previous.ids) if "scope" in (previous.metadatas[row] or {})}
-    ids = all_ids(collection)
-    wanted = [i for i in ids if i not in row_of]
+def read_chunks(collection, wanted: list[str]) -> dict[str, tuple[str, dict]]:
+    """Text and metadata of the chunks `wanted` (one that vanished meanwhile is left out)."""
     fetched: dict[str, tuple[str, dict]] = {}
     for start in range(0, len(wanted), PAGE):
         page = collection.get(ids=wanted[start : start + PAGE], include=["documents", "metadatas"])
         fetched |= {i: (t or "", m or {}) for i, t, m in zip(page["ids"], page["documents"], page["metadatas"])}
-    frequency = Counter(previous.document_frequency)
+    return fetched
+
+
+def delta_snapshot(previous, collection, generation: str):
+    """The snapshot of `collection` now, made from `previous` by removing the rows it no longer has and
+    appending the chunks it lacks; None when `previous` has no postings index (build it whole)."""
+    from index.lexical import LexicalSnapshot
+
+    index = previous.bm25 if previous.bm25 is not None or previous.ids else PostingsBM25.build([])
+    if not isinstance(index, PostingsBM25):
+        return None
+    # A chunk's id carries its content hash, but a chunk written before scopes existed gets its `scope`
+    # stamped later under the same id (index/scopes.py): such rows are read back, never reused.
+    kept = {chunk_id for chunk_id, m in zip(previous.ids, previous.metadatas) if "scope" in (m or {})}
+    ids = all_ids(collection)
     current = set(ids)
-    for row, chunk_id in enumerate(previous.ids):
-        if chunk_id not in current or chunk_id not in row_of:  # gone, or read back below
-            frequency.subtract(set(kept[row]))
-    texts, metadatas, tokens = [], [], []
-    for chunk_id in ids:
-        if chunk_id in row_of:
-            row = row_of[chunk_id]
-            texts.append(previous.texts[row])
-            metadatas.append(previous.metadatas[row])
-            tokens.append(kept[row])
-        else:
-            text, metadata = fetched.get(chunk_id, ("", {}))
-            texts.append(text)
-            metadatas.append(metadata)
-            tokens.append(chunk_tokens(text, metadata))
-            frequency.update(set(tokens[-1]))
-    return ids, texts, metadatas, tokens, +frequency
+    gone = [row for row, chunk_id in enumerate(previous.ids) if chunk_id not in current or chunk_id not in kept]
+    fetched = read_chunks(collection, [i for i in ids if i not in kept])
+    new_ids = list(fetched)
+    texts = [fetched[i][0] for i in new_ids]
+    metadatas = [fetched[i][1] for i in new_ids]
+    index = index.remove(np.array(gone, dtype=np.int64)).add([chunk_tokens(t, m) for t, m in zip(texts, metadatas)])
+    old_ids, old_texts, old_metadatas = previous.ids, previous.texts, previous.metadatas
+    if gone:
+        dead = set(gone)
+        old_ids, old_texts, old_metadatas = ([x for r, x in enumerate(column) if r not in dead]
+                                             for column in (old_ids, old_texts, old_metadatas))
+    labels = None
+    if previous.scope_labels is not None:
+        fresh = [str(m.get("scope") or "shared") for m in metadatas]
+        labels = np.concatenate([np.delete(previous.scope_labels, gone), np.array(fresh, dtype=str)])
+    if not old_ids and not new_ids:
+        return LexicalSnapshot(generation, [], [], [], TermCounts(index), None)
+    return LexicalSnapshot(generation, old_ids + new_ids, old_texts + texts, old_metadatas + metadatas,
+                           TermCounts(index), index, None, labels)
