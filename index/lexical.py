@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import math
-import pickle
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from index.bm25_postings import PostingsBM25, TermCounts
+from index.lexical_cache import SnapshotFile
 from index.store import Store
 
 log = logging.getLogger(__name__)
@@ -36,6 +36,7 @@ class LexicalSnapshot:
     bm25: object | None  # PostingsBM25 (or anything with bm25s's `get_scores`), None for an empty collection
     tokens: list | None = None  # unused since the postings index (kept for snapshots pickled before it)
     scope_labels: np.ndarray | None = None  # each row's scope, filled on first scoped search
+    change: object | None = None  # lexical_delta.Change from the previous generation, when made from it
 
     def idf(self, term: str) -> float:
         """Smoothed inverse document frequency; a term never seen gets the highest value."""
@@ -101,7 +102,7 @@ class LexicalIndex:
 
     def __init__(self, store: Store, cache_path: Path | None) -> None:
         self._store = store
-        self._cache_path = cache_path
+        self._file = SnapshotFile(cache_path) if cache_path is not None else None  # index/lexical_cache.py
         self._snapshot: LexicalSnapshot | None = None
         self._lock = threading.Lock()
 
@@ -123,35 +124,28 @@ class LexicalIndex:
         with self._lock:
             if self._snapshot is not None and self._snapshot.generation == current:
                 return self._snapshot
-            snapshot = self._load(current)
-            if snapshot is None:
+            stored = self._load(None)  # None too when the files did not change since this process saw them
+            if stored is not None and stored.generation == current:
+                snapshot = stored
+            else:
                 # the collection the pointer named, not whatever is live by the time the pages are read;
-                # the previous generation's snapshot saves reading back and tokenising what did not change
-                previous = self._snapshot or self._load(None)
+                # the previous generation's snapshot saves reading back and indexing what did not change
+                previous = stored or self._snapshot
                 snapshot = build_snapshot(self._store.physical(pointer.live), current, previous)
                 self._save(snapshot)
             self._snapshot = snapshot
             return snapshot
 
     def _load(self, current: str | None) -> LexicalSnapshot | None:
-        """The cached snapshot of generation `current` (of any generation for None), or None."""
-        if self._cache_path is None or not self._cache_path.exists():
+        """The cached snapshot of generation `current` (of any generation for None), or None (also when
+        the files are as this process last read or wrote them: it holds that snapshot already)."""
+        if self._file is None:
             return None
-        try:
-            with self._cache_path.open("rb") as handle:
-                snapshot = pickle.load(handle)
-        except Exception:  # a stale or truncated cache is rebuilt, never fatal
-            log.warning("lexical cache %s unreadable; rebuilding", self._cache_path)
-            return None
-        if not isinstance(snapshot, LexicalSnapshot):
+        snapshot = self._file.load()
+        if snapshot is None:
             return None
         return snapshot if current is None or snapshot.generation == current else None
 
     def _save(self, snapshot: LexicalSnapshot) -> None:
-        if self._cache_path is None:
-            return
-        self._cache_path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self._cache_path.with_suffix(".tmp")
-        with temporary.open("wb") as handle:
-            pickle.dump(snapshot, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        temporary.replace(self._cache_path)
+        if self._file is not None:
+            self._file.save(snapshot)

@@ -9,6 +9,7 @@ snapshot has the same text and metadata (once its scope is stamped).
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -43,24 +44,45 @@ def read_chunks(collection, wanted: list[str]) -> dict[str, tuple[str, dict]]:
     return fetched
 
 
+@dataclass(frozen=True)
+class Change:
+    """What turned generation `since` into `generation`: the chunk ids removed, the chunks appended."""
+
+    since: str
+    generation: str
+    removed: list[str]
+    ids: list[str]
+    texts: list[str]
+    metadatas: list[dict]
+
+
 def delta_snapshot(previous, collection, generation: str):
     """The snapshot of `collection` now, made from `previous` by removing the rows it no longer has and
-    appending the chunks it lacks; None when `previous` has no postings index (build it whole)."""
-    from index.lexical import LexicalSnapshot
-
-    index = previous.bm25 if previous.bm25 is not None or previous.ids else PostingsBM25.build([])
-    if not isinstance(index, PostingsBM25):
+    appending the chunks it lacks (the change is kept on it as `change`, for the cache's log); None when
+    `previous` has no postings index (build it whole)."""
+    if previous.bm25 is not None and not isinstance(previous.bm25, PostingsBM25):
         return None
     # A chunk's id carries its content hash, but a chunk written before scopes existed gets its `scope`
     # stamped later under the same id (index/scopes.py): such rows are read back, never reused.
     kept = {chunk_id for chunk_id, m in zip(previous.ids, previous.metadatas) if "scope" in (m or {})}
     ids = all_ids(collection)
     current = set(ids)
-    gone = [row for row, chunk_id in enumerate(previous.ids) if chunk_id not in current or chunk_id not in kept]
+    removed = [chunk_id for chunk_id in previous.ids if chunk_id not in current or chunk_id not in kept]
     fetched = read_chunks(collection, [i for i in ids if i not in kept])
     new_ids = list(fetched)
-    texts = [fetched[i][0] for i in new_ids]
-    metadatas = [fetched[i][1] for i in new_ids]
+    change = Change(previous.generation, generation, removed, new_ids, [fetched[i][0] for i in new_ids],
+                    [fetched[i][1] for i in new_ids])
+    return apply_change(previous, change)
+
+
+def apply_change(previous, change: Change):
+    """`previous` with `change` applied: its rows removed (the others keep their order), its chunks appended."""
+    from index.lexical import LexicalSnapshot
+
+    index = previous.bm25 if previous.bm25 is not None else PostingsBM25.build([])
+    removed = set(change.removed)
+    gone = [row for row, chunk_id in enumerate(previous.ids) if chunk_id in removed] if removed else []
+    texts, metadatas = change.texts, change.metadatas
     index = index.remove(np.array(gone, dtype=np.int64)).add([chunk_tokens(t, m) for t, m in zip(texts, metadatas)])
     old_ids, old_texts, old_metadatas = previous.ids, previous.texts, previous.metadatas
     if gone:
@@ -71,7 +93,7 @@ def delta_snapshot(previous, collection, generation: str):
     if previous.scope_labels is not None:
         fresh = [str(m.get("scope") or "shared") for m in metadatas]
         labels = np.concatenate([np.delete(previous.scope_labels, gone), np.array(fresh, dtype=str)])
-    if not old_ids and not new_ids:
-        return LexicalSnapshot(generation, [], [], [], TermCounts(index), None)
-    return LexicalSnapshot(generation, old_ids + new_ids, old_texts + texts, old_metadatas + metadatas,
-                           TermCounts(index), index, None, labels)
+    if not old_ids and not change.ids:
+        return LexicalSnapshot(change.generation, [], [], [], TermCounts(index), None, change=change)
+    return LexicalSnapshot(change.generation, old_ids + change.ids, old_texts + texts, old_metadatas + metadatas,
+                           TermCounts(index), index, None, labels, change=change)
