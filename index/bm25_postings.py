@@ -147,6 +147,12 @@ class TermCounts(Mapping):
             return int(self.index.df[i])
         raise KeyError(term)
 
+    def get(self, term: str, default=None):
+        """`self[term]`, or `default` for a term in no document (no exception: idf() asks often)."""
+        i = self.index.vocab.get(term, -1)
+        n = int(self.index.df[i]) if 0 <= i < len(self.index.df) else 0
+        return n if n > 0 else default
+
     def __iter__(self) -> Iterator[str]:
         words = self.index.words
         return (words[i] for i in np.flatnonzero(self.index.df > 0))

@@ -25,14 +25,9 @@ def chunk_tokens(text: str, metadata: dict) -> list[str]:
 
 
 def all_ids(collection) -> list[str]:
-    """Every chunk id of the collection (ids only: the cheap part of a read-back)."""
-    ids, offset = [], 0
-    while True:
-        page = collection.get(include=[], limit=PAGE, offset=offset)["ids"]
-        if not page:
-            return ids
-        ids.extend(page)
-        offset += len(page)
+    """Every chunk id of the collection, in one read: paging with offsets cost 4-10x as much (0.43-1.17 s
+    against 0.11 s for the 28,535 ids of the full eval index, bench/bm25_incremental.py)."""
+    return list(collection.get(include=[])["ids"])
 
 
 def read_chunks(collection, wanted: list[str]) -> dict[str, tuple[str, dict]]:
