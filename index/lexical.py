@@ -2,8 +2,9 @@
 
 Chroma has no BM25, so the chunks are read back from the collection and indexed in memory. The index
 is cached on disk keyed by the live collection and its generation (see index/store.py), which indexing
-changes, so a process rebuilds it only when the content changed (by this process, another one, or on a
-shared Chroma server).
+changes, so a process updates it only when the content changed (by this process, another one, or on a
+shared Chroma server): from the previous generation's snapshot it reads back and indexes only the new
+chunks (index/lexical_delta.py), and saves the change by appending to a log (index/lexical_cache.py).
 """
 from __future__ import annotations
 
