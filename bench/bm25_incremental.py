@@ -98,11 +98,11 @@ def one_size(ids, texts, metadatas, articles: int, queries: list[list[str]]) -> 
     refreshed, new_refresh_s = timed(lambda: build_snapshot(everything, "refresh", previous))
     with tempfile.TemporaryDirectory() as work:
         _, old_save_s = timed(lambda: pickle.dump(old_snapshot, Path(work, "old.pkl").open("wb"), protocol=pickle.HIGHEST_PROTOCOL))
-        stored = SnapshotFile(Path(work, "new.pkl"))
+        stored = SnapshotFile(Path(work, "new.pkl"), LexicalSnapshot)
         _, base_s = timed(lambda: stored.save(previous))
         _, append_s = timed(lambda: stored.save(refreshed))
         appended = Path(work, "new.log").stat().st_size
-        loaded, load_s = timed(lambda: SnapshotFile(Path(work, "new.pkl")).load())
+        loaded, load_s = timed(lambda: SnapshotFile(Path(work, "new.pkl"), LexicalSnapshot).load())
         assert loaded.generation == "refresh" and loaded.ids == refreshed.ids
     old_full_s = old_tokenise_s + old_index_s
     return {

@@ -103,7 +103,7 @@ class LexicalIndex:
 
     def __init__(self, store: Store, cache_path: Path | None) -> None:
         self._store = store
-        self._file = SnapshotFile(cache_path) if cache_path is not None else None  # index/lexical_cache.py
+        self._file = SnapshotFile(cache_path, LexicalSnapshot) if cache_path is not None else None  # index/lexical_cache.py
         self._snapshot: LexicalSnapshot | None = None
         self._lock = threading.Lock()
 

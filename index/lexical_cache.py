@@ -24,8 +24,9 @@ LOG_SHARE = 8  # a new base once the log's chunks pass 1/8 of the snapshot's
 class SnapshotFile:
     """One collection's BM25 snapshot file (`path`) and its change log (`path` with suffix .log)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, kind: type) -> None:
         self.path = path
+        self.kind = kind  # what the base file must hold (lexical.LexicalSnapshot)
         self.log = path.with_suffix(".log")
         self._tail: str | None = None  # the generation the files reach, when this process knows it
         self._logged = 0  # chunks in the log (appended and removed)
@@ -37,8 +38,6 @@ class SnapshotFile:
     def load(self):
         """The snapshot the base and its log hold (any generation); None without a readable base, or when
         the files are as this process last read or wrote them (it has that snapshot already)."""
-        from index.lexical import LexicalSnapshot
-
         signature = self._signature()
         if signature == self._seen:
             return None
@@ -51,7 +50,7 @@ class SnapshotFile:
         except Exception:  # a stale or truncated cache is rebuilt, never fatal
             log.warning("lexical cache %s unreadable; rebuilding", self.path)
             return None
-        if not isinstance(snapshot, LexicalSnapshot):
+        if not isinstance(snapshot, self.kind):
             return None
         snapshot, complete = self._replay(snapshot)
         self._tail = snapshot.generation if complete else None

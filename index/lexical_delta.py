@@ -9,7 +9,7 @@ snapshot has the same text and metadata (once its scope is stamped).
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -72,8 +72,6 @@ def delta_snapshot(previous, collection, generation: str):
 
 def apply_change(previous, change: Change):
     """`previous` with `change` applied: its rows removed (the others keep their order), its chunks appended."""
-    from index.lexical import LexicalSnapshot
-
     index = previous.bm25 if previous.bm25 is not None else PostingsBM25.build([])
     removed = set(change.removed)
     gone = [row for row, chunk_id in enumerate(previous.ids) if chunk_id in removed] if removed else []
@@ -88,7 +86,6 @@ def apply_change(previous, change: Change):
     if previous.scope_labels is not None:
         fresh = [str(m.get("scope") or "shared") for m in metadatas]
         labels = np.concatenate([np.delete(previous.scope_labels, gone), np.array(fresh, dtype=str)])
-    if not old_ids and not change.ids:
-        return LexicalSnapshot(change.generation, [], [], [], TermCounts(index), None, change=change)
-    return LexicalSnapshot(change.generation, old_ids + change.ids, old_texts + texts, old_metadatas + metadatas,
-                           TermCounts(index), index, None, labels, change=change)
+    return replace(previous, generation=change.generation, ids=old_ids + change.ids, texts=old_texts + texts,
+                   metadatas=old_metadatas + metadatas, document_frequency=TermCounts(index),
+                   bm25=index if old_ids or change.ids else None, tokens=None, scope_labels=labels, change=change)
