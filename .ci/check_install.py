@@ -3,7 +3,7 @@
 - none of the torch chain is installed, and the venv weighs at most 1.0 GB;
 - trafilatura imports (pip 23.2 skipped lxml_html_clean once: see pyproject.toml);
 - a folder of .html articles and an RSS feed served on 127.0.0.1 index and answer, on the derived
-  ONNX graph (index/onnx_prepare.py needs onnx and sympy);
+  ONNX graph (index/embedding/onnx_prepare.py needs onnx and sympy);
 - choosing the torch backend without its extra is one error line that names the extra.
 """
 from __future__ import annotations

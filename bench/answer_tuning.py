@@ -23,8 +23,9 @@ for folder in (ROOT, ROOT / "bench"):
         sys.path.insert(0, str(folder))
 
 from retrieval_ablation import add_index_arguments, chosen_config, open_scored  # noqa: E402
-from index import evaluation, extractive  # noqa: E402
-from index.second_stage import RetrievalConfig  # noqa: E402
+from index.evaluation import scoring as evaluation  # noqa: E402
+from index.answering import extractive  # noqa: E402
+from index.retrieval.second_stage import RetrievalConfig  # noqa: E402
 
 GRIDS = {
     "similarity": (0.0, 0.25, 0.5, 0.75, 1.0),

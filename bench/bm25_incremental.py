@@ -1,5 +1,5 @@
 """The BM25 side of a 10-article refresh against a full build, at ~28k and ~57k chunks, old (bm25s, rebuilt
-whole) and new (index/bm25_postings.py, appended), plus query latency new against old.
+whole) and new (index/store/bm25_postings.py, appended), plus query latency new against old.
 
 The chunks are those of an existing BM25 cache (read only; the full eval index's 28,535 chunks); 57k is the
 same chunks twice, the copy under other chunk and article ids. No Chroma and no embedding: the collection is
@@ -27,9 +27,9 @@ sys.path.insert(0, str(ROOT))
 import bm25s  # noqa: E402
 import numpy as np  # noqa: E402
 
-from index.lexical import LexicalSnapshot, build_snapshot, top_rows  # noqa: E402
-from index.lexical_cache import SnapshotFile  # noqa: E402
-from index.lexical_delta import chunk_tokens  # noqa: E402
+from index.store.lexical import LexicalSnapshot, build_snapshot, top_rows  # noqa: E402
+from index.store.lexical_cache import SnapshotFile  # noqa: E402
+from index.store.lexical_delta import chunk_tokens  # noqa: E402
 from index.text import terms  # noqa: E402
 
 QUESTIONS = ROOT.parent / "shared" / "data" / "realtimeqa-2025q1" / "questions.jsonl"
@@ -74,7 +74,7 @@ def corpus(cache: Path, copies: int) -> tuple[list[str], list[str], list[dict]]:
 
 
 def old_build(tokenized: list[list[str]]) -> bm25s.BM25:
-    """What index/lexical.py did before: bm25s over every chunk's tokens."""
+    """What index/store/lexical.py did before: bm25s over every chunk's tokens."""
     bm25 = bm25s.BM25()
     bm25.index(tokenized, show_progress=False)
     return bm25
@@ -86,7 +86,7 @@ def one_size(ids, texts, metadatas, articles: int, queries: list[list[str]]) -> 
     new = [r for r, m in enumerate(metadatas) if m["article_id"] in chosen]
     everything = MemoryCollection(ids, texts, metadatas)
     before = MemoryCollection(*([column[r] for r in old] for column in (ids, texts, metadatas)))
-    # old: a full build tokenised and indexed all; the refresh (index/lexical_delta.py as it was) tokenised
+    # old: a full build tokenised and indexed all; the refresh (index/store/lexical_delta.py as it was) tokenised
     # the new chunks only and rebuilt bm25s over every chunk's kept tokens; both then pickled the snapshot
     kept_tokens = [chunk_tokens(texts[r], metadatas[r]) for r in old]
     all_tokens, old_tokenise_s = timed(lambda: [chunk_tokens(t, m) for t, m in zip(texts, metadatas)])
@@ -148,7 +148,7 @@ def chroma_listing(collection: str) -> dict:
     """Listing every id (what a refresh still does to find removed chunks: by pages as before, in one read
     as now) and reading every chunk back (what a full build does first) on a collection of NEWSBOT_HOME."""
     from index.app import build_service
-    from index.lexical_delta import PAGE, all_ids
+    from index.store.lexical_delta import PAGE, all_ids
 
     service = build_service(collection=collection)
     live = service.store.physical(service.store.live_name())

@@ -1,4 +1,4 @@
-"""Calibrate the support threshold of index/support.py on real articles (realtimeqa-2025q1).
+"""Calibrate the support threshold of index/answering/support.py on real articles (realtimeqa-2025q1).
 
 Pairs (claim, passage), all built from the data and the system's own retrieval, no labelling by hand:
 
@@ -28,9 +28,10 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from index import evaluation, support  # noqa: E402
+from index.evaluation import scoring as evaluation  # noqa: E402
+from index.answering import support  # noqa: E402
 from index.app import build_embedder, build_service  # noqa: E402
-from index.eval_run import to_articles  # noqa: E402
+from index.evaluation.run import to_articles  # noqa: E402
 from index.settings import Settings  # noqa: E402
 from index.text import STOPWORDS, jaccard, sentence_spans, shingles  # noqa: E402
 
@@ -134,7 +135,7 @@ def summarize_scores(kinds: list[str], supports: list[support.Support]) -> dict:
     pooled = [np.mean(scores[positive] >= t) - np.mean(scores[~positive] >= t) for t in candidates]
     report["threshold_pooled_youden"] = float(candidates[int(np.argmax(pooled))])
     best = float(candidates[int(np.argmax([macro_j(t) for t in candidates]))])
-    report["threshold"] = best  # macro-averaged Youden's J: the one index/support.py uses
+    report["threshold"] = best  # macro-averaged Youden's J: the one index/answering/support.py uses
     report["mean_score"] = {k: round(float(scores[np.array(kinds) == k].mean()), 3) for k in sorted(set(kinds))}
     report["pass_rate_by_kind"] = {f"{t:.2f}": {"macro_j": round(float(macro_j(t)), 3),
                                                 **{k: round(r, 3) for k, r in pass_rates(t).items()}}

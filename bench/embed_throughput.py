@@ -29,13 +29,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from index.embedding import MiniLMEmbedder  # noqa: E402
-from index.embedding_onnx import OnnxMiniLMEmbedder, plan_batches  # noqa: E402
+from index.embedding.embedders import MiniLMEmbedder  # noqa: E402
+from index.embedding.onnx_minilm import OnnxMiniLMEmbedder, plan_batches  # noqa: E402
 
 DATA = Path(os.environ.get("NEWSBOT_BENCH_DATA", "/work/shared/data/realtimeqa-2025q1"))
 OUT = ROOT / "bench" / "out"
 
-from scale import HIDDEN, INTER, flops_per_token, useful_flops  # noqa: E402  (one definition of the limit)
+from scale_machine import HIDDEN, INTER, flops_per_token, useful_flops  # noqa: E402  (one definition of the limit)
 
 
 # ---------------------------------------------------------------- data
@@ -230,8 +230,8 @@ def speed(args) -> dict:
 # ---------------------------------------------------------------- cold start
 
 COLD = {
-    "st_fp32": "from index.embedding import MiniLMEmbedder as E",
-    "onnx_int8": "from index.embedding_onnx import OnnxMiniLMEmbedder as E",
+    "st_fp32": "from index.embedding.embedders import MiniLMEmbedder as E",
+    "onnx_int8": "from index.embedding.onnx_minilm import OnnxMiniLMEmbedder as E",
 }
 
 

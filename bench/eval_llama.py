@@ -17,9 +17,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from index import evaluation  # noqa: E402
+from index.evaluation import scoring as evaluation  # noqa: E402
 from index.app import build_embedder, build_service  # noqa: E402
-from index.eval_run import eval_collection_name, run_eval  # noqa: E402
+from index.evaluation.run import eval_collection_name, run_eval  # noqa: E402
 from index.settings import Settings  # noqa: E402
 from tests.fakes.llama_server import run_llama_server  # noqa: E402
 

@@ -1,4 +1,4 @@
-"""How often the injection guard (index/injection.py) fires on real news sentences, and on injections.
+"""How often the injection guard (index/answering/injection.py) fires on real news sentences, and on injections.
 
     python bench/injection_guard.py /work/shared/data/realtimeqa-2025q1/articles.jsonl
 
@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from index.injection import addresses_the_model  # noqa: E402
+from index.answering.injection import addresses_the_model  # noqa: E402
 from index.text import sentence_spans  # noqa: E402
 from tests.test_injection_offline import INJECTIONS  # noqa: E402
 

@@ -2,7 +2,7 @@
 
     python bench/onnx_profile.py [--passages 300]
 
-For the ONNX graph as shipped and the derived graph newsbot runs (index/onnx_prepare.py): the share of
+For the ONNX graph as shipped and the derived graph newsbot runs (index/embedding/onnx_prepare.py): the share of
 kernel time per operator type (onnxruntime's own profiler) while embedding real 200-word-piece chunks of
 realtimeqa-2025q1, then the time of the same texts at token budgets of 2,048 to 16,384 per batch and with
 spinning intra-op threads, as ratios to the default (4,096, no spinning) measured in the same run.
@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from embed_throughput import load_passages  # noqa: E402
-from index.embedding_onnx import OnnxMiniLMEmbedder  # noqa: E402
+from index.embedding.onnx_minilm import OnnxMiniLMEmbedder  # noqa: E402
 
 
 def op_shares(embedder: OnnxMiniLMEmbedder, texts: list[str]) -> dict[str, float]:

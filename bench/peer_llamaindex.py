@@ -1,4 +1,4 @@
-"""The peer: the plain llama-index recipe on the realtimeqa-2025q1 set, scored by index/evaluation.py.
+"""The peer: the plain llama-index recipe on the realtimeqa-2025q1 set, scored by index/evaluation/scoring.py.
 
 Recipe: one Document per article (title + "\\n\\n" + text, metadata title/url), `SentenceSplitter()` with its
 defaults (1,024 tokens, overlap 200), `VectorStoreIndex.from_documents` on a `ChromaVectorStore` over an
@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from index.evaluation import (  # noqa: E402
+from index.evaluation.scoring import (  # noqa: E402
     QuestionResult,
     Run,
     answerable,
@@ -48,10 +48,10 @@ def make_documents(articles: list[dict]) -> list:
 def make_embed_model(models_dir: Path | None = None):
     """all-MiniLM-L6-v2 behind the project's llama-index adapter, loaded before any timing starts.
 
-    With `models_dir`, the derived graph newsbot itself runs (index/onnx_prepare.py), so that a timing
+    With `models_dir`, the derived graph newsbot itself runs (index/embedding/onnx_prepare.py), so that a timing
     comparison is between the two pipelines, not two graphs of the model."""
-    from index.embedding_onnx import OnnxMiniLMEmbedder
-    from index.llama_adapter import EmbedderAdapter
+    from index.embedding.onnx_minilm import OnnxMiniLMEmbedder
+    from index.indexing.llama_adapter import EmbedderAdapter
 
     embedder = TokenCounting(OnnxMiniLMEmbedder(cache_dir=models_dir))  # newsbot's default backend
     embedder.embed(["warm up"])
@@ -147,7 +147,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--first-articles", type=int, default=None,
                         help="only the first N articles (file order) and the questions of their weeks")
     parser.add_argument("--split", action="store_true",
-                        help="three rows: odd weeks (tune), even weeks (report), all weeks (index/evaluation.py)")
+                        help="three rows: odd weeks (tune), even weeks (report), all weeks (index/evaluation/scoring.py)")
     parser.add_argument("--models-dir", type=Path, default=None,
                         help="run newsbot's derived ONNX graph, cached in this folder (default: the shipped graph)")
     return parser.parse_args(argv)

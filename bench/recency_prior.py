@@ -13,10 +13,10 @@ import argparse
 import json
 from pathlib import Path
 
-from index import evaluation
+from index.evaluation import scoring as evaluation
 from index.app import build_service
-from index.eval_run import eval_collection_name, question_date, to_articles
-from index.timed_retrieval import place_in_time, retrieve_timed
+from index.evaluation.run import eval_collection_name, question_date, to_articles
+from index.retrieval.timed import place_in_time, retrieve_timed
 
 CHARS = 4000
 FINER = (("recall@2000c", lambda texts, answer: evaluation.recall_at_chars(texts, answer, 2000)),

@@ -25,8 +25,9 @@ for folder in (ROOT, ROOT / "bench"):
         sys.path.insert(0, str(folder))
 
 from retrieval_ablation import DATA, chosen_config, first_articles, open_service  # noqa: E402
-from index import evaluation, extractive  # noqa: E402
-from index.second_stage import RetrievalConfig  # noqa: E402
+from index.evaluation import scoring as evaluation  # noqa: E402
+from index.answering import extractive  # noqa: E402
+from index.retrieval.second_stage import RetrievalConfig  # noqa: E402
 
 TODAY_SENTENCES = extractive.SentenceWeights(similarity=0.5, lexical=0.5, names=0.0, kind=0.0, rank=0.05,
                                              embedded=12, sentences=3, floor=0.8)
@@ -44,7 +45,7 @@ def ask_ms(service, config: RetrievalConfig, weights, question: str) -> float:
 
 def cold_seconds(home: Path, tree: Path, question: str) -> float:
     """Seconds from the start of a fresh `newsbot ask` (the code in `tree`) to its answer."""
-    from index.eval_run import eval_collection_name
+    from index.evaluation.run import eval_collection_name
 
     env = dict(os.environ, NEWSBOT_HOME=str(home), PYTHONPATH=str(tree),
                NEWSBOT_COLLECTION=eval_collection_name(DATA / "articles.jsonl", None))
@@ -81,7 +82,7 @@ def main() -> int:
         cold["today"].append(cold_seconds(args.home, args.today_tree, questions[0]["question"]))
         cold["new"].append(cold_seconds(args.home, ROOT, questions[0]["question"]))
     result = {
-        "chunks": service.collection.count(),
+        "chunks": service.store.chunks.count(),
         "ask_p50_ms": {k: evaluation.percentile(v, 50) for k, v in times.items()},
         "ask_p95_ms": {k: evaluation.percentile(v, 95) for k, v in times.items()},
         "cold_start_s_median": {k: evaluation.percentile(v, 50) for k, v in cold.items()},

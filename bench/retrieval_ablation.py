@@ -6,8 +6,8 @@
 
 DIR is a NEWSBOT_HOME in which `newsbot eval --split` (or bench/retrieval_vs_peer.py --split --home DIR)
 has indexed all of ../shared/data/realtimeqa-2025q1; nothing is re-indexed here. Every configuration is
-run through newsbot's real retrieval and offline answerer (index/eval_run.py `answer_all`) and scored by
-index/evaluation.py `score_split`: odd weeks tune, even weeks report, all weeks.
+run through newsbot's real retrieval and offline answerer (index/evaluation/run.py `answer_all`) and scored by
+index/evaluation/scoring.py `score_split`: odd weeks tune, even weeks report, all weeks.
 """
 from __future__ import annotations
 
@@ -24,8 +24,9 @@ if str(ROOT) not in sys.path:
 
 import numpy as np  # noqa: E402
 
-from index import evaluation, rerank  # noqa: E402
-from index.second_stage import RetrievalConfig  # noqa: E402
+from index.evaluation import scoring as evaluation  # noqa: E402
+from index.retrieval import rerank  # noqa: E402
+from index.retrieval.second_stage import RetrievalConfig  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "realtimeqa-2025q1"
 COLUMNS = ("recall@2000c", "recall@4000c", "recall@8000c", "hit@10", "answer_accuracy")
@@ -87,14 +88,14 @@ def open_service(home: Path, weeks: set[str] | None):
     """The service on the eval collection `newsbot eval` built in `home` (all weeks unless `weeks`)."""
     os.environ["NEWSBOT_HOME"] = str(home)
     from index.app import build_service
-    from index.eval_run import eval_collection_name
+    from index.evaluation.run import eval_collection_name
 
     return build_service(collection=eval_collection_name(DATA / "articles.jsonl", weeks))
 
 
 def run_config(service, config: RetrievalConfig, questions: list[dict], rows: list[dict], answers: bool) -> dict:
     """Scores of one configuration, three rows."""
-    from index.eval_run import answer_all
+    from index.evaluation.run import answer_all
 
     service.retriever.config = config
     if answers:

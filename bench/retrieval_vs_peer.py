@@ -9,7 +9,7 @@ Markdown table of both systems' metrics with the machine described.
 
 With `--split`: the honest protocol (issue 14). All articles are indexed once; the questions of the odd
 weeks (1st, 3rd, … in date order) are the tuning half, those of the even weeks the report half, and all
-weeks the third row (index/evaluation.py `split_weeks`). One `newsbot eval --split` and one
+weeks the third row (index/evaluation/scoring.py `split_weeks`). One `newsbot eval --split` and one
 `peer_llamaindex.py --split`, one table. `--home` reuses an index already built there; `--weeks` limits
 both to some weeks (a smoke run; the split is then over those weeks).
 """

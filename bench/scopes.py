@@ -1,7 +1,7 @@
 """What a question costs with 100 server scopes beside the shared corpus, against a single scope.
 
 Builds, in a temporary embedded Chroma store, (A) a collection holding only the shared corpus, (B) one
-collection holding the shared corpus and 100 server scopes of 1,000 chunks each (index/scopes.py's
+collection holding the shared corpus and 100 server scopes of 1,000 chunks each (index/sources/scopes.py's
 design), and (C) the per-server collection of the alternative design (one collection per scope). Chunks
 are ~1,000-character pieces of /work/shared/data articles; the server scopes reuse 1,000 embedded chunks
 with their vectors slightly perturbed (each scope a distinct point set; nothing else is re-embedded).
@@ -28,11 +28,12 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from index.embedding_onnx import OnnxMiniLMEmbedder  # noqa: E402
-from index.lexical import LexicalIndex, build_snapshot  # noqa: E402
-from index.retrieval import HybridRetriever  # noqa: E402
+from index.embedding.onnx_minilm import OnnxMiniLMEmbedder  # noqa: E402
+from index.store.lexical import LexicalIndex, build_snapshot  # noqa: E402
+from index.retrieval.hybrid import HybridRetriever  # noqa: E402
+from index.store.chunks import Chunks, StoredChunk
 from index.settings import Settings  # noqa: E402
-from index.store import make_store  # noqa: E402
+from index.store.chroma import make_store  # noqa: E402
 
 DATA = Path("/work/shared/data/realtimeqa-2025q1")
 OUT = ROOT / "bench" / "out" / "scopes"
@@ -52,15 +53,14 @@ def chunks(count: int, skip: int = 0) -> list[tuple[str, str]]:
     return out[skip:]
 
 
-def write(collection, scope: str, pieces, vectors: np.ndarray, prefix: str) -> None:
+def write(chunks: Chunks, scope: str, pieces, vectors: np.ndarray, prefix: str) -> None:
     """Write chunks of one scope (ids prefixed so that scopes never share an id)."""
     for start in range(0, len(pieces), 5000):
         part = pieces[start:start + 5000]
-        collection.upsert(
-            ids=[f"{prefix}{start + i}" for i in range(len(part))],
-            embeddings=vectors[start:start + len(part)].tolist(), documents=[t for _, t in part],
-            metadatas=[{"title": title, "source": f"{prefix}src", "scope": scope, "article_id": f"{prefix}{start + i}",
-                        "position": 0, "published_day": 0} for i, (title, _) in enumerate(part)])
+        chunks.upsert([StoredChunk(f"{prefix}{start + i}", text,
+                                   {"title": title, "source": f"{prefix}src", "scope": scope,
+                                    "article_id": f"{prefix}{start + i}", "position": 0, "published_day": 0},
+                                   vectors[start + i]) for i, (title, text) in enumerate(part)])
 
 
 def perturbed(vectors: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -88,13 +88,13 @@ def build(args: argparse.Namespace, embedder, home: Path) -> dict:
     rng = np.random.default_rng(0)
     settings = Settings(home=home, sources_file=ROOT / "seeds" / "sources.toml")
     stores = {name: make_store(settings, f"bench-{name}") for name in ("single", "many", "server")}
-    write(stores["single"].collection, "shared", shared, shared_vectors, "s")
-    write(stores["many"].collection, "shared", shared, shared_vectors, "s")
-    write(stores["server"].collection, "g0", server, perturbed(server_vectors, rng), "g0-")
+    write(stores["single"].chunks, "shared", shared, shared_vectors, "s")
+    write(stores["many"].chunks, "shared", shared, shared_vectors, "s")
+    write(stores["server"].chunks, "g0", server, perturbed(server_vectors, rng), "g0-")
     started = time.perf_counter()
     for g in range(args.servers):
-        write(stores["many"].collection, f"g{g}", server, perturbed(server_vectors, rng), f"g{g}-")
-    print(f"wrote {stores['many'].collection.count()} chunks in {time.perf_counter() - started:.0f} s",
+        write(stores["many"].chunks, f"g{g}", server, perturbed(server_vectors, rng), f"g{g}-")
+    print(f"wrote {stores['many'].chunks.count()} chunks in {time.perf_counter() - started:.0f} s",
           file=sys.stderr)
     return stores
 
@@ -102,7 +102,7 @@ def build(args: argparse.Namespace, embedder, home: Path) -> dict:
 def measure(args: argparse.Namespace, embedder, stores: dict) -> dict:
     """BM25 build times, then the interleaved per-question timings of every case."""
     builds = {name: timed(lambda: build_snapshot(s.physical(s.live_name()), "x")) for name, s in stores.items()}
-    retrievers = {name: HybridRetriever(s.collection, embedder, LexicalIndex(s, None)) for name, s in stores.items()}
+    retrievers = {name: HybridRetriever(s.chunks, embedder, LexicalIndex(s, None)) for name, s in stores.items()}
     questions = [json.loads(line)["question"] for line in (DATA / "questions.jsonl").open()][: args.questions]
     queries = [retrievers["single"].embed_query(q) for q in questions]
     for r in retrievers.values():  # BM25 snapshots built and cached before timing
@@ -126,7 +126,7 @@ def measure(args: argparse.Namespace, embedder, stores: dict) -> dict:
     baseline = statistics.median(samples[next(iter(cases))])
     rows = [{"case": name, "median_ms": round(1000 * statistics.median(s), 2),
              "ratio_to_single_scope": round(statistics.median(s) / baseline, 2)} for name, s in samples.items()]
-    return {"chunks": {name: s.collection.count() for name, s in stores.items()},
+    return {"chunks": {name: s.chunks.count() for name, s in stores.items()},
             "bm25_build_seconds": {k: round(v, 2) for k, v in builds.items()},
             "bm25_build_ratio_many_to_single": round(builds["many"] / builds["single"], 1),
             "questions": len(queries), "runs_per_question": 3, "cases": rows}

@@ -16,11 +16,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from index.embedding_onnx import OnnxMiniLMEmbedder  # noqa: E402
-from index.lexical import LexicalIndex  # noqa: E402
-from index.retrieval import HybridRetriever  # noqa: E402
+from index.embedding.onnx_minilm import OnnxMiniLMEmbedder  # noqa: E402
+from index.store.lexical import LexicalIndex  # noqa: E402
+from index.retrieval.hybrid import HybridRetriever  # noqa: E402
 from index.settings import Settings  # noqa: E402
-from index.store import make_store  # noqa: E402
+from index.store.chroma import make_store  # noqa: E402
 
 DATA = Path("/work/shared/data/realtimeqa-2025q1")
 
@@ -33,7 +33,7 @@ def main() -> None:
     args = parser.parse_args()
     settings = Settings(home=args.home, sources_file=ROOT / "seeds" / "sources.toml")
     embedder = OnnxMiniLMEmbedder(cache_dir=ROOT / "bench" / "out" / "models")
-    retrievers = {name: HybridRetriever(store.collection, embedder, LexicalIndex(store, None))
+    retrievers = {name: HybridRetriever(store.chunks, embedder, LexicalIndex(store, None))
                   for name, store in ((n, make_store(settings, f"bench-{n}")) for n in ("single", "many"))}
     questions = [json.loads(line)["question"] for line in (DATA / "questions.jsonl").open()][: args.questions]
     queries = [retrievers["single"].embed_query(q) for q in questions]

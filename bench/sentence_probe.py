@@ -23,7 +23,8 @@ for folder in (ROOT, ROOT / "bench"):
         sys.path.insert(0, str(folder))
 
 from retrieval_ablation import DATA, chosen_config, first_articles, open_service  # noqa: E402
-from index import evaluation, rerank  # noqa: E402
+from index.evaluation import scoring as evaluation  # noqa: E402
+from index.retrieval import rerank  # noqa: E402
 from index.text import jaccard, sentence_spans, shingles  # noqa: E402
 
 

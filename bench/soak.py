@@ -18,9 +18,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.discord_limits import Limits  # noqa: E402
+from bot.discord.limits import Limits  # noqa: E402
 from index.app import build_service  # noqa: E402
-from index.feedback import FeedbackStore  # noqa: E402
+from index.service.feedback import FeedbackStore  # noqa: E402
 from index.settings import Settings  # noqa: E402
 from tests.bot.conftest import running_bot  # noqa: E402
 

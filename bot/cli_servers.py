@@ -7,12 +7,7 @@ import binascii
 from dataclasses import asdict
 
 from index.errors import BadInput
-
-# What the bot needs, and nothing more: read and answer in channels and its threads, embeds, replies.
-PERMISSIONS = ("view_channel", "send_messages", "send_messages_in_threads", "embed_links",
-               "read_message_history", "create_public_threads")
-SCOPES = ("bot", "applications.commands")
-
+from index.settings import Settings
 
 def add_parsers(commands) -> None:
     """Add `forget-server` and `invite` to the CLI's subcommands."""
@@ -20,13 +15,6 @@ def add_parsers(commands) -> None:
     forget.add_argument("server_id", type=int, help="the server (guild) id")
     invite = commands.add_parser("invite", help="print the URL that invites the bot to a server")
     invite.add_argument("--client-id", type=int, help="the application id (default: read from DISCORD_TOKEN)")
-
-
-def permissions_value() -> int:
-    """The smallest permission integer the bot needs (see PERMISSIONS)."""
-    import discord
-
-    return discord.Permissions(**{name: True for name in PERMISSIONS}).value
 
 
 def client_id_from_token(token: str) -> int:
@@ -39,20 +27,13 @@ def client_id_from_token(token: str) -> int:
                        "(developer portal → General Information → Application ID)") from None
 
 
-def invite_url(client_id: int) -> str:
-    """The OAuth2 URL that adds the bot to a server with its commands and the permissions it needs."""
-    import discord
-
-    return discord.utils.oauth_url(client_id, permissions=discord.Permissions(permissions_value()), scopes=SCOPES)
-
-
-def cmd_invite(args: argparse.Namespace) -> int:
+def cmd_invite(args: argparse.Namespace, settings: Settings) -> int:
     """Print the invite URL."""
-    from index.settings import Settings
+    from bot.discord.invite import invite_url
 
     client_id = args.client_id
     if client_id is None:
-        token = Settings().discord_token
+        token = settings.discord_token
         if token is None or not token.get_secret_value().strip():
             raise BadInput("pass --client-id, or set DISCORD_TOKEN to read it from the token")
         client_id = client_id_from_token(token.get_secret_value())
@@ -60,14 +41,12 @@ def cmd_invite(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_forget_server(args: argparse.Namespace) -> int:
+def cmd_forget_server(args: argparse.Namespace, settings: Settings) -> int:
     """Forget one server: its sources config, their chunks and docstores, its channel rules."""
-    from bot.discord_guilds import forget_server
-    from bot.guild_settings import GuildSettings, guild_settings_path
+    from bot.discord.guilds import forget_server
+    from bot.discord.guild_settings import GuildSettings, guild_settings_path
     from index.app import build_service
-    from index.settings import Settings
 
-    settings = Settings()
     dropped = forget_server(build_service(settings), GuildSettings(guild_settings_path(settings.home)),
                             args.server_id)
     print(f"forgot server {args.server_id}: " + (f"sources {', '.join(dropped)} removed" if dropped

@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import re
 
-from index.embedding import Embedder, MiniLMEmbedder, OpenAIEmbedder
-from index.embedding_onnx import OnnxMiniLMEmbedder
+from index.embedding.embedders import Embedder, MiniLMEmbedder, openai_embedder
+from index.embedding.onnx_minilm import OnnxMiniLMEmbedder
 from index.home import ensure_home
-from index.llm import LLM, OpenAICompatibleLLM
-from index.prompts import load_prompts
-from index.service import NewsService, Paths
+from index.llm.chat import LLM, OpenAICompatibleLLM
+from index.answering.prompts import load_prompts
+from index.service.facade import NewsService, Paths
 from index.settings import PROMPTS_DIR, Settings
-from index.store import make_store
+from index.store.chroma import make_store
 
 
 def build_embedder(settings: Settings) -> Embedder:
@@ -20,21 +20,16 @@ def build_embedder(settings: Settings) -> Embedder:
 
     Why onnxruntime by default (bench/embed_throughput.py, BENCHMARKS.md): its vectors match
     sentence-transformers' (cosine ≥ 0.998), it starts ~15× faster because torch is never imported,
-    and with the derived graph cached under the home (index/onnx_prepare.py) it embeds faster too.
+    and with the derived graph cached under the home (index/embedding/onnx_prepare.py) it embeds faster too.
     """
     if settings.embed_model in ("", "local", "all-MiniLM-L6-v2"):
-        return OnnxMiniLMEmbedder(cache_dir=settings.models_dir)
+        return OnnxMiniLMEmbedder(cache_dir=settings.models_dir, intra_op_threads=settings.onnx_threads)
     if settings.embed_model == "local-int8":
-        return OnnxMiniLMEmbedder(cache_dir=settings.models_dir, quantize=True)
+        return OnnxMiniLMEmbedder(cache_dir=settings.models_dir, quantize=True, intra_op_threads=settings.onnx_threads)
     if settings.embed_model == "local-torch":
         MiniLMEmbedder.require()
         return MiniLMEmbedder()
-    from openai import OpenAI
-
-    key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else "not-needed"
-    client = OpenAI(api_key=key, base_url=settings.openai_base_url or None, timeout=settings.llm_timeout,
-                    max_retries=settings.llm_max_retries)
-    return OpenAIEmbedder(client, settings.embed_model)
+    return openai_embedder(settings)
 
 
 def build_llm(settings: Settings) -> LLM | None:
@@ -48,13 +43,12 @@ def collection_name(base: str, embedder: Embedder) -> str:
     return f"{base}-{slug}"[:60]
 
 
-def build_service(settings: Settings | None = None, *, embedder: Embedder | None = None,
+def build_service(settings: Settings, *, embedder: Embedder | None = None,
                   collection: str | None = None) -> NewsService:
-    """Build a NewsService from settings (read from the environment when not given).
+    """Build a NewsService from settings (read once by the adapter's entry point).
 
     `embedder` lets one process share a loaded model between services (e.g. `eval` and the main one).
     """
-    settings = settings or Settings()
     ensure_home(settings.home)  # a home that is a file or read-only fails here, in one line
     embedder = embedder or build_embedder(settings)
     name = collection_name(collection or settings.collection, embedder)

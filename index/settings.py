@@ -79,6 +79,16 @@ class Settings(BaseSettings):
     admin_role_ids: str = Field(
         default="", validation_alias="NEWSBOT_ADMIN_ROLE_IDS"
     )
+    operator_ids: str = Field(default="", validation_alias="NEWSBOT_OPERATOR_IDS")  # may re-index shared sources
+    allow_dms: bool = Field(default=False, validation_alias="NEWSBOT_ALLOW_DMS")
+    sharded: bool = Field(default=False, validation_alias="NEWSBOT_SHARDED")  # discord.py's AutoShardedBot
+    forget_after_days: float = Field(default=7.0, ge=0, validation_alias="NEWSBOT_FORGET_AFTER_DAYS")
+    # admission control of the bot (bot/discord/limits.py); unset means the default of `Limits`
+    rate_per_user: int | None = Field(default=None, gt=0, validation_alias="NEWSBOT_RATE_PER_USER")
+    rate_window: float | None = Field(default=None, gt=0, validation_alias="NEWSBOT_RATE_WINDOW")
+    max_concurrent: int | None = Field(default=None, gt=0, validation_alias="NEWSBOT_MAX_CONCURRENT")
+    max_waiting: int | None = Field(default=None, ge=0, validation_alias="NEWSBOT_MAX_WAITING")
+    onnx_threads: int | None = Field(default=None, gt=0, validation_alias="NEWSBOT_ONNX_THREADS")
 
     @field_validator("discord_token", "openai_api_key", "chroma_token")
     @classmethod

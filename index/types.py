@@ -106,7 +106,7 @@ class SourceStatus:
     newest: str = ""  # the newest and oldest published date of its articles, "" when none is dated
     oldest: str = ""
     last_error: str = ""  # the last refresh's error, "" when it had none
-    scope: str = "shared"  # "shared" or "g<server id>" (index/scopes.py); `name` is the name within it
+    scope: str = "shared"  # "shared" or "g<server id>" (index/sources/scopes.py); `name` is the name within it
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ for secret in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "DISCORD_TOKEN", "NEWSBOT_CH
     os.environ.pop(secret, None)  # tests configure what they need explicitly
 
 from index.app import build_service  # noqa: E402
-from index.embedding_onnx import OnnxMiniLMEmbedder  # noqa: E402
+from index.embedding.onnx_minilm import OnnxMiniLMEmbedder  # noqa: E402
 from index.settings import Settings  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -1,7 +1,7 @@
-"""What kind of answer a question asks for, and whether a sentence offers one (index/answer_type.py)."""
+"""What kind of answer a question asks for, and whether a sentence offers one (index/answering/answer_type.py)."""
 from __future__ import annotations
 
-from index.answer_type import DATE, NAME, NUMBER, PERSON, PLACE, ANY, kind, offers
+from index.answering.answer_type import DATE, NAME, NUMBER, PERSON, PLACE, ANY, kind, offers
 
 
 def test_kind_of_real_question_shapes() -> None:

@@ -7,6 +7,7 @@ from index.app import build_service
 from index.settings import Settings
 from tests.feed_helpers import FeedSite, article_text
 from tests.http_server import LocalServer, body
+from tests.chroma_view import live_chroma
 
 
 def _feed_service(settings: Settings, site: FeedSite, embedder, extra: str = ""):
@@ -16,7 +17,7 @@ def _feed_service(settings: Settings, site: FeedSite, embedder, extra: str = "")
 
 
 def _titles(service) -> set[str]:
-    return {m["title"] for m in service.collection.get(where={"source": "local"}, include=["metadatas"])["metadatas"]}
+    return {m["title"] for m in live_chroma(service).get(where={"source": "local"}, include=["metadatas"])["metadatas"]}
 
 
 def test_entries_that_leave_the_feed_or_fail_once_stay_and_a_gone_page_is_removed(store_settings, embedder):
@@ -112,7 +113,7 @@ def test_a_url_source_that_fails_keeps_its_article(tmp_path, embedder):
 @pytest.mark.parametrize("text", ['refresh = "5x"', 'retention_days = 0', 'refresh = 30'])
 def test_bad_refresh_or_retention_is_one_clear_line(tmp_path, text):
     from index.errors import BadInput
-    from index.sources_config import parse_sources
+    from index.sources.sources_config import parse_sources
 
     with pytest.raises(BadInput, match="refresh|retention_days"):
         parse_sources(f'[[source]]\nname = "a"\nkind = "feed"\nlocation = "http://x"\n{text}\n')

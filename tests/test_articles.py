@@ -1,5 +1,5 @@
 """Metadata parsing of plain-text articles, dates and ids."""
-from index.articles import article_id, normalize_date, outlet_from_url, parse_plain_article
+from index.sources.articles import article_id, normalize_date, outlet_from_url, parse_plain_article
 from tests.conftest import SEED_ARTICLE
 
 

@@ -1,4 +1,4 @@
-"""The postings BM25 index (index/bm25_postings.py) scores as bm25s does, and an index grown by adding and
+"""The postings BM25 index (index/store/bm25_postings.py) scores as bm25s does, and an index grown by adding and
 removing documents equals one built from scratch over the same documents."""
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import bm25s
 import numpy as np
 import pytest
 
-from index.bm25_postings import PostingsBM25, TermCounts
-from index.lexical import top_rows
-from index.lexical_delta import chunk_tokens
+from index.store.bm25_postings import PostingsBM25, TermCounts
+from index.store.lexical import top_rows
+from index.store.lexical_delta import chunk_tokens
 from index.text import terms
 from tests.conftest import SEED_ARTICLE, SHARED_DATA
 
@@ -74,7 +74,7 @@ def test_adding_in_batches_equals_a_build_from_scratch(corpus, queries, monkeypa
 
 
 def test_a_large_tail_is_merged_into_the_main_segment(corpus, queries, monkeypatch) -> None:
-    import index.bm25_postings as postings
+    import index.store.bm25_postings as postings
 
     monkeypatch.setattr(postings, "MIN_TAIL", 0)
     tokenized = [tokens for _, tokens in corpus]

@@ -3,10 +3,10 @@ import json
 
 from llama_index.core.schema import MetadataMode
 
-from index.articles import parse_plain_article
-from index.chunking import ChunkPositions, make_splitter, to_document
-from index.embedding import MINILM_MAX_TOKENS
-from index.readers import article_from_row
+from index.sources.articles import parse_plain_article
+from index.indexing.chunking import ChunkPositions, make_splitter, to_document
+from index.embedding.embedders import MINILM_MAX_TOKENS
+from index.sources.readers import article_from_row
 from tests.conftest import SEED_ARTICLE, SHARED_DATA
 
 

@@ -81,7 +81,7 @@ def test_unreachable_url_and_malformed_config_fail_clearly(tmp_path):
 
 
 def test_feedback_lists_the_votes_given_in_discord(tmp_path):
-    from index.feedback import FeedbackStore
+    from index.service.feedback import FeedbackStore
 
     store = FeedbackStore(tmp_path / "feedback.sqlite3")
     store.add(user_id="42", vote=1, question="What did Putin agree to?", answer="A pause [1].")

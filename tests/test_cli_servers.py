@@ -31,7 +31,7 @@ def test_invite_prints_the_url_with_scopes_and_the_smallest_permissions(tmp_path
 
 
 def test_forget_server_removes_its_sources_chunks_and_settings(tmp_path):
-    from bot.guild_settings import GuildSettings
+    from bot.discord.guild_settings import GuildSettings
 
     home = tmp_path / "home"
     server = home / "guilds" / "42"
@@ -57,7 +57,7 @@ def test_forget_server_removes_its_sources_chunks_and_settings(tmp_path):
 
 
 def test_feedback_by_source_and_by_server(tmp_path):
-    from index.feedback import FeedbackStore
+    from index.service.feedback import FeedbackStore
 
     store = FeedbackStore(tmp_path / "feedback.sqlite3")
     chess = {"n": 1, "title": "Chess", "url": "", "source": "club", "scope": "g42"}

@@ -4,10 +4,11 @@ import json
 import pytest
 
 from index.app import build_service
-from index.doctor import Chunk, Inventory, check, plan
-from index.chunk_ids import hashed_chunk_id
+from index.indexing.doctor import Chunk, Inventory, check, plan
+from index.store.chunk_ids import hashed_chunk_id
 from tests.test_cli import newsbot
 from tests.test_reindex_safety import _write_corpus
+from tests.chroma_view import live_chroma
 
 H1, H2 = "a" * 64, "b" * 64
 
@@ -50,13 +51,13 @@ def damaged(store_settings, embedder, tmp_path):
     service.index()
     assert service.doctor() == ([], [])
     live = service.indexer.target()
-    records = service.collection.get(include=["metadatas", "embeddings", "documents"])
+    records = live_chroma(service).get(include=["metadatas", "embeddings", "documents"])
     first, second = sorted({m["article_id"] for m in records["metadatas"]})[:2]
     one = next(i for i, m in zip(records["ids"], records["metadatas"]) if m["article_id"] == first)
-    service.collection.delete(ids=[one])  # an article left with part of its chunks
+    live_chroma(service).delete(ids=[one])  # an article left with part of its chunks
     service.indexer.forget_articles("corpus", [second])  # chunks whose article the docstore does not know
     stray = dict(records["metadatas"][0], source="unknown", article_id="stray")
-    live.collection.upsert(ids=["stray#0"], embeddings=[records["embeddings"][0]], documents=["stray"],
+    service.store.physical(live.name).upsert(ids=["stray#0"], embeddings=[records["embeddings"][0]], documents=["stray"],
                            metadatas=[stray])
     service.store.physical(service.store.next_version(), create=True)  # a full re-index that never finished
     service.stats = {"articles": 6, "chunks": len(records["ids"])}
@@ -72,7 +73,7 @@ def test_damage_is_reported_repaired_and_the_next_index_restores_everything(dama
     report = damaged.index()
     assert len(report.updated) + len(report.added) == 2 and not report.errors
     assert damaged.doctor() == ([], [])
-    assert damaged.collection.count() == damaged.stats["chunks"]
+    assert live_chroma(damaged).count() == damaged.stats["chunks"]
     assert [s.articles for s in damaged.sources()] == [damaged.stats["articles"]]
 
 

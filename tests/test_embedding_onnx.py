@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index.embedding import MiniLMEmbedder
-from index.embedding_onnx import OnnxMiniLMEmbedder, plan_batches
+from index.embedding.embedders import MiniLMEmbedder
+from index.embedding.onnx_minilm import OnnxMiniLMEmbedder, plan_batches
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "seeds" / "2025-03-19-cnn-putin-agrees-to-pause-attacks-on-energy-targets.txt"
@@ -45,7 +45,7 @@ def article() -> str:
 
 def chunks(text: str, tok: OnnxMiniLMEmbedder, window: int) -> list[str]:
     """Cut `text` into windows of `window` word pieces (by the tokenizer's character offsets)."""
-    enc = tok._load_tokenizer().encode(text, add_special_tokens=False)
+    enc = tok.load_tokenizer().encode(text, add_special_tokens=False)
     offs = enc.offsets
     return [text[offs[i][0] : offs[min(i + window, len(offs)) - 1][1]] for i in range(0, len(offs), window)]
 
@@ -86,7 +86,7 @@ def test_order_preserved_across_batches(texts: list[str]) -> None:
 
 def test_long_text_truncated_to_256_tokens(onnx: OnnxMiniLMEmbedder, st: MiniLMEmbedder, article: str) -> None:
     assert onnx.count_tokens(article) > 1000
-    enc = onnx._load_tokenizer().encode(article, add_special_tokens=False)
+    enc = onnx.load_tokenizer().encode(article, add_special_tokens=False)
     head = article[: enc.offsets[253][1]]  # the first 254 word pieces: + [CLS] + [SEP] = 256
     ids_long, ids_head = onnx.encode_ids([article, head])
     assert len(ids_long) == 256 and ids_long == ids_head
@@ -132,7 +132,7 @@ def test_plan_batches_budget_and_cover() -> None:
 def test_import_does_not_pull_torch() -> None:
     code = (
         "import sys\n"
-        "from index.embedding_onnx import OnnxMiniLMEmbedder\n"
+        "from index.embedding.onnx_minilm import OnnxMiniLMEmbedder\n"
         "assert 'torch' not in sys.modules, 'import pulled torch'\n"
         "e = OnnxMiniLMEmbedder()\n"
         "v = e.embed(['Putin agrees to pause attacks on energy targets.'])\n"

@@ -1,4 +1,4 @@
-"""Unit tests of the scoring definitions in index/evaluation.py, plus one check on a real week of data."""
+"""Unit tests of the scoring definitions in index/evaluation/scoring.py, plus one check on a real week of data."""
 from __future__ import annotations
 
 import json
@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index.evaluation import (
+from index.evaluation.scoring import (
     Gold,
     QuestionResult,
     Run,

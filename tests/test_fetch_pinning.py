@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 from index.errors import SourceError
-from index.fetch import fetch, pinned_request
+from index.sources.fetch import fetch, pinned_request
 from tests.http_server import LocalServer, body
 
 PUBLIC = "93.184.216.34"
@@ -61,6 +61,6 @@ def test_a_pinned_request_reaches_the_server_by_address_with_the_name_as_host():
     with LocalServer({"/a": route}) as server:
         url = server.url("/a").replace("127.0.0.1", "localhost")
         target, headers, extensions = pinned_request(url, "127.0.0.1")
-        with httpx.Client() as client:  # what index/fetch.py sends, to a real server
+        with httpx.Client() as client:  # what index/sources/fetch.py sends, to a real server
             response = client.request("GET", target, headers=headers, extensions=extensions)
     assert response.status_code == 200 and seen == [url.split("/")[2]]

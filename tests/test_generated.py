@@ -1,7 +1,7 @@
 """Checking an LLM's reply before anyone sees it: every shown sentence cites a passage that supports it."""
-from index.extractive import NOT_FOUND
-from index.generated import checked_answer, cited_numbers, format_passages, keep_valid_markers, pack
-from index.support import split_reply
+from index.answering.extractive import NOT_FOUND
+from index.answering.generated import checked_answer, cited_numbers, format_passages, keep_valid_markers, pack
+from index.answering.support import split_reply
 from index.types import AnswerChecks, Passage
 
 PAUSE = ("Russian President Vladimir Putin agreed to temporarily halt attacks on energy and infrastructure "

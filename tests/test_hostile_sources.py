@@ -14,6 +14,7 @@ from index.app import build_service
 from index.settings import Settings
 from tests.http_server import LocalServer, body
 from tests.test_readers import PARAGRAPH, page
+from tests.chroma_view import live_chroma
 
 SEED = 15
 GOOD = ["Harbour ferry timetable", "Library opens on Sundays", "Bridge repairs finish early"]
@@ -143,7 +144,7 @@ def test_hostile_items_become_errors_and_the_good_items_are_indexed(hostile_serv
     report = hostile_service.index()
     assert set(report.added) >= {*GOOD, FEED_STORY}  # generated rows with a usable text are articles too
     stored: dict[str, set[str]] = {}
-    for metadata in hostile_service.collection.get(include=["metadatas"])["metadatas"]:
+    for metadata in live_chroma(hostile_service).get(include=["metadatas"])["metadatas"]:
         stored.setdefault(metadata["source"], set()).add(metadata["title"])
     assert {"rows", "folder", "feed"} <= stored.keys() and set(GOOD[:2]) <= stored["rows"]
     assert GOOD[2] in stored["folder"] and stored["feed"] == {FEED_STORY}
@@ -167,7 +168,7 @@ def test_hostile_items_become_errors_and_the_good_items_are_indexed(hostile_serv
     statuses = {s.name: s for s in hostile_service.sources()}
     assert statuses["rows"].articles >= 2 and statuses["rows"].last_indexed
     assert statuses["folder"].articles >= 1 and statuses["feed"].articles == 1
-    records = hostile_service.collection.get(include=["metadatas", "documents"])
+    records = live_chroma(hostile_service).get(include=["metadatas", "documents"])
     for document, metadata in zip(records["documents"], records["metadatas"]):  # what passed is stored clean
         assert not {"\x1b", "\x07", "\x00"} & set(document + str(metadata))
         document.encode("utf-8")  # no lone surrogate left

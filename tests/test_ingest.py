@@ -5,7 +5,8 @@ import pytest
 
 from index.app import build_service
 from index.errors import BadInput, IndexBusy
-from index.locking import exclusive
+from index.store.locking import exclusive
+from tests.chroma_view import live_chroma
 
 BODY = ("This article about {topic} has a body long enough to be indexed, with several sentences. "
         "It says that the {topic} committee met on Tuesday and agreed on a plan. ") * 3
@@ -18,7 +19,7 @@ def _write(folder: Path, name: str, title: str, topic: str) -> None:
 
 def _chunk_ids(service, source=None):
     where = {"source": source} if source else None
-    return sorted(service.collection.get(where=where, include=[])["ids"])
+    return sorted(live_chroma(service).get(where=where, include=[])["ids"])
 
 
 @pytest.fixture
@@ -50,7 +51,7 @@ def test_changed_article_replaces_its_chunks_and_deleted_one_goes(service):
     (service.folder / "b.txt").unlink()
     report = service.index()
     assert report.updated == ["Alpha title"] and report.deleted == ["Beta title"]
-    texts = service.collection.get(where={"source": "local"}, include=["documents"])["documents"]
+    texts = live_chroma(service).get(where={"source": "local"}, include=["documents"])["documents"]
     assert texts and all("gamma" in t and "alpha" not in t and "beta" not in t for t in texts)
     # no orphans: every chunk belongs to an article the docstore knows
     ids = _chunk_ids(service, "local")
@@ -99,14 +100,14 @@ def test_sources_report_counts(service):
 
 def test_collections_carry_no_chroma_embedding_function(service):
     service.index()
-    config = service.collection.configuration_json
+    config = live_chroma(service).configuration_json
     assert config.get("embedding_function") is None
     assert config["hnsw"]["space"] == "cosine"
 
 
 def test_what_a_killed_run_wrote_is_finished_without_re_embedding_and_reported_against_the_last_run(
         service, monkeypatch):
-    from index import ingest
+    from index.indexing import ingest
 
     service.index()
     _write(service.folder, "a.txt", "Alpha title", "gamma")  # changed
@@ -123,7 +124,7 @@ def test_what_a_killed_run_wrote_is_finished_without_re_embedding_and_reported_a
     assert report.chunks_embedded == 0  # the chunks of the killed run are complete: not embedded again
     assert report.updated == ["Alpha title"] and report.added == ["Gamma title"]  # as since the last run
     assert report.unchanged == ["Beta title"]
-    texts = service.collection.get(where={"source": "local"}, include=["documents"])["documents"]
+    texts = live_chroma(service).get(where={"source": "local"}, include=["documents"])["documents"]
     assert not any("alpha" in t for t in texts)  # the replaced chunks are gone
     again = service.index(source="local")
     assert len(again.unchanged) == 3 and again.chunks_embedded == 0

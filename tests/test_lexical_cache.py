@@ -1,13 +1,13 @@
-"""The BM25 snapshot on disk (index/lexical_cache.py): a refresh appends its change to a log, another
+"""The BM25 snapshot on disk (index/store/lexical_cache.py): a refresh appends its change to a log, another
 process replays base and log instead of rebuilding, and a log it cannot follow costs an update, never a
 wrong index."""
 from __future__ import annotations
 
 import pytest
 
-from index import lexical
 from index.app import build_service
-from index.lexical import build_snapshot
+from index.store import lexical
+from index.store.lexical import build_snapshot
 from tests.test_ingest import _write
 
 TOPICS = ("alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa") + tuple(

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from index.app import build_service
-from index.bm25_postings import PostingsBM25
-from index.lexical import build_snapshot
+from index.store.bm25_postings import PostingsBM25
+from index.store.lexical import build_snapshot
 from tests.test_ingest import _write
 
 

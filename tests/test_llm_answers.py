@@ -7,11 +7,11 @@ from datetime import date
 import pytest
 
 from index.app import build_service
-from index.eval_run import run_eval
-from index.extractive import NOT_FOUND
-from index.generated import passage_budget
+from index.evaluation.run import run_eval
+from index.answering.extractive import NOT_FOUND
+from index.answering.generated import passage_budget
 from index.settings import Settings
-from index.support import split_reply
+from index.answering.support import split_reply
 from index.text import sentence_spans
 from index.types import Answer, Turn
 from tests.conftest import SEED_ARTICLE
@@ -65,7 +65,7 @@ def quoting_model(body: dict) -> str:
 
 def assert_every_citation_supported(answer: Answer, embedder) -> None:
     """The pipeline's guarantee: each shown sentence cites, and its citations are passages that support it."""
-    from index.support import score
+    from index.answering.support import score
 
     assert answer.text and not answer.refused
     by_n = {c.n: c for c in answer.citations}
@@ -200,7 +200,7 @@ def test_a_long_article_is_summarised_by_map_reduce_within_the_context_window(se
 def test_streaming_yields_pieces_then_the_checked_answer(llm_service, fake_openai, caplog):  # noqa: F811
     text = "Putin agreed to halt attacks on energy and infrastructure targets in Ukraine [1]. Mars [7]."
     fake_openai.enqueue(reply(text))
-    with caplog.at_level(logging.INFO, logger="index.llm"):
+    with caplog.at_level(logging.INFO, logger="index.llm.chat"):
         items = list(llm_service.ask_stream("What did Putin agree to?"))
     *pieces, answer = items
     assert len(pieces) >= 2 and all(isinstance(p, str) for p in pieces) and "".join(pieces) == text

@@ -1,4 +1,4 @@
-"""One retry policy, a total budget and a circuit breaker for the LLM (index/llm_policy.py); empty settings
+"""One retry policy, a total budget and a circuit breaker for the LLM (index/llm/policy.py); empty settings
 are unset. The model is the real openai client over HTTP: to the fake OpenAI server, to a closed port, and
 to a server that accepts connections and never answers."""
 import socket
@@ -9,7 +9,7 @@ import pytest
 
 from index.app import build_service
 from index.errors import LLMUnavailable
-from index.llm_policy import CircuitBreaker, RetryPolicy, call
+from index.llm.policy import CircuitBreaker, RetryPolicy, call
 from index.settings import Settings
 from tests.conftest import free_port
 from tests.fakes.fake_openai import fake_openai, fake_openai_server, http_error  # noqa: F401
@@ -88,7 +88,7 @@ def _llm_service(seed_service, base_url: str, **extra):
 
 def _count_attempts(service):
     """A spy on the model's chat call: how many requests the policy makes (the call still goes out)."""
-    llm_class = type(service.llm._llm)
+    llm_class = type(service.llm.chat_model)
     return mock.patch.object(llm_class, "chat", autospec=True, side_effect=llm_class.chat)
 
 

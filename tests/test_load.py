@@ -8,9 +8,9 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from bot.discord_limits import Limits
+from bot.discord.limits import Limits
 from index.app import build_service
-from index.feedback import FeedbackStore
+from index.service.feedback import FeedbackStore
 from tests.bot.conftest import running_bot
 from tests.bot.discord_helpers import DEADLINE, text_of
 from tests.conftest import SEEDS

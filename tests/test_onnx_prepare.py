@@ -1,4 +1,4 @@
-"""The derived ONNX graph (index/onnx_prepare.py): same vectors as the shipped file, built once, and a
+"""The derived ONNX graph (index/embedding/onnx_prepare.py): same vectors as the shipped file, built once, and a
 failure to derive only falls back to the shipped file."""
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper
 
-from index.embedding_onnx import OnnxMiniLMEmbedder
-from index.onnx_prepare import cached_model_path, prepared_model_path, strip_nan_guards
+from index.embedding.onnx_minilm import OnnxMiniLMEmbedder
+from index.embedding.onnx_prepare import cached_model_path, prepared_model_path, strip_nan_guards
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = next((ROOT / "seeds").glob("2025-03-19-*.txt"))

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from index.app import build_service
-from index.embedding import OpenAIEmbedder
+from index.embedding.embedders import OpenAIEmbedder
 from index.errors import EmbedderUnavailable
 from index.settings import Settings
 from index.tokens import tiktoken_encoder

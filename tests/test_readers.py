@@ -5,9 +5,9 @@ import os
 import pytest
 
 from index.errors import SourceError
-from index.fetch import check_public_url, fetch
-from index.readers import read_source
-from index.sources_config import SourceSpec
+from index.sources.fetch import check_public_url, fetch
+from index.sources.readers import read_source
+from index.sources.sources_config import SourceSpec
 from tests.http_server import LocalServer, body, endless, redirect, slow
 
 PARAGRAPH = "The city council approved the new budget on Monday after a long debate about transit funding. " * 4

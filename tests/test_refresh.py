@@ -14,10 +14,11 @@ import pytest
 
 from index.app import build_service
 from index.errors import IndexBusy
-from index.refresh import MAX_BACKOFF_SECONDS, Refresher, Schedule
+from index.indexing.refresh import MAX_BACKOFF_SECONDS, Refresher, Schedule
 from index.settings import Settings
-from index.sources_config import SourceSpec, load_sources
+from index.sources.sources_config import SourceSpec, load_sources
 from tests.feed_helpers import FeedSite
+from tests.chroma_view import live_chroma
 
 ROOT = Path(__file__).resolve().parents[1]
 FEED = SourceSpec("f", "feed", "http://x/feed")  # default: every 60 minutes
@@ -72,7 +73,7 @@ def test_index_watch_picks_up_a_new_entry_within_two_intervals_and_stops_cleanly
             out, err = process.communicate(timeout=120)
         assert process.returncode == 0 and "stopped" in err and "Traceback" not in err, err
     service = build_service(settings)
-    titles = {m["title"] for m in service.collection.get(include=["metadatas"])["metadatas"]}
+    titles = {m["title"] for m in live_chroma(service).get(include=["metadatas"])["metadatas"]}
     assert titles == {"Bridge reopens", "Harbour dredging"}
 
 
@@ -108,8 +109,8 @@ def test_two_processes_on_one_chroma_server_do_not_index_at_once(tmp_path, chrom
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "NEWSBOT_"))}
     env |= {"NEWSBOT_CHROMA_HOST": host, "NEWSBOT_CHROMA_PORT": str(port), "NEWSBOT_COLLECTION": "leasetest"}
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys\nfrom index.app import build_service\nfrom index.lease import ChromaLease\n"
-         "service = build_service()\nwith ChromaLease(service.store).hold():\n    print('held', flush=True)\n"
+        [sys.executable, "-c", "import sys\nfrom index.app import build_service\nfrom index.settings import Settings\n"
+         "from index.store.lease import ChromaLease\nservice = build_service(Settings())\nwith ChromaLease(service.store).hold():\n    print('held', flush=True)\n"
          "    sys.stdin.readline()\nprint('released', flush=True)\n"],
         cwd=ROOT, env=env | {"NEWSBOT_HOME": str(tmp_path / "a")}, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
         stderr=subprocess.PIPE, text=True)

@@ -1,4 +1,4 @@
-"""The second stage of retrieval (index/rerank.py): question profiles, features, article evidence, order."""
+"""The second stage of retrieval (index/retrieval/rerank.py): question profiles, features, article evidence, order."""
 from __future__ import annotations
 
 import dataclasses
@@ -6,7 +6,7 @@ import dataclasses
 import numpy as np
 import pytest
 
-from index.rerank import (
+from index.retrieval.rerank import (
     FEATURES,
     Candidate,
     Weights,

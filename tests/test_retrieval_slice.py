@@ -1,13 +1,14 @@
 """Retrieval on a small real slice of RealTime QA (one week): fusion helps, and answers are found."""
 import pytest
 
-from index import evaluation
+from index.evaluation import scoring as evaluation
 from index.app import build_service
-from index.eval_run import to_articles
-from index.retrieval import fuse
+from index.evaluation.run import to_articles
+from index.retrieval.hybrid import fuse
 from index.settings import Settings
 from index.text import terms
 from tests.conftest import SHARED_DATA
+from tests.chroma_view import live_chroma
 
 WEEK = {"20250321"}  # the week that covers the same Trump–Putin call as the seed
 
@@ -35,7 +36,7 @@ def test_hybrid_retrieval_finds_answers_at_least_as_often_as_dense_alone(week_se
     for q in gold:
         query = service.retriever.embed_query(q["question"])
         hybrid[q["id"]] = [p.text for p in service.retriever.retrieve(query, 10)]
-        found = service.collection.query(query_embeddings=[query.vector.tolist()], n_results=10,
+        found = live_chroma(service).query(query_embeddings=[query.vector.tolist()], n_results=10,
                                          include=["documents"])
         dense[q["id"]] = found["documents"][0]
         lexical[q["id"]] = [snapshot.texts[row] for row, _ in snapshot.search(terms(q["question"]), 10)]
@@ -56,8 +57,8 @@ def test_seed_story_is_retrieved_from_the_week(week_service):
 
 
 def test_every_lever_on_retrieves_distinct_passages_within_the_date_floor(week_service):
-    from index.rerank import Weights
-    from index.second_stage import RetrievalConfig
+    from index.retrieval.rerank import Weights
+    from index.retrieval.second_stage import RetrievalConfig
 
     service, gold = week_service
     retriever = service.retriever

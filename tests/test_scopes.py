@@ -1,9 +1,10 @@
-"""index/scopes.py: names inside the index, filters, article ids, and where server configs live."""
+"""index/sources/scopes.py: names inside the index, filters, article ids, and where server configs live."""
 from __future__ import annotations
 
-from index.scopes import (SHARED, chroma_where, guild_scope, guild_scopes_on_disk, qualified_name, scope_of,
+from index.sources.scopes import (SHARED, chroma_where, guild_scope, guild_scopes_on_disk, qualified_name, scope_of,
                           scope_specs, scoped_articles, split_name, visible_scopes)
 from index.types import Article
+from tests.chroma_view import live_chroma
 
 
 def test_names_inside_the_index_keep_servers_apart():
@@ -45,14 +46,14 @@ def test_an_index_from_before_scopes_gets_them_on_the_next_index_run(tmp_path, e
     sources.write_text(f'[[source]]\nname = "seeds"\nkind = "folder"\nlocation = "{SEEDS}"\n')
     service = build_service(Settings(home=tmp_path / "home", sources_file=sources), embedder=embedder)
     service.index()
-    ids = service.collection.get(include=[])["ids"]
-    service.collection.update(ids=ids, metadatas=[{"scope": None}] * len(ids))  # as an older version wrote them
+    ids = live_chroma(service).get(include=[])["ids"]
+    live_chroma(service).update(ids=ids, metadatas=[{"scope": None}] * len(ids))  # as an older version wrote them
     for marker in (tmp_path / "home" / "state").glob("*.scoped"):
         marker.unlink()
     service.store.bump_generation()
-    assert service.collection.get(where={"scope": SHARED}, include=[])["ids"] == []  # what the dense side sees
+    assert live_chroma(service).get(where={"scope": SHARED}, include=[])["ids"] == []  # what the dense side sees
 
     report = service.index()
     assert report.chunks_embedded == 0 and len(report.unchanged) == 1
-    assert service.collection.get(where={"scope": SHARED}, include=[])["ids"] == ids
+    assert live_chroma(service).get(where={"scope": SHARED}, include=[])["ids"] == ids
     assert not service.ask("What did Putin agree to?").refused

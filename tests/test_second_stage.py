@@ -1,4 +1,4 @@
-"""The retrieval levers' look-ups (index/second_stage.py) on a real, small BM25 index (bm25s)."""
+"""The retrieval levers' look-ups (index/retrieval/second_stage.py) on a real, small BM25 index (bm25s)."""
 from __future__ import annotations
 
 from collections import Counter
@@ -7,8 +7,8 @@ import bm25s
 import numpy as np
 import pytest
 
-from index.lexical import LexicalSnapshot
-from index.second_stage import (
+from index.store.lexical import LexicalSnapshot
+from index.retrieval.second_stage import (
     CandidatePool,
     RetrievalConfig,
     bm25_scores,

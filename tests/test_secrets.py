@@ -9,10 +9,10 @@ import uuid
 import discord
 import yarl
 
-from bot.discord_app import NewsBot
-from bot.discord_limits import Limits
+from bot.discord.app import NewsBot
+from bot.discord.limits import Limits
 from index.app import build_service
-from index.feedback import FeedbackStore
+from index.service.feedback import FeedbackStore
 from index.settings import Settings
 from tests.bot.discord_helpers import text_of
 from tests.conftest import SEEDS, free_port

@@ -2,7 +2,7 @@
 import pytest
 
 from index.errors import BadInput
-from index.sources_config import SourceSpec, parse_sources, with_source_added, with_source_removed
+from index.sources.sources_config import SourceSpec, parse_sources, with_source_added, with_source_removed
 
 CONFIG = """# my sources
 [[source]]

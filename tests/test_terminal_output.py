@@ -5,6 +5,7 @@ from bot.output import TerminalSafe, for_terminal, to_json
 from index.app import build_service
 from index.settings import Settings
 from tests.test_cli import newsbot
+from tests.chroma_view import live_chroma
 
 ESCAPES = ("\x1b", "\x07", "\x9b", "\r", "\u202e")
 TITLE = "\x1b]0;pwned\x07Harbour ferry \x1b[2J timetable"
@@ -32,8 +33,8 @@ def test_every_command_shows_article_text_without_terminal_controls(tmp_path):
     assert_clean(indexed)
     # an index written before articles were cleaned on the way in: raw controls in the store
     service = build_service(Settings(home=home, sources_file=sources))
-    records = service.collection.get(include=["metadatas"])
-    service.collection.update(ids=records["ids"], metadatas=[m | {"title": TITLE, "outlet": "\x9b2J"}
+    records = live_chroma(service).get(include=["metadatas"])
+    live_chroma(service).update(ids=records["ids"], metadatas=[m | {"title": TITLE, "outlet": "\x9b2J"}
                                                              for m in records["metadatas"]])
     for args in (("ask", "When does the first ferry leave?"), ("search", "ferry"), ("summary", "harbour ferry"),
                  ("sources",), ("index",)):

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from index.app import build_service
-from index.timed_retrieval import place_in_time, retrieve_timed, with_recency_prior
+from index.retrieval.timed import place_in_time, retrieve_timed, with_recency_prior
 from index.types import Passage
 
 AS_OF = date(2025, 3, 20)  # a Thursday
@@ -93,7 +93,7 @@ def test_the_recency_prior_lifts_newer_passages_and_leaves_undated_ones_alone():
 def test_eval_as_of_question_date_leaves_later_articles_out(tmp_path, embedder):
     import json
 
-    from index.eval_run import run_eval
+    from index.evaluation.run import run_eval
     from index.settings import Settings
 
     detail = "The harbour board chose Ostrander Dredging for the channel work after a month of bids. " * 3

@@ -3,7 +3,7 @@ from datetime import date
 
 import pytest
 
-from index.timeexpr import parse_time, without_phrase
+from index.retrieval.timeexpr import parse_time, without_phrase
 
 AS_OF = date(2025, 3, 20)  # a Thursday
 

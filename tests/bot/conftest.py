@@ -16,9 +16,9 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:  # `tests.fakes` and the packages, whatever way pytest is started
     sys.path.insert(0, str(ROOT))
 
-from bot.discord_app import NewsBot  # noqa: E402
-from bot.discord_limits import Limits  # noqa: E402
-from index.feedback import FeedbackStore  # noqa: E402
+from bot.discord.app import NewsBot  # noqa: E402
+from bot.discord.limits import Limits  # noqa: E402
+from index.service.feedback import FeedbackStore  # noqa: E402
 from tests.fakes.fake_discord import FakeDiscord  # noqa: E402
 
 SEEDS = ROOT / "seeds"

@@ -1,10 +1,10 @@
-"""bot/access.py and bot/guild_settings.py: who is answered where, and what is kept per server."""
+"""bot/discord/rules.py and bot/discord/guild_settings.py: who is answered where, and what is kept per server."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from bot.access import NO_DMS, NOT_ENABLED, Access, describe_rules, where_to_ask
-from bot.guild_settings import ChannelRules, GuildSettings
+from bot.discord.rules import NO_DMS, NOT_ENABLED, Access, describe_rules, where_to_ask
+from bot.discord.guild_settings import ChannelRules, GuildSettings
 
 
 def test_allow_list_dms_and_operators():

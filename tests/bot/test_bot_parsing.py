@@ -5,10 +5,10 @@ from datetime import date
 import discord
 import pytest
 
-from bot.discord_admin import is_admin
-from bot.discord_conversations import AnswerCache, Conversations
-from bot.discord_limits import Admission, Limits, SlowDown
-from bot.discord_parsing import parse_id_list, parse_since, strip_mentions
+from bot.discord.admin import is_admin
+from bot.discord.conversations import AnswerCache, Conversations
+from bot.discord.limits import Admission, Limits, SlowDown
+from bot.discord.parsing import parse_id_list, parse_since, strip_mentions
 from index.errors import BadInput
 from index.types import Answer, Turn
 
@@ -88,15 +88,19 @@ def test_is_admin():
     assert not is_admin(plain, [5], [6])
 
 
-def test_limits_from_env():
-    from bot.discord_limits import limits_from_env
+def test_limits_from_settings():
+    from pydantic import ValidationError
 
-    limits = limits_from_env({"NEWSBOT_RATE_PER_USER": "2", "NEWSBOT_RATE_WINDOW": "30.5", "NEWSBOT_MAX_WAITING": "0"})
+    from bot.discord.limits import limits_from_settings
+    from index.settings import Settings
+
+    limits = limits_from_settings(Settings(NEWSBOT_RATE_PER_USER="2", NEWSBOT_RATE_WINDOW="30.5",
+                                           NEWSBOT_MAX_WAITING="0"))
     assert (limits.per_user, limits.per_seconds, limits.max_waiting, limits.max_concurrent) == (2, 30.5, 0, 4)
-    assert limits_from_env({}) == Limits()
+    assert limits_from_settings(Settings()) == Limits()
     for bad in ({"NEWSBOT_MAX_CONCURRENT": "many"}, {"NEWSBOT_RATE_PER_USER": "0"}):
-        with pytest.raises(BadInput, match="NEWSBOT_"):
-            limits_from_env(bad)
+        with pytest.raises(ValidationError, match="NEWSBOT_"):
+            Settings(**bad)
 
 
 def test_answer_cache_remembers_recent_answers_and_first_votes():

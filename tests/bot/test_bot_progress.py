@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from bot.discord_admin import ProgressEdits
+from bot.discord.admin import ProgressEdits
 from index.errors import IndexBusy
 
 

@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from bot.render import (MARKER, answer_messages, clip, no_previews, pack, quotes_messages, report_text,
+from bot.discord.render import (MARKER, answer_messages, clip, no_previews, pack, quotes_messages, report_text,
                         sources_messages, split_text)
 from index.types import Answer, ArticleRef, Citation, IndexReport, ItemError, SourceStatus
 from tests.fakes.fake_discord import message_problems
@@ -132,7 +132,7 @@ def test_sources_listing_and_report():
 
 
 def test_masked_links_from_articles_are_shown_with_their_real_target():
-    from bot.render import answer_messages, defuse_links, quotes_messages
+    from bot.discord.render import answer_messages, defuse_links, quotes_messages
     from index.types import Answer, Citation
 
     assert defuse_links("see [the BBC](http://evil.example/x) now") == "see the BBC (<http://evil.example/x>) now"

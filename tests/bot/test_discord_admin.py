@@ -4,7 +4,7 @@ from __future__ import annotations
 import asyncio
 import re
 
-from index.locking import exclusive
+from index.store.locking import exclusive
 from tests.bot.discord_helpers import assert_acknowledged_in_time, buttons, is_ephemeral
 from tests.fakes.fake_discord import MANAGE_GUILD, MEMBER_PERMISSIONS, FakeDiscord
 

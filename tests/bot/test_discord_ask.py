@@ -4,8 +4,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from bot.discord_conversations import AnswerCache
-from bot.discord_limits import Limits
+from bot.discord.limits import Limits
 from tests.bot.discord_helpers import (assert_acknowledged_in_time, assert_never_pings, buttons, finished,
                                        is_ephemeral, text_of)
 from tests.fakes.fake_discord import FakeDiscord
@@ -92,7 +91,7 @@ def test_show_quotes_and_votes(run_bot_scenario, feedback):
         assert "halt attacks" in vote.answer
 
         # After a restart the answers are forgotten: the buttons still answer, votes read the message.
-        bot.answers = AnswerCache()
+        bot.deps.answers.clear()
         gone = await fake.click(answer, "newsbot:quotes")
         await fake.wait_for(lambda: gone.acks)
         assert is_ephemeral(gone.acks[0][2]) and "no longer have the passages" in gone.acks[0][2]["content"]

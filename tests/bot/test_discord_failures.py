@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.discord_errors import GENERIC, user_message
-from bot.render import MARKER
+from bot.discord.errors import GENERIC, user_message
+from bot.discord.render import MARKER
 from index.errors import StoreUnavailable
 from tests.bot.discord_helpers import assert_acknowledged_in_time, finished, free_port, is_ephemeral, text_of
 from tests.fakes.fake_discord import FakeDiscord

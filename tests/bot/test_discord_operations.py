@@ -8,9 +8,9 @@ import os
 import signal
 import time
 
-from bot.discord_app import ShardedNewsBot
-from bot.discord_lifecycle import install_signal_handlers
-from bot.discord_limits import Limits
+from bot.discord.app import ShardedNewsBot
+from bot.discord.lifecycle import install_signal_handlers
+from bot.discord.limits import Limits
 from bot.run_logging import setup_run_logging
 from tests.bot.conftest import running_bot
 from tests.bot.discord_helpers import finished, is_ephemeral, text_of
@@ -42,7 +42,7 @@ def test_sigterm_during_an_answer_finishes_it_and_closes_the_gateway(service, fe
 
     async def main() -> None:
         async with running_bot(slow, feedback) as (fake, bot):
-            assert install_signal_handlers(bot, grace=20)
+            assert install_signal_handlers(bot, bot.deps.admission, grace=20)
             inter = await fake.slash("ask", {"question": QUESTION})
             await fake.wait_for(lambda: inter.acks)
             while not slow.started:

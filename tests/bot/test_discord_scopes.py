@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.discord_limits import Limits
+from bot.discord.limits import Limits
 
 from tests.bot.discord_helpers import assert_never_pings, finished, is_ephemeral, text_of
 from tests.bot.scoped_fixtures import BAKERY, CHESS, ROWING, pages_server, scoped_settings

@@ -7,15 +7,16 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from bot.access import NO_DMS, NOT_ENABLED
-from bot.discord_guilds import NOT_ENABLED_NOTICE
-from bot.discord_limits import Limits
-from bot.guild_settings import GuildSettings
+from bot.discord.rules import NO_DMS, NOT_ENABLED
+from bot.discord.guilds import NOT_ENABLED_NOTICE
+from bot.discord.limits import Limits
+from bot.discord.guild_settings import GuildSettings
 from tests.bot.conftest import running_bot
 from tests.bot.discord_helpers import finished, is_ephemeral, text_of
 from tests.bot.scoped_fixtures import CHESS, pages_server, scoped_settings
 from tests.bot.test_discord_scopes import ADMIN, MANY, SEED_TITLE, _add_and_index, _ask
 from tests.fakes.fake_discord import FakeDiscord
+from tests.chroma_view import live_chroma
 
 QUESTION = "What did Putin agree to?"
 
@@ -133,7 +134,7 @@ def test_a_removed_server_is_forgotten_after_the_grace_period(scoped_service, fe
                 assert [s.name for s in scoped_service.sources([f"g{b}"])] == ["chess"]
                 assert await events.forget_removed(now + timedelta(days=8)) == [int(b)]
                 assert scoped_service.sources([f"g{b}"]) == []
-                assert scoped_service.collection.get(where={"scope": f"g{b}"}, include=[])["ids"] == []
+                assert live_chroma(scoped_service).get(where={"scope": f"g{b}"}, include=[])["ids"] == []
                 assert settings.channel_rules(int(b)).denied == frozenset()
                 assert not (scoped_service.settings.home / "guilds" / b).exists()
     asyncio.run(main())

@@ -6,7 +6,7 @@ import asyncio
 import discord
 import yarl
 
-from bot.discord_app import run_bot
+from bot.discord.app import run_bot
 from tests.bot.discord_helpers import free_port
 from tests.fakes.fake_discord import FakeDiscord
 
@@ -75,7 +75,7 @@ def test_newsbot_run_without_a_token_fails_fast(monkeypatch, tmp_path, capsys):
 
 
 def test_run_from_settings_rejects_malformed_ids_in_one_line(service, news_settings, capsys):
-    from bot.discord_app import run_from_settings
+    from bot.discord.app import run_from_settings
     from pydantic import SecretStr
 
     settings = news_settings.model_copy(update={"discord_token": SecretStr("x"), "admin_role_ids": "12,admins"})

@@ -4,8 +4,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from bot.discord_text import escape_markdown, safe_url
-from bot.render import answer_messages, draft_text, quotes_messages, report_text
+from bot.discord.text import escape_markdown, safe_url
+from bot.discord.render import answer_messages, draft_text, quotes_messages, report_text
 from index.types import Answer, ArticleRef, Citation, IndexReport, ItemError
 from tests.fakes.fake_discord import message_problems
 

@@ -8,9 +8,9 @@ import pytest
 
 from index.app import build_service
 from index.errors import IndexBusy
-from index.refresh import Refresher
+from index.indexing.refresh import Refresher
 from index.settings import Settings
-from index.sources_config import load_sources
+from index.sources.sources_config import load_sources
 from tests.bot.discord_helpers import assert_never_pings, finished, is_ephemeral, text_of
 from tests.fakes.fake_discord import FakeDiscord
 from tests.feed_helpers import FeedSite

@@ -1,8 +1,8 @@
-"""index/feedback.py: votes are stored with question, answer and user id, newest first."""
+"""index/service/feedback.py: votes are stored with question, answer and user id, newest first."""
 import pytest
 
 from index.errors import BadInput
-from index.feedback import FeedbackStore
+from index.service.feedback import FeedbackStore
 
 
 def test_add_and_list_persist(tmp_path):

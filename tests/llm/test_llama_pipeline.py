@@ -10,7 +10,7 @@ import shutil
 import pytest
 
 from index.app import build_service
-from index.extractive import NOT_FOUND
+from index.answering.extractive import NOT_FOUND
 from index.settings import Settings
 from index.types import Answer
 from tests.conftest import SEED_ARTICLE

@@ -1,0 +1,189 @@
+"""What each `newsbot` command does: a thin adapter that calls the core (`index.port.NewsPort`) and prints.
+
+Every command gets the parsed arguments and the `Settings` read once by `bot/cli.py`.
+"""
+from __future__ import annotations
+
+import logging
+import sys
+from dataclasses import asdict
+from datetime import date
+
+from bot import cli_servers
+from bot import output
+from index.errors import BadInput
+from index.retrieval.questions import clean_question
+from index.settings import Settings
+
+
+def _progress_bar(total_label: str):
+    """A tqdm bar on stderr driven by (done, total) callbacks."""
+    from tqdm import tqdm
+
+    bar = None
+
+    def update(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            stream = getattr(sys.stderr, "unfiltered", sys.stderr)  # the bar's own \r, not article text
+            bar = tqdm(total=total, unit="article", desc=total_label, file=stream, leave=False,
+                       disable=not stream.isatty())
+        bar.n = done
+        bar.refresh()
+
+    return update
+
+
+def _service(settings: Settings):
+    from index.app import build_service
+
+    return build_service(settings)
+
+
+def _ensure_indexed(service) -> None:
+    if service.is_empty():
+        print("Indexing the default sources first…", file=sys.stderr)
+        report = service.index(progress=_progress_bar("indexing"))
+        for error in report.errors:
+            print(f"newsbot: warning: {error.source}: {error.item}: {error.reason}", file=sys.stderr)
+
+
+def cmd_index(args, settings: Settings) -> int:
+    if args.watch:
+        return _watch(args, settings)
+    report = _service(settings).index(source=args.source, full=args.full, progress=_progress_bar("indexing"))
+    print(output.index_report(report))
+    for error in report.errors:
+        print(f"newsbot: error: {error.source}: {error.item}: {error.reason}", file=sys.stderr)
+    return 1 if report.errors else 0
+
+
+def _watch(args, settings: Settings) -> int:
+    """`index --watch`: the refresh schedule in the foreground; Ctrl-C stops it after the current refresh."""
+    import signal
+    import threading
+
+    from index.indexing.refresh import Refresher
+
+    if args.source or args.full:
+        raise BadInput("--watch refreshes every source on its schedule; it takes no --source or --full")
+    service = _service(settings)
+    stop = threading.Event()
+
+    def request_stop(signum, frame) -> None:
+        print("newsbot: stopping after the current refresh (Ctrl-C again to abort it)", file=sys.stderr)
+        stop.set()
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+    signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGTERM, request_stop)
+    lines = logging.StreamHandler(sys.stdout)
+    lines.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%Y-%m-%d %H:%M:%S"))
+    refresh_log = logging.getLogger("newsbot.refresh")
+    refresh_log.addHandler(lines)
+    refresh_log.setLevel(logging.INFO)
+    refresh_log.propagate = False
+    print("newsbot: watching the sources; Ctrl-C stops", file=sys.stderr, flush=True)
+    Refresher(service, stop).run()
+    print("newsbot: stopped", file=sys.stderr)
+    return 0
+
+
+def cmd_ask(args, settings: Settings) -> int:
+    clean_question(args.question)  # a bad question fails before any model loads
+    as_of = _date_option("--as-of", args.as_of)
+    service = _service(settings)
+    _ensure_indexed(service)
+    answer = service.ask(args.question, as_of=as_of)
+    print(output.to_json(output.answer_json(answer)) if args.json else output.answer_text(answer))
+    return 0
+
+
+def cmd_search(args, settings: Settings) -> int:
+    if args.k < 1:
+        raise BadInput("-k must be at least 1")
+    service = _service(settings)
+    _ensure_indexed(service)
+    passages = service.search(args.query, args.k)
+    print(output.to_json(output.search_json(passages)) if args.json
+          else output.search_text(passages))
+    return 0
+
+
+def _date_option(option: str, value: str | None) -> date | None:
+    """A YYYY-MM-DD option's date (None when not given); BadInput for anything else."""
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise BadInput(f"{option} takes a date like 2025-03-01, not {value!r}") from None
+
+
+def cmd_summary(args, settings: Settings) -> int:
+    since = _date_option("--since", args.since)
+    service = _service(settings)
+    _ensure_indexed(service)
+    answer = service.summarize(args.target, since)
+    print(output.to_json(output.answer_json(answer)) if args.json else output.answer_text(answer))
+    return 0
+
+
+def cmd_sources(args, settings: Settings) -> int:
+    statuses = _service(settings).sources()
+    print(output.to_json([asdict(s) for s in statuses]) if args.json else output.sources_text(statuses))
+    return 0
+
+
+def cmd_eval(args, settings: Settings) -> int:
+    from index.evaluation import scoring as evaluation
+    from index.app import build_service
+    from index.evaluation.run import eval_collection_name, run_eval
+
+    weeks = evaluation.parse_weeks(args.weeks)
+    service = build_service(settings, collection=eval_collection_name(args.articles, weeks))
+    result = run_eval(service, args.articles, args.questions, weeks, args.k, progress=_progress_bar("indexing"),
+                      split=args.split, as_of_question_date=args.as_of_question_date)
+    text = output.eval_split_text(result) if args.split else output.eval_text(result)
+    print(output.to_json(result) if args.json else text)
+    return 0
+
+
+def cmd_feedback(args, settings: Settings) -> int:
+    from index.service.feedback import FeedbackStore, feedback_path
+
+    store = FeedbackStore(feedback_path(settings.home))
+    if args.by:
+        print(cli_servers.feedback_by(store, args.by, args.json))
+        return 0
+    rows = store.list(args.limit)
+    print(output.to_json([asdict(r) for r in rows]) if args.json
+          else output.feedback_text(rows))
+    return 0
+
+
+def cmd_doctor(args, settings: Settings) -> int:
+    found, left = _service(settings).doctor(repair=args.repair)
+    if args.json:
+        print(output.to_json({"found": [asdict(p) for p in found], "left": [asdict(p) for p in left]}))
+        return 1 if left else 0
+    for problem in found:
+        print(str(problem))
+    if not found:
+        print("ok: sources, docstores and vector store agree")
+    elif args.repair:
+        print(f"repaired {len(found) - len(left)} of {len(found)} problem(s); run `newsbot index` to re-embed what was removed")
+    else:
+        print(f"{len(found)} problem(s); `newsbot doctor --repair` fixes them")
+    return 1 if left else 0
+
+
+def cmd_run(args, settings: Settings) -> int:
+    from bot.discord.main import main as run_discord
+
+    return run_discord(settings)
+
+
+COMMANDS = {"index": cmd_index, "ask": cmd_ask, "search": cmd_search, "summary": cmd_summary,
+            "sources": cmd_sources, "eval": cmd_eval, "feedback": cmd_feedback, "doctor": cmd_doctor,
+            "run": cmd_run, **cli_servers.COMMANDS}

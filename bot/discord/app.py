@@ -1,0 +1,155 @@
+"""The Discord bot: the `NewsBot` client (dependencies injected) and `run_bot`, called by `newsbot run`."""
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from datetime import timedelta
+from typing import Any, Iterable
+
+import aiohttp
+import discord
+from discord.ext import commands
+
+from bot.discord.rules import Access
+from bot.discord.access import ScopedTree
+from bot.discord.admin import AdminCommands
+from bot.discord.channels import ChannelCommands
+from bot.discord.guilds import GuildEvents
+from bot.discord.lifecycle import install_signal_handlers
+from bot.discord.guild_settings import GuildSettings, guild_settings_path
+from bot.discord.ask import AskCommands
+from bot.discord.conversations import AnswerCache, Conversations
+from bot.discord.errors import NO_MENTIONS
+from bot.discord.deps import Deps
+from bot.discord.limits import Admission, Limits, limits_from_settings
+from bot.discord.mentions import MentionListener
+from bot.discord.views import AnswerButtons
+from bot.discord.parsing import parse_id_list
+from index.errors import NewsbotError
+from index.port import NewsPort
+from index.service.feedback import FeedbackStore, feedback_path
+from index.settings import Settings
+
+log = logging.getLogger("newsbot.discord")
+
+
+def intents() -> discord.Intents:
+    """Guilds and messages, plus the privileged message content intent (mentions and follow-ups)."""
+    wanted = discord.Intents.none()
+    wanted.guilds = True
+    wanted.guild_messages = True
+    wanted.dm_messages = True
+    wanted.message_content = True
+    return wanted
+
+
+class NewsBot(commands.Bot):
+    """The bot. Everything it needs (service, feedback store, limits) is built outside and passed in, and
+    handed to the cogs as one frozen `Deps` (bot/discord/deps.py)."""
+
+    def __init__(self, service: NewsPort, *, feedback: FeedbackStore, guild_ids: Iterable[int] = (),
+                 admin_role_ids: Iterable[int] = (), limits: Limits | None = None, start_threads: bool = True,
+                 operator_ids: Iterable[int] = (), allow_dms: bool = False,
+                 guild_settings: GuildSettings | None = None, forget_after: timedelta = timedelta(days=7),
+                 **options: Any) -> None:
+        super().__init__(command_prefix=commands.when_mentioned, intents=intents(), help_command=None,
+                         allowed_mentions=NO_MENTIONS, tree_cls=ScopedTree, **options)
+        self.guild_ids = list(guild_ids)
+        limits = limits or Limits()
+        self.deps = Deps(service=service, feedback=feedback,
+                         access=Access(frozenset(self.guild_ids), frozenset(operator_ids), allow_dms),
+                         guild_settings=guild_settings or GuildSettings(":memory:"), limits=limits,
+                         admission=Admission(limits), conversations=Conversations(), answers=AnswerCache(),
+                         admin_role_ids=frozenset(admin_role_ids), start_threads=start_threads,
+                         forget_after=forget_after)
+
+    async def setup_hook(self) -> None:
+        """Add the cogs and sync the slash commands (to NEWSBOT_GUILD_IDS when given, else globally)."""
+        for cog in (AskCommands, AdminCommands, ChannelCommands, GuildEvents, MentionListener):
+            await self.add_cog(cog(self, self.deps))
+        self.add_view(AnswerButtons(self.deps))  # persistent: serves the buttons of every answer message
+        if self.guild_ids:
+            for guild_id in self.guild_ids:
+                guild = discord.Object(guild_id)
+                self.tree.copy_global_to(guild=guild)
+                synced = await self.tree.sync(guild=guild)
+                log.info("synced %d commands to guild %s", len(synced), guild_id)
+        else:
+            synced = await self.tree.sync()
+            log.info("synced %d global commands (they can take a while to appear)", len(synced))
+
+    async def on_message(self, message: discord.Message, /) -> None:
+        """No prefix commands: questions in messages are handled by the MentionListener cog."""
+
+    async def on_ready(self) -> None:
+        """Log who we are once connected."""
+        log.info("connected as %s (%s) to %d guild(s)", self.user, getattr(self.user, "id", "?"), len(self.guilds))
+
+
+class ShardedNewsBot(NewsBot, commands.AutoShardedBot):
+    """The bot on discord.py's AutoShardedBot (NEWSBOT_SHARDED=1): one process, as many gateway shards as
+    Discord recommends (needed from 2,500 servers on)."""
+
+
+async def _serve(bot: NewsBot, token: str) -> None:
+    async with bot:
+        install_signal_handlers(bot, bot.deps.admission)
+        await bot.start(token)
+
+
+def run_bot(service: NewsPort, token: str, guild_ids: list[int], admin_role_ids: list[int], *,
+            feedback: FeedbackStore, limits: Limits | None = None, settings: Settings | None = None,
+            guild_settings: GuildSettings | None = None) -> int:
+    """Run the bot until interrupted; returns the process exit code (2 for a missing or rejected token)."""
+    if not token or not token.strip():
+        print("newsbot: DISCORD_TOKEN is not set; create a bot token in the Discord developer portal.",
+              file=sys.stderr)
+        return 2
+    if not logging.getLogger().handlers:
+        discord.utils.setup_logging(level=logging.INFO)
+    settings = settings or Settings()
+    bot_class = ShardedNewsBot if settings.sharded else NewsBot
+    bot = bot_class(service, feedback=feedback, guild_ids=guild_ids, admin_role_ids=admin_role_ids, limits=limits,
+                    operator_ids=parse_id_list(settings.operator_ids), allow_dms=settings.allow_dms,
+                    guild_settings=guild_settings, forget_after=timedelta(days=settings.forget_after_days))
+    try:
+        asyncio.run(_serve(bot, token.strip()))
+    except discord.LoginFailure:
+        print("newsbot: Discord rejected the token (DISCORD_TOKEN); reset it in the developer portal.",
+              file=sys.stderr)
+        return 2
+    except discord.PrivilegedIntentsRequired:
+        print("newsbot: enable the Message Content intent for the bot in the developer portal (Bot tab).",
+              file=sys.stderr)
+        return 2
+    except discord.Forbidden as e:
+        hint = "; is the bot in NEWSBOT_GUILD_IDS, invited with the applications.commands scope?" if guild_ids else ""
+        print(f"newsbot: Discord refused a request at start-up ({e.status} {e.text}){hint}", file=sys.stderr)
+        return 1
+    except discord.HTTPException as e:
+        print(f"newsbot: Discord refused a request at start-up ({e.status} {e.text})", file=sys.stderr)
+        return 1
+    except (OSError, aiohttp.ClientError, discord.GatewayNotFound, discord.ConnectionClosed) as e:
+        print(f"newsbot: cannot reach Discord ({type(e).__name__}: {e})", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+def run_from_settings(service: NewsPort, settings: Settings) -> int:
+    """Run the bot from Settings: DISCORD_TOKEN, NEWSBOT_GUILD_IDS, NEWSBOT_ADMIN_ROLE_IDS, the limits."""
+    token = settings.discord_token.get_secret_value() if settings.discord_token else ""
+    try:
+        guild_ids = parse_id_list(settings.guild_ids)
+        admin_role_ids = parse_id_list(settings.admin_role_ids)
+        limits = limits_from_settings(settings)
+        parse_id_list(settings.operator_ids)
+        feedback = FeedbackStore(feedback_path(settings.home))
+        guild_settings = GuildSettings(guild_settings_path(settings.home))
+    except NewsbotError as e:
+        print(f"newsbot: {e}", file=sys.stderr)
+        return 2
+    return run_bot(service, token, guild_ids, admin_role_ids, feedback=feedback, limits=limits, settings=settings,
+                   guild_settings=guild_settings)

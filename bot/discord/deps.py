@@ -1,0 +1,43 @@
+"""What the cogs, views and checks of the Discord adapter use, as one frozen bundle built by `app.py`.
+
+Cogs get the `Deps` (and the discord.py client for Discord's own calls), never the `NewsBot` object, so
+no module of the adapter imports `app.py` and nobody reaches through the bot as a service locator.
+Checks and the command tree, which discord.py hands only an `Interaction`, use `deps_of(client)`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from bot.discord.conversations import AnswerCache, Conversations
+from bot.discord.guild_settings import GuildSettings
+from bot.discord.limits import Admission, Limits
+from bot.discord.rules import Access
+from index.port import NewsPort
+from index.service.feedback import FeedbackStore
+
+
+@dataclass(frozen=True)
+class Deps:
+    """The core's port and the adapter's own state, shared by every cog and view of one bot."""
+
+    service: NewsPort
+    feedback: FeedbackStore
+    access: Access
+    guild_settings: GuildSettings
+    limits: Limits
+    admission: Admission
+    conversations: Conversations
+    answers: AnswerCache
+    admin_role_ids: frozenset[int]
+    start_threads: bool
+    forget_after: timedelta
+
+
+def deps_of(client: Any) -> Deps:
+    """The Deps of the bot that received an interaction (`interaction.client`)."""
+    deps = getattr(client, "deps", None)
+    if not isinstance(deps, Deps):
+        raise TypeError(f"{type(client).__name__} carries no newsbot Deps")
+    return deps

@@ -1,0 +1,56 @@
+"""Who may use the bot where: pure rules, no Discord objects.
+
+- NEWSBOT_GUILD_IDS, when set, is an allow-list: in any other server the bot answers nothing.
+- Direct messages only with NEWSBOT_ALLOW_DMS; a DM sees the shared sources only.
+- NEWSBOT_OPERATOR_IDS: users who may re-index the shared sources from Discord.
+- Per server, the channel rules its admins chose (bot/discord/guild_settings.py).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.discord.guild_settings import ChannelRules
+
+NO_DMS = "I don't answer direct messages here; ask me in a server."
+NOT_ENABLED = "newsbot is not enabled in this server."
+
+
+@dataclass(frozen=True)
+class Access:
+    """The bot-wide access settings."""
+
+    guild_ids: frozenset[int] = field(default_factory=frozenset)  # empty: every server
+    operator_ids: frozenset[int] = field(default_factory=frozenset)
+    allow_dms: bool = False
+
+    def guild_enabled(self, guild_id: int) -> bool:
+        """True when the bot answers in this server at all."""
+        return not self.guild_ids or guild_id in self.guild_ids
+
+    def refusal(self, guild_id: int | None) -> str | None:
+        """Why the bot does not answer in this server (None: a DM), or None when it does."""
+        if guild_id is None:
+            return None if self.allow_dms else NO_DMS
+        return None if self.guild_enabled(guild_id) else NOT_ENABLED
+
+    def is_operator(self, user_id: int) -> bool:
+        """True for the bot's operators (they may re-index the shared sources from Discord)."""
+        return user_id in self.operator_ids
+
+
+def where_to_ask(rules: ChannelRules) -> str:
+    """What to tell someone who asked in a channel where the bot does not answer."""
+    if rules.allowed:
+        channels = ", ".join(f"<#{c}>" for c in sorted(rules.allowed)[:20])
+        return f"I only answer in {channels} in this server."
+    return "I don't answer in this channel; please ask in another one."
+
+
+def describe_rules(rules: ChannelRules) -> str:
+    """The channel rules of a server in one line, for /channels list."""
+    if rules.allowed:
+        text = "I answer only in " + ", ".join(f"<#{c}>" for c in sorted(rules.allowed)[:40]) + "."
+    else:
+        text = "I answer in every channel"
+        text += (" except " + ", ".join(f"<#{c}>" for c in sorted(rules.denied)[:40]) + ".") if rules.denied else "."
+    return text

@@ -1,0 +1,127 @@
+"""Buttons: "Show quotes" and 👍/👎 under an answer, and the confirmation before removing a source."""
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import discord
+
+from bot.discord.errors import NO_MENTIONS, reply_error
+from bot.discord.render import quotes_messages
+from index.types import Answer
+from bot.discord.deps import Deps
+
+
+def embeds(message: list[dict[str, Any]]) -> list[discord.Embed]:
+    """discord.Embed objects from rendered embed dicts."""
+    return [discord.Embed.from_dict(e) for e in message]
+
+
+class AnswerButtons(discord.ui.View):
+    """The buttons under every answer: one persistent view, registered once, that serves all messages.
+
+    The answer behind a message is looked up by message id in `deps.answers`, so the buttons keep
+    working as long as the answer is remembered; after a restart, votes still work (the question and
+    answer are read back from the message) and "Show quotes" says the passages are gone.
+    """
+
+    def __init__(self, deps: Deps) -> None:
+        super().__init__(timeout=None)
+        self.deps = deps
+
+    @classmethod
+    def layout(cls, deps: Deps, answer: Answer) -> "AnswerButtons":
+        """The buttons to send under one answer (no Show quotes when nothing is cited); never dispatched."""
+        view = cls(deps)
+        if not answer.citations:
+            view.remove_item(view.show_quotes)
+        view.stop()  # clicks go to the registered persistent view, not to this copy
+        return view
+
+    @discord.ui.button(label="Show quotes", style=discord.ButtonStyle.secondary, custom_id="newsbot:quotes")
+    async def show_quotes(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
+        """Show the exact passages behind each [n], to the clicking user only."""
+        known = self.deps.answers.get(interaction.message.id) if interaction.message else None
+        if known is None:
+            await interaction.response.send_message("I no longer have the passages of this answer; please ask "
+                                                    "again.", ephemeral=True, allowed_mentions=NO_MENTIONS)
+            return
+        first, *rest = quotes_messages(known[1])
+        await interaction.response.send_message(embeds=embeds(first), ephemeral=True, allowed_mentions=NO_MENTIONS)
+        for message in rest:
+            await interaction.followup.send(embeds=embeds(message), ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+    @discord.ui.button(emoji="👍", style=discord.ButtonStyle.secondary, custom_id="newsbot:up")
+    async def vote_up(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
+        """Record a 👍."""
+        await self._vote(interaction, 1)
+
+    @discord.ui.button(emoji="👎", style=discord.ButtonStyle.secondary, custom_id="newsbot:down")
+    async def vote_down(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
+        """Record a 👎."""
+        await self._vote(interaction, -1)
+
+    async def _vote(self, interaction: discord.Interaction, vote: int) -> None:
+        message = interaction.message
+        if message is None or not self.deps.answers.first_vote(message.id, interaction.user.id):
+            await interaction.response.send_message("You already rated this answer.", ephemeral=True,
+                                                    allowed_mentions=NO_MENTIONS)
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        question, answer_text = self._question_and_answer(message)
+        known = self.deps.answers.get(message.id)
+        await asyncio.to_thread(self.deps.feedback.add, question, answer_text, interaction.user.id, vote,
+                                guild_id=interaction.guild_id, channel_id=interaction.channel_id,
+                                citations=await asyncio.to_thread(self.deps.service.citation_records,
+                                                                  known[1].citations) if known else ())
+        await interaction.followup.send("Thanks for the feedback!", ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+    def _question_and_answer(self, message: discord.Message) -> tuple[str, str]:
+        known = self.deps.answers.get(message.id)
+        if known is not None:
+            question, answer = known
+            return answer.question or question, answer.text
+        parts = [e for e in message.embeds if e.title not in ("Sources", "Closest articles")]
+        title = next((e.title for e in parts if e.title), "") or ""
+        return title, "\n".join(e.description or "" for e in parts)
+
+    async def on_error(self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[Any]) -> None:
+        """Errors of the buttons go through the bot's one error handler."""
+        await reply_error(interaction, error)
+
+
+class ConfirmView(discord.ui.View):
+    """Asks the admin who ran a destructive command to confirm it; `confirmed` is None on timeout."""
+
+    def __init__(self, owner_id: int, action: str, timeout: float = 60.0) -> None:
+        super().__init__(timeout=timeout)
+        self.owner_id = owner_id
+        self.action = action
+        self.confirmed: bool | None = None
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        """Only the user who ran the command may answer."""
+        if interaction.user.id == self.owner_id:
+            return True
+        await interaction.response.send_message("Only the admin who ran the command can confirm it.",
+                                                ephemeral=True, allowed_mentions=NO_MENTIONS)
+        return False
+
+    @discord.ui.button(label="Remove", style=discord.ButtonStyle.danger, custom_id="newsbot:confirm")
+    async def confirm(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
+        """Go ahead."""
+        self.confirmed = True
+        await interaction.response.edit_message(content=f"{self.action}…", view=None, allowed_mentions=NO_MENTIONS)
+        self.stop()
+
+    @discord.ui.button(label="Cancel", style=discord.ButtonStyle.secondary, custom_id="newsbot:cancel")
+    async def cancel(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
+        """Do nothing."""
+        self.confirmed = False
+        await interaction.response.edit_message(content="Cancelled: nothing was changed.", view=None,
+                                                allowed_mentions=NO_MENTIONS)
+        self.stop()
+
+    async def on_error(self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[Any]) -> None:
+        """Errors of the buttons go through the bot's one error handler."""
+        await reply_error(interaction, error)

@@ -1,0 +1,203 @@
+"""The offline answerer and summariser: quoted sentences from retrieved passages, each cited `[n]`.
+
+Sentences are scored by how much of the question's evidence they carry (IDF-weighted coverage of the
+question's terms), by embedding similarity to the question, by the question's names they repeat, and by
+whether they offer the kind of answer asked for (index/answering/answer_type.py); `SentenceWeights` holds how much
+each counts. A question whose informative terms are missing from every retrieved passage is refused
+rather than answered with the nearest guess.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+import numpy as np
+
+from index.answering import answer_type
+from index.answering.injection import addresses_the_model
+from index.retrieval.rerank import name_overlap, profile
+from index.text import jaccard, sentence_spans, shingles, terms, words
+from index.types import Answer, ArticleRef, Citation, Passage
+
+IDF = Callable[[str], float]
+NOT_FOUND = "I couldn't find that in the indexed articles."
+MIN_SUPPORT = 0.5  # IDF-weighted share of the question's terms that the best passage must contain
+MIN_SIMILARITY = 0.2  # cosine between the question and the best sentence
+MAX_CANDIDATES = 48  # sentences considered per question
+MAX_EMBEDDED = 12  # of those, the lexically best are embedded: embedding is the cost of answering
+MIN_WORDS = 5
+
+
+@dataclass(frozen=True)
+class SentenceWeights:
+    """How a candidate sentence is scored and how many are quoted. The defaults before issue 14 were
+    similarity 0.5, lexical 0.5, rank 0.05, names 0, kind 0, 12 embedded, 3 sentences, floor 0.8."""
+
+    similarity: float = 0.5  # cosine to the question
+    lexical: float = 0.5  # IDF-weighted coverage of the question's terms
+    names: float = 0.0  # share of the question's names and numbers the sentence repeats
+    kind: float = 0.0  # the sentence offers the kind of answer asked for (answer_type.offers)
+    rank: float = 0.05  # divided by 1 + the passage's rank
+    embedded: int = MAX_EMBEDDED  # sentences embedded (the lexically best)
+    sentences: int = 3  # at most this many quoted
+    floor: float = 0.8  # a further sentence must score at least this share of the best one
+
+
+DEFAULT_WEIGHTS = SentenceWeights()
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence inside a passage: `start`/`end` are offsets in the passage text."""
+
+    passage: int  # index into the passages list
+    start: int
+    end: int
+    text: str
+
+
+def coverage(question_terms: Sequence[str], text_terms: set[str], idf: IDF) -> float:
+    """IDF-weighted share of the question's distinct terms found in `text_terms` (1.0 when none)."""
+    unique = set(question_terms)
+    total = sum(idf(t) for t in unique)
+    if total == 0:
+        return 1.0
+    return sum(idf(t) for t in unique if t in text_terms) / total
+
+
+def candidate_sentences(passages: Sequence[Passage], limit: int = MAX_CANDIDATES) -> list[Sentence]:
+    """Sentences of the passages in rank order, skipping fragments too short to stand alone and sentences
+    that address the model (index/answering/injection.py)."""
+    found: list[Sentence] = []
+    for index, passage in enumerate(passages):
+        for start, end in sentence_spans(passage.text):
+            text = passage.text[start:end].strip()
+            if len(text.split()) >= MIN_WORDS and not addresses_the_model(text):  # injections are never quoted
+                found.append(Sentence(index, start, end, text))
+                if len(found) == limit:
+                    return found
+    return found
+
+
+def number_citations(passages: Sequence[Passage], chosen: Sequence[Sentence]) -> tuple[dict[int, int], tuple[Citation, ...]]:
+    """Number the passages that chosen sentences come from, in order of first use: passage index -> n."""
+    numbers: dict[int, int] = {}
+    citations = []
+    for sentence in chosen:
+        if sentence.passage not in numbers:
+            numbers[sentence.passage] = len(numbers) + 1
+            citations.append(citation_for(passages[sentence.passage], numbers[sentence.passage]))
+    return numbers, tuple(citations)
+
+
+def citation_for(passage: Passage, n: int) -> Citation:
+    """The citation numbered `n` for a passage; its quote is the passage's exact text."""
+    return Citation(
+        n=n, title=passage.title, source=passage.outlet or passage.source, url=passage.url,
+        published=passage.published, quote=passage.text, outlet=passage.outlet,
+        article_id=passage.article_id, chunk_id=passage.chunk_id,
+    )
+
+
+def closest_articles(passages: Sequence[Passage], limit: int = 3) -> tuple[ArticleRef, ...]:
+    """The distinct articles of the best passages, for a refusal to point at."""
+    refs: dict[str, ArticleRef] = {}
+    for p in passages:
+        if p.article_id not in refs:
+            refs[p.article_id] = ArticleRef(p.title, p.url, p.outlet, p.published, p.article_id)
+        if len(refs) == limit:
+            break
+    return tuple(refs.values())
+
+
+def refusal(passages: Sequence[Passage], question: str = "", note: str = "") -> Answer:
+    """The plain "not found" answer, listing the closest articles instead of guessing."""
+    return Answer(text=NOT_FOUND, refused=True, closest=closest_articles(passages), note=note, question=question)
+
+
+def render(sentences: Sequence[Sentence], numbers: dict[int, int]) -> str:
+    """Quoted sentences, each followed by its citation marker."""
+    return " ".join(f"{_quoted(s.text)} [{numbers[s.passage]}]" for s in sentences)
+
+
+def _quoted(text: str) -> str:
+    """The sentence in quotation marks, unless it already opens with one."""
+    return text if text[0] in "“\"‘'" else f"“{text}”"
+
+
+def _select(scores: np.ndarray, sentences: Sequence[Sentence], max_sentences: int, floor: float) -> list[int]:
+    """Best-first indices above `floor`, skipping sentences that repeat a chosen one."""
+    chosen: list[int] = []
+    signatures: list[frozenset[str]] = []
+    for i in np.argsort(-scores):
+        if scores[i] < floor or len(chosen) == max_sentences:
+            break
+        signature = shingles(sentences[i].text)
+        if any(jaccard(signature, other) > 0.5 for other in signatures):
+            continue
+        chosen.append(int(i))
+        signatures.append(signature)
+    return chosen
+
+
+def answer(question: str, query_vector: np.ndarray, passages: Sequence[Passage],
+           embed: Callable[[list[str]], np.ndarray], idf: IDF, weights: SentenceWeights = DEFAULT_WEIGHTS) -> Answer:
+    """Answer `question` with up to `weights.sentences` quoted sentences from `passages`, or refuse."""
+    question_terms = terms(question)
+    if not passages:
+        return refusal(passages, question)
+    passage_support = [coverage(question_terms, set(terms(f"{p.title}\n{p.text}")), idf) for p in passages]
+    if max(passage_support) < MIN_SUPPORT:
+        return refusal(passages, question)
+    sentences = [s for s in candidate_sentences(passages) if passage_support[s.passage] >= MIN_SUPPORT]
+    if not sentences:
+        return refusal(passages, question)
+    lexical = np.array([coverage(question_terms, set(terms(s.text)), idf) for s in sentences])
+    prior = sentence_prior(question, sentences, weights)
+    keep = np.argsort(-(lexical + prior), kind="stable")[: weights.embedded]
+    sentences = [sentences[i] for i in keep]
+    lexical, prior = lexical[keep], prior[keep]
+    similarity = embed([s.text for s in sentences]) @ query_vector
+    scores = weights.similarity * similarity + weights.lexical * lexical + prior
+    best = int(np.argmax(scores))
+    if similarity[best] < MIN_SIMILARITY:
+        return refusal(passages, question)
+    chosen = _select(scores, sentences, weights.sentences, floor=weights.floor * scores[best])
+    picked = sorted((sentences[i] for i in chosen), key=lambda s: (s.passage, s.start))
+    numbers, citations = number_citations(passages, picked)
+    return Answer(text=render(picked, numbers), refused=False, citations=citations, question=question)
+
+
+def sentence_prior(question: str, sentences: Sequence[Sentence], weights: SentenceWeights) -> np.ndarray:
+    """The part of a sentence's score that needs no model: the passage's rank, the question's names it
+    repeats, and whether it offers the kind of answer asked for."""
+    names = profile(question).names
+    asked = answer_type.kind(question)
+    return np.array([
+        weights.rank / (1 + s.passage)
+        + weights.names * name_overlap(names, set(words(s.text)))
+        + weights.kind * answer_type.offers(asked, s.text, question)
+        for s in sentences
+    ])
+
+
+def summarize(passages: Sequence[Passage], embed: Callable[[list[str]], np.ndarray],
+              focus: np.ndarray | None = None, max_sentences: int = 5) -> Answer:
+    """An extractive summary: central, non-redundant sentences of the passages, cited.
+
+    Centrality is similarity to the passages' mean sentence vector; with a `focus` vector (a topic) the
+    similarity to the topic counts as much. Chosen sentences keep their order in the passages.
+    """
+    sentences = candidate_sentences(passages, limit=120)
+    if not sentences:
+        return refusal(passages)
+    vectors = embed([s.text for s in sentences])
+    centroid = vectors.mean(axis=0)
+    scores = vectors @ (centroid / max(float(np.linalg.norm(centroid)), 1e-9))
+    if focus is not None:
+        scores = 0.5 * scores + 0.5 * (vectors @ focus)
+    scores = scores + np.array([0.03 / (1 + s.passage) for s in sentences])  # news leads with the gist
+    chosen = _select(scores, sentences, max_sentences, floor=-1.0)
+    picked = sorted((sentences[i] for i in chosen), key=lambda s: (s.passage, s.start))
+    numbers, citations = number_citations(passages, picked)
+    return Answer(text=render(picked, numbers), refused=False, citations=citations)

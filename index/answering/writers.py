@@ -1,0 +1,200 @@
+"""The answer-writer seam: who writes an answer, a summary or a standalone follow-up from passages.
+
+Two implementations, and one wrapper that joins them:
+- `ExtractiveWriter`: offline, quoted sentences with citations (index/answering/extractive.py);
+- `GeneratedWriter`: an LLM writes, and its citations are checked (index/answering/generated.py);
+- `FallbackWriter`: the generated writer first; when the LLM is unavailable, the extractive one, with a
+  one-line note. It holds the only `except LLMUnavailable` of the core.
+
+`writer_for(llm, ...)` picks: offline (no LLM) the extractive writer alone, else the fallback pair.
+"""
+from __future__ import annotations
+
+import logging
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Callable, Iterator, Mapping, Protocol, Sequence
+
+import numpy as np
+
+from index.answering import extractive, generated
+from index.answering.prompts import Prompt
+from index.errors import LLMUnavailable
+from index.llm.chat import LLM
+from index.types import Answer, Passage, Turn
+
+log = logging.getLogger(__name__)
+LLM_FALLBACK_NOTE = "The language model is unavailable; these are quoted passages instead."
+Embed = Callable[[list[str]], np.ndarray]
+
+
+@dataclass(frozen=True)
+class Question:
+    """What a writer answers: the question, the text and vector it was retrieved with, its passages."""
+
+    text: str
+    retrieval_text: str
+    vector: np.ndarray | None
+    passages: Sequence[Passage]
+    as_of: date | None = None
+
+
+@dataclass(frozen=True)
+class SummaryRequest:
+    """What a writer summarises: a label ("the article …"), the user's target, passages, a focus vector."""
+
+    label: str
+    target: str
+    passages: Sequence[Passage]
+    focus: np.ndarray | None
+
+
+class AnswerWriter(Protocol):
+    """Writes answers and summaries from passages; raises LLMUnavailable only if it uses an LLM."""
+
+    def answer(self, question: Question) -> Answer: ...
+
+    def stream(self, question: Question) -> Iterator[str | Answer]: ...
+
+    def summary(self, request: SummaryRequest) -> Answer: ...
+
+    def standalone(self, question: str, history: Sequence[Turn]) -> tuple[str, str]: ...
+
+    def budget(self) -> AbstractContextManager: ...
+
+
+class ExtractiveWriter:
+    """Offline answers: the sentences of the passages that answer the question, quoted and cited."""
+
+    def __init__(self, embed: Embed, idf: Callable[[], Mapping[str, float]]) -> None:
+        self._embed = embed
+        self._idf = idf
+
+    def answer(self, question: Question) -> Answer:
+        """Quoted sentences, or a plain refusal when the passages do not answer."""
+        return extractive.answer(question.retrieval_text, question.vector, question.passages, self._embed,
+                                 self._idf())
+
+    def stream(self, question: Question) -> Iterator[str | Answer]:
+        """Nothing to stream offline: the answer, whole."""
+        yield self.answer(question)
+
+    def summary(self, request: SummaryRequest) -> Answer:
+        """The most central sentences of the passages, cited."""
+        return extractive.summarize(request.passages, self._embed, request.focus)
+
+    def standalone(self, question: str, history: Sequence[Turn]) -> tuple[str, str]:
+        """(question to answer, text to retrieve with): offline, the previous question is carried along."""
+        return carried(question, history)
+
+    def budget(self) -> AbstractContextManager:
+        """No LLM, no budget."""
+        return nullcontext()
+
+
+class GeneratedWriter:
+    """Answers written by the LLM from numbered passages; only sentences whose citations hold are kept."""
+
+    def __init__(self, llm: LLM, prompts: Mapping[str, Prompt], embed: Embed) -> None:
+        self._llm = llm
+        self._prompts = prompts
+        self._embed = embed
+
+    def _prompt(self, question: Question) -> str:
+        return generated.answer_prompt(self._prompts["answer"], question.text, question.passages, question.as_of)
+
+    def answer(self, question: Question) -> Answer:
+        """The model's reply, checked against the passages it cites."""
+        reply = self._llm.complete(self._prompts["system"].template, self._prompt(question))
+        return generated.checked_answer(reply, question.passages, question.text, self._embed)
+
+    def stream(self, question: Question) -> Iterator[str | Answer]:
+        """The model's text as it arrives (unchecked), then the checked Answer, last."""
+        pieces: list[str] = []
+        for piece in self._llm.stream(self._prompts["system"].template, self._prompt(question)):
+            pieces.append(piece)
+            yield piece
+        yield generated.checked_answer("".join(pieces), question.passages, question.text, self._embed)
+
+    def summary(self, request: SummaryRequest) -> Answer:
+        """Map-reduce when the passages do not fit the model's context window; one budget for all calls."""
+        with self.budget():
+            return generated.summarize_within_context(self._llm, self._prompts, request.label, request.target,
+                                                      request.passages, self._embed)
+
+    def standalone(self, question: str, history: Sequence[Turn]) -> tuple[str, str]:
+        """The follow-up rewritten by the model into a question that stands alone."""
+        if not history:
+            return question, question
+        turns = "\n".join(f"Q: {t.question}\nA: {t.answer}" for t in history[-3:])
+        rewritten = self._llm.complete(self._prompts["system"].template,
+                                       self._prompts["rewrite"].format(history=turns, question=question))
+        first = rewritten.strip().splitlines()[0].strip() if rewritten.strip() else ""
+        return (first, first) if first else carried(question, history)
+
+    def budget(self) -> AbstractContextManager:
+        """The LLM calls of one question share NEWSBOT_LLM_TIMEOUT (index/llm/chat.py)."""
+        return self._llm.question() if hasattr(self._llm, "question") else nullcontext()
+
+
+class FallbackWriter:
+    """The generated writer, and the extractive one whenever the LLM is unavailable (with a note)."""
+
+    def __init__(self, primary: GeneratedWriter, fallback: ExtractiveWriter) -> None:
+        self.primary = primary
+        self.fallback = fallback
+
+    def answer(self, question: Question) -> Answer:
+        """The generated answer, or the extractive one with the fallback note."""
+        try:
+            return self.primary.answer(question)
+        except LLMUnavailable as exc:
+            return self._fell_back("answer", exc, self.fallback.answer(question))
+
+    def stream(self, question: Question) -> Iterator[str | Answer]:
+        """The generated stream; if the LLM fails on the way, the extractive answer ends it instead."""
+        try:
+            yield from self.primary.stream(question)
+        except LLMUnavailable as exc:
+            yield self._fell_back("answer", exc, self.fallback.answer(question))
+
+    def summary(self, request: SummaryRequest) -> Answer:
+        """The generated summary, or the extractive one with the fallback note."""
+        try:
+            return self.primary.summary(request)
+        except LLMUnavailable as exc:
+            return self._fell_back("summary", exc, self.fallback.summary(request))
+
+    def standalone(self, question: str, history: Sequence[Turn]) -> tuple[str, str]:
+        """The rewritten follow-up, or the offline way (previous question carried along)."""
+        try:
+            return self.primary.standalone(question, history)
+        except LLMUnavailable as exc:
+            log.warning("follow-up rewrite failed: %s", exc)
+            return self.fallback.standalone(question, history)
+
+    def budget(self) -> AbstractContextManager:
+        """The generated writer's budget."""
+        return self.primary.budget()
+
+    @staticmethod
+    def _fell_back(what: str, exc: LLMUnavailable, answer: Answer) -> Answer:
+        log.warning("falling back to an extractive %s: %s", what, exc)
+        return replace(answer, note=LLM_FALLBACK_NOTE)
+
+
+def carried(question: str, history: Sequence[Turn]) -> tuple[str, str]:
+    """(question, retrieval text) of a follow-up without an LLM: the previous question carried along."""
+    if not history:
+        return question, question
+    return question, f"{history[-1].question} {question}"
+
+
+def writer_for(llm: LLM | None, prompts: Mapping[str, Prompt], embed: Embed,
+               idf: Callable[[], Mapping[str, float]]) -> AnswerWriter:
+    """The writer for this configuration: extractive offline, else generated with the extractive fallback."""
+    extractive_writer = ExtractiveWriter(embed, idf)
+    if llm is None:
+        return extractive_writer
+    return FallbackWriter(GeneratedWriter(llm, prompts, embed), extractive_writer)

@@ -1,0 +1,7 @@
+"""Articles into chunks into the store, crash-safe.
+
+- `ingest`: `Ingestor`, llama-index's ingestion pipeline with docstore dedup, writing to the store.
+- `chunking`, `chunk_ids`: the sentence-aware splitter sized for the embedder; chunk ids.
+- `embed_guard`, `llama_adapter`: one bad article fails alone; our embedder inside llama-index.
+- `doctor`: consistency of config, docstores and store; `refresh`: sources refreshed on a schedule.
+"""

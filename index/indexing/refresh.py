@@ -1,0 +1,152 @@
+"""Refreshing sources on a schedule: `newsbot run` in the background, `newsbot index --watch` in front.
+
+Each source with a refresh interval (`refresh = "30m"`; 60 minutes by default for feeds and URLs, none for
+folders and JSONL files) is refreshed when due, one source at a time, through `NewsService.index`, so
+under the same lock as `/reindex` and `newsbot index` (a refresh never runs beside one; if one is
+running, the refresh is tried again a minute later). Due times get up to 10 % of random jitter, so that
+sources (and bot processes) do not all fire together; a source whose refresh fails as a whole waits
+twice as long after each failure in a row (at most a day). The sources file is read again before each
+round, so sources added from Discord are refreshed too. One log line per refresh.
+"""
+from __future__ import annotations
+
+import logging
+import random
+import threading
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Callable, Iterator
+
+from index.errors import IndexBusy, NewsbotError
+from index.sources.fetch_state import load_state
+from index.sources.sources_config import SourceSpec
+
+log = logging.getLogger("newsbot.refresh")
+
+JITTER = 0.1  # up to this share of the interval is added to each due time
+BUSY_RETRY_SECONDS = 60.0  # a refresh that found a re-index running is tried again this much later
+MAX_BACKOFF_SECONDS = 86_400.0
+IDLE_SECONDS = 60.0  # how often the sources file is read again when nothing is due sooner
+
+
+@dataclass
+class Schedule:
+    """When each source is next due, in `clock` seconds. Pure: no I/O, the caller brings the clock."""
+
+    rng: random.Random = field(default_factory=random.Random)
+    due_at: dict[str, float] = field(default_factory=dict)
+
+    def plan(self, specs: list[SourceSpec], now: float, last_refresh_age: Callable[[str], float | None]) -> None:
+        """Add sources not yet scheduled (due when their last refresh is an interval old); drop removed ones."""
+        names = {s.name for s in specs if s.refresh_seconds}
+        for name in list(self.due_at):
+            if name not in names:
+                del self.due_at[name]
+        for spec in specs:
+            if spec.refresh_seconds and spec.name not in self.due_at:
+                age = last_refresh_age(spec.name)
+                wait = 0.0 if age is None else max(0.0, spec.refresh_seconds - age)
+                self.due_at[spec.name] = now + wait + self._jitter(spec.refresh_seconds)
+
+    def due(self, now: float) -> list[str]:
+        """Sources due at `now`, the most overdue first."""
+        return sorted((n for n, t in self.due_at.items() if t <= now), key=lambda n: self.due_at[n])
+
+    def done(self, spec: SourceSpec, now: float, failures: int = 0, busy: bool = False) -> float:
+        """Schedule the next refresh of `spec` after one finished (or was skipped as busy); returns the wait."""
+        interval = float(spec.refresh_seconds or 0)
+        if busy:
+            wait = min(BUSY_RETRY_SECONDS, interval)
+        else:
+            wait = min(MAX_BACKOFF_SECONDS, interval * 2 ** min(failures, 16)) + self._jitter(interval)
+        self.due_at[spec.name] = now + wait
+        return wait
+
+    def next_wake(self, now: float) -> float:
+        """Seconds until the next due source (IDLE_SECONDS at most)."""
+        return max(0.0, min([IDLE_SECONDS] + [t - now for t in self.due_at.values()]))
+
+    def _jitter(self, interval: float) -> float:
+        return self.rng.uniform(0.0, JITTER * interval)
+
+
+class Refresher:
+    """Runs the schedule over a NewsService until `stop` is set."""
+
+    def __init__(self, service, stop: threading.Event | None = None, clock: Callable[[], float] = time.monotonic,
+                 schedule: Schedule | None = None) -> None:
+        self.service = service
+        self.stop = stop or threading.Event()
+        self.clock = clock
+        self.schedule = schedule or Schedule()
+
+    def run(self) -> None:
+        """Refresh due sources, one at a time, until `stop` is set (checked between refreshes)."""
+        while not self.stop.is_set():
+            self.run_due()
+            self.stop.wait(self.schedule.next_wake(self.clock()))
+
+    def run_due(self) -> list[str]:
+        """Plan from the sources file, then refresh every due source once; returns the names refreshed."""
+        try:
+            specs = {s.name: s for s in self.service.all_sources()}  # servers' sources too
+        except NewsbotError as exc:
+            log.warning("cannot read the sources: %s", exc)
+            return []
+        self.schedule.plan(list(specs.values()), self.clock(), self._last_refresh_age)
+        refreshed = []
+        for name in self.schedule.due(self.clock()):
+            if self.stop.is_set():
+                break
+            self.refresh(specs[name])
+            refreshed.append(name)
+        return refreshed
+
+    def refresh(self, spec: SourceSpec) -> None:
+        """Refresh one source and log one line about it."""
+        started = self.clock()
+        try:
+            report = self.service.index(source=spec.name)
+        except IndexBusy:
+            wait = self.schedule.done(spec, self.clock(), busy=True)
+            log.info("refresh of %s skipped: a re-index is running; trying again in %.0f s", spec.name, wait)
+            return
+        except NewsbotError as exc:  # e.g. the vector store is down: back off like a failed source
+            failures = load_state(self.service.paths.fetch_state, spec.name).failures + 1
+            wait = self.schedule.done(spec, self.clock(), failures)
+            log.warning("refresh of %s failed: %s; next in %.0f s", spec.name, exc, wait)
+            return
+        failures = load_state(self.service.paths.fetch_state, spec.name).failures
+        wait = self.schedule.done(spec, self.clock(), failures)
+        errors = f", {len(report.errors)} error(s): {report.errors[0].reason}" if report.errors else ""
+        log.info("refreshed %s: %d added, %d updated, %d deleted%s in %.1f s; next in %.0f s", spec.name,
+                 len(report.added), len(report.updated), len(report.deleted), errors, self.clock() - started, wait)
+
+    def _last_refresh_age(self, name: str) -> float | None:
+        stamp = load_state(self.service.paths.fetch_state, name).last_refresh
+        try:
+            return (datetime.now(timezone.utc) - datetime.fromisoformat(stamp)).total_seconds()
+        except ValueError:
+            return None
+
+
+@contextmanager
+def background_refresh(service) -> Iterator[Refresher]:
+    """Run the schedule in a daemon thread for the duration of the block (the bot's lifetime)."""
+    refresher = Refresher(service)
+    thread = threading.Thread(target=_guarded, args=(refresher,), name="newsbot-refresh", daemon=True)
+    thread.start()
+    try:
+        yield refresher
+    finally:
+        refresher.stop.set()
+        thread.join(timeout=30)
+
+
+def _guarded(refresher: Refresher) -> None:
+    try:
+        refresher.run()
+    except Exception:  # the bot keeps answering even if the schedule dies; the details go to the log
+        log.exception("the refresh schedule stopped")

@@ -1,0 +1,176 @@
+"""Hybrid retrieval: dense (Chroma) and BM25 results fused by reciprocal rank, near-duplicates collapsed."""
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+
+import numpy as np
+
+from index.retrieval import rerank
+
+from index.retrieval import second_stage
+from index.embedding.embedders import Embedder
+from index.errors import StoreUnavailable
+from index.store.lexical import LexicalIndex, LexicalSnapshot
+from index.store.chunks import Chunks
+from index.sources.scopes import chroma_where
+from index.retrieval.second_stage import CandidatePool, RetrievalConfig
+from index.text import jaccard, shingles, terms
+from index.types import Passage
+
+log = logging.getLogger(__name__)
+
+RRF_K = 60  # the constant of reciprocal rank fusion (Cormack et al. 2009)
+DUPLICATE_JACCARD = 0.6  # word-bigram overlap above which two passages say the same thing
+
+
+@dataclass(frozen=True)
+class Query:
+    """What retrieval needs of a question: its text, its vector, and optional date bounds (days since
+    1970, inclusive; an undated chunk has day -1, so a floor leaves it out and a ceiling keeps it)."""
+
+    text: str
+    vector: np.ndarray
+    since_day: int | None = None
+    until_day: int | None = None
+    scopes: tuple[str, ...] | None = None  # source scopes it may be answered from (index/sources/scopes.py); None: all
+
+    def date_bounds(self) -> list[dict]:
+        """The Chroma conditions on `published_day` for these bounds."""
+        return [{"published_day": {op: day}} for op, day in (("$gte", self.since_day), ("$lte", self.until_day))
+                if day is not None]
+
+    def admits(self, day: int) -> bool:
+        """True when a chunk published on `day` is inside the bounds."""
+        return (self.since_day is None or day >= self.since_day) and (self.until_day is None or day <= self.until_day)
+
+
+def passage_from_record(chunk_id: str, text: str, metadata: dict, score: float) -> Passage:
+    """A Passage from a Chroma record written by llama-index (offsets live in `_node_content`)."""
+    node = {}
+    try:
+        node = json.loads(metadata.get("_node_content") or "{}")
+    except (TypeError, ValueError):
+        pass
+    return Passage(
+        chunk_id=chunk_id, article_id=str(metadata.get("article_id") or metadata.get("document_id") or ""),
+        text=text or "", title=str(metadata.get("title") or ""), source=str(metadata.get("source") or ""),
+        outlet=str(metadata.get("outlet") or ""), url=str(metadata.get("url") or ""),
+        published=str(metadata.get("published") or ""), position=int(metadata.get("position") or 0),
+        start=int(node.get("start_char_idx") or 0), end=int(node.get("end_char_idx") or 0), score=score,
+    )
+
+
+def fuse(rankings: list[list[str]], weights: list[float] | None = None) -> list[tuple[str, float]]:
+    """Reciprocal rank fusion of several rankings of ids: (id, fused score), best first."""
+    weights = weights or [1.0] * len(rankings)
+    scores: dict[str, float] = {}
+    for ranking, weight in zip(rankings, weights):
+        for rank, item in enumerate(ranking, start=1):
+            scores[item] = scores.get(item, 0.0) + weight / (RRF_K + rank)
+    return sorted(scores.items(), key=lambda pair: -pair[1])
+
+
+def collapse_duplicates(passages: list[Passage], threshold: float = DUPLICATE_JACCARD,
+                        limit: int | None = None) -> list[Passage]:
+    """Drop passages that repeat an earlier (better-ranked) one nearly word for word; stop after `limit`
+    kept (the comparisons are quadratic, and the second stage hands over a hundred candidates or more)."""
+    kept: list[tuple[Passage, frozenset[str]]] = []
+    for passage in passages:
+        if limit is not None and len(kept) == limit:
+            break
+        signature = shingles(passage.text)
+        if all(jaccard(signature, other) < threshold for _, other in kept):
+            kept.append((passage, signature))
+    return [p for p, _ in kept]
+
+
+class HybridRetriever:
+    """Dense + BM25 candidates, fused, deduplicated, cut to k."""
+
+    def __init__(self, chunks: Chunks, embedder: Embedder, lexical: LexicalIndex, candidates: int = 40,
+                 config: RetrievalConfig | None = None) -> None:
+        self._chunks = chunks
+        self._embedder = embedder
+        self._lexical = lexical
+        self.config = config or RetrievalConfig(candidates=candidates)
+        self._pool: CandidatePool | None = None
+
+    @property
+    def candidates(self) -> int:
+        """Candidates per side and after fusion."""
+        return self.config.candidates
+
+    def embed_query(self, text: str, since_day: int | None = None, scopes: tuple[str, ...] | None = None) -> Query:
+        """Embed a question once; the vector is reused by retrieval and by answer selection."""
+        return Query(text=text, vector=self._embedder.embed([text])[0], since_day=since_day, scopes=scopes)
+
+    def retrieve(self, query: Query, k: int) -> list[Passage]:
+        """The k best distinct passages for `query`."""
+        records: dict[str, tuple[str, dict]] = {}
+        similarity: dict[str, float] = {}
+        dense_ids = self._dense(query, records, similarity)
+        snapshot = self._snapshot()
+        bm25 = second_stage.bm25_scores(snapshot, terms(query.text), self.config, query.scopes)
+        lexical_ids = self._bm25(query, records, snapshot, bm25)
+        fused = fuse([dense_ids, lexical_ids])[: self.candidates]
+        passages = [passage_from_record(i, *records[i], score=s) for i, s in fused]
+        if self.config.weights is not None:
+            passages = self._second_stage(query, passages, dict(fused), similarity, snapshot, bm25)
+        return collapse_duplicates(passages, limit=k)
+
+    def _second_stage(self, query: Query, passages: list[Passage], fused: dict[str, float],
+                      similarity: dict[str, float], snapshot: LexicalSnapshot, bm25) -> list[Passage]:
+        """Add the other chunks of the best articles, then rerank every candidate (index/retrieval/rerank.py)."""
+        if self._pool is None or self._pool.generation != snapshot.generation:
+            self._pool = CandidatePool(snapshot)
+        pool = self._pool
+        present = {p.chunk_id for p in passages}
+        for row in pool.article_rows(passages, self.config.expand_articles, query.since_day):
+            if snapshot.ids[row] not in present:
+                present.add(snapshot.ids[row])
+                passages.append(passage_from_record(snapshot.ids[row], snapshot.texts[row],
+                                                    snapshot.metadatas[row] or {}, 0.0))
+        ids = [p.chunk_id for p in passages]
+        similarity = {**similarity, **self._cosines([i for i in ids if i not in similarity], query.vector)}
+        found = second_stage.candidates(passages, fused, [similarity.get(i, 0.0) for i in ids],
+                                        pool.bm25_of(ids, bm25))
+        return rerank.rerank(query.text, found, snapshot.idf, self.config.weights)
+
+    def _cosines(self, chunk_ids: list[str], vector: np.ndarray) -> dict[str, float]:
+        """Cosine to the question of chunks the dense side did not return (their vectors read from Chroma)."""
+        if not chunk_ids:
+            return {}
+        return {c.id: float(c.embedding @ vector) for c in self._chunks.get(chunk_ids, metadata=False, embeddings=True)}
+
+    def _snapshot(self) -> LexicalSnapshot:
+        try:
+            return self._lexical.snapshot()
+        except Exception as exc:
+            raise StoreUnavailable(f"the vector store did not answer ({type(exc).__name__})") from exc
+
+    def _dense(self, query: Query, records: dict, similarity: dict) -> list[str]:
+        conditions = query.date_bounds()
+        if query.scopes is not None:
+            conditions.append(chroma_where(query.scopes))
+        where = conditions[0] if len(conditions) == 1 else ({"$and": conditions} if conditions else None)
+        found = self._chunks.query(query.vector, self.candidates, where)
+        for chunk, distance in found:
+            records[chunk.id] = (chunk.text, dict(chunk.metadata))
+            similarity[chunk.id] = 1.0 - distance  # the collection's space is cosine
+        return [chunk.id for chunk, _ in found]
+
+    def _bm25(self, query: Query, records: dict, snapshot: LexicalSnapshot, scores) -> list[str]:
+        ids = []
+        # inside date bounds most of the best rows may be filtered out: look further down the ranking
+        for row, _score in second_stage.top_rows(scores, self.candidates * (50 if query.date_bounds() else 2)):
+            metadata = snapshot.metadatas[row] or {}
+            if not query.admits(int(metadata.get("published_day", -1))):
+                continue
+            chunk_id = snapshot.ids[row]
+            records.setdefault(chunk_id, (snapshot.texts[row], metadata))
+            ids.append(chunk_id)
+            if len(ids) == self.candidates:
+                break
+        return ids

@@ -1,0 +1,34 @@
+"""The facade (index/service/facade.py) offers exactly the port the adapters type against
+(index/port.py), and answers through it on the seed article: offline, the writer is the extractive one."""
+from __future__ import annotations
+
+import inspect
+
+from index.answering.writers import ExtractiveWriter
+from index.port import NewsPort
+from index.service.facade import NewsService
+
+PORT_METHODS = [name for name, _ in inspect.getmembers(NewsPort, inspect.isfunction) if not name.startswith("_")]
+
+
+def test_the_service_implements_every_method_of_the_port_with_its_parameters():
+    assert len(PORT_METHODS) >= 12
+    for name in PORT_METHODS:
+        port = inspect.signature(getattr(NewsPort, name))
+        service = inspect.signature(getattr(NewsService, name))
+        assert list(port.parameters) == list(service.parameters), name
+
+
+def test_offline_the_service_answers_with_the_extractive_writer(seed_service):
+    assert isinstance(seed_service.writer, ExtractiveWriter) and not seed_service.streams()
+    answer = seed_service.ask("What did Putin agree to?")
+    assert answer.citations and "[1]" in answer.text
+    [streamed] = list(seed_service.ask_stream("What did Putin agree to?"))
+    assert streamed.text == answer.text
+
+
+def test_citation_records_name_the_source_of_each_cited_chunk(seed_service):
+    answer = seed_service.ask("What did Putin agree to?")
+    records = seed_service.citation_records(answer.citations)
+    assert [r["n"] for r in records] == [c.n for c in answer.citations]
+    assert all(r["source"] not in ("", "?") and r["scope"] == "shared" for r in records)
