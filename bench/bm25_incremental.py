@@ -59,9 +59,16 @@ def timed(action):
     return result, time.perf_counter() - started
 
 
+class CacheReader(pickle.Unpickler):
+    """Reads a cache pickled before index/ moved into packages (issue 11): index.lexical is now index.store.lexical."""
+
+    def find_class(self, module: str, name: str):
+        return super().find_class("index.store.lexical" if module == "index.lexical" else module, name)
+
+
 def corpus(cache: Path, copies: int) -> tuple[list[str], list[str], list[dict]]:
     with cache.open("rb") as handle:
-        snapshot = pickle.load(handle)
+        snapshot = CacheReader(handle).load()
     ids, texts, metadatas = [], [], []
     for copy in range(copies):
         prefix = f"copy{copy}-" if copy else ""
@@ -148,9 +155,10 @@ def chroma_listing(collection: str) -> dict:
     """Listing every id (what a refresh still does to find removed chunks: by pages as before, in one read
     as now) and reading every chunk back (what a full build does first) on a collection of NEWSBOT_HOME."""
     from index.app import build_service
+    from index.settings import Settings
     from index.store.lexical_delta import PAGE, all_ids
 
-    service = build_service(collection=collection)
+    service = build_service(Settings(), collection=collection)  # NEWSBOT_HOME from the environment
     live = service.store.physical(service.store.live_name())
     _, paged_s = timed(lambda: [live.get(include=[], limit=PAGE, offset=o) for o in range(0, live.count(), PAGE)])
     ids, list_s = timed(lambda: all_ids(live))
