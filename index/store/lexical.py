@@ -126,14 +126,14 @@ class LexicalIndex:
             if self._snapshot is not None and self._snapshot.generation == current:
                 return self._snapshot
             stored = self._load(None)  # None too when the files did not change since this process saw them
-            if stored is not None and stored.generation == current:
-                snapshot = stored
-            else:
-                # the collection the pointer named, not whatever is live by the time the pages are read;
-                # the previous generation's snapshot saves reading back and indexing what did not change
-                previous = stored or self._snapshot
-                snapshot = build_snapshot(self._store.physical(pointer.live), current, previous)
-                self._save(snapshot)
+            if stored is not None:  # the newest known: returned, or the base of the update (also on a retry)
+                self._snapshot = stored
+            if self._snapshot is not None and self._snapshot.generation == current:
+                return self._snapshot
+            # the collection the pointer named, not whatever is live by the time the pages are read;
+            # the previous generation's snapshot saves reading back and indexing what did not change
+            snapshot = build_snapshot(self._store.physical(pointer.live), current, self._snapshot)
+            self._save(snapshot)
             self._snapshot = snapshot
             return snapshot
 
