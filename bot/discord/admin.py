@@ -23,7 +23,7 @@ from bot.discord.views import ConfirmView
 from bot.discord.render import clip, progress_text, report_text
 from index.errors import BadInput, IndexBusy
 from index.sources.scopes import SHARED, qualified_name
-from bot.discord.deps import Deps, deps_of
+from bot.discord.deps import Deps, DepsCog, deps_of
 
 T = TypeVar("T")
 log = logging.getLogger("newsbot.discord")
@@ -93,15 +93,14 @@ class ProgressEdits:
         return result
 
 
-class AdminCommands(commands.Cog):
+class AdminCommands(DepsCog):
     """/reindex and /source: admin-only, guild-only."""
 
     source = app_commands.Group(name="source", description="Add or remove this server's news sources (admins only)",
                                 guild_only=True, default_permissions=discord.Permissions(manage_guild=True))
 
     def __init__(self, bot: commands.Bot, deps: Deps) -> None:
-        self.bot = bot
-        self.deps = deps
+        super().__init__(bot, deps)
         self._reindexing = asyncio.Lock()
 
     def _names(self, interaction: discord.Interaction) -> dict[str, tuple[str, str]]:

@@ -7,7 +7,6 @@ from datetime import date
 
 import discord
 from discord import app_commands
-from discord.ext import commands
 
 from bot.discord.access import check_channel, scopes_of
 from bot.discord.answers import StreamEdits, draft_editor, edit_answer, followup_answer
@@ -16,7 +15,7 @@ from bot.discord.parsing import parse_since
 from bot.discord.views import embeds
 from bot.discord.render import clip, sources_messages
 from index.types import ArticleRef, Turn
-from bot.discord.deps import Deps
+from bot.discord.deps import DepsCog
 
 log = logging.getLogger("newsbot.discord")
 AUTOCOMPLETE_SECONDS = 2.0  # Discord drops autocomplete answers after 3 s
@@ -28,12 +27,8 @@ def choice_for(ref: ArticleRef) -> app_commands.Choice[str]:
     return app_commands.Choice(name=clip(ref.title, 100), value=value)
 
 
-class AskCommands(commands.Cog):
+class AskCommands(DepsCog):
     """/ask, /summary and /sources: read the interaction, call one service function, render the result."""
-
-    def __init__(self, bot: commands.Bot, deps: Deps) -> None:
-        self.bot = bot
-        self.deps = deps
 
     @app_commands.command(name="ask", description="Ask a question about the indexed news articles")
     @app_commands.describe(question="Your question, e.g. what did Putin agree to?",

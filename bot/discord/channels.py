@@ -9,23 +9,18 @@ import asyncio
 
 import discord
 from discord import app_commands
-from discord.ext import commands
 
 from bot.discord.rules import describe_rules
 from bot.discord.admin import admin_only
 from bot.discord.errors import NO_MENTIONS
-from bot.discord.deps import Deps
+from bot.discord.deps import DepsCog
 
 
-class ChannelCommands(commands.Cog):
+class ChannelCommands(DepsCog):
     """The /channels group: admins only, guild only, hidden from plain members by default."""
 
     channels = app_commands.Group(name="channels", description="Choose where the bot answers (admins only)",
                                   guild_only=True, default_permissions=discord.Permissions(manage_guild=True))
-
-    def __init__(self, bot: commands.Bot, deps: Deps) -> None:
-        self.bot = bot
-        self.deps = deps
 
     async def _set(self, interaction: discord.Interaction, channel: discord.abc.GuildChannel | None,
                    rule: str) -> None:

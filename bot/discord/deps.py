@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from discord.ext import commands
+
 from bot.discord.conversations import AnswerCache, Conversations
 from bot.discord.guild_settings import GuildSettings
 from bot.discord.limits import Admission, Limits
@@ -41,3 +43,11 @@ def deps_of(client: Any) -> Deps:
     if not isinstance(deps, Deps):
         raise TypeError(f"{type(client).__name__} carries no newsbot Deps")
     return deps
+
+
+class DepsCog(commands.Cog):
+    """A cog of the bot: the discord.py client for Discord's own calls, the Deps for everything else."""
+
+    def __init__(self, bot: commands.Bot, deps: Deps) -> None:
+        self.bot = bot
+        self.deps = deps

@@ -12,7 +12,7 @@ from discord.ext import commands, tasks
 
 from bot.discord.errors import NO_MENTIONS
 from index.sources.scopes import guild_scope
-from bot.discord.deps import Deps
+from bot.discord.deps import Deps, DepsCog
 
 log = logging.getLogger("newsbot.discord")
 NOT_ENABLED_NOTICE = ("newsbot is not enabled in this server: its operator runs it for other servers only "
@@ -27,12 +27,11 @@ def forget_server(service, settings, guild_id: int) -> list[str]:
     return dropped
 
 
-class GuildEvents(commands.Cog):
+class GuildEvents(DepsCog):
     """Presence bookkeeping for every server the bot is (or was) in."""
 
     def __init__(self, bot: commands.Bot, deps: Deps) -> None:
-        self.bot = bot
-        self.deps = deps
+        super().__init__(bot, deps)
         self.forget_after = deps.forget_after
 
     async def cog_load(self) -> None:

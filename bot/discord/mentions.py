@@ -12,18 +12,14 @@ from bot.discord.errors import NO_MENTIONS, reply_error_to_message
 from bot.discord.parsing import strip_mentions
 from bot.discord.render import clip
 from index.types import Turn
-from bot.discord.deps import Deps
+from bot.discord.deps import DepsCog
 
 log = logging.getLogger("newsbot.discord")
 HELP = "Ask me about the news, e.g. `@newsbot what did Putin agree to?` (or use `/ask`)."
 
 
-class MentionListener(commands.Cog):
+class MentionListener(DepsCog):
     """Answers mentions; replies to its answers and messages in threads it started are follow-ups."""
-
-    def __init__(self, bot: commands.Bot, deps: Deps) -> None:
-        self.bot = bot
-        self.deps = deps
 
     def _history(self, message: discord.Message) -> tuple[Turn, ...] | None:
         """Earlier turns if `message` follows up a conversation of the bot, else None."""
