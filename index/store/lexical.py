@@ -1,23 +1,25 @@
-"""The lexical side of retrieval: a BM25 index (bm25s) over every chunk in the collection.
+"""The lexical side of retrieval: a BM25 index (index/store/bm25_postings.py) over every chunk in the collection.
 
 Chroma has no BM25, so the chunks are read back from the collection and indexed in memory. The index
 is cached on disk keyed by the live collection and its generation (see index/store/chroma.py), which indexing
-changes, so a process rebuilds it only when the content changed (by this process, another one, or on a
-shared Chroma server).
+changes, so a process updates it only when the content changed (by this process, another one, or on a
+shared Chroma server): from the previous generation's snapshot it reads back and indexes only the new
+chunks (index/store/lexical_delta.py), and saves the change by appending to a log (index/store/lexical_cache.py).
 """
 from __future__ import annotations
 
 import logging
 import math
-import pickle
 import threading
-from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from index.store.bm25_postings import PostingsBM25, TermCounts
 from index.store.chroma import Store
+from index.store.lexical_cache import SnapshotFile
 
 log = logging.getLogger(__name__)
 PAGE = 2000
@@ -31,10 +33,11 @@ class LexicalSnapshot:
     ids: list[str]
     texts: list[str]
     metadatas: list[dict]
-    document_frequency: Counter
-    bm25: object | None  # bm25s.BM25, None for an empty collection
-    tokens: list | None = None  # each chunk's terms, kept so the next generation re-reads only new chunks
+    document_frequency: Mapping[str, int]  # chunks containing each term
+    bm25: object | None  # PostingsBM25 (or anything with bm25s's `get_scores`), None for an empty collection
+    tokens: list | None = None  # unused since the postings index (kept for snapshots pickled before it)
     scope_labels: np.ndarray | None = None  # each row's scope, filled on first scoped search
+    change: object | None = None  # lexical_delta.Change from the previous generation, when made from it
 
     def idf(self, term: str) -> float:
         """Smoothed inverse document frequency; a term never seen gets the highest value."""
@@ -73,14 +76,14 @@ def top_rows(scores: np.ndarray | None, k: int) -> list[tuple[int, float]]:
 
 
 def build_snapshot(collection, current_generation: str, previous: LexicalSnapshot | None = None) -> LexicalSnapshot:
-    """Read every chunk of `collection` and index it; with `previous`, read back only the chunks it lacks."""
+    """Read every chunk of `collection` and index it; with `previous`, read back and index only the chunks
+    it lacks and drop the ones the collection no longer has (index/store/lexical_delta.py)."""
 
-    from index.store.lexical_delta import chunk_tokens, delta_rows
+    from index.store.lexical_delta import chunk_tokens, delta_snapshot
 
-    delta = delta_rows(previous, collection) if previous is not None else None
-    if delta is not None:
-        ids, texts, metadatas, tokenized, frequency = delta
-        return LexicalSnapshot(current_generation, ids, texts, metadatas, frequency, _bm25(tokenized), tokenized)
+    snapshot = delta_snapshot(previous, collection, current_generation) if previous is not None else None
+    if snapshot is not None:
+        return snapshot
     ids, texts, metadatas = [], [], []
     offset = 0
     while True:
@@ -91,22 +94,8 @@ def build_snapshot(collection, current_generation: str, previous: LexicalSnapsho
         texts.extend(page["documents"])
         metadatas.extend(page["metadatas"])
         offset += len(page["ids"])
-    tokenized = [chunk_tokens(t, m) for t, m in zip(texts, metadatas)]
-    frequency: Counter = Counter()
-    for tokens in tokenized:
-        frequency.update(set(tokens))
-    return LexicalSnapshot(current_generation, ids, texts, metadatas, frequency, _bm25(tokenized), tokenized)
-
-
-def _bm25(tokenized: list[list[str]]):
-    """A bm25s index of the tokenised chunks, None when there are none."""
-    import bm25s
-
-    if not tokenized:
-        return None
-    bm25 = bm25s.BM25()
-    bm25.index(tokenized, show_progress=False)
-    return bm25
+    index = PostingsBM25.build([chunk_tokens(t, m) for t, m in zip(texts, metadatas)])
+    return LexicalSnapshot(current_generation, ids, texts, metadatas, TermCounts(index), index if ids else None)
 
 
 class LexicalIndex:
@@ -114,7 +103,7 @@ class LexicalIndex:
 
     def __init__(self, store: Store, cache_path: Path | None) -> None:
         self._store = store
-        self._cache_path = cache_path
+        self._file = SnapshotFile(cache_path, LexicalSnapshot) if cache_path is not None else None  # index/store/lexical_cache.py
         self._snapshot: LexicalSnapshot | None = None
         self._lock = threading.Lock()
 
@@ -136,35 +125,28 @@ class LexicalIndex:
         with self._lock:
             if self._snapshot is not None and self._snapshot.generation == current:
                 return self._snapshot
-            snapshot = self._load(current)
-            if snapshot is None:
-                # the collection the pointer named, not whatever is live by the time the pages are read;
-                # the previous generation's snapshot saves reading back and tokenising what did not change
-                previous = self._snapshot or self._load(None)
-                snapshot = build_snapshot(self._store.physical(pointer.live), current, previous)
-                self._save(snapshot)
+            stored = self._load(None)  # None too when the files did not change since this process saw them
+            if stored is not None:  # the newest known: returned, or the base of the update (also on a retry)
+                self._snapshot = stored
+            if self._snapshot is not None and self._snapshot.generation == current:
+                return self._snapshot
+            # the collection the pointer named, not whatever is live by the time the pages are read;
+            # the previous generation's snapshot saves reading back and indexing what did not change
+            snapshot = build_snapshot(self._store.physical(pointer.live), current, self._snapshot)
+            self._save(snapshot)
             self._snapshot = snapshot
             return snapshot
 
     def _load(self, current: str | None) -> LexicalSnapshot | None:
-        """The cached snapshot of generation `current` (of any generation for None), or None."""
-        if self._cache_path is None or not self._cache_path.exists():
+        """The cached snapshot of generation `current` (of any generation for None), or None (also when
+        the files are as this process last read or wrote them: it holds that snapshot already)."""
+        if self._file is None:
             return None
-        try:
-            with self._cache_path.open("rb") as handle:
-                snapshot = pickle.load(handle)
-        except Exception:  # a stale or truncated cache is rebuilt, never fatal
-            log.warning("lexical cache %s unreadable; rebuilding", self._cache_path)
-            return None
-        if not isinstance(snapshot, LexicalSnapshot):
+        snapshot = self._file.load()
+        if snapshot is None:
             return None
         return snapshot if current is None or snapshot.generation == current else None
 
     def _save(self, snapshot: LexicalSnapshot) -> None:
-        if self._cache_path is None:
-            return
-        self._cache_path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self._cache_path.with_suffix(".tmp")
-        with temporary.open("wb") as handle:
-            pickle.dump(snapshot, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        temporary.replace(self._cache_path)
+        if self._file is not None:
+            self._file.save(snapshot)
