@@ -74,7 +74,7 @@ def corpus(cache: Path, copies: int) -> tuple[list[str], list[str], list[dict]]:
         prefix = f"copy{copy}-" if copy else ""
         ids += [prefix + i for i in snapshot.ids]
         texts += snapshot.texts
-        # stamped with a scope, as every chunk of a collection is once index/scopes.py has run
+        # stamped with a scope, as every chunk of a collection is once index/sources/scopes.py has run
         metadatas += [{**m, "scope": m.get("scope") or "shared", "article_id": prefix + str(m.get("article_id", ""))}
                       for m in snapshot.metadatas]
     return ids, texts, metadatas

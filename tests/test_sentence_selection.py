@@ -1,4 +1,4 @@
-"""Which sentences the offline answer quotes (index/extractive.py), with the real MiniLM embedder."""
+"""Which sentences the offline answer quotes (index/answering/extractive.py), with the real MiniLM embedder."""
 from __future__ import annotations
 
 import dataclasses
