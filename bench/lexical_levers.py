@@ -28,6 +28,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+import numpy as np  # noqa: E402
+
 from bench.retrieval_ablation import add_index_arguments, open_scored, run_config  # noqa: E402
 from index.evaluation import scoring as evaluation  # noqa: E402
 from index.retrieval.field_index import title_scores  # noqa: E402
@@ -118,6 +120,8 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "lexical_levers.json")
     parser.add_argument("--check-production", action="store_true",
                         help="also run some variants through newsbot's retriever (slower)")
+    parser.add_argument("--timing", type=int, default=0, metavar="N",
+                        help="also time N offline asks per lever against today's (ratios, one run)")
     args = parser.parse_args()
     service, rows, questions = open_scored(args)
     snapshot = service.retriever._snapshot()
@@ -133,7 +137,29 @@ def main() -> int:
     print("\n" + costs(results))
     if args.check_production:
         print("\n" + production_rows(service, questions, rows))
+    if args.timing:
+        print("\n" + ask_ratios(service, gold[: args.timing]))
     return 0
+
+
+def ask_ratios(service, gold: list[dict]) -> str:
+    """Markdown: ask p50 (embed, retrieve, offline answer) with each checked lever on / with today's,
+    alternating per question in one process; each lever's index is built before the timing."""
+    from bench.rerank_latency import ask_ms
+    from index.answering.extractive import DEFAULT_WEIGHTS
+
+    configs = {"today": RetrievalConfig(), **CHECKED}
+    for config in configs.values():
+        ask_ms(service, config, DEFAULT_WEIGHTS, gold[0]["question"])
+    times: dict[str, list[float]] = {name: [] for name in configs}
+    for q in gold:
+        for name, config in configs.items():
+            times[name].append(ask_ms(service, config, DEFAULT_WEIGHTS, q["question"]))
+    service.retriever.config = RetrievalConfig()
+    base = float(np.median(times["today"]))
+    lines = [f"| lever on | ask p50 / today's ({len(gold)} questions, today {base:.0f} ms) |", "|---|---|"]
+    lines += [f"| {name} | {float(np.median(t)) / base:.2f} |" for name, t in times.items()]
+    return "\n".join(lines)
 
 
 CHECKED = {"RRF k 5, BM25 weight 1.25": RetrievalConfig(rrf_k=5, bm25_weight=1.25),
