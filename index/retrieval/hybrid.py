@@ -15,6 +15,7 @@ from index.errors import StoreUnavailable
 from index.store.lexical import LexicalIndex, LexicalSnapshot
 from index.store.chunks import Chunks
 from index.sources.scopes import chroma_where
+from index.retrieval.field_index import title_scores
 from index.retrieval.second_stage import CandidatePool, RetrievalConfig
 from index.text import jaccard, shingles, terms
 from index.types import Passage
@@ -62,13 +63,13 @@ def passage_from_record(chunk_id: str, text: str, metadata: dict, score: float) 
     )
 
 
-def fuse(rankings: list[list[str]], weights: list[float] | None = None) -> list[tuple[str, float]]:
-    """Reciprocal rank fusion of several rankings of ids: (id, fused score), best first."""
+def fuse(rankings: list[list[str]], weights: list[float] | None = None, k: int = RRF_K) -> list[tuple[str, float]]:
+    """Reciprocal rank fusion of several rankings of ids (constant `k`): (id, fused score), best first."""
     weights = weights or [1.0] * len(rankings)
     scores: dict[str, float] = {}
     for ranking, weight in zip(rankings, weights):
         for rank, item in enumerate(ranking, start=1):
-            scores[item] = scores.get(item, 0.0) + weight / (RRF_K + rank)
+            scores[item] = scores.get(item, 0.0) + weight / (k + rank)
     return sorted(scores.items(), key=lambda pair: -pair[1])
 
 
@@ -112,9 +113,13 @@ class HybridRetriever:
         similarity: dict[str, float] = {}
         dense_ids = self._dense(query, records, similarity)
         snapshot = self._snapshot()
-        bm25 = second_stage.bm25_scores(snapshot, terms(query.text), self.config, query.scopes)
-        lexical_ids = self._bm25(query, records, snapshot, bm25)
-        fused = fuse([dense_ids, lexical_ids])[: self.candidates]
+        bm25 = second_stage.bm25_scores(snapshot, terms(query.text), self.config, query.scopes, query.text)
+        rankings = [dense_ids, self._bm25(query, records, snapshot, bm25)]
+        weights = [1.0, self.config.bm25_weight]
+        if self.config.title_list > 0:  # a lever that lost on the tune half (bench/lexical_levers.py)
+            rankings.append(self._titles(query, records, snapshot, bm25))
+            weights.append(self.config.title_list)
+        fused = fuse(rankings, weights, self.config.rrf_k)[: self.candidates]
         passages = [passage_from_record(i, *records[i], score=s) for i, s in fused]
         if self.config.weights is not None:
             passages = self._second_stage(query, passages, dict(fused), similarity, snapshot, bm25)
@@ -160,6 +165,11 @@ class HybridRetriever:
             records[chunk.id] = (chunk.text, dict(chunk.metadata))
             similarity[chunk.id] = 1.0 - distance  # the collection's space is cosine
         return [chunk.id for chunk, _ in found]
+
+    def _titles(self, query: Query, records: dict, snapshot: LexicalSnapshot, bm25) -> list[str]:
+        """The title list: chunks ranked by their title's BM25 (index/retrieval/field_index.py)."""
+        titles = title_scores(snapshot, query.text, bm25)
+        return [] if titles is None else self._bm25(query, records, snapshot, snapshot.in_scopes(titles, query.scopes))
 
     def _bm25(self, query: Query, records: dict, snapshot: LexicalSnapshot, scores) -> list[str]:
         ids = []

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from index.retrieval.field_index import field_scores
+from index.retrieval.lexical_fields import LexicalFields
 from index.store.lexical import LexicalSnapshot, top_rows
 from index.retrieval.rerank import Candidate, Weights
 from index.text import terms
@@ -27,6 +29,11 @@ class RetrievalConfig:
     rm3_weight: float = 0.5  # how much the expansion terms count against the question's own
     expand_articles: int = 0  # the other chunks of the best this-many articles join the candidates
     weights: Weights | None = field(default=None)
+    # Fusion and lexical fields (bench/lexical_levers.py; re-chosen on the tune half, today's won):
+    rrf_k: int = 60  # the constant of reciprocal rank fusion (Cormack et al. 2009)
+    bm25_weight: float = 1.0  # the BM25 list's weight in the fusion (the dense list's is 1)
+    fields: LexicalFields = field(default_factory=LexicalFields)  # title / lead weights, phrase terms
+    title_list: float = 0.0  # weight of a third fused list, chunks ranked by their title's BM25 (0: off)
 
 
 RM3_DOCUMENTS = 10  # feedback documents: the top of the first BM25 ranking
@@ -49,11 +56,16 @@ def expansion_terms(snapshot: LexicalSnapshot, query_terms: list[str], ranked: l
 
 
 def bm25_scores(snapshot: LexicalSnapshot, query_terms: list[str], config: RetrievalConfig,
-                scopes: tuple[str, ...] | None = None) -> np.ndarray | None:
+                scopes: tuple[str, ...] | None = None, question: str = "") -> np.ndarray | None:
     """BM25 scores of every chunk for the question, plus its RM3 expansion when that is on (None for an
-    empty index or a question without terms); zero outside `scopes` when given (index/sources/scopes.py)."""
+    empty index or a question without terms); zero outside `scopes` when given (index/sources/scopes.py).
+    With other `config.fields` than today's, `question` (its text) is scored on an index under them
+    (index/retrieval/field_index.py; RM3 is then not applied)."""
     if snapshot.bm25 is None or not query_terms:
         return None
+    if config.fields != LexicalFields():
+        scores = field_scores(snapshot, question, config.fields)
+        return None if scores is None else snapshot.in_scopes(scores, scopes)
     scores = snapshot.in_scopes(snapshot.bm25.get_scores(query_terms), scopes)
     if config.rm3_terms > 0:
         first = top_rows(scores, RM3_DOCUMENTS)
