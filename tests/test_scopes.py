@@ -1,7 +1,8 @@
 """index/sources/scopes.py: names inside the index, filters, article ids, and where server configs live."""
 from __future__ import annotations
 
-from index.sources.scopes import (SHARED, chroma_where, guild_scope, guild_scopes_on_disk, qualified_name, scope_of,
+from index.store.chunks import ChunkFilter
+from index.sources.scopes import (SHARED, guild_scope, guild_scopes_on_disk, qualified_name, scope_of,
                           scope_specs, scoped_articles, split_name, visible_scopes)
 from index.types import Article
 from tests.chroma_view import live_chroma
@@ -16,8 +17,8 @@ def test_names_inside_the_index_keep_servers_apart():
 
 
 def test_chroma_filter_and_scoped_article_ids():
-    assert chroma_where(("shared",)) == {"scope": "shared"}
-    assert chroma_where(("shared", "g1")) == {"scope": {"$in": ["shared", "g1"]}}
+    assert ChunkFilter(scopes=("shared",)).to_where() == {"scope": "shared"}
+    assert ChunkFilter(scopes=("shared", "g1")).to_where() == {"scope": {"$in": ["shared", "g1"]}}
     article = Article(id="abc", source="g1~club", title="t", text="x")
     assert [a.id for a in scoped_articles([article], "g1")] == ["g1~abc"]
     assert scoped_articles([article], SHARED) == [article]

@@ -9,7 +9,7 @@ import pytest
 from index.errors import StoreUnavailable
 from index.settings import Settings
 from index.store.chroma import make_store
-from index.store.chunks import PAGE, StoredChunk
+from index.store.chunks import PAGE, ChunkFilter, StoredChunk
 
 
 def _vector(i: int) -> np.ndarray:
@@ -44,7 +44,7 @@ def test_pages_cover_every_chunk_once_and_filters_hold(store):
     pages = list(store.chunks.pages(text=False))
     assert len(pages) == 2 and sum(len(p) for p in pages) == PAGE + 10
     assert len({c.id for p in pages for c in p}) == PAGE + 10
-    assert sorted(store.chunks.ids({"source": "b"})) == sorted(c.id for c in _chunks(3, "b"))
+    assert sorted(store.chunks.ids(ChunkFilter(source="b"))) == sorted(c.id for c in _chunks(3, "b"))
 
 
 def test_query_returns_the_nearest_with_cosine_distances(store):
@@ -52,7 +52,7 @@ def test_query_returns_the_nearest_with_cosine_distances(store):
     found = store.chunks.query(_vector(2), 3)
     assert found[0][0].id == "a-2#h#2" and found[0][1] == pytest.approx(0.0, abs=1e-5)
     assert [d for _, d in found] == sorted(d for _, d in found)
-    assert {c.metadata["source"] for c, _ in store.chunks.query(_vector(2), 3, {"source": "a"})} == {"a"}
+    assert {c.metadata["source"] for c, _ in store.chunks.query(_vector(2), 3, ChunkFilter(source="a"))} == {"a"}
 
 
 def test_delete_and_update_metadata(store):
@@ -81,3 +81,16 @@ def test_a_failure_is_one_store_unavailable(tmp_path):
     store = make_store(Settings(home=tmp_path / "home", chroma_host="127.0.0.1", chroma_port=9), "nowhere")
     with pytest.raises(StoreUnavailable):
         store.chunks.count()
+
+
+def test_filters_on_scopes_and_published_days(store):
+    days = {"a-0#h#0": -1, "a-1#h#1": 10, "a-2#h#2": 20, "a-3#h#3": 30}  # -1: an undated chunk
+    store.chunks.upsert([StoredChunk(c.id, c.text, {**c.metadata, "published_day": days[c.id],
+                                                    "scope": "g1" if c.id == "a-3#h#3" else "shared"}, c.embedding)
+                         for c in _chunks(4)])
+    assert ChunkFilter().to_where() is None
+    assert sorted(store.chunks.ids(ChunkFilter(since_day=15))) == ["a-2#h#2", "a-3#h#3"]
+    assert sorted(store.chunks.ids(ChunkFilter(until_day=20))) == ["a-0#h#0", "a-1#h#1", "a-2#h#2"]
+    assert sorted(store.chunks.ids(ChunkFilter(source="a", before_day=25))) == ["a-1#h#1", "a-2#h#2"]
+    assert store.chunks.ids(ChunkFilter(scopes=("g1",), since_day=0)) == ["a-3#h#3"]
+    assert len(store.chunks.ids(ChunkFilter(scopes=("shared", "g1")))) == 4

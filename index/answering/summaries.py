@@ -5,7 +5,7 @@ from difflib import SequenceMatcher
 from typing import Sequence
 
 from index.store.lexical import LexicalSnapshot
-from index.store.chunks import Chunks
+from index.store.chunks import ChunkFilter, Chunks
 from index.retrieval.hybrid import passage_from_record
 from index.types import ArticleRef, Passage
 
@@ -34,7 +34,7 @@ def find_article(snapshot: LexicalSnapshot, target: str, scopes: Sequence[str] |
 def article_passages(chunks: Chunks, article: ArticleRef) -> list[Passage]:
     """Every chunk of one article, in reading order."""
     passages = [passage_from_record(c.id, c.text, dict(c.metadata), 0.0)
-                for page in chunks.pages({"article_id": article.article_id}) for c in page]
+                for page in chunks.pages(ChunkFilter(article_id=article.article_id)) for c in page]
     return sorted(passages, key=lambda p: p.position)
 
 

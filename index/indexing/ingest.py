@@ -41,7 +41,7 @@ from index.indexing.embed_guard import embed_each
 from index.indexing.llama_adapter import EmbedderAdapter
 from index.sources.scopes import scope_of
 from index.store.chroma import Store, version_of
-from index.store.chunks import Chunks, StoredChunk
+from index.store.chunks import ChunkFilter, Chunks, StoredChunk
 from index.types import Article, IndexReport
 
 log = logging.getLogger(__name__)
@@ -242,7 +242,7 @@ class SourceIndexer:
     def copy_source(self, source: str, origin: Target, destination: Target) -> int:
         """Copy a source's chunks (vectors included, nothing re-embedded) and docstore; returns the chunk count."""
         copied = 0
-        for page in origin.chunks.pages({"source": source}, embeddings=True):
+        for page in origin.chunks.pages(ChunkFilter(source=source), embeddings=True):
             destination.chunks.upsert(page)
             copied += len(page)
         path = docstore_path(origin.docstores, source)

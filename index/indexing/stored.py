@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from index.store.chunk_ids import HASH_CHARS, parse_chunk_id
-from index.store.chunks import Chunks
+from index.store.chunks import ChunkFilter, Chunks
 
 
 @dataclass
@@ -23,7 +23,7 @@ def stored_articles(chunks: Chunks, source: str) -> dict[str, StoredArticle]:
     the metadata, and every re-index makes it, changed or not.
     """
     articles: dict[str, StoredArticle] = {}
-    for chunk_id in chunks.ids({"source": source}):
+    for chunk_id in chunks.ids(ChunkFilter(source=source)):
         parsed = parse_chunk_id(chunk_id)
         article_id = parsed[0] if parsed else chunk_id.split("#")[0]  # also ids of the older form
         articles.setdefault(article_id, StoredArticle(set())).chunk_ids.add(chunk_id)

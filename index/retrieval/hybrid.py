@@ -13,8 +13,7 @@ from index.retrieval import second_stage
 from index.embedding.embedders import Embedder
 from index.errors import StoreUnavailable
 from index.store.lexical import LexicalIndex, LexicalSnapshot
-from index.store.chunks import Chunks
-from index.sources.scopes import chroma_where
+from index.store.chunks import ChunkFilter, Chunks
 from index.retrieval.field_index import title_scores
 from index.retrieval.second_stage import CandidatePool, RetrievalConfig
 from index.text import jaccard, shingles, terms
@@ -37,10 +36,13 @@ class Query:
     until_day: int | None = None
     scopes: tuple[str, ...] | None = None  # source scopes it may be answered from (index/sources/scopes.py); None: all
 
-    def date_bounds(self) -> list[dict]:
-        """The Chroma conditions on `published_day` for these bounds."""
-        return [{"published_day": {op: day}} for op, day in (("$gte", self.since_day), ("$lte", self.until_day))
-                if day is not None]
+    def has_date_bounds(self) -> bool:
+        """True when the question is limited to a window of published days."""
+        return self.since_day is not None or self.until_day is not None
+
+    def chunk_filter(self) -> ChunkFilter:
+        """The store's filter for these bounds and scopes."""
+        return ChunkFilter(scopes=self.scopes, since_day=self.since_day, until_day=self.until_day)
 
     def admits(self, day: int) -> bool:
         """True when a chunk published on `day` is inside the bounds."""
@@ -156,11 +158,7 @@ class HybridRetriever:
             raise StoreUnavailable(f"the vector store did not answer ({type(exc).__name__})") from exc
 
     def _dense(self, query: Query, records: dict, similarity: dict) -> list[str]:
-        conditions = query.date_bounds()
-        if query.scopes is not None:
-            conditions.append(chroma_where(query.scopes))
-        where = conditions[0] if len(conditions) == 1 else ({"$and": conditions} if conditions else None)
-        found = self._chunks.query(query.vector, self.candidates, where)
+        found = self._chunks.query(query.vector, self.candidates, query.chunk_filter())
         for chunk, distance in found:
             records[chunk.id] = (chunk.text, dict(chunk.metadata))
             similarity[chunk.id] = 1.0 - distance  # the collection's space is cosine
@@ -174,7 +172,7 @@ class HybridRetriever:
     def _bm25(self, query: Query, records: dict, snapshot: LexicalSnapshot, scores) -> list[str]:
         ids = []
         # inside date bounds most of the best rows may be filtered out: look further down the ranking
-        for row, _score in second_stage.top_rows(scores, self.candidates * (50 if query.date_bounds() else 2)):
+        for row, _score in second_stage.top_rows(scores, self.candidates * (50 if query.has_date_bounds() else 2)):
             metadata = snapshot.metadatas[row] or {}
             if not query.admits(int(metadata.get("published_day", -1))):
                 continue

@@ -25,6 +25,7 @@ from index.sources.scopes import SHARED
 from index.sources.source_dates import source_dates
 from index.sources.sources_config import SourceSpec, parse_sources, with_source_added, with_source_removed
 from index.store.atomic_files import write_text_atomic
+from index.store.chunks import ChunkFilter
 from index.store.locking import exclusive
 from index.types import IndexReport, SourceStatus
 
@@ -208,7 +209,7 @@ class Indexing:
         scopes = list(scopes) if scopes is not None else scoping.all_scopes(self.settings.home)
         for spec, _ in self._specs(scopes):
             articles = len(docstore_ids(load_docstore(self.indexer.docstore_path(spec.name))))
-            chunks = len(self.store.chunks.ids({"source": spec.name}))
+            chunks = len(self.store.chunks.ids(ChunkFilter(source=spec.name)))
             scope, name = scoping.split_name(spec.name)
             fetched = load_state(self.paths.fetch_state, spec.name)
             oldest, newest = dates.get(spec.name, ("", ""))

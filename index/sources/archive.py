@@ -18,7 +18,7 @@ from index.sources.readers import read_source
 from index.settings import Settings
 from index.sources.sources_config import SourceSpec
 from index.sources.stream_read import read_archive
-from index.store.chunks import Chunks
+from index.store.chunks import ChunkFilter, Chunks
 from index.types import Article, ItemError
 
 
@@ -75,7 +75,7 @@ def retention_cutoff(spec: SourceSpec, now: datetime) -> int | None:
 
 def expired_articles(chunks: Chunks, source: str, cutoff: int) -> list[str]:
     """Ids of the articles of `source` published before day `cutoff` (undated articles never expire)."""
-    where = {"$and": [{"source": source}, {"published_day": {"$gte": 0}}, {"published_day": {"$lt": cutoff}}]}
+    where = ChunkFilter(source=source, before_day=cutoff)
     return sorted({(parse_chunk_id(i) or (i.split("#")[0],))[0] for i in chunks.ids(where)})
 
 

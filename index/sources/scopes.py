@@ -18,7 +18,7 @@ import dataclasses
 import re
 import shutil
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterable
 
 from index.errors import BadInput
 from index.sources.sources_config import SourceSpec, load_sources
@@ -54,11 +54,6 @@ def split_name(qualified: str) -> tuple[str, str]:
 def scope_of(qualified: str) -> str:
     """The scope of a source named inside the index."""
     return split_name(qualified)[0]
-
-
-def chroma_where(scopes: Sequence[str]) -> dict:
-    """The Chroma metadata filter that keeps chunks of `scopes` only."""
-    return {"scope": scopes[0]} if len(scopes) == 1 else {"scope": {"$in": list(scopes)}}
 
 
 def scoped_articles(articles: Iterable[Article], scope: str) -> list[Article]:

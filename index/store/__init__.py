@@ -1,8 +1,9 @@
 """Where things are kept: the only package that imports chromadb.
 
 - `chroma`: `Store`, the versioned Chroma collections of one logical index and the pointer to the live one.
-- `chunks`: `Chunks` and `StoredChunk`, the store in newsbot's vocabulary (count, ids, pages, get, query,
-  upsert, delete, update_metadata) instead of Chroma's API and result dicts; `chunk_ids`: what ids say.
+- `chunks`: `Chunks`, `StoredChunk` and `ChunkFilter`, the store in newsbot's vocabulary (count, ids, pages,
+  get, query, upsert, delete, update_metadata; filters by source, article, scopes, published days)
+  instead of Chroma's API, result dicts and filter syntax; `chunk_ids`: what ids say.
 - `lexical`, `lexical_delta`, `lexical_cache`, `bm25_postings`: the BM25 side over every chunk (an
   incremental postings index scored like bm25s), brought up to date by appending, cached on disk.
 - `locking`, `lease`: one re-index at a time, on one machine (flock) and across machines (a Chroma lease).

@@ -3,8 +3,8 @@
 Every layer above the store reads and writes chunks through `Chunks`, never through Chroma's API or its
 result dicts. A `Chunks` runs each operation through the store (`Store.run` for the live collection,
 which follows a swap; `Store.call` for a physical one), so any failure is one `StoreUnavailable`.
-Filters (`where`) are metadata conditions in Chroma's filter syntax, built by the few functions that
-need them (`index/sources/scopes.py`, `index/retrieval/timed.py`).
+Which chunks an operation touches is a `ChunkFilter` (source, article, scopes, a range of published days);
+only `to_where` here knows Chroma's filter syntax.
 """
 from __future__ import annotations
 
@@ -17,6 +17,40 @@ PAGE = 2000  # chunks per read: bounds memory on big collections
 WRITE_BATCH = 1000  # chunks per write
 T = TypeVar("T")
 Runner = Callable[[Callable[[Any], Any]], Any]
+
+
+@dataclass(frozen=True)
+class ChunkFilter:
+    """Which chunks an operation touches: every condition given must hold (None: no condition).
+
+    Days are days since 1970 (`published_day`; an undated chunk has -1): `since_day` and `until_day`
+    bound it inclusively, `before_day` keeps dated chunks published before that day.
+    """
+
+    source: str | None = None
+    article_id: str | None = None
+    scopes: tuple[str, ...] | None = None
+    since_day: int | None = None
+    until_day: int | None = None
+    before_day: int | None = None
+
+    def to_where(self) -> dict | None:
+        """The same conditions in Chroma's `where` syntax (None when there are none)."""
+        conditions: list[dict] = []
+        for key, value in (("source", self.source), ("article_id", self.article_id)):
+            if value is not None:
+                conditions.append({key: value})
+        if self.scopes is not None:
+            scopes = list(self.scopes)
+            conditions.append({"scope": scopes[0]} if len(scopes) == 1 else {"scope": {"$in": scopes}})
+        for operator, day in (("$gte", self.since_day), ("$lte", self.until_day)):
+            if day is not None:
+                conditions.append({"published_day": {operator: day}})
+        if self.before_day is not None:
+            conditions += [{"published_day": {"$gte": 0}}, {"published_day": {"$lt": self.before_day}}]
+        if not conditions:
+            return None
+        return conditions[0] if len(conditions) == 1 else {"$and": conditions}
 
 
 @dataclass(frozen=True)
@@ -58,17 +92,16 @@ class Chunks:
         """How many chunks the collection holds."""
         return int(self._run(lambda c: c.count()))
 
-    def ids(self, where: Mapping[str, Any] | None = None) -> list[str]:
+    def ids(self, where: ChunkFilter | None = None) -> list[str]:
         """The ids of every chunk matching `where` (all chunks when None), read page by page."""
         return [chunk.id for page in self.pages(where, text=False, metadata=False) for chunk in page]
 
-    def pages(self, where: Mapping[str, Any] | None = None, text: bool = True, metadata: bool = True,
+    def pages(self, where: ChunkFilter | None = None, text: bool = True, metadata: bool = True,
               embeddings: bool = False) -> Iterator[list[StoredChunk]]:
         """Every chunk matching `where`, PAGE at a time, with the parts asked for."""
-        include, offset = _include(text, metadata, embeddings), 0
+        include, offset, chroma_where = _include(text, metadata, embeddings), 0, where.to_where() if where else None
         while True:
-            found = self._run(lambda c: c.get(where=dict(where) if where else None, include=include,
-                                              limit=PAGE, offset=offset))
+            found = self._run(lambda c: c.get(where=chroma_where, include=include, limit=PAGE, offset=offset))
             page = _records(found)
             if not page:
                 return
@@ -84,10 +117,10 @@ class Chunks:
             found += _records(self._run(lambda c: c.get(ids=part, include=include)))
         return found
 
-    def query(self, vector: np.ndarray, k: int, where: Mapping[str, Any] | None = None) -> list[tuple[StoredChunk, float]]:
+    def query(self, vector: np.ndarray, k: int, where: ChunkFilter | None = None) -> list[tuple[StoredChunk, float]]:
         """The k nearest chunks to `vector` among those matching `where`, with their cosine distances."""
         found = self._run(lambda c: c.query(query_embeddings=[np.asarray(vector).tolist()], n_results=k,
-                                            where=dict(where) if where else None,
+                                            where=where.to_where() if where else None,
                                             include=["documents", "metadatas", "distances"]))
         return list(zip(_records(found, row=0), (float(d) for d in found["distances"][0])))
 
