@@ -29,6 +29,7 @@ import numpy as np  # noqa: E402
 
 from index.store.lexical import LexicalSnapshot, build_snapshot, top_rows  # noqa: E402
 from index.store.lexical_cache import SnapshotFile  # noqa: E402
+from index.store.chunks import Chunks  # noqa: E402
 from index.store.lexical_delta import chunk_tokens  # noqa: E402
 from index.text import terms  # noqa: E402
 
@@ -42,7 +43,7 @@ class MemoryCollection:
         self.ids, self.texts, self.metadatas = ids, texts, metadatas
         self.row = {i: r for r, i in enumerate(ids)}
 
-    def get(self, ids=None, include=(), limit=None, offset=0) -> dict:
+    def get(self, ids=None, where=None, include=(), limit=None, offset=0) -> dict:
         rows = [self.row[i] for i in ids if i in self.row] if ids is not None else range(
             offset, min(len(self.ids), offset + (limit or len(self.ids))))
         return {"ids": [self.ids[r] for r in rows], "documents": [self.texts[r] for r in rows],
@@ -91,8 +92,8 @@ def one_size(ids, texts, metadatas, articles: int, queries: list[list[str]]) -> 
     chosen = set(sorted({m["article_id"] for m in metadatas})[-articles:])
     old = [r for r, m in enumerate(metadatas) if m["article_id"] not in chosen]
     new = [r for r, m in enumerate(metadatas) if m["article_id"] in chosen]
-    everything = MemoryCollection(ids, texts, metadatas)
-    before = MemoryCollection(*([column[r] for r in old] for column in (ids, texts, metadatas)))
+    everything = Chunks.over(MemoryCollection(ids, texts, metadatas))
+    before = Chunks.over(MemoryCollection(*([column[r] for r in old] for column in (ids, texts, metadatas))))
     # old: a full build tokenised and indexed all; the refresh (index/store/lexical_delta.py as it was) tokenised
     # the new chunks only and rebuilt bm25s over every chunk's kept tokens; both then pickled the snapshot
     kept_tokens = [chunk_tokens(texts[r], metadatas[r]) for r in old]
@@ -156,12 +157,12 @@ def chroma_listing(collection: str) -> dict:
     as now) and reading every chunk back (what a full build does first) on a collection of NEWSBOT_HOME."""
     from index.app import build_service
     from index.settings import Settings
-    from index.store.lexical_delta import PAGE, all_ids
+    from index.store.chunks import PAGE
 
     service = build_service(Settings(), collection=collection)  # NEWSBOT_HOME from the environment
     live = service.store.physical(service.store.live_name())
     _, paged_s = timed(lambda: [live.get(include=[], limit=PAGE, offset=o) for o in range(0, live.count(), PAGE)])
-    ids, list_s = timed(lambda: all_ids(live))
+    ids, list_s = timed(lambda: Chunks.over(live).ids())
     _, read_s = timed(lambda: [live.get(include=["documents", "metadatas"], limit=2000, offset=o)
                                for o in range(0, len(ids), 2000)])
     return {"chroma_chunks": len(ids), "chroma_list_ids_paged_s": round(paged_s, 3),

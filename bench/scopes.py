@@ -101,7 +101,7 @@ def build(args: argparse.Namespace, embedder, home: Path) -> dict:
 
 def measure(args: argparse.Namespace, embedder, stores: dict) -> dict:
     """BM25 build times, then the interleaved per-question timings of every case."""
-    builds = {name: timed(lambda: build_snapshot(s.physical(s.live_name()), "x")) for name, s in stores.items()}
+    builds = {name: timed(lambda: build_snapshot(s.chunks, "x")) for name, s in stores.items()}
     retrievers = {name: HybridRetriever(s.chunks, embedder, LexicalIndex(s, None)) for name, s in stores.items()}
     questions = [json.loads(line)["question"] for line in (DATA / "questions.jsonl").open()][: args.questions]
     queries = [retrievers["single"].embed_query(q) for q in questions]

@@ -31,7 +31,7 @@ def ranked(snapshot, query: list[str]) -> list[tuple[float, str]]:
 
 
 def assert_as_scratch(snapshot, service) -> None:
-    full = build_snapshot(service.store.physical(service.store.live_name()), "scratch")
+    full = build_snapshot(service.store.chunks, "scratch")
     assert sorted(snapshot.ids) == sorted(full.ids) and snapshot.document_frequency == full.document_frequency
     for query in (["lambda"], ["alpha", "committe"], ["plan"]):
         assert ranked(snapshot, query) == ranked(full, query)

@@ -22,7 +22,7 @@ def test_a_delta_snapshot_equals_a_full_rebuild(store_settings, embedder, tmp_pa
     _write(folder, "gamma.txt", "Gamma title", "epsilon")  # changed: new chunk ids
     service.index()
     after = service.lexical.snapshot()  # built by the index run from `before`
-    full = build_snapshot(service.store.physical(service.store.live_name()), "scratch")
+    full = build_snapshot(service.store.chunks, "scratch")
     assert after.generation != before.generation
     assert sorted(after.ids) == sorted(full.ids) and after.document_frequency == full.document_frequency
     assert "beta" not in after.document_frequency and after.document_frequency["delta"] > 0

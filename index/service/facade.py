@@ -116,14 +116,15 @@ class NewsService(Indexing, ScopeMaintenance):
         """Summarise one article (by title or URL) or a topic across articles of `scopes`, with citations."""
         target = clean_question(target, what="summary topic")
         since_day = published_day(since.isoformat()) if since else None
-        article = find_article(self.lexical.snapshot(), target, scopes)
+        snapshot = self.lexical.snapshot()  # one read of the pointer for the title match and the coverage check
+        article = find_article(snapshot, target, scopes)
         if article is not None:
             passages = article_passages(self.store.chunks, article)
             return self.writer.summary(SummaryRequest(f"the article “{article.title}”", target, passages, None))
         query = self.retriever.embed_query(target, since_day, tuple(scopes))
         passages = self.retriever.retrieve(query, 8)
         text = set(terms(" ".join(p.title + " " + p.text for p in passages)))
-        if not passages or extractive.coverage(terms(target), text, self.lexical.snapshot().idf) < extractive.MIN_SUPPORT:
+        if not passages or extractive.coverage(terms(target), text, snapshot.idf) < extractive.MIN_SUPPORT:
             return extractive.refusal(passages, target)
         return self.writer.summary(SummaryRequest(f"news about {target}", target, passages, query.vector))
 

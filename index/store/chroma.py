@@ -216,10 +216,12 @@ class Store:
                                                f"cannot open collection {name!r}")
             return self._opened[name]
 
-    def chunks_of(self, name: str) -> Chunks:
-        """The chunks of one physical collection (a writer's target), created if missing."""
-        self.physical(name, create=True)
-        return Chunks(lambda operation: self.call(lambda: operation(self.physical(name, create=True))))
+    def chunks_of(self, name: str, create: bool = True) -> Chunks:
+        """The chunks of one physical collection: a writer's target is created if missing (`create`); a
+        reader's (the BM25 side reading the collection a pointer named) is not."""
+        if create:
+            self.physical(name, create=True)
+        return Chunks(lambda operation: self.call(lambda: operation(self.physical(name, create))))
 
     def list_physical_unchecked(self) -> list[str]:
         names = [getattr(c, "name", c) for c in self.client.list_collections()]

@@ -88,13 +88,20 @@ class Chunks:
     def __init__(self, run: Runner) -> None:
         self._run = run
 
+    @classmethod
+    def over(cls, collection: Any) -> "Chunks":
+        """Chunks of one collection object used directly, with no store around it (benches)."""
+        return cls(lambda operation: operation(collection))
+
     def count(self) -> int:
         """How many chunks the collection holds."""
         return int(self._run(lambda c: c.count()))
 
     def ids(self, where: ChunkFilter | None = None) -> list[str]:
-        """The ids of every chunk matching `where` (all chunks when None), read page by page."""
-        return [chunk.id for page in self.pages(where, text=False, metadata=False) for chunk in page]
+        """The ids of every chunk matching `where` (all chunks when None), in one read: paging with offsets
+        cost 4-10x as much (0.43-1.17 s against 0.11 s for the 28,535 ids of the full eval index,
+        bench/bm25_incremental.py), and ids alone stay small."""
+        return [str(i) for i in self._run(lambda c: c.get(where=where.to_where() if where else None, include=[]))["ids"]]
 
     def pages(self, where: ChunkFilter | None = None, text: bool = True, metadata: bool = True,
               embeddings: bool = False) -> Iterator[list[StoredChunk]]:

@@ -19,10 +19,10 @@ import numpy as np
 
 from index.store.bm25_postings import PostingsBM25, TermCounts
 from index.store.chroma import Store
+from index.store.chunks import Chunks
 from index.store.lexical_cache import SnapshotFile
 
 log = logging.getLogger(__name__)
-PAGE = 2000
 
 
 @dataclass
@@ -75,25 +75,17 @@ def top_rows(scores: np.ndarray | None, k: int) -> list[tuple[int, float]]:
     return [pair for pair in ranked if pair[1] > 0]
 
 
-def build_snapshot(collection, current_generation: str, previous: LexicalSnapshot | None = None) -> LexicalSnapshot:
-    """Read every chunk of `collection` and index it; with `previous`, read back and index only the chunks
-    it lacks and drop the ones the collection no longer has (index/store/lexical_delta.py)."""
+def build_snapshot(chunks: Chunks, current_generation: str, previous: LexicalSnapshot | None = None) -> LexicalSnapshot:
+    """Read every chunk and index it; with `previous`, read back and index only the chunks it lacks and
+    drop the ones the collection no longer has (index/store/lexical_delta.py)."""
 
     from index.store.lexical_delta import chunk_tokens, delta_snapshot
 
-    snapshot = delta_snapshot(previous, collection, current_generation) if previous is not None else None
+    snapshot = delta_snapshot(previous, chunks, current_generation) if previous is not None else None
     if snapshot is not None:
         return snapshot
-    ids, texts, metadatas = [], [], []
-    offset = 0
-    while True:
-        page = collection.get(include=["documents", "metadatas"], limit=PAGE, offset=offset)
-        if not page["ids"]:
-            break
-        ids.extend(page["ids"])
-        texts.extend(page["documents"])
-        metadatas.extend(page["metadatas"])
-        offset += len(page["ids"])
+    read = [chunk for page in chunks.pages() for chunk in page]
+    ids, texts, metadatas = [c.id for c in read], [c.text for c in read], [dict(c.metadata) for c in read]
     index = PostingsBM25.build([chunk_tokens(t, m) for t, m in zip(texts, metadatas)])
     return LexicalSnapshot(current_generation, ids, texts, metadatas, TermCounts(index), index if ids else None)
 
@@ -132,7 +124,7 @@ class LexicalIndex:
                 return self._snapshot
             # the collection the pointer named, not whatever is live by the time the pages are read;
             # the previous generation's snapshot saves reading back and indexing what did not change
-            snapshot = build_snapshot(self._store.physical(pointer.live), current, self._snapshot)
+            snapshot = build_snapshot(self._store.chunks_of(pointer.live, create=False), current, self._snapshot)
             self._save(snapshot)
             self._snapshot = snapshot
             return snapshot

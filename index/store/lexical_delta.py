@@ -14,29 +14,14 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from index.store.bm25_postings import PostingsBM25, TermCounts
+from index.store.chunks import Chunks
 from index.text import terms
 
-PAGE = 2000
 
 
 def chunk_tokens(text: str, metadata: dict) -> list[str]:
     """The BM25 terms of one chunk (title and text), interned so that a kept snapshot stays small."""
     return [sys.intern(t) for t in terms(f"{metadata.get('title', '')}\n{text}")]
-
-
-def all_ids(collection) -> list[str]:
-    """Every chunk id of the collection, in one read: paging with offsets cost 4-10x as much (0.43-1.17 s
-    against 0.11 s for the 28,535 ids of the full eval index, bench/bm25_incremental.py)."""
-    return list(collection.get(include=[])["ids"])
-
-
-def read_chunks(collection, wanted: list[str]) -> dict[str, tuple[str, dict]]:
-    """Text and metadata of the chunks `wanted` (one that vanished meanwhile is left out)."""
-    fetched: dict[str, tuple[str, dict]] = {}
-    for start in range(0, len(wanted), PAGE):
-        page = collection.get(ids=wanted[start : start + PAGE], include=["documents", "metadatas"])
-        fetched |= {i: (t or "", m or {}) for i, t, m in zip(page["ids"], page["documents"], page["metadatas"])}
-    return fetched
 
 
 @dataclass(frozen=True)
@@ -51,8 +36,8 @@ class Change:
     metadatas: list[dict]
 
 
-def delta_snapshot(previous, collection, generation: str):
-    """The snapshot of `collection` now, made from `previous` by removing the rows it no longer has and
+def delta_snapshot(previous, chunks: Chunks, generation: str):
+    """The snapshot of the collection now, made from `previous` by removing the rows it no longer has and
     appending the chunks it lacks (the change is kept on it as `change`, for the cache's log); None when
     `previous` has no postings index (build it whole)."""
     if previous.bm25 is not None and not isinstance(previous.bm25, PostingsBM25):
@@ -60,13 +45,12 @@ def delta_snapshot(previous, collection, generation: str):
     # A chunk's id carries its content hash, but a chunk written before scopes existed gets its `scope`
     # stamped later under the same id (index/sources/scopes.py): such rows are read back, never reused.
     kept = {chunk_id for chunk_id, m in zip(previous.ids, previous.metadatas) if "scope" in (m or {})}
-    ids = all_ids(collection)
+    ids = chunks.ids()
     current = set(ids)
     removed = [chunk_id for chunk_id in previous.ids if chunk_id not in current or chunk_id not in kept]
-    fetched = read_chunks(collection, [i for i in ids if i not in kept])
-    new_ids = list(fetched)
-    change = Change(previous.generation, generation, removed, new_ids, [fetched[i][0] for i in new_ids],
-                    [fetched[i][1] for i in new_ids])
+    fetched = chunks.get([i for i in ids if i not in kept], text=True)  # one that vanished meanwhile is left out
+    change = Change(previous.generation, generation, removed, [c.id for c in fetched], [c.text for c in fetched],
+                    [dict(c.metadata) for c in fetched])
     return apply_change(previous, change)
 
 
