@@ -2,6 +2,9 @@
 
     python bench/answer_tuning.py --home DIR            # the scoring before issue 14, the default, the tuned one
     python bench/answer_tuning.py --home DIR --tune     # choose SentenceWeights on the tune half only
+    python bench/answer_tuning.py --home DIR --today --passages 4,5,6,8,10,12 [--honesty]
+                                                        # how many passages the answer is written from
+    python bench/answer_tuning.py --home DIR --today --sweep lead   # one weight of GRIDS, the others today's
 
 DIR is a NEWSBOT_HOME indexed by `newsbot eval` (see bench/retrieval_ablation.py). The passages are
 retrieved once per question with the retrieval configuration in bench/out/rerank_weights.json (or
@@ -39,6 +42,7 @@ GRIDS = {
     "embedded": (8, 12, 16, 24),
     "sentences": (1, 2, 3),
     "floor": (0.6, 0.7, 0.8, 0.9),
+    "lead": (0.0, 0.05, 0.1, 0.2, 0.3),
 }
 
 
@@ -57,14 +61,16 @@ class CachedEmbed:
         return np.array([self.cache[t] for t in texts])
 
 
-def gather(service, config: RetrievalConfig, questions: list[dict], rows: list[dict]) -> list[tuple]:
-    """(question dict, query vector, the passages an answer is written from) per answerable question."""
+def gather(service, config: RetrievalConfig, questions: list[dict], rows: list[dict],
+           k: int | None = None) -> list[tuple]:
+    """(question dict, query vector, the passages an answer is written from: `k`, or the setting `top_k`)
+    per answerable question."""
     service.retriever.config = config
     by_id = {q["id"]: q for q in questions}
     out = []
     for gold in evaluation.answerable(questions, rows):
         query = service.retriever.embed_query(gold["question"])
-        passages = service.retriever.retrieve(query, service.settings.top_k)
+        passages = service.retriever.retrieve(query, k or service.settings.top_k)
         out.append((by_id[gold["id"]], query.vector, passages))
     return out
 
@@ -118,17 +124,49 @@ def answer_ms(items: list[tuple], variants: dict, embed, idf) -> dict[str, float
     return {name: statistics.median(values) for name, values in times.items()}
 
 
-def refusals_elsewhere(service, questions: list[dict], rows: list[dict], variants: dict) -> str:
+def sweep(items: list[tuple], name: str, embed, idf, halves: dict) -> None:
+    """Print today's sentence scoring with one weight set to each value of its grid."""
+    print(f"| {name} | weeks | answer accuracy | selection | passages hold the answer | refused |")
+    print("|---|---|---|---|---|---|")
+    for value in GRIDS[name]:
+        weights = dataclasses.replace(extractive.DEFAULT_WEIGHTS, **{name: value})
+        for half, weeks in halves.items():
+            m = measure(items, weights, embed, idf, weeks)
+            sel = "–" if m["selection"] is None else f"{m['selection']:.3f}"
+            print(f"| {value} | {half} ({m['n']}) | {m['answer_accuracy']:.3f} | {sel} | "
+                  f"{m['passages_hold_answer']:.3f} | {m['refused']:.3f} |")
+
+
+def passage_counts(items: list[tuple], counts: list[int], embed, idf, halves: dict) -> None:
+    """Print today's sentence scoring on the first n passages of each item, for each n of `counts`
+    (the items were gathered with the largest n)."""
+    print("| passages the answer is written from | weeks | answer accuracy | selection | passages hold the answer | refused |")
+    print("|---|---|---|---|---|---|")
+    for n in counts:
+        cut = [(q, vector, passages[:n]) for q, vector, passages in items]
+        for half, weeks in halves.items():
+            m = measure(cut, extractive.DEFAULT_WEIGHTS, embed, idf, weeks)
+            sel = "–" if m["selection"] is None else f"{m['selection']:.3f}"
+            print(f"| {n} | {half} ({m['n']}) | {m['answer_accuracy']:.3f} | {sel} | "
+                  f"{m['passages_hold_answer']:.3f} | {m['refused']:.3f} |")
+
+
+def refusals_elsewhere(service, questions: list[dict], rows: list[dict], variants: dict,
+                       counts: list[int] | None = None) -> str:
     """How each variant answers the questions whose answer is in no article: refusals, and whether the
-    variants refuse the same questions (the refusal rules are shared; this checks they stay so)."""
+    variants refuse the same questions (the refusal rules are shared; this checks they stay so). With
+    `counts`, the variants are today's scoring on that many passages instead."""
     answerable = {q["id"] for q in evaluation.answerable(questions, rows)}
     others = [q for q in questions if q["id"] not in answerable and q["answer"].strip()]
     idf, decisions = service.lexical.snapshot().idf, []
+    cuts = {f"{n} passages": (n, extractive.DEFAULT_WEIGHTS) for n in counts} if counts else \
+        {name: (service.settings.top_k, w) for name, w in variants.items()}
     for q in others:
         query = service.retriever.embed_query(q["question"])
-        passages = service.retriever.retrieve(query, service.settings.top_k)
-        decisions.append(tuple(extractive.answer(q["question"], query.vector, passages, service.embedder.embed,
-                                                 idf, w).refused for w in variants.values()))
+        passages = service.retriever.retrieve(query, max(n for n, _ in cuts.values()))
+        decisions.append(tuple(extractive.answer(q["question"], query.vector, passages[:n], service.embedder.embed,
+                                                 idf, w).refused for n, w in cuts.values()))
+    variants = cuts
     counts = ", ".join(f"{name} {sum(d[i] for d in decisions)}" for i, name in enumerate(variants))
     same = sum(len(set(d)) == 1 for d in decisions)
     return f"questions whose answer is in no article: {len(others)}; refused: {counts}; same decision: {same}"
@@ -142,11 +180,23 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "sentence_weights.json")
     parser.add_argument("--timing", action="store_true", help="also the median time of one answer per variant")
     parser.add_argument("--honesty", action="store_true", help="also the refusals of questions no article answers")
+    parser.add_argument("--passages", type=lambda text: [int(n) for n in text.split(",")], default=None,
+                        help="compare answers written from this many passages (today's scoring), e.g. 4,6,10")
+    parser.add_argument("--sweep", choices=sorted(GRIDS), default=None, help="one weight over its grid")
     args = parser.parse_args()
     service, rows, questions = open_scored(args)
-    items = gather(service, RetrievalConfig() if args.today else chosen_config(), questions, rows)
+    config = RetrievalConfig() if args.today else chosen_config()
+    items = gather(service, config, questions, rows, max(args.passages) if args.passages else None)
     embed, idf = CachedEmbed(service.embedder.embed), service.lexical.snapshot().idf
     tune_weeks, report_weeks = evaluation.split_weeks(q["week"] for q in questions)
+    if args.sweep:
+        sweep(items, args.sweep, embed, idf, {"tune": tune_weeks, "report": report_weeks, "all": None})
+        return 0
+    if args.passages:
+        passage_counts(items, args.passages, embed, idf, {"tune": tune_weeks, "report": report_weeks, "all": None})
+        if args.honesty:
+            print(refusals_elsewhere(service, questions, rows, {}, args.passages))
+        return 0
     if args.tune:
         best = tune(items, embed, idf, tune_weeks)
         args.out.parent.mkdir(parents=True, exist_ok=True)
