@@ -140,7 +140,8 @@ def sweep(items: list[tuple], name: str, embed, idf, halves: dict) -> None:
 def passage_counts(items: list[tuple], counts: list[int], embed, idf, halves: dict) -> None:
     """Print today's sentence scoring on the first n passages of each item, for each n of `counts`
     (the items were gathered with the largest n)."""
-    print("| passages the answer is written from | weeks | answer accuracy | selection | passages hold the answer | refused |")
+    print("| passages the answer is written from | weeks | answer accuracy | selection | passages hold the answer "
+          "| refused |")
     print("|---|---|---|---|---|---|")
     for n in counts:
         cut = [(q, vector, passages[:n]) for q, vector, passages in items]

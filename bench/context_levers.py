@@ -3,6 +3,7 @@
     python bench/context_levers.py --home DIR windows     # each passage cut to a window around its best sentence
     python bench/context_levers.py --home DIR diversity   # maximal marginal relevance over the fused candidates
     python bench/context_levers.py --home DIR feedback    # dense pseudo-relevance feedback (Rocchio on the vector)
+    python bench/context_levers.py --home DIR together    # MMR, then windows, each as chosen on tune
     python bench/context_levers.py --home DIR chunks      # Recall@C with 10 and 20 passages (another chunk size's home)
     python bench/context_levers.py --home DIR timing      # a window's extra embedding against one ask, one run
 
@@ -17,6 +18,7 @@ and all rows printed. A chosen variant is kept as the default only if it does no
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import itertools
 import sys
 from dataclasses import dataclass, field
@@ -50,14 +52,25 @@ class Item:
     query: Query
     passages: list[Passage]
     vectors: np.ndarray  # the passages' chunk vectors, row per passage
-    sentences: list[list[tuple[int, int]]] = field(default_factory=list)  # spans per passage (windows)
-    sentence_vectors: list[np.ndarray] = field(default_factory=list)
+    sentences: dict[int, tuple[list[tuple[int, int]], np.ndarray]] = field(default_factory=dict)  # passage ->
+    # (sentence spans, sentence vectors), for the windows
+
+
+def sentences_of(item: Item, index: int, embed) -> tuple[list[tuple[int, int]], np.ndarray]:
+    """The spans and MiniLM vectors of the sentences of the item's passage `index` (computed once)."""
+    if index not in item.sentences:
+        text = item.passages[index].text
+        spans = sentence_spans(text)
+        item.sentences[index] = (spans, embed([text[a:b] for a, b in spans]) if spans
+                                 else np.zeros((0, len(item.query.vector))))
+    return item.sentences[index]
 
 
 def gather(service, with_sentences: bool, limit: int | None = None) -> list[Item]:
     """Today's 40 best distinct passages per answerable question (the first `limit` questions), their
     vectors, and (for windows) the spans and vectors of the sentences of the first 20."""
-    rows, questions = evaluation.load_articles(DATA / "articles.jsonl"), evaluation.load_questions(DATA / "questions.jsonl")
+    rows = evaluation.load_articles(DATA / "articles.jsonl")
+    questions = evaluation.load_questions(DATA / "questions.jsonl")
     tune_weeks, _ = evaluation.split_weeks(q["week"] for q in questions)
     retriever, items = service.retriever, []
     for q in evaluation.answerable(questions, rows)[:limit]:
@@ -68,13 +81,15 @@ def gather(service, with_sentences: bool, limit: int | None = None) -> list[Item
         item = Item(q, "tune" if q["week"] in tune_weeks else "report", query, passages,
                     np.array([found[p.chunk_id] for p in passages]))
         if with_sentences:
-            for p in passages[:SENTENCE_POOL]:
-                spans = sentence_spans(p.text)
-                item.sentences.append(spans)
-                item.sentence_vectors.append(service.embedder.embed([p.text[a:b] for a, b in spans])
-                                             if spans else np.zeros((0, len(query.vector))))
+            for index in range(min(SENTENCE_POOL, len(passages))):
+                sentences_of(item, index, service.embedder.embed)
         items.append(item)
     return items
+
+
+def texts(item: Item, order: list[int]) -> list[str]:
+    """The texts of the item's passages in `order`."""
+    return [item.passages[i].text for i in order]
 
 
 def recalls(texts: list[str], answer: str) -> list[bool]:
@@ -102,12 +117,13 @@ def window(text: str, spans: list[tuple[int, int]], anchor: int, width: int) -> 
             return text[spans[low][0]:spans[high][1]]
 
 
-def windowed(item: Item, width: int, shortlist: int, count: int, idf) -> list[str]:
-    """The first `count` passages, each cut to a window around its best sentence: of its `shortlist`
+def windowed(item: Item, width: int, shortlist: int, order: list[int], idf, embed) -> list[str]:
+    """The passages of `order`, each cut to a window around its best sentence: of its `shortlist`
     sentences that cover the most of the question's terms (IDF-weighted), the one most similar to the
     question (MiniLM); only the shortlist is embedded at question time."""
     question_terms, texts = terms(item.question["question"]), []
-    for p, spans, vectors in zip(item.passages[:count], item.sentences, item.sentence_vectors):
+    for index in order:
+        p, (spans, vectors) = item.passages[index], sentences_of(item, index, embed)
         if not spans:
             texts.append(p.text)
             continue
@@ -118,10 +134,10 @@ def windowed(item: Item, width: int, shortlist: int, count: int, idf) -> list[st
     return texts
 
 
-def diverse(item: Item, weight: float, relevance: str, count: int = 10) -> list[str]:
+def diverse(item: Item, weight: float, relevance: str, count: int = 10) -> list[int]:
     """Maximal marginal relevance (Carbonell and Goldstein 1998): repeatedly the candidate with the best
     weight x relevance - (1 - weight) x its highest cosine to one already taken. Relevance is the fused
-    score over the best one's ("fused") or the cosine to the question ("dense")."""
+    score over the best one's ("fused") or the cosine to the question ("dense"). Passage indices."""
     if relevance == "fused":
         scores = np.array([p.score for p in item.passages])
         relevant = scores / scores.max()
@@ -134,7 +150,7 @@ def diverse(item: Item, weight: float, relevance: str, count: int = 10) -> list[
         best = left[int(np.argmax(weight * relevant[left] - (1 - weight) * redundancy))]
         taken.append(best)
         left.remove(best)
-    return [item.passages[i].text for i in taken]
+    return taken
 
 
 def fed_back(service, item: Item, weight: float, first: int) -> list[str]:
@@ -165,17 +181,41 @@ def report(items: list[Item], today, chosen: str, texts_of) -> None:
             print(f"| {name} | {half} | {' | '.join(f'{m:.3f}' for m in means)} | {found} |")
 
 
+def window_answers(service, items: list[Item], texts_of) -> None:
+    """Offline answer accuracy when the answer is written from the windows (the first 6, as many as
+    today's answer reads, and all of them) instead of today's 6 whole passages; `texts_of` keeps the
+    passages' order."""
+    idf, embed = service.lexical.snapshot().idf, service.embedder.embed
+    for label, windows, count in (("today's 6 whole passages", False, 6), ("the first 6 windows", True, 6),
+                                  ("every window", True, None)):
+        for half in ("tune", "report", "all"):
+            right = []
+            for item in (i for i in items if half in ("all", i.half)):
+                cut = texts_of(item) if windows else [p.text for p in item.passages]
+                passages = [dataclasses.replace(p, text=t) for p, t in zip(item.passages, cut)][:count]
+                q, answer = item.question, extractive.answer(item.question["question"], item.query.vector,
+                                                             passages, embed, idf)
+                right.append(evaluation.answer_correct(None if answer.refused else answer.text, q["answer"],
+                                                       q["choices"]))
+            print(f"| answers from {label} | {half} | accuracy {np.mean(right):.3f} ({sum(right)}) |")
+
+
 def variants_for(lever: str, service, items: list[Item]) -> dict[str, tuple[object, float]]:
     """name -> (texts of an item, cost) for every variant of `lever`; cost orders ties (fewer embedded
     sentences, or fewer extra questions to the store)."""
-    idf = service.lexical.snapshot().idf
+    idf, embed = service.lexical.snapshot().idf, service.embedder.embed
     if lever == "windows":
         grid = itertools.product((250, 300, 350, 400, 450, 600), (1, 2, 3), (10, 15, 20))
         return {f"windows of {w} chars, {m} sentences embedded per passage, {n} passages":
-                ((lambda item, w=w, m=m, n=n: windowed(item, w, m, n, idf)), m * n) for w, m, n in grid}
+                ((lambda item, w=w, m=m, n=n: windowed(item, w, m, list(range(n)), idf, embed)), m * n)
+                for w, m, n in grid}
     if lever == "diversity":
         grid = itertools.product(("fused", "dense"), (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95))
-        return {f"MMR, {r} relevance, weight {w}": ((lambda item, w=w, r=r: diverse(item, w, r)), 0) for r, w in grid}
+        return {f"MMR, {r} relevance, weight {w}": ((lambda item, w=w, r=r: texts(item, diverse(item, w, r))), 0)
+                for r, w in grid}
+    if lever == "together":  # the windows and MMR each as chosen on tune (dense feedback lost most on report)
+        return {"MMR (fused, 0.5), then windows of 350 chars, 3 embedded, 15 passages":
+                ((lambda item: windowed(item, 350, 3, diverse(item, 0.5, "fused", 15), idf, embed)), 0)}
     grid = itertools.product((0.25, 0.5, 1.0), (1, 3, 5))
     return {f"dense feedback, weight {w}, {m} passages": ((lambda item, w=w, m=m: fed_back(service, item, w, m)), 1)
             for w, m in grid}
@@ -190,7 +230,7 @@ def timing(service, items: list[Item], count: int = 40) -> None:
 
     times: dict[str, list[float]] = {"ask": [], "3 x 15 sentences": [], "every sentence of 20 passages": []}
     for item in items[:count]:
-        sentences = [[p.text[a:b] for a, b in spans] for p, spans in zip(item.passages, item.sentences)]
+        sentences = [[item.passages[i].text[a:b] for a, b in item.sentences[i][0]] for i in sorted(item.sentences)]
         for name, texts in (("ask", None), ("3 x 15 sentences", [t for group in sentences[:15] for t in group[:3]]),
                             ("every sentence of 20 passages", [t for group in sentences for t in group])):
             begun = time.perf_counter()
@@ -204,7 +244,7 @@ def main() -> int:
     """Print the lever's tune rows, the chosen variant, and its report and all rows beside today's."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--home", type=Path, required=True)
-    parser.add_argument("lever", choices=("windows", "diversity", "feedback", "chunks", "timing"))
+    parser.add_argument("lever", choices=("windows", "diversity", "feedback", "together", "chunks", "timing"))
     args = parser.parse_args()
     service = open_service(args.home, None)
     items = gather(service, with_sentences=args.lever in ("windows", "timing"),
@@ -223,6 +263,8 @@ def main() -> int:
     variants = variants_for(args.lever, service, items)
     chosen = choose(items, variants)
     report(items, lambda item: [p.text for p in item.passages[:10]], chosen, variants[chosen][0])
+    if args.lever == "windows":
+        window_answers(service, items, variants[chosen][0])
     return 0
 
 

@@ -156,7 +156,8 @@ def answer(question: str, query_vector: np.ndarray, passages: Sequence[Passage],
     if not sentences:
         return refusal(passages, question)
     lexical = np.array([coverage(question_terms, set(terms(s.text)), idf) for s in sentences])
-    prior = sentence_prior(question, sentences, weights, passages) + weights.novelty * novelty(question_terms, sentences, idf)
+    prior = (sentence_prior(question, sentences, weights, passages)
+             + weights.novelty * novelty(question_terms, sentences, idf))
     keep = np.argsort(-(lexical + prior), kind="stable")[: weights.embedded]
     sentences = [sentences[i] for i in keep]
     lexical, prior = lexical[keep], prior[keep]
