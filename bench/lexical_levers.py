@@ -1,6 +1,7 @@
 """The lexical levers of issue 14 and the fusion constants, chosen on the tune half only.
 
     python bench/lexical_levers.py --home DIR [--out FILE]
+    python bench/lexical_levers.py --home DIR --bm25-parameters     # BM25's k1 and b instead (fourth pass)
 
 DIR is the eval home of bench/retrieval_ablation.py (nothing is re-embedded; the BM25 indexes of the
 variants are built in memory from the lexical snapshot's texts, never written). For every answerable
@@ -35,6 +36,7 @@ from index.evaluation import scoring as evaluation  # noqa: E402
 from index.retrieval.field_index import title_scores  # noqa: E402
 from index.retrieval.lexical_fields import LexicalFields, field_tokens, question_terms  # noqa: E402
 from index.retrieval.second_stage import RetrievalConfig  # noqa: E402
+from index.store import bm25_postings  # noqa: E402
 from index.store.bm25_postings import PostingsBM25  # noqa: E402
 from index.store.lexical import top_rows  # noqa: E402
 from index.text import jaccard, shingles  # noqa: E402
@@ -45,6 +47,7 @@ FIELD_VARIANTS = {"today (title + text once)": LexicalFields(),
                   **{f"lead chunk x{w}": LexicalFields(lead_weight=w) for w in (2, 3)},
                   "bigrams (phrase terms)": LexicalFields(bigrams=True)}
 RRF_KS = (5, 10, 20, 30, 60, 100)
+BM25_PARAMETERS = [(k1, b) for k1 in (0.6, 0.9, 1.2, 1.5, 2.0) for b in (0.3, 0.5, 0.75, 0.9)]  # today: 1.5, 0.75
 BM25_WEIGHTS = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0)  # the dense side's weight is 1
 
 
@@ -120,6 +123,8 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "lexical_levers.json")
     parser.add_argument("--check-production", action="store_true",
                         help="also run some variants through newsbot's retriever (slower)")
+    parser.add_argument("--bm25-parameters", action="store_true",
+                        help="only BM25's k1 and b over a grid (today's fusion and fields), chosen on tune")
     parser.add_argument("--timing", type=int, default=0, metavar="N",
                         help="also time N offline asks per lever against today's (ratios, one run)")
     args = parser.parse_args()
@@ -130,6 +135,9 @@ def main() -> int:
     halves = {"tune": tune, "report": report, "all": None}
     row_of = {chunk_id: row for row, chunk_id in enumerate(snapshot.ids)}
     dense = dense_rankings(service, gold, row_of)
+    if args.bm25_parameters:
+        print(bm25_parameter_rows(snapshot, gold, dense, halves))
+        return 0
     results = run_variants(snapshot, gold, dense, halves)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2))
@@ -185,6 +193,32 @@ def costs(results: dict[str, dict]) -> str:
             cost = rows["cost"]
             lines.append(f"| {name} | {cost['bm25_build_ratio']:.2f} | {cost['bm25_query_ratio']:.2f} |")
     return "\n".join(lines)
+
+
+def bm25_parameter_rows(snapshot, gold: list[dict], dense: dict, halves: dict) -> str:
+    """Tune Recall@4000c of every (k1, b) of the grid with today's fields and fusion; then today's and the
+    chosen pair's rows on every half (chosen: the best tune Recall@4000c, ties by the mean of the three
+    recalls, then the nearer to today's)."""
+    today = (bm25_postings.K1, bm25_postings.B)
+    results, lines = {}, ["| k1, b | tune Recall@4000c |", "|---|---|"]
+    try:
+        for k1, b in BM25_PARAMETERS:
+            bm25_postings.K1, bm25_postings.B = k1, b
+            lexical = bm25_rankings(snapshot, gold, LexicalFields(), {})
+            fused = {q["id"]: fuse([dense[q["id"]], lexical[q["id"]]], [1.0, 1.0], 60) for q in gold}
+            results[(k1, b)] = score_rows(gold, fused, snapshot.texts, halves)
+            lines.append(f"| {k1}, {b} | {results[(k1, b)]['tune']['recall@4000c']:.3f} |")
+    finally:
+        bm25_postings.K1, bm25_postings.B = today
+
+    def key(pair: tuple[float, float]) -> tuple:
+        tune = results[pair]["tune"]
+        return (tune["recall@4000c"], np.mean([tune[f"recall@{c}c"] for c in evaluation.RECALL_CHARS]),
+                -abs(pair[0] - today[0]) - abs(pair[1] - today[1]))
+
+    chosen = max(results, key=key)
+    return "\n".join(lines) + "\n\n" + table({f"today (k1 {today[0]}, b {today[1]})": results[today],
+                                               f"chosen (k1 {chosen[0]}, b {chosen[1]})": results[chosen]})
 
 
 def run_variants(snapshot, gold: list[dict], dense: dict, halves: dict) -> dict[str, dict]:
