@@ -4,6 +4,7 @@
     python bench/context_levers.py --home DIR diversity   # maximal marginal relevance over the fused candidates
     python bench/context_levers.py --home DIR feedback    # dense pseudo-relevance feedback (Rocchio on the vector)
     python bench/context_levers.py --home DIR together    # MMR, then windows, each as chosen on tune
+    python bench/context_levers.py --home DIR exact       # the dense side's exact top 40 instead of Chroma's HNSW
     python bench/context_levers.py --home DIR chunks      # Recall@C with 10 and 20 passages (another chunk size's home)
     python bench/context_levers.py --home DIR timing      # a window's extra embedding against one ask, one run
 
@@ -160,6 +161,34 @@ def fed_back(service, item: Item, weight: float, first: int) -> list[str]:
     return [p.text for p in service.retriever.retrieve(query, 10)]
 
 
+def exact_dense(service):
+    """A stand-in for the retriever's dense side that ranks every stored chunk by its exact cosine
+    (Chroma's HNSW index is approximate: does what it misses matter?)."""
+    chunks, ids, vectors = service.store.chunks, [], []
+    for page in chunks.pages(text=False, metadata=False, embeddings=True):
+        ids += [c.id for c in page]
+        vectors += [c.embedding for c in page]
+    matrix = np.array(vectors, dtype=np.float32)
+
+    def dense(query: Query, records: dict, similarity: dict) -> list[str]:
+        cosines = matrix @ query.vector
+        top = [ids[i] for i in np.argsort(-cosines)[: service.retriever.candidates]]
+        for chunk in chunks.get(top, text=True, metadata=True):
+            records[chunk.id] = (chunk.text, dict(chunk.metadata))
+            similarity[chunk.id] = float(cosines[ids.index(chunk.id)])
+        return top
+    return dense
+
+
+def exactly(service, item: Item, dense) -> list[str]:
+    """Today's retrieval with the exact dense side."""
+    approximate, service.retriever._dense = service.retriever._dense, dense
+    try:
+        return [p.text for p in service.retriever.retrieve(item.query, 10)]
+    finally:
+        service.retriever._dense = approximate
+
+
 # -- the rule --------------------------------------------------------------------------------------------
 def choose(items: list[Item], variants: dict[str, tuple[object, float]]) -> str:
     """Print every variant's tune row and return the chosen one's name; `variants`: name -> (texts_of, cost)."""
@@ -216,6 +245,9 @@ def variants_for(lever: str, service, items: list[Item]) -> dict[str, tuple[obje
     if lever == "together":  # the windows and MMR each as chosen on tune (dense feedback lost most on report)
         return {"MMR (fused, 0.5), then windows of 350 chars, 3 embedded, 15 passages":
                 ((lambda item: windowed(item, 350, 3, diverse(item, 0.5, "fused", 15), idf, embed)), 0)}
+    if lever == "exact":
+        dense = exact_dense(service)
+        return {"exact dense top 40": ((lambda item: exactly(service, item, dense)), 0)}
     grid = itertools.product((0.25, 0.5, 1.0), (1, 3, 5))
     return {f"dense feedback, weight {w}, {m} passages": ((lambda item, w=w, m=m: fed_back(service, item, w, m)), 1)
             for w, m in grid}
@@ -244,7 +276,7 @@ def main() -> int:
     """Print the lever's tune rows, the chosen variant, and its report and all rows beside today's."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--home", type=Path, required=True)
-    parser.add_argument("lever", choices=("windows", "diversity", "feedback", "together", "chunks", "timing"))
+    parser.add_argument("lever", choices=("windows", "diversity", "feedback", "together", "exact", "chunks", "timing"))
     args = parser.parse_args()
     service = open_service(args.home, None)
     items = gather(service, with_sentences=args.lever in ("windows", "timing"),
