@@ -167,8 +167,7 @@ def refusals_elsewhere(service, questions: list[dict], rows: list[dict], variant
         passages = service.retriever.retrieve(query, max(n for n, _ in cuts.values()))
         decisions.append(tuple(extractive.answer(q["question"], query.vector, passages[:n], service.embedder.embed,
                                                  idf, w).refused for n, w in cuts.values()))
-    variants = cuts
-    counts = ", ".join(f"{name} {sum(d[i] for d in decisions)}" for i, name in enumerate(variants))
+    counts = ", ".join(f"{name} {sum(d[i] for d in decisions)}" for i, name in enumerate(cuts))
     same = sum(len(set(d)) == 1 for d in decisions)
     return f"questions whose answer is in no article: {len(others)}; refused: {counts}; same decision: {same}"
 

@@ -168,14 +168,14 @@ def exact_dense(service):
     for page in chunks.pages(text=False, metadata=False, embeddings=True):
         ids += [c.id for c in page]
         vectors += [c.embedding for c in page]
-    matrix = np.array(vectors, dtype=np.float32)
+    matrix, row_of = np.array(vectors, dtype=np.float32), {chunk_id: row for row, chunk_id in enumerate(ids)}
 
     def dense(query: Query, records: dict, similarity: dict) -> list[str]:
         cosines = matrix @ query.vector
         top = [ids[i] for i in np.argsort(-cosines)[: service.retriever.candidates]]
         for chunk in chunks.get(top, text=True, metadata=True):
             records[chunk.id] = (chunk.text, dict(chunk.metadata))
-            similarity[chunk.id] = float(cosines[ids.index(chunk.id)])
+            similarity[chunk.id] = float(cosines[row_of[chunk.id]])
         return top
     return dense
 
