@@ -124,6 +124,13 @@ def answer_ms(items: list[tuple], variants: dict, embed, idf) -> dict[str, float
     return {name: statistics.median(values) for name, values in times.items()}
 
 
+def table_row(label: object, half: str, m: dict) -> str:
+    """One markdown row of `measure`'s figures."""
+    sel = "–" if m["selection"] is None else f"{m['selection']:.3f}"
+    return (f"| {label} | {half} ({m['n']}) | {m['answer_accuracy']:.3f} | {sel} | "
+            f"{m['passages_hold_answer']:.3f} | {m['refused']:.3f} |")
+
+
 def sweep(items: list[tuple], name: str, embed, idf, halves: dict) -> None:
     """Print today's sentence scoring with one weight set to each value of its grid."""
     print(f"| {name} | weeks | answer accuracy | selection | passages hold the answer | refused |")
@@ -132,9 +139,7 @@ def sweep(items: list[tuple], name: str, embed, idf, halves: dict) -> None:
         weights = dataclasses.replace(extractive.DEFAULT_WEIGHTS, **{name: value})
         for half, weeks in halves.items():
             m = measure(items, weights, embed, idf, weeks)
-            sel = "–" if m["selection"] is None else f"{m['selection']:.3f}"
-            print(f"| {value} | {half} ({m['n']}) | {m['answer_accuracy']:.3f} | {sel} | "
-                  f"{m['passages_hold_answer']:.3f} | {m['refused']:.3f} |")
+            print(table_row(value, half, m))
 
 
 def passage_counts(items: list[tuple], counts: list[int], embed, idf, halves: dict) -> None:
@@ -147,9 +152,7 @@ def passage_counts(items: list[tuple], counts: list[int], embed, idf, halves: di
         cut = [(q, vector, passages[:n]) for q, vector, passages in items]
         for half, weeks in halves.items():
             m = measure(cut, extractive.DEFAULT_WEIGHTS, embed, idf, weeks)
-            sel = "–" if m["selection"] is None else f"{m['selection']:.3f}"
-            print(f"| {n} | {half} ({m['n']}) | {m['answer_accuracy']:.3f} | {sel} | "
-                  f"{m['passages_hold_answer']:.3f} | {m['refused']:.3f} |")
+            print(table_row(n, half, m))
 
 
 def refusals_elsewhere(service, questions: list[dict], rows: list[dict], variants: dict,
@@ -209,9 +212,7 @@ def main() -> int:
     for name, weights in variants.items():
         for half, chosen in (("tune", tune_weeks), ("report", report_weeks), ("all", None)):
             m = measure(items, weights, embed, idf, chosen)
-            sel = "–" if m["selection"] is None else f"{m['selection']:.3f}"
-            print(f"| {name} | {half} ({m['n']}) | {m['answer_accuracy']:.3f} | {sel} | "
-                  f"{m['passages_hold_answer']:.3f} | {m['refused']:.3f} |")
+            print(table_row(name, half, m))
     if args.timing:
         medians = answer_ms(items, variants, service.embedder.embed, idf)
         first = next(iter(medians.values()))

@@ -88,9 +88,9 @@ def gather(service, with_sentences: bool, limit: int | None = None) -> list[Item
     return items
 
 
-def texts(item: Item, order: list[int]) -> list[str]:
-    """The texts of the item's passages in `order`."""
-    return [item.passages[i].text for i in order]
+def texts(item: Item, order) -> list[str]:
+    """The texts of the item's passages in `order` (indices; those past its last passage are skipped)."""
+    return [item.passages[i].text for i in order if i < len(item.passages)]
 
 
 def recalls(texts: list[str], answer: str) -> list[bool]:
@@ -289,12 +289,12 @@ def main() -> int:
     if args.lever == "chunks":
         for count in (10, 20):
             for half in ("tune", "report", "all"):
-                means, found = row(items, half, lambda item, c=count: [p.text for p in item.passages[:c]])
+                means, found = row(items, half, lambda item, c=count: texts(item, range(c)))
                 print(f"| {count} passages | {half} | {' | '.join(f'{m:.3f}' for m in means)} | {found} |")
         return 0
     variants = variants_for(args.lever, service, items)
     chosen = choose(items, variants)
-    report(items, lambda item: [p.text for p in item.passages[:10]], chosen, variants[chosen][0])
+    report(items, lambda item: texts(item, range(10)), chosen, variants[chosen][0])
     if args.lever == "windows":
         window_answers(service, items, variants[chosen][0])
     return 0

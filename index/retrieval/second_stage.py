@@ -109,11 +109,6 @@ class CandidatePool:
         return [float(scores[self.row_of[c]]) if c in self.row_of else 0.0 for c in chunk_ids]
 
 
-def cosines(vectors: dict[str, np.ndarray], chunk_ids: list[str], query_vector: np.ndarray) -> list[float]:
-    """Cosine of each chunk's (normalised) vector to the question's; 0 for a chunk without a vector."""
-    return [float(vectors[c] @ query_vector) if c in vectors else 0.0 for c in chunk_ids]
-
-
 def candidates(passages: list[Passage], fused: dict[str, float], dense: list[float],
                bm25: list[float]) -> list[Candidate]:
     """`rerank.Candidate`s from passages and their looked-up scores (same order)."""
