@@ -1,12 +1,15 @@
 """The exact tests bench/halves_agreement.py reports, against values worked out by hand."""
-import sys
+import importlib.util
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
-
-from exact_tests import fisher_exact, mcnemar_exact  # noqa: E402
+# loaded by path: putting bench/ on sys.path would let its module names shadow others for the whole session
+_SPEC = importlib.util.spec_from_file_location(
+    "bench_exact_tests", Path(__file__).resolve().parents[1] / "bench" / "exact_tests.py")
+_MODULE = importlib.util.module_from_spec(_SPEC)
+_SPEC.loader.exec_module(_MODULE)
+fisher_exact, mcnemar_exact = _MODULE.fisher_exact, _MODULE.mcnemar_exact
 
 
 def test_mcnemar_counts_the_tails_of_a_fair_coin():
