@@ -161,14 +161,18 @@ def fed_back(service, item: Item, weight: float, first: int) -> list[str]:
     return [p.text for p in service.retriever.retrieve(query, 10)]
 
 
-def exact_dense(service):
-    """A stand-in for the retriever's dense side that ranks every stored chunk by its exact cosine
-    (Chroma's HNSW index is approximate: does what it misses matter?)."""
-    chunks, ids, vectors = service.store.chunks, [], []
-    for page in chunks.pages(text=False, metadata=False, embeddings=True):
-        ids += [c.id for c in page]
-        vectors += [c.embedding for c in page]
-    matrix, row_of = np.array(vectors, dtype=np.float32), {chunk_id: row for row, chunk_id in enumerate(ids)}
+def exact_dense(service, ids: list[str] | None = None, matrix: np.ndarray | None = None):
+    """A stand-in for the retriever's dense side that ranks every chunk by its exact cosine (Chroma's HNSW
+    index is approximate: does what it misses matter?): over the stored vectors, or over `matrix`, whose
+    rows are the chunks `ids` (bench/lead_context.py's other vectors)."""
+    chunks = service.store.chunks
+    if matrix is None:
+        ids, vectors = [], []
+        for page in chunks.pages(text=False, metadata=False, embeddings=True):
+            ids += [c.id for c in page]
+            vectors += [c.embedding for c in page]
+        matrix = np.array(vectors, dtype=np.float32)
+    row_of = {chunk_id: row for row, chunk_id in enumerate(ids)}
 
     def dense(query: Query, records: dict, similarity: dict) -> list[str]:
         cosines = matrix @ query.vector

@@ -1,6 +1,6 @@
 """Do the two halves disagree more than chance would? (issue 14, fifth pass)
 
-    python bench/halves_agreement.py --home DIR [--chunks-home DIR160]
+    python bench/halves_agreement.py --home DIR [--chunks-home DIR160] [--list]
 
 Every retrieval lever of the fourth pass that won on the tune half lost on the report half. This counts,
 per lever (each in the variant the tune half chose) and per half, the questions it finds at 4,000
@@ -12,7 +12,9 @@ counts with exact tests:
 and how many of the gained and lost questions have the answer in a text that is about the question (it
 covers half of the question's IDF-weighted terms, the offline answer's support rule), not by chance.
 DIR is a NEWSBOT_HOME indexed by `newsbot eval` (bench/retrieval_ablation.py); `--chunks-home` is one
-indexed with another chunk size (bench/context_levers.py chunks), compared question by question.
+indexed with another chunk size (bench/context_levers.py chunks), compared question by question. `--list`
+also prints every question a lever changed, with where today ranks the first passage that holds the answer
+and that passage's highest cosine to a passage ranked above it (what MMR penalises).
 """
 from __future__ import annotations
 
@@ -68,11 +70,29 @@ def counts(today: dict, lever: dict, ids: list[str]) -> tuple[int, int, int, int
     return len(gained), sum(lever[i][1] for i in gained), len(lost), sum(today[i][1] for i in lost)
 
 
+def changed(name: str, items, today: dict, lever: dict) -> list[str]:
+    """One line per question the lever gained or lost: where today ranks the answer's first passage, and
+    its highest cosine to a passage above it."""
+    lines = []
+    for item in items:
+        i = item.question["id"]
+        if lever[i][0] == today[i][0]:
+            continue
+        rank = next((r for r, p in enumerate(item.passages) if evaluation.contains(p.text, item.question["answer"])),
+                    None)
+        above = max((float(item.vectors[rank] @ item.vectors[r]) for r in range(rank)), default=0.0) if rank else 0.0
+        lines.append(f"{name} | {item.half} | {'gained' if lever[i][0] else 'lost'} | "
+                     f"{'on topic' if (lever[i] if lever[i][0] else today[i])[1] else 'by chance'} | today's rank "
+                     f"{'-' if rank is None else rank + 1} | cosine to a passage above {above:.2f} | {item.question['question'][:70]}")
+    return lines
+
+
 def main() -> int:
     """Print one row per lever and half, and whether the halves differ."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--home", type=Path, required=True)
     parser.add_argument("--chunks-home", type=Path, default=None)
+    parser.add_argument("--list", action="store_true", help="also every question each lever changed")
     args = parser.parse_args()
     service = open_service(args.home, None)
     items = gather(service, with_sentences=True)
@@ -101,6 +121,8 @@ def main() -> int:
         for half, (gained, gained_on_topic, lost, lost_on_topic) in zip(("tune", "report"), rows):
             print(f"| {name} | {half} ({len(halves[half])}) | {gained} ({gained_on_topic}) | {lost} ({lost_on_topic}) "
                   f"| {gained - lost:+d} | {mcnemar_exact(gained, lost):.2f} | {differ:.2f} |")
+    if args.list:
+        print("\n".join(line for name, lever in levers.items() for line in changed(name, items, today, lever)))
     print("on topic at 4000c, today: " + ", ".join(
         f"{half} {sum(today[i][1] for i in ids)} of {sum(today[i][0] for i in ids)} found" for half, ids in halves.items()))
     return 0

@@ -24,6 +24,7 @@ for folder in (ROOT, ROOT / "bench"):
     if str(folder) not in sys.path:
         sys.path.insert(0, str(folder))
 
+from context_levers import exact_dense  # noqa: E402
 from retrieval_ablation import DATA, open_service  # noqa: E402
 from index.evaluation import scoring as evaluation  # noqa: E402
 from index.text import sentence_spans  # noqa: E402
@@ -67,20 +68,6 @@ def with_leads(service, texts: list[str], metadata: list[dict], vectors: np.ndar
         out[rows] = service.embedder.embed([f"title: {metadata[i]['title']}\nlead: {leads[metadata[i]['article_id']]}"
                                             f"\n\n{texts[i]}" for i in rows])
     return out
-
-
-def exact_dense(service, ids: list[str], matrix: np.ndarray):
-    """The retriever's dense side as an exact search over `matrix` (rows in `ids` order)."""
-    row_of = {chunk_id: row for row, chunk_id in enumerate(ids)}
-
-    def dense(query, records: dict, similarity: dict) -> list[str]:
-        cosines = matrix @ query.vector
-        top = [ids[i] for i in np.argsort(-cosines)[: service.retriever.candidates]]
-        for chunk in service.store.chunks.get(top, text=True, metadata=True):
-            records[chunk.id] = (chunk.text, dict(chunk.metadata))
-            similarity[chunk.id] = float(cosines[row_of[chunk.id]])
-        return top
-    return dense
 
 
 def main() -> int:

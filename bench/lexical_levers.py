@@ -99,12 +99,23 @@ def bm25_rankings(snapshot, gold: list[dict], fields: LexicalFields, timing: dic
     """Each question's top 40 BM25 rows with an index whose chunk terms follow `fields`; the seconds of
     the build and of the questions' scoring go to `timing`."""
     begun = time.perf_counter()
-    index = PostingsBM25.build([field_tokens(t, m, fields) for t, m in zip(snapshot.texts, snapshot.metadatas)])
+    index = field_index(snapshot, fields)
     built = time.perf_counter()
-    out = {q["id"]: [r for r, _ in top_rows(index.get_scores(question_terms(q["question"], fields)), CANDIDATES)]
-           for q in gold}
+    out = ranked_rows(index, gold, fields)
     timing.update(build_s=built - begun, query_s=time.perf_counter() - built)
     return out
+
+
+def field_index(snapshot, fields: LexicalFields) -> PostingsBM25:
+    """A BM25 index of the snapshot's chunks whose terms follow `fields` (in memory, never written)."""
+    return PostingsBM25.build([field_tokens(t, m, fields) for t, m in zip(snapshot.texts, snapshot.metadatas)])
+
+
+def ranked_rows(index: PostingsBM25, gold: list[dict], fields: LexicalFields,
+                k1: float = bm25_postings.K1, b: float = bm25_postings.B) -> dict[str, list[int]]:
+    """Each question's top 40 rows of `index` with BM25's constants `k1` and `b`."""
+    return {q["id"]: [r for r, _ in top_rows(index.get_scores(question_terms(q["question"], fields), k1, b),
+                                             CANDIDATES)] for q in gold}
 
 
 def title_rankings(snapshot, gold: list[dict]) -> dict[str, list[int]]:
@@ -199,17 +210,13 @@ def bm25_parameter_rows(snapshot, gold: list[dict], dense: dict, halves: dict) -
     """Tune Recall@4000c of every (k1, b) of the grid with today's fields and fusion; then today's and the
     chosen pair's rows on every half (chosen: the best tune Recall@4000c, ties by the mean of the three
     recalls, then the nearer to today's)."""
-    today = (bm25_postings.K1, bm25_postings.B)
+    today, index = (bm25_postings.K1, bm25_postings.B), field_index(snapshot, LexicalFields())
     results, lines = {}, ["| k1, b | tune Recall@4000c |", "|---|---|"]
-    try:
-        for k1, b in BM25_PARAMETERS:
-            bm25_postings.K1, bm25_postings.B = k1, b
-            lexical = bm25_rankings(snapshot, gold, LexicalFields(), {})
-            fused = {q["id"]: fuse([dense[q["id"]], lexical[q["id"]]], [1.0, 1.0], 60) for q in gold}
-            results[(k1, b)] = score_rows(gold, fused, snapshot.texts, halves)
-            lines.append(f"| {k1}, {b} | {results[(k1, b)]['tune']['recall@4000c']:.3f} |")
-    finally:
-        bm25_postings.K1, bm25_postings.B = today
+    for k1, b in BM25_PARAMETERS:
+        lexical = ranked_rows(index, gold, LexicalFields(), k1, b)
+        fused = {q["id"]: fuse([dense[q["id"]], lexical[q["id"]]], [1.0, 1.0], 60) for q in gold}
+        results[(k1, b)] = score_rows(gold, fused, snapshot.texts, halves)
+        lines.append(f"| {k1}, {b} | {results[(k1, b)]['tune']['recall@4000c']:.3f} |")
 
     def key(pair: tuple[float, float]) -> tuple:
         tune = results[pair]["tune"]

@@ -112,3 +112,14 @@ def test_an_index_survives_pickling_and_grows_afterwards(corpus, queries) -> Non
     assert loaded._norm is None
     assert_same(loaded, tokenized[:810], queries)
     assert_same(loaded.add(tokenized[810:]), tokenized, queries)
+
+
+def test_other_constants_score_as_bm25s_with_them_and_leave_the_defaults_alone(corpus, queries) -> None:
+    tokenized = [tokens for _, tokens in corpus]
+    ours = PostingsBM25.build(tokenized)
+    default = ours.get_scores(queries[0])
+    theirs = bm25s.BM25(k1=0.9, b=0.4)
+    theirs.index(tokenized, show_progress=False)
+    for query in queries[:-1]:  # the last holds no known term
+        assert np.abs(ours.get_scores(query, k1=0.9, b=0.4) - theirs.get_scores(query)).max() <= 1e-6
+    assert np.array_equal(ours.get_scores(queries[0]), default)  # the cached norms follow the constants

@@ -33,7 +33,7 @@ class PostingsBM25:
         self.vocab, self.words, self.df, self.doc_len = vocab, words, df, doc_len
         self.indptr, self.rows, self.tfs = main  # term-sorted: term t's postings are [indptr[t], indptr[t+1])
         self.tail_terms, self.tail_rows, self.tail_tfs = tail
-        self._norm: np.ndarray | None = None
+        self._norm: tuple[tuple[float, float], np.ndarray] | None = None  # ((k1, b), the length norms)
 
     @classmethod
     def build(cls, tokenized: list[list[str]]) -> PostingsBM25:
@@ -97,14 +97,14 @@ class PostingsBM25:
         return PostingsBM25(self.vocab, self.words, self.df, self.doc_len,
                             (_indptr(terms, len(self.df)), rows, tfs), _empty_tail())
 
-    def get_scores(self, query_terms: list[str]) -> np.ndarray:
+    def get_scores(self, query_terms: list[str], k1: float = K1, b: float = B) -> np.ndarray:
         """BM25 score of every row for the query terms (a repeated term counts again; unknown terms
-        count nothing), as bm25s's `BM25.get_scores`."""
+        count nothing), as bm25s's `BM25.get_scores` with the same `k1` and `b`."""
         scores = np.zeros(self.size, dtype=np.float32)
         ids = [i for i in (self.vocab.get(t, -1) for t in query_terms) if 0 <= i < len(self.df) and self.df[i]]
         if not ids or not self.size:
             return scores
-        norm = self._length_norm()
+        norm = self._length_norm(k1, b)
         n = self.size
         for term in ids:
             df = int(self.df[term])
@@ -124,12 +124,13 @@ class PostingsBM25:
             if len(hits):
                 yield self.tail_rows[hits], self.tail_tfs[hits]
 
-    def _length_norm(self) -> np.ndarray:
-        """k1 * (1 - b + b * dl / avgdl) per row (computed once per index)."""
-        if self._norm is None:
+    def _length_norm(self, k1: float, b: float) -> np.ndarray:
+        """k1 * (1 - b + b * dl / avgdl) per row (computed once per index and (k1, b))."""
+        if self._norm is None or self._norm[0] != (k1, b):
             average = float(self.doc_len.mean())
-            self._norm = K1 * ((1 - B) + B * self.doc_len / average) if average > 0 else np.full(self.size, K1 * (1 - B))
-        return self._norm
+            norm = k1 * ((1 - b) + b * self.doc_len / average) if average > 0 else np.full(self.size, k1 * (1 - b))
+            self._norm = ((k1, b), norm)
+        return self._norm[1]
 
     def __getstate__(self) -> dict:
         return {k: v for k, v in self.__dict__.items() if k != "_norm"} | {"_norm": None}
