@@ -1,0 +1,187 @@
+"""Every sentence embedded on its own, in the first stage (issue 14, sixth pass): a probe.
+
+    python bench/sentence_first_stage.py --home DIR [--vectors /tmp/sentence_vectors.npz]          # a third list
+    python bench/sentence_first_stage.py --home DIR --mix [--vectors /tmp/sentence_vectors.npz]    # in the dense score
+
+A chunk's MiniLM vector averages all of its ~6 sentences; a question usually matches one of them
+("proposition" retrieval, Chen et al. 2023, "Dense X Retrieval"). Every sentence of every chunk (3 words
+or more) is embedded by today's model, searched exactly, and chunks are ranked by their best sentence; the
+top 40 distinct chunks join today's dense and BM25 lists in the reciprocal rank fusion with weight w (the
+slot `RetrievalConfig.title_list` fuses, so the fusion code is today's). w is chosen on the tune half
+from a grid (w = 0 is today); the report and full rows are printed for the chosen w and for today. The
+vectors are kept in a file: building them takes about as long as embedding the chunks.
+"""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+for folder in (ROOT, ROOT / "bench"):
+    if str(folder) not in sys.path:
+        sys.path.insert(0, str(folder))
+
+from exact_tests import mcnemar_exact  # noqa: E402
+from halves_agreement import on_topic  # noqa: E402
+from retrieval_ablation import DATA, open_service  # noqa: E402
+from index.evaluation import scoring as evaluation  # noqa: E402
+from index.retrieval.second_stage import RetrievalConfig  # noqa: E402
+from index.text import sentence_spans  # noqa: E402
+
+GRID = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5)
+MIX_GRID = (0.0, 0.25, 0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 1.0)
+CHARS = (2000, 4000, 8000)
+MIN_WORDS = 3
+BATCH = 256
+
+
+def chunk_sentences(service) -> tuple[list[str], list[str], np.ndarray]:
+    """(chunk ids, sentence texts, each sentence's chunk row) over every stored chunk."""
+    ids, sentences, rows = [], [], []
+    for page in service.store.chunks.pages(text=True, metadata=False):
+        for chunk in page:
+            for start, end in sentence_spans(chunk.text):
+                text = chunk.text[start:end].strip()
+                if len(text.split()) >= MIN_WORDS:
+                    sentences.append(text)
+                    rows.append(len(ids))
+            ids.append(chunk.id)
+    return ids, sentences, np.array(rows, dtype=np.int32)
+
+
+def sentence_vectors(service, sentences: list[str], path: Path) -> np.ndarray:
+    """The sentences' MiniLM vectors, from `path` when it holds them (checked by count)."""
+    if path.exists():
+        kept = np.load(path)["vectors"]
+        if len(kept) == len(sentences):
+            return kept
+    begun = time.perf_counter()
+    matrix = np.concatenate([service.embedder.embed(sentences[i:i + BATCH]) for i in range(0, len(sentences), BATCH)])
+    print(f"embedded {len(sentences)} sentences in {time.perf_counter() - begun:.0f} s", file=sys.stderr)
+    np.savez(path, vectors=matrix.astype(np.float32))
+    return matrix
+
+
+def best_sentence_chunks(matrix: np.ndarray, rows: np.ndarray, vector: np.ndarray, count: int) -> list[int]:
+    """Chunk rows ranked by their best sentence's cosine to `vector`, the first `count` distinct."""
+    cosines = matrix @ vector
+    order = np.argsort(-cosines)
+    found: list[int] = []
+    seen: set[int] = set()
+    for i in order[: count * 20]:
+        row = int(rows[i])
+        if row not in seen:
+            seen.add(row)
+            found.append(row)
+            if len(found) == count:
+                break
+    return found
+
+
+def mixed_dense(service, ids: list[str], matrix: np.ndarray, rows: np.ndarray):
+    """A dense side that ranks every chunk exactly by (1 - mix) x its cosine + mix x its best sentence's;
+    `mix` is set on the returned function. The similarity handed on is the chunk's own cosine."""
+    chunks = service.store.chunks
+    vectors = []
+    for page in chunks.pages(text=False, metadata=False, embeddings=True):
+        vectors += [c.embedding for c in page]
+    own = np.array(vectors, dtype=np.float32)
+    assert len(own) == len(ids), "the chunks changed while their sentences were read"
+
+    def dense(query, records: dict, similarity: dict) -> list[str]:
+        best = np.full(len(ids), -1.0, dtype=np.float32)
+        np.maximum.at(best, rows, matrix @ query.vector)
+        cosines = own @ query.vector
+        order = np.argsort(-((1 - dense.mix) * cosines + dense.mix * best))[: service.retriever.candidates]
+        top = [ids[i] for i in order]
+        for chunk in chunks.get(top, text=True, metadata=True):
+            records[chunk.id] = (chunk.text, dict(chunk.metadata))
+        similarity.update({ids[i]: float(cosines[i]) for i in order})
+        return top
+    dense.mix = 0.0
+    return dense
+
+
+def main() -> int:
+    """Print the tune rows of the grid, then today's and the chosen w's rows on every half."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--home", type=Path, required=True)
+    parser.add_argument("--vectors", type=Path, default=Path("/tmp/sentence_vectors.npz"))
+    parser.add_argument("--mix", action="store_true", help="the best sentence's cosine in the dense score")
+    args = parser.parse_args()
+    service = open_service(args.home, None)
+    ids, sentences, rows = chunk_sentences(service)
+    print(f"{len(ids)} chunks, {len(sentences)} sentences", file=sys.stderr)
+    matrix = sentence_vectors(service, sentences, args.vectors)
+    retriever, chunks = service.retriever, service.store.chunks
+
+    def sentence_list(query, records: dict, snapshot, bm25) -> list[str]:
+        top = [ids[r] for r in best_sentence_chunks(matrix, rows, query.vector, retriever.candidates)]
+        for chunk in chunks.get([i for i in top if i not in records], text=True, metadata=True):
+            records[chunk.id] = (chunk.text, dict(chunk.metadata))
+        return top
+
+    if args.mix:
+        retriever._dense = mixed_dense(service, ids, matrix, rows)
+    else:
+        retriever._titles = sentence_list  # the third list's slot
+    grid, label = (MIX_GRID, "mix") if args.mix else (GRID, "weight")
+    articles = evaluation.load_articles(DATA / "articles.jsonl")
+    questions = evaluation.load_questions(DATA / "questions.jsonl")
+    tune_weeks, _ = evaluation.split_weeks(q["week"] for q in questions)
+    gold = evaluation.answerable(questions, articles)
+    queries = {q["id"]: retriever.embed_query(q["question"]) for q in gold}
+
+    idf = service.lexical.snapshot().idf
+
+    def hits(weight: float) -> dict[str, list[bool]]:
+        """Per answerable question, Recall@2000c/4000c/8000c with the third list (or the mix) at `weight`."""
+        if args.mix:
+            retriever._dense.mix = weight
+        else:
+            retriever.config = dataclasses.replace(RetrievalConfig(), title_list=weight)
+        out = {}
+        for q in gold:
+            ranked = [p.text for p in retriever.retrieve(queries[q["id"]], 10)]
+            out[q["id"]] = [evaluation.recall_at_chars(ranked, q["answer"], c) for c in CHARS] + [
+                on_topic(ranked, ranked, q["question"], q["answer"], idf)]
+        return out
+
+    def row(label: str, found: dict[str, list[bool]], half: str) -> str:
+        chosen = np.array([found[q["id"]][:len(CHARS)] for q in gold
+                           if half == "all" or (q["week"] in tune_weeks) == (half == "tune")])
+        return (f"| {label} | {half} ({len(chosen)}) | " + " | ".join(f"{m:.3f}" for m in chosen.mean(axis=0))
+                + f" | {int(chosen[:, 1].sum())} |")
+
+    title = "the best sentence in the dense score" if args.mix else "sentences as a third list"
+    print(f"| {title} | weeks | Recall@2000c | Recall@4000c | Recall@8000c | found at 4000c |")
+    print("|---|---|---|---|---|---|")
+    found = {w: hits(w) for w in grid}  # every question once per weight; the tune rows alone choose
+    for w in grid:
+        print(row(f"{label} {w}", found[w], "tune"), flush=True)
+    tune_key = {w: (sum(found[w][q["id"]][1] for q in gold if q["week"] in tune_weeks), -w) for w in grid}
+    best = max(grid, key=tune_key.get)
+    for w in sorted({0.0, best}):
+        for half in ("report", "all"):
+            zero = "exact dense" if args.mix else "today"
+            print(row(f"{label} {w}{f' ({zero})' if w == 0 else ' (chosen)'}", found[w], half))
+    if best == 0.0:
+        return 0
+    print(f"\n| {label} {best} against 0 | weeks | gained (on topic) | lost (on topic) | McNemar exact p |")
+    print("|---|---|---|---|---|")
+    for half in ("tune", "report"):
+        ids = [q["id"] for q in gold if (q["week"] in tune_weeks) == (half == "tune")]
+        gained = [i for i in ids if found[best][i][1] and not found[0.0][i][1]]
+        lost = [i for i in ids if found[0.0][i][1] and not found[best][i][1]]
+        print(f"| | {half} ({len(ids)}) | {len(gained)} ({sum(found[best][i][3] for i in gained)}) | "
+              f"{len(lost)} ({sum(found[0.0][i][3] for i in lost)}) | {mcnemar_exact(len(gained), len(lost)):.2f} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
