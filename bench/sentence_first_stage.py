@@ -8,8 +8,15 @@ A chunk's MiniLM vector averages all of its ~6 sentences; a question usually mat
 or more) is embedded by today's model, searched exactly, and chunks are ranked by their best sentence; the
 top 40 distinct chunks join today's dense and BM25 lists in the reciprocal rank fusion with weight w (the
 slot `RetrievalConfig.title_list` fuses, so the fusion code is today's). w is chosen on the tune half
-from a grid (w = 0 is today); the report and full rows are printed for the chosen w and for today. The
-vectors are kept in a file: building them takes about as long as embedding the chunks.
+from a grid (w = 0 is today); the report and full rows are printed for the chosen w and for today.
+
+With --mix the dense list itself changes instead: every chunk is scored exactly by (1 - a) x its own
+cosine + a x its best sentence's cosine, a chosen on the tune half the same way (a = 0 is exact dense
+search, one tune question below today's HNSW: BENCHMARKS.md, fourth pass).
+
+When the chosen value is not 0, the script then prints, per half, the questions it gains and loses at
+4,000 characters against 0, how many of those are on topic (bench/halves_agreement.py) and McNemar's exact
+p. The vectors are kept in a file: building them takes longer than embedding the chunks.
 """
 from __future__ import annotations
 
@@ -140,7 +147,8 @@ def main() -> int:
     idf = service.lexical.snapshot().idf
 
     def hits(weight: float) -> dict[str, list[bool]]:
-        """Per answerable question, Recall@2000c/4000c/8000c with the third list (or the mix) at `weight`."""
+        """Per answerable question, Recall@2000c/4000c/8000c with the third list (or the mix) at `weight`, and
+        whether the answer found at 4,000 characters is on topic."""
         if args.mix:
             retriever._dense.mix = weight
         else:
@@ -175,10 +183,10 @@ def main() -> int:
     print(f"\n| {label} {best} against 0 | weeks | gained (on topic) | lost (on topic) | McNemar exact p |")
     print("|---|---|---|---|---|")
     for half in ("tune", "report"):
-        ids = [q["id"] for q in gold if (q["week"] in tune_weeks) == (half == "tune")]
-        gained = [i for i in ids if found[best][i][1] and not found[0.0][i][1]]
-        lost = [i for i in ids if found[0.0][i][1] and not found[best][i][1]]
-        print(f"| | {half} ({len(ids)}) | {len(gained)} ({sum(found[best][i][3] for i in gained)}) | "
+        asked = [q["id"] for q in gold if (q["week"] in tune_weeks) == (half == "tune")]
+        gained = [i for i in asked if found[best][i][1] and not found[0.0][i][1]]
+        lost = [i for i in asked if found[0.0][i][1] and not found[best][i][1]]
+        print(f"| | {half} ({len(asked)}) | {len(gained)} ({sum(found[best][i][3] for i in gained)}) | "
               f"{len(lost)} ({sum(found[0.0][i][3] for i in lost)}) | {mcnemar_exact(len(gained), len(lost)):.2f} |")
     return 0
 
