@@ -98,6 +98,15 @@ def recalls(texts: list[str], answer: str) -> list[bool]:
     return [evaluation.recall_at_chars(texts, answer, chars) for chars in CHARS]
 
 
+def half_row(label: str, hits: dict[str, list[bool]], gold: list[dict], tune_weeks: set[str], half: str) -> str:
+    """One markdown row: mean Recall@2000c/4000c/8000c and the questions found at 4000c over the questions
+    of `half` ("tune", "report" or "all"); `hits`: question id -> those three recalls (more may follow)."""
+    chosen = np.array([hits[q["id"]][:len(CHARS)] for q in gold
+                       if half == "all" or (q["week"] in tune_weeks) == (half == "tune")])
+    return (f"| {label} | {half} ({len(chosen)}) | " + " | ".join(f"{m:.3f}" for m in chosen.mean(axis=0))
+            + f" | {int(chosen[:, 1].sum())} |")
+
+
 def row(items: list[Item], half: str, texts_of) -> tuple[np.ndarray, int]:
     """(mean Recall@2000c/4000c/8000c, questions found at 4000c) over the items of `half` ("all": every item)."""
     hits = [recalls(texts_of(item), item.question["answer"]) for item in items if half in ("all", item.half)]
@@ -161,27 +170,46 @@ def fed_back(service, item: Item, weight: float, first: int) -> list[str]:
     return [p.text for p in service.retriever.retrieve(query, 10)]
 
 
-def exact_dense(service, ids: list[str] | None = None, matrix: np.ndarray | None = None):
-    """A stand-in for the retriever's dense side that ranks every chunk by its exact cosine (Chroma's HNSW
-    index is approximate: does what it misses matter?): over the stored vectors, or over `matrix`, whose
-    rows are the chunks `ids` (bench/lead_context.py's other vectors)."""
-    chunks = service.store.chunks
-    if matrix is None:
-        ids, vectors = [], []
-        for page in chunks.pages(text=False, metadata=False, embeddings=True):
-            ids += [c.id for c in page]
-            vectors += [c.embedding for c in page]
-        matrix = np.array(vectors, dtype=np.float32)
-    row_of = {chunk_id: row for row, chunk_id in enumerate(ids)}
+def stored_vectors(service) -> tuple[list[str], np.ndarray]:
+    """Every stored chunk's id and vector, in the store's order."""
+    ids, vectors = [], []
+    for page in service.store.chunks.pages(text=False, metadata=False, embeddings=True):
+        ids += [c.id for c in page]
+        vectors += [c.embedding for c in page]
+    return ids, np.array(vectors, dtype=np.float32)
 
+
+def add_records(chunks, chunk_ids: list[str], records: dict) -> None:
+    """Read the text and metadata of the chunks of `chunk_ids` not yet in `records` (the retriever's
+    id -> (text, metadata) map that passages are made from)."""
+    for chunk in chunks.get([i for i in chunk_ids if i not in records], text=True, metadata=True):
+        records[chunk.id] = (chunk.text, dict(chunk.metadata))
+
+
+def ranked_dense(service, ids: list[str], score):
+    """A stand-in for the retriever's dense side that ranks every chunk of `ids` exactly: `score(vector)`
+    gives (the ranking score, the cosine) of each, as two arrays in the order of `ids`."""
     def dense(query: Query, records: dict, similarity: dict) -> list[str]:
-        cosines = matrix @ query.vector
-        top = [ids[i] for i in np.argsort(-cosines)[: service.retriever.candidates]]
-        for chunk in chunks.get(top, text=True, metadata=True):
-            records[chunk.id] = (chunk.text, dict(chunk.metadata))
-            similarity[chunk.id] = float(cosines[row_of[chunk.id]])
+        ranking, cosines = score(query.vector)
+        order = np.argsort(-ranking)[: service.retriever.candidates]
+        top = [ids[i] for i in order]
+        add_records(service.store.chunks, top, records)
+        similarity.update({ids[i]: float(cosines[i]) for i in order})
         return top
     return dense
+
+
+def exact_dense(service, ids: list[str] | None = None, matrix: np.ndarray | None = None):
+    """The dense side ranking every chunk by its exact cosine (Chroma's HNSW index is approximate: does
+    what it misses matter?): over the stored vectors, or over `matrix`, whose rows are the chunks `ids`
+    (bench/lead_context.py's other vectors)."""
+    if matrix is None:
+        ids, matrix = stored_vectors(service)
+
+    def cosines(vector: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        found = matrix @ vector
+        return found, found
+    return ranked_dense(service, ids, cosines)
 
 
 def exactly(service, item: Item, dense) -> list[str]:

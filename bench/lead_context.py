@@ -24,13 +24,12 @@ for folder in (ROOT, ROOT / "bench"):
     if str(folder) not in sys.path:
         sys.path.insert(0, str(folder))
 
-from context_levers import exact_dense  # noqa: E402
+from context_levers import CHARS, exact_dense, half_row  # noqa: E402
 from retrieval_ablation import DATA, open_service  # noqa: E402
 from index.evaluation import scoring as evaluation  # noqa: E402
 from index.text import sentence_spans  # noqa: E402
 
 LEAD_PIECES = 40
-CHARS = (2000, 4000, 8000)
 
 
 def first_sentence(text: str, tokenize) -> str:
@@ -96,10 +95,7 @@ def main() -> int:
             ranked = [p.text for p in service.retriever.retrieve(service.retriever.embed_query(q["question"]), 10)]
             hits[q["id"]] = [evaluation.recall_at_chars(ranked, q["answer"], c) for c in CHARS]
         for half in ("tune", "report", "all"):
-            chosen = np.array([hits[q["id"]] for q in gold
-                               if half == "all" or (q["week"] in tune_weeks) == (half == "tune")])
-            print(f"| {name} | {half} ({len(chosen)}) | " + " | ".join(f"{m:.3f}" for m in chosen.mean(axis=0))
-                  + f" | {int(chosen[:, 1].sum())} |")
+            print(half_row(name, hits, gold, tune_weeks, half))
     return 0
 
 

@@ -83,7 +83,9 @@ def load_models(model: Path) -> dict:
 
 
 def fused_order(item: dict, cosine: dict[str, float]) -> list[str]:
-    """The pool ranked by `cosine`, fused with the BM25 list, exact duplicate texts dropped: passage texts."""
+    """The pool ranked by `cosine`, fused with the BM25 list, exact duplicate texts dropped: passage texts.
+    The fusion is index/retrieval/hybrid.py's `fuse` (1 / (k + rank), ranks from 1), written out here
+    because this venv has none of newsbot's dependencies to import it with."""
     dense = sorted(item["records"], key=lambda i: -cosine[i])[:CANDIDATES]
     score: dict[str, float] = {}
     for ranking in (dense, item["bm25"]):

@@ -2,6 +2,7 @@
 
     python bench/sentence_first_stage.py --home DIR [--vectors /tmp/sentence_vectors.npz]          # a third list
     python bench/sentence_first_stage.py --home DIR --mix [--vectors /tmp/sentence_vectors.npz]    # in the dense score
+    python bench/sentence_first_stage.py --home DIR --cost     # the sentences' embedding time over the chunks'
 
 A chunk's MiniLM vector averages all of its ~6 sentences; a question usually matches one of them
 ("proposition" retrieval, Chen et al. 2023, "Dense X Retrieval"). Every sentence of every chunk (3 words
@@ -33,8 +34,9 @@ for folder in (ROOT, ROOT / "bench"):
     if str(folder) not in sys.path:
         sys.path.insert(0, str(folder))
 
+from context_levers import CHARS, add_records, half_row, ranked_dense, stored_vectors  # noqa: E402
 from exact_tests import mcnemar_exact  # noqa: E402
-from halves_agreement import on_topic  # noqa: E402
+from halves_agreement import counts, on_topic  # noqa: E402
 from retrieval_ablation import DATA, open_service  # noqa: E402
 from index.evaluation import scoring as evaluation  # noqa: E402
 from index.retrieval.second_stage import RetrievalConfig  # noqa: E402
@@ -42,9 +44,14 @@ from index.text import sentence_spans  # noqa: E402
 
 GRID = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5)
 MIX_GRID = (0.0, 0.25, 0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 1.0)
-CHARS = (2000, 4000, 8000)
 MIN_WORDS = 3
 BATCH = 256
+
+
+def sentences_of(text: str) -> list[str]:
+    """The sentences of a chunk that are embedded: MIN_WORDS words or more."""
+    found = (text[start:end].strip() for start, end in sentence_spans(text))
+    return [sentence for sentence in found if len(sentence.split()) >= MIN_WORDS]
 
 
 def chunk_sentences(service) -> tuple[list[str], list[str], np.ndarray]:
@@ -52,13 +59,33 @@ def chunk_sentences(service) -> tuple[list[str], list[str], np.ndarray]:
     ids, sentences, rows = [], [], []
     for page in service.store.chunks.pages(text=True, metadata=False):
         for chunk in page:
-            for start, end in sentence_spans(chunk.text):
-                text = chunk.text[start:end].strip()
-                if len(text.split()) >= MIN_WORDS:
-                    sentences.append(text)
-                    rows.append(len(ids))
+            own = sentences_of(chunk.text)
+            sentences += own
+            rows += [len(ids)] * len(own)
             ids.append(chunk.id)
     return ids, sentences, np.array(rows, dtype=np.int32)
+
+
+def sentence_cost(service, count: int = 300, rounds: int = 3) -> list[float]:
+    """Per round, the time to embed the sentences of the first `count` stored chunks over the time to embed
+    those chunks as indexing does ("title: …" and the text), the two alternating in one process."""
+    chunks: list[str] = []
+    sentences: list[str] = []
+    for page in service.store.chunks.pages(text=True, metadata=True):
+        for chunk in page[: count - len(chunks)]:
+            chunks.append(f"title: {chunk.metadata.get('title', '')}\n\n{chunk.text}")
+            sentences += sentences_of(chunk.text)
+        if len(chunks) == count:
+            break
+    ratios = []
+    for _ in range(rounds):
+        begun = time.perf_counter()
+        service.embedder.embed(chunks)
+        middle = time.perf_counter()
+        service.embedder.embed(sentences)
+        ratios.append((time.perf_counter() - middle) / (middle - begun))
+    print(f"{count} chunks, {len(sentences)} sentences", file=sys.stderr)
+    return ratios
 
 
 def sentence_vectors(service, sentences: list[str], path: Path) -> np.ndarray:
@@ -93,23 +120,15 @@ def best_sentence_chunks(matrix: np.ndarray, rows: np.ndarray, vector: np.ndarra
 def mixed_dense(service, ids: list[str], matrix: np.ndarray, rows: np.ndarray):
     """A dense side that ranks every chunk exactly by (1 - mix) x its cosine + mix x its best sentence's;
     `mix` is set on the returned function. The similarity handed on is the chunk's own cosine."""
-    chunks = service.store.chunks
-    vectors = []
-    for page in chunks.pages(text=False, metadata=False, embeddings=True):
-        vectors += [c.embedding for c in page]
-    own = np.array(vectors, dtype=np.float32)
-    assert len(own) == len(ids), "the chunks changed while their sentences were read"
+    stored_ids, own = stored_vectors(service)
+    assert stored_ids == ids, "the chunks changed while their sentences were read"
 
-    def dense(query, records: dict, similarity: dict) -> list[str]:
+    def score(vector: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         best = np.full(len(ids), -1.0, dtype=np.float32)
-        np.maximum.at(best, rows, matrix @ query.vector)
-        cosines = own @ query.vector
-        order = np.argsort(-((1 - dense.mix) * cosines + dense.mix * best))[: service.retriever.candidates]
-        top = [ids[i] for i in order]
-        for chunk in chunks.get(top, text=True, metadata=True):
-            records[chunk.id] = (chunk.text, dict(chunk.metadata))
-        similarity.update({ids[i]: float(cosines[i]) for i in order})
-        return top
+        np.maximum.at(best, rows, matrix @ vector)
+        cosines = own @ vector
+        return (1 - dense.mix) * cosines + dense.mix * best, cosines
+    dense = ranked_dense(service, ids, score)
     dense.mix = 0.0
     return dense
 
@@ -120,8 +139,13 @@ def main() -> int:
     parser.add_argument("--home", type=Path, required=True)
     parser.add_argument("--vectors", type=Path, default=Path("/tmp/sentence_vectors.npz"))
     parser.add_argument("--mix", action="store_true", help="the best sentence's cosine in the dense score")
+    parser.add_argument("--cost", action="store_true", help="only the sentences' embedding time over the chunks'")
     args = parser.parse_args()
     service = open_service(args.home, None)
+    if args.cost:
+        ratios = sentence_cost(service)
+        print(f"embedding a chunk's sentences / embedding the chunk, per round: {[round(r, 2) for r in ratios]}")
+        return 0
     ids, sentences, rows = chunk_sentences(service)
     print(f"{len(ids)} chunks, {len(sentences)} sentences", file=sys.stderr)
     matrix = sentence_vectors(service, sentences, args.vectors)
@@ -129,8 +153,7 @@ def main() -> int:
 
     def sentence_list(query, records: dict, snapshot, bm25) -> list[str]:
         top = [ids[r] for r in best_sentence_chunks(matrix, rows, query.vector, retriever.candidates)]
-        for chunk in chunks.get([i for i in top if i not in records], text=True, metadata=True):
-            records[chunk.id] = (chunk.text, dict(chunk.metadata))
+        add_records(chunks, top, records)
         return top
 
     if args.mix:
@@ -160,34 +183,29 @@ def main() -> int:
                 on_topic(ranked, ranked, q["question"], q["answer"], idf)]
         return out
 
-    def row(label: str, found: dict[str, list[bool]], half: str) -> str:
-        chosen = np.array([found[q["id"]][:len(CHARS)] for q in gold
-                           if half == "all" or (q["week"] in tune_weeks) == (half == "tune")])
-        return (f"| {label} | {half} ({len(chosen)}) | " + " | ".join(f"{m:.3f}" for m in chosen.mean(axis=0))
-                + f" | {int(chosen[:, 1].sum())} |")
-
     title = "the best sentence in the dense score" if args.mix else "sentences as a third list"
     print(f"| {title} | weeks | Recall@2000c | Recall@4000c | Recall@8000c | found at 4000c |")
     print("|---|---|---|---|---|---|")
     found = {w: hits(w) for w in grid}  # every question once per weight; the tune rows alone choose
     for w in grid:
-        print(row(f"{label} {w}", found[w], "tune"), flush=True)
+        print(half_row(f"{label} {w}", found[w], gold, tune_weeks, "tune"), flush=True)
     tune_key = {w: (sum(found[w][q["id"]][1] for q in gold if q["week"] in tune_weeks), -w) for w in grid}
     best = max(grid, key=tune_key.get)
     for w in sorted({0.0, best}):
         for half in ("report", "all"):
             zero = "exact dense" if args.mix else "today"
-            print(row(f"{label} {w}{f' ({zero})' if w == 0 else ' (chosen)'}", found[w], half))
+            print(half_row(f"{label} {w}{f' ({zero})' if w == 0 else ' (chosen)'}", found[w], gold, tune_weeks, half))
     if best == 0.0:
         return 0
+    # question id -> (found at 4000c, there on topic), as bench/halves_agreement.py counts them
+    at_4000 = {w: {i: (hit[1], hit[1] and hit[3]) for i, hit in found[w].items()} for w in (0.0, best)}
     print(f"\n| {label} {best} against 0 | weeks | gained (on topic) | lost (on topic) | McNemar exact p |")
     print("|---|---|---|---|---|")
     for half in ("tune", "report"):
         asked = [q["id"] for q in gold if (q["week"] in tune_weeks) == (half == "tune")]
-        gained = [i for i in asked if found[best][i][1] and not found[0.0][i][1]]
-        lost = [i for i in asked if found[0.0][i][1] and not found[best][i][1]]
-        print(f"| | {half} ({len(asked)}) | {len(gained)} ({sum(found[best][i][3] for i in gained)}) | "
-              f"{len(lost)} ({sum(found[0.0][i][3] for i in lost)}) | {mcnemar_exact(len(gained), len(lost)):.2f} |")
+        gained, gained_on_topic, lost, lost_on_topic = counts(at_4000[0.0], at_4000[best], asked)
+        print(f"| | {half} ({len(asked)}) | {gained} ({gained_on_topic}) | {lost} ({lost_on_topic}) | "
+              f"{mcnemar_exact(gained, lost):.2f} |")
     return 0
 
 

@@ -23,12 +23,12 @@ for folder in (ROOT, ROOT / "bench"):
     if str(folder) not in sys.path:
         sys.path.insert(0, str(folder))
 
+from context_levers import CHARS, add_records, half_row  # noqa: E402
 from retrieval_ablation import DATA, open_service  # noqa: E402
 from index.evaluation import scoring as evaluation  # noqa: E402
 from index.retrieval.second_stage import RetrievalConfig  # noqa: E402
 
 GRID = (0.0, 0.25, 0.5, 0.75, 1.0)
-CHARS = (2000, 4000, 8000)
 
 
 def use_session(folder: Path):
@@ -70,8 +70,7 @@ def main() -> int:
 
     def use_list(query, records: dict, snapshot, bm25) -> list[str]:
         top = [ids[i] for i in np.argsort(-(matrix @ embed([query.text])[0]))[: retriever.candidates]]
-        for chunk in chunks.get([i for i in top if i not in records], text=True, metadata=True):
-            records[chunk.id] = (chunk.text, dict(chunk.metadata))
+        add_records(chunks, top, records)
         return top
 
     retriever._titles = use_list  # the third list's slot
@@ -86,22 +85,16 @@ def main() -> int:
         return {q["id"]: [evaluation.recall_at_chars([p.text for p in retriever.retrieve(
             retriever.embed_query(q["question"]), 10)], q["answer"], c) for c in CHARS] for q in gold}
 
-    def row(label: str, found: dict[str, list[bool]], half: str) -> str:
-        chosen = np.array([found[q["id"]] for q in gold
-                           if half == "all" or (q["week"] in tune_weeks) == (half == "tune")])
-        return (f"| {label} | {half} ({len(chosen)}) | " + " | ".join(f"{m:.3f}" for m in chosen.mean(axis=0))
-                + f" | {int(chosen[:, 1].sum())} |")
-
     print("| USE as a third list | weeks | Recall@2000c | Recall@4000c | Recall@8000c | found at 4000c |")
     print("|---|---|---|---|---|---|")
     found = {w: hits(w) for w in GRID}  # every question once per weight; the tune rows alone choose
     for w in GRID:
-        print(row(f"weight {w}", found[w], "tune"))
+        print(half_row(f"weight {w}", found[w], gold, tune_weeks, "tune"))
     tune_key = {w: (sum(found[w][q["id"]][1] for q in gold if q["week"] in tune_weeks), -w) for w in GRID}
     best = max(GRID, key=tune_key.get)
     for w in sorted({0.0, best}):
         for half in ("report", "all"):
-            print(row(f"weight {w}{' (today)' if w == 0 else ' (chosen)'}", found[w], half))
+            print(half_row(f"weight {w}{' (today)' if w == 0 else ' (chosen)'}", found[w], gold, tune_weeks, half))
     return 0
 
 
