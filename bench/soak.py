@@ -3,7 +3,7 @@
     python bench/soak.py [--questions 1000] [--wave 8]
 
 Builds a service on the seed articles in a temporary home, starts the unmodified discord.py client
-against tests/fakes/fake_discord.py on 127.0.0.1, sends /ask in waves (distinct users, so the per-user
+against tests/support/fake_discord.py on 127.0.0.1, sends /ask in waves (distinct users, so the per-user
 rate limit does not interfere) and samples the process's resident memory every 100 answers.
 """
 from __future__ import annotations

@@ -13,13 +13,13 @@ import pytest
 import yarl
 
 ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:  # `tests.fakes` and the packages, whatever way pytest is started
+if str(ROOT) not in sys.path:  # `tests.support` and the packages, whatever way pytest is started
     sys.path.insert(0, str(ROOT))
 
 from bot.discord.app import NewsBot  # noqa: E402
 from bot.discord.limits import Limits  # noqa: E402
 from index.service.feedback import FeedbackStore  # noqa: E402
-from tests.fakes.fake_discord import FakeDiscord  # noqa: E402
+from tests.support.fake_discord import FakeDiscord  # noqa: E402
 
 SEEDS = ROOT / "seeds"
 EVERYONE_ARTICLE = """Lighthouse keepers vote to strike over pay

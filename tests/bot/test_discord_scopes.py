@@ -6,9 +6,9 @@ import pytest
 
 from bot.discord.limits import Limits
 
-from tests.bot.discord_helpers import assert_never_pings, finished, is_ephemeral, text_of
-from tests.bot.scoped_fixtures import BAKERY, CHESS, ROWING, pages_server, scoped_settings
-from tests.fakes.fake_discord import MANAGE_GUILD, MEMBER_PERMISSIONS, FakeDiscord
+from tests.support.discord_helpers import assert_never_pings, finished, is_ephemeral, text_of
+from tests.support.scoped_sources import BAKERY, CHESS, ROWING, pages_server, scoped_settings
+from tests.support.fake_discord import MANAGE_GUILD, MEMBER_PERMISSIONS, FakeDiscord
 
 ADMIN = MEMBER_PERMISSIONS | MANAGE_GUILD
 SEED_TITLE = "After call with Trump, Putin agrees to pause attacks on Ukraine’s energy and infrastructure targets"

@@ -12,11 +12,11 @@ from bot.discord.guilds import NOT_ENABLED_NOTICE
 from bot.discord.limits import Limits
 from bot.discord.guild_settings import GuildSettings
 from tests.bot.conftest import running_bot
-from tests.bot.discord_helpers import finished, is_ephemeral, text_of
-from tests.bot.scoped_fixtures import CHESS, pages_server, scoped_settings
+from tests.support.discord_helpers import finished, is_ephemeral, text_of
+from tests.support.scoped_sources import CHESS, pages_server, scoped_settings
 from tests.bot.test_discord_scopes import ADMIN, MANY, SEED_TITLE, _add_and_index, _ask
-from tests.fakes.fake_discord import FakeDiscord
-from tests.chroma_view import live_chroma
+from tests.support.fake_discord import FakeDiscord
+from tests.support.chroma_view import live_chroma
 
 QUESTION = "What did Putin agree to?"
 
