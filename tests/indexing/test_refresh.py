@@ -77,10 +77,10 @@ def test_index_watch_picks_up_a_new_entry_within_two_intervals_and_stops_cleanly
     assert titles == {"Bridge reopens", "Harbour dredging"}
 
 
-def test_a_reindex_during_a_scheduled_refresh_is_busy(tmp_path, embedder):
+def test_a_reindex_during_a_scheduled_refresh_is_busy(tmp_path, fake_embedder):
     with FeedSite() as site:
         site.publish("bridge", "Bridge reopens", "bridge")
-        service = build_service(_feed_settings(tmp_path, site), embedder=embedder)
+        service = build_service(_feed_settings(tmp_path, site), embedder=fake_embedder)
         release, started = threading.Event(), threading.Event()
         original = site.server.routes.get
 
