@@ -1,6 +1,8 @@
 """Terminal escapes in articles and sources never reach the terminal, in any command; JSON carries them escaped."""
 import json
 
+import pytest
+
 from bot.output import TerminalSafe, for_terminal, to_json
 from index.app import build_service
 from index.settings import Settings
@@ -20,6 +22,7 @@ def assert_clean(result) -> None:
     assert "Traceback" not in shown
 
 
+@pytest.mark.slow
 def test_every_command_shows_article_text_without_terminal_controls(tmp_path):
     (tmp_path / "news").mkdir()
     (tmp_path / "news" / "ferry.txt").write_text(ARTICLE)

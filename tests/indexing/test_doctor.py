@@ -77,6 +77,7 @@ def test_damage_is_reported_repaired_and_the_next_index_restores_everything(dama
     assert [s.articles for s in damaged.sources()] == [damaged.stats["articles"]]
 
 
+@pytest.mark.slow
 def test_doctor_on_the_command_line(tmp_path):
     corpus = tmp_path / "corpus"
     write_corpus(corpus, edition=1, count=3)

@@ -21,6 +21,7 @@ from index.store.chunk_ids import is_complete, parse_chunk_id
 from tests.support.chroma_view import live_chroma
 from tests.support.corpus import ARTICLES, write_corpus
 
+pytestmark = pytest.mark.slow  # SIGKILLed processes, threads re-indexing
 ROOT = Path(__file__).resolve().parents[2]
 
 DRIVER = r'''

@@ -51,6 +51,7 @@ def test_entries_that_leave_the_feed_or_fail_once_stay_and_a_gone_page_is_remove
         assert status.last_indexed and status.last_error == ""
 
 
+@pytest.mark.slow
 def test_a_second_run_over_an_unchanged_feed_of_200_entries_makes_one_request(tmp_path, fake_embedder):
     settings = Settings(home=tmp_path / "home", sources_file=tmp_path / "sources.toml")
     with FeedSite() as site:

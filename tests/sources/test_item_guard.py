@@ -140,6 +140,7 @@ def hostile_service(tmp_path, fake_embedder):
     server.__exit__()
 
 
+@pytest.mark.slow
 def test_hostile_items_become_errors_and_the_good_items_are_indexed(hostile_service):
     report = hostile_service.index()
     assert set(report.added) >= {*GOOD, FEED_STORY}  # generated rows with a usable text are articles too
@@ -176,6 +177,7 @@ def test_hostile_items_become_errors_and_the_good_items_are_indexed(hostile_serv
     assert again.added == again.updated == again.deleted == [] and again.chunks_embedded == 0
 
 
+@pytest.mark.slow
 def test_a_reader_whose_library_is_missing_fails_its_source_only(hostile_service, monkeypatch):
     monkeypatch.setitem(sys.modules, "feedparser", None)  # `import feedparser` raises ImportError
     monkeypatch.setitem(sys.modules, "trafilatura", None)

@@ -21,6 +21,8 @@ from tests.support.paths import SEEDS
 from tests.support.ports import free_port
 from tests.support.cli_process import assert_clean_error, newsbot
 
+pytestmark = pytest.mark.slow  # starts and kills its own `chroma run` servers
+
 QUESTION = "What did Putin agree to?"
 
 
