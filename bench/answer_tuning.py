@@ -25,7 +25,8 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.common import OUT, add_common_arguments, build_eval_index, data_set, eval_service, load_set, quick_slice
+from bench.common import (OUT, add_common_arguments, alternate, build_eval_index, data_set, eval_service, halves,
+                          load_set, quick_slice)
 from index.answering import extractive
 from index.evaluation import scoring as evaluation
 
@@ -103,19 +104,12 @@ def tune(items, embed, idf, tune_weeks: set[str]) -> extractive.SentenceWeights:
     return best
 
 
-def answer_ms(items: list[tuple], variants: dict, embed, idf) -> dict[str, float]:
-    """Median milliseconds of one offline answer per variant (the real embedder, no cache), alternating
-    variants per question in one run."""
-    import statistics
-    import time
-
-    times: dict[str, list[float]] = {name: [] for name in variants}
-    for q, vector, passages in items:
-        for name, weights in variants.items():
-            begun = time.perf_counter()
-            extractive.answer(q["question"], vector, passages, embed, idf, weights)
-            times[name].append(1000 * (time.perf_counter() - begun))
-    return {name: statistics.median(values) for name, values in times.items()}
+def answer_ms(items: list[tuple], variants: dict, embed, idf) -> dict[str, dict[str, float]]:
+    """Median milliseconds of one offline answer per variant and its ratio to the first (the real
+    embedder, no cache), alternating variants per question in one run."""
+    runs = {name: (lambda item, w=weights: extractive.answer(item[0]["question"], item[1], item[2], embed, idf, w))
+            for name, weights in variants.items()}
+    return alternate(runs, items)
 
 
 def table_row(label: object, half: str, m: dict) -> str:
@@ -208,17 +202,17 @@ def report(args: argparse.Namespace, service, rows: list[dict], questions: list[
     """Print what `args` ask for."""
     items = gather(service, questions, rows, max(args.passages) if args.passages else None)
     embed, idf = CachedEmbed(service.embedder.embed), service.lexical.snapshot().idf
-    tune_weeks, report_weeks = evaluation.split_weeks(q["week"] for q in questions)
+    split = halves(questions)
     if args.sweep:
-        sweep(items, args.sweep, embed, idf, {"tune": tune_weeks, "report": report_weeks, "all": None})
+        sweep(items, args.sweep, embed, idf, split)
         return 0
     if args.passages:
-        passage_counts(items, args.passages, embed, idf, {"tune": tune_weeks, "report": report_weeks, "all": None})
+        passage_counts(items, args.passages, embed, idf, split)
         if args.honesty:
             print(refusals_elsewhere(service, questions, rows, {}, args.passages))
         return 0
     if args.tune:
-        best = tune(items, embed, idf, tune_weeks)
+        best = tune(items, embed, idf, split["tune"])
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(dataclasses.asdict(best), indent=2))
     variants = {"before issue 14": BEFORE, "default now": extractive.DEFAULT_WEIGHTS}
@@ -227,13 +221,13 @@ def report(args: argparse.Namespace, service, rows: list[dict], questions: list[
     print("| sentence scoring | weeks | answer accuracy | selection | passages hold the answer | refused |")
     print("|---|---|---|---|---|---|")
     for name, weights in variants.items():
-        for half, chosen in (("tune", tune_weeks), ("report", report_weeks), ("all", None)):
+        for half, chosen in split.items():
             m = measure(items, weights, embed, idf, chosen)
             print(table_row(name, half, m))
     if args.timing:
-        medians = answer_ms(items, variants, service.embedder.embed, idf)
-        first = next(iter(medians.values()))
-        print("median ms per answer: " + ", ".join(f"{n} {v:.1f} ({v / first:.2f}x)" for n, v in medians.items()))
+        timings = answer_ms(items, variants, service.embedder.embed, idf)
+        print("median ms per answer: " + ", ".join(f"{n} {t['median_ms']:.1f} ({t['ratio']:.2f}x)"
+                                                   for n, t in timings.items()))
     if args.honesty:
         print(refusals_elsewhere(service, questions, rows, variants))
     return 0

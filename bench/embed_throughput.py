@@ -59,9 +59,9 @@ def load_passages(n: int = 2000, window: int = 200, per_article: int = 2) -> lis
     return out[:n]
 
 
-def load_queries() -> list[str]:
+def load_queries(n: int | None = None) -> list[str]:
     with open(DATA / "questions.jsonl") as f:
-        return [json.loads(line)["question"] for line in f]
+        return [json.loads(line)["question"] for line in f][:n]
 
 
 # ---------------------------------------------------------------- torch fp32 with our batching
@@ -104,7 +104,7 @@ class TorchBudgetEmbedder:
 
 
 def quality(args) -> dict:
-    passages, queries = load_passages(args.passages), load_queries()
+    passages, queries = load_passages(args.passages), load_queries(args.queries)
     st, ox = MiniLMEmbedder(), OnnxMiniLMEmbedder()
     res = {"passages": len(passages), "queries": len(queries)}
     vecs = {}
@@ -162,7 +162,7 @@ def speed(args) -> dict:
     import torch
 
     passages = load_passages(args.passages)
-    queries = load_queries()
+    queries = load_queries(args.queries)
     rng = np.random.default_rng(1)
     workloads = {
         # ingest: 200-word-piece chunks (uniform length)
@@ -192,13 +192,13 @@ def speed(args) -> dict:
     names = list(backends)
     for r in range(args.rounds):
         order = names[r % len(names) :] + names[: r % len(names)]
-        rnd = {"matmul_before": matmul_rate()}
+        rnd = {"matmul_before": matmul_rate(args.matmul_rows)}
         for w, texts in workloads.items():
             for name in order:
                 t = time.perf_counter()
                 backends[name].embed(texts)
                 rnd[f"{w}/{name}"] = time.perf_counter() - t
-        rnd["matmul_after"] = matmul_rate()
+        rnd["matmul_after"] = matmul_rate(args.matmul_rows)
         res["rounds"].append(rnd)
         print(json.dumps(rnd), flush=True)
 
@@ -262,10 +262,12 @@ def main() -> None:
     p.add_argument("--passages", type=int, default=2000)
     p.add_argument("--speed-n", type=int, default=400, help="texts per workload per timing")
     p.add_argument("--rounds", type=int, default=4)
-    p.add_argument("--quick", action="store_true", help="a smoke run: 64 passages, 32 texts per timing, one round")
+    p.add_argument("--queries", type=int, default=None, help="the first N questions (default: all)")
+    p.add_argument("--matmul-rows", type=int, default=4096, help="rows of the matrix products that measure the limit")
+    p.add_argument("--quick", action="store_true", help="a smoke run: 64 passages, 32 texts and questions, one round")
     args = p.parse_args()
     if args.quick:
-        args.passages, args.speed_n, args.rounds = 64, 32, 1
+        args.passages, args.speed_n, args.rounds, args.queries, args.matmul_rows = 64, 32, 1, 32, 1024
     out = out_dir("embed_throughput", args.quick)
     for what in ["quality", "speed", "coldstart"] if args.what == "all" else [args.what]:
         res = globals()[what](args)

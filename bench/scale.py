@@ -3,7 +3,7 @@ incremental re-indexing, query latency and memory at growing corpus sizes (embed
 `chroma run` server), cold start, the plain llama-index recipe in the same run, a profile, and a plot.
 
     python -m bench.scale                      # everything, ~40 min on 2 cores; results in bench/out/scale/
-    python -m bench.scale --quick              # a smoke run of every step on 30 articles, ~2 min
+    python -m bench.scale --quick              # a smoke run of every step on 20 articles
 
 What it does, in order (one fresh NEWSBOT_HOME for the embedded store, one for the server's side):
  1. describes the machine and measures the fp32 matrix-product rate on the model's shapes (the limit);
@@ -42,7 +42,7 @@ from bench.scale_corpus import DATA, MIRROR, SOURCE, chunk_count, grow_to, incre
 from bench.scale_queries import measure_tier, query_child, run_peer_child, start_chroma
 from bench.scale_report import plot, report
 OUT = ROOT / "bench" / "out" / "scale"
-QUICK_ROWS = 30  # articles of a --quick run
+QUICK_ROWS = 20  # articles of a --quick run
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -55,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--questions-n", type=int, default=120, help="questions timed per size")
     parser.add_argument("--tiers", default="1000,10000", help="chunk counts to stop at before the full corpus")
     parser.add_argument("--quick", action="store_true",
-                        help=f"smoke run of every step on the first {QUICK_ROWS} articles (tiers 100 and 250 chunks)")
+                        help=f"smoke run of every step on the first {QUICK_ROWS} articles (tiers 100 and 200 chunks)")
     parser.add_argument("--no-peer", action="store_true")
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--out", type=Path, default=None, help="results folder (default: bench/out/scale, "
@@ -114,8 +114,8 @@ def run(args: argparse.Namespace, out: Path) -> int:
         corpus_file = work / "articles.jsonl"
         corpus_file.parent.mkdir(parents=True, exist_ok=True)
         corpus_file.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
-    tiers = [100, 250] if args.quick else [int(t) for t in args.tiers.split(",")]
-    n_questions = 5 if args.quick else args.questions_n
+    tiers = [100, 200] if args.quick else [int(t) for t in args.tiers.split(",")]
+    n_questions = 3 if args.quick else args.questions_n
 
     env_settings = {k: v for k, v in os.environ.items() if k.startswith(("OPENAI_", "NEWSBOT_"))}
     for k in env_settings:

@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
-import statistics
 import sys
 import tempfile
 import time
@@ -27,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.common import ROOT, data_set, out_dir
+from bench.common import ROOT, alternate, data_set, out_dir
 from index.embedding.onnx_minilm import OnnxMiniLMEmbedder
 from index.store.lexical import LexicalIndex, build_snapshot
 from index.retrieval.hybrid import HybridRetriever
@@ -117,14 +116,9 @@ def measure(args: argparse.Namespace, embedder, stores: dict) -> dict:
         "C: a collection per scope (shared + the server's, two retrievals)":
             lambda q: (retrievers["single"].retrieve(q, 6), retrievers["server"].retrieve(q, 6)),
     }
-    samples: dict[str, list[float]] = {name: [] for name in cases}
-    for _ in range(3):
-        for query in queries:
-            for name, case in cases.items():  # interleaved: the machine's load hits every case alike
-                samples[name].append(timed(lambda: case(query)))
-    baseline = statistics.median(samples[next(iter(cases))])
-    rows = [{"case": name, "median_ms": round(1000 * statistics.median(s), 2),
-             "ratio_to_single_scope": round(statistics.median(s) / baseline, 2)} for name, s in samples.items()]
+    timings = alternate(cases, queries, rounds=3)  # interleaved: the machine's load hits every case alike
+    rows = [{"case": name, "median_ms": round(t["median_ms"], 2), "ratio_to_single_scope": round(t["ratio"], 2)}
+            for name, t in timings.items()]
     return {"chunks": {name: s.chunks.count() for name, s in stores.items()},
             "bm25_build_seconds": {k: round(v, 2) for k, v in builds.items()},
             "bm25_build_ratio_many_to_single": round(builds["many"] / builds["single"], 1),
