@@ -5,8 +5,8 @@ import asyncio
 import re
 
 from index.store.locking import exclusive
-from tests.bot.discord_helpers import assert_acknowledged_in_time, buttons, is_ephemeral
-from tests.fakes.fake_discord import MANAGE_GUILD, MEMBER_PERMISSIONS, FakeDiscord
+from tests.support.discord_helpers import assert_acknowledged_in_time, buttons, is_ephemeral
+from tests.support.fake_discord import MANAGE_GUILD, MEMBER_PERMISSIONS, FakeDiscord
 
 DEFERRED, MESSAGE, UPDATE = 5, 4, 7
 ADMIN = MEMBER_PERMISSIONS | MANAGE_GUILD

@@ -5,9 +5,9 @@ import asyncio
 from pathlib import Path
 
 from bot.discord.limits import Limits
-from tests.bot.discord_helpers import (assert_acknowledged_in_time, assert_never_pings, buttons, finished,
+from tests.support.discord_helpers import (assert_acknowledged_in_time, assert_never_pings, buttons, finished,
                                        is_ephemeral, text_of)
-from tests.fakes.fake_discord import FakeDiscord
+from tests.support.fake_discord import FakeDiscord
 
 SEED_TITLE = "After call with Trump, Putin agrees to pause attacks on Ukraine’s energy and infrastructure targets"
 SEED_TEXT = next((Path(__file__).resolve().parents[2] / "seeds").glob("*.txt")).read_text()

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import openai
 import pytest
 
-from tests.fakes.llama_server import LlamaServer, llama_server  # noqa: F401  (fixture)
+from tests.support.llama_server import LlamaServer, llama_server  # noqa: F401  (fixture)
 
 MESSAGES = [
     {"role": "system", "content": "You are a helpful assistant."},
