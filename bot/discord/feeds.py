@@ -122,6 +122,20 @@ class FeedCommands(DepsCog):
             "This server has no such feed; see /feed list."
         await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
+    @post.autocomplete("source")
+    async def source_choices(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        """The sources this server may post: its own, then the shared ones."""
+        if interaction.guild_id is None:
+            return []
+        try:
+            statuses = await asyncio.wait_for(
+                asyncio.to_thread(self.deps.service.sources, [own_scope(interaction), SHARED]), 2.0)
+        except Exception:
+            log.warning("autocomplete of sources failed", exc_info=True)
+            return []
+        names = list(dict.fromkeys(s.name for s in statuses if current.lower() in s.name.lower()))
+        return [app_commands.Choice(name=n[:100], value=n[:100]) for n in names[:25]]
+
     @remove.autocomplete("feed")
     async def feed_choices(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         """This server's feed channels, for an admin."""

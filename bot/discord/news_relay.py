@@ -131,7 +131,11 @@ class NewsRelay:
         matched: dict[str, list] = {}
         for follow in follows:
             if follow.topic not in matched:
-                matched[follow.topic] = await asyncio.to_thread(self.service.matches, follow.topic, ids, scopes)
+                try:
+                    matched[follow.topic] = await asyncio.to_thread(self.service.matches, follow.topic, ids, scopes)
+                except Exception:  # one follow's failure (a topic the core refuses) does not stop the others
+                    log.exception("could not match follow %s (%r)", follow.id, follow.topic)
+                    matched[follow.topic] = []
             target = Target(follow.guild_id, follow.channel_id, follow.user_id)
             for citation in matched[follow.topic][: self.cap]:
                 notice = follow_notice(follow.topic, citation)

@@ -46,6 +46,7 @@ CREATE TABLE IF NOT EXISTS posts (
 CREATE INDEX IF NOT EXISTS posts_by_thread ON posts (thread_id);
 """
 PENDING_DAYS = 2  # a pending post older than this is not sent again (the news is stale)
+POSTED_DAYS = 180  # a posted entry older than this is dropped (its article will not come back as new)
 
 
 def nonce_of(guild_id: int, channel: str, key: str) -> str:
@@ -117,9 +118,13 @@ class PostLedger:
         return rows[0][0] if rows else None
 
     def pending(self, now: datetime | None = None) -> list[Pending]:
-        """Posts claimed and not confirmed, oldest first; those older than PENDING_DAYS are dropped."""
-        cutoff = ((now or datetime.now(timezone.utc)) - timedelta(days=PENDING_DAYS)).isoformat(timespec="seconds")
+        """Posts claimed and not confirmed, oldest first; pending ones older than PENDING_DAYS and posted ones
+        older than POSTED_DAYS are dropped (the bot calls it once at start-up)."""
+        now = now or datetime.now(timezone.utc)
+        cutoff = (now - timedelta(days=PENDING_DAYS)).isoformat(timespec="seconds")
         self._write("DELETE FROM posts WHERE state = 'pending' AND created_at < ?", cutoff)
+        self._write("DELETE FROM posts WHERE state = 'posted' AND created_at < ?",
+                    (now - timedelta(days=POSTED_DAYS)).isoformat(timespec="seconds"))
         rows = self._read("SELECT guild_id, channel, item_key, payload, owner_id FROM posts "
                           "WHERE state = 'pending' ORDER BY created_at, rowid")
         return [Pending(int(g), c, k, json.loads(p), None if o is None else int(o)) for g, c, k, p, o in rows]

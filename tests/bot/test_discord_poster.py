@@ -124,13 +124,13 @@ def test_nothing_is_posted_twice_across_a_restart_or_a_crash_before_the_ledger_w
             assert await bot.deps.poster.post(target, "article:2", Outgoing(content="second")) is not None
             ledger = PostLedger(path)  # a crash after Discord created "second" and before the ledger knew:
             ledger._write("UPDATE posts SET state = 'pending' WHERE item_key = 'article:2'")
-            messages = dict(fake.messages)
-        # A new process on the same file; Discord (the same fake) still holds the messages and their nonces.
-        async with running_bot(service, feedback, guild_settings=GuildSettings(path)) as (fake2, bot2):
-            fake2.messages.update(messages)
-            fake2.nonces.update(fake.nonces)
-            assert await bot2.deps.poster.replay() == 1  # sent again: Discord returns the message made before
+        # A new process on the same file, against the same Discord: it sends "second" again at start-up,
+        # with the same nonce, and Discord answers with the message it created before.
+        async with running_bot(service, feedback, guild_settings=GuildSettings(path), fake=fake) as (_, bot2):
+            await until(lambda: ledger.state(int(fake.guild_id), fake.channel_id, "article:2") == "posted")
             assert await bot2.deps.poster.post(target, "article:1", Outgoing(content="first")) is None
-            assert [m["content"] for m in fake2.bot_messages(fake2.channel_id)] == ["first", "second"]
-            assert ledger.state(int(fake.guild_id), fake.channel_id, "article:2") == "posted"
+            assert [m["content"] for m in fake.bot_messages(fake.channel_id)] == ["first", "second"]
+            nonces = [r.body.get("nonce") for r in fake.requests if r.method == "POST"
+                      and r.path == f"/channels/{fake.channel_id}/messages"]
+            assert len(nonces) == 3 and nonces[1] == nonces[2], "the retry carried the first attempt's nonce"
     asyncio.run(main())
