@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Callable, Iterator, Protocol, Sequence
 
-from index.types import Answer, ArticleRef, Citation, IndexReport, Passage, SourceStatus, Turn
+from index.types import Answer, ArticleRef, Citation, IndexReport, Passage, Scope, SourceStatus, Turn
 
 Progress = Callable[[int, int], None]
 
@@ -17,24 +17,24 @@ class NewsPort(Protocol):
     """What newsbot's core offers its adapters: questions, summaries, sources and their indexing."""
 
     def ask(self, question: str, history: Sequence[Turn] = (), k: int | None = None,
-            scopes: tuple[str, ...] = ..., as_of: date | None = None, since: date | None = None) -> Answer:
+            scopes: tuple[Scope, ...] = ..., as_of: date | None = None, since: date | None = None) -> Answer:
         """A cited answer to `question` (or a plain refusal) from the articles of `scopes`."""
 
     def ask_stream(self, question: str, history: Sequence[Turn] = (), k: int | None = None,
-                   scopes: tuple[str, ...] = ..., as_of: date | None = None,
+                   scopes: tuple[Scope, ...] = ..., as_of: date | None = None,
                    since: date | None = None) -> Iterator[str | Answer]:
         """Draft text as the model writes it, then the checked Answer, last."""
 
     def streams(self) -> bool:
         """True when answers are written by a model (so `ask_stream` yields drafts before the answer)."""
 
-    def summarize(self, target: str, since: date | None = None, scopes: tuple[str, ...] = ...) -> Answer:
+    def summarize(self, target: str, since: date | None = None, scopes: tuple[Scope, ...] = ...) -> Answer:
         """A cited summary of one article (title or URL) or of a topic."""
 
-    def search(self, query: str, k: int = 10, scopes: tuple[str, ...] = ...) -> list[Passage]:
+    def search(self, query: str, k: int = 10, scopes: tuple[Scope, ...] = ...) -> list[Passage]:
         """The k best passages for `query`, best first."""
 
-    def titles(self, prefix: str, limit: int = 25, scopes: tuple[str, ...] = ...) -> list[ArticleRef]:
+    def titles(self, prefix: str, limit: int = 25, scopes: tuple[Scope, ...] = ...) -> list[ArticleRef]:
         """Indexed article titles matching `prefix` (for autocomplete)."""
 
     def citation_records(self, citations: Sequence[Citation]) -> tuple[dict, ...]:
@@ -44,17 +44,18 @@ class NewsPort(Protocol):
         """True when nothing is indexed yet."""
 
     def index(self, source: str | None = None, full: bool = False, progress: Progress | None = None,
-              show_progress: bool = False, scopes: Sequence[str] | None = None) -> IndexReport:
-        """Index the sources of `scopes` (or one source), incrementally unless `full`; one run at a time."""
+              show_progress: bool = False, scopes: Sequence[Scope] | None = None) -> IndexReport:
+        """Index the sources of `scopes` (default: every scope), or only the source named `source` in the first
+        of `scopes` that has one (default: the shared scope), incrementally unless `full`; one run at a time."""
 
-    def sources(self, scopes: Sequence[str] | None = None) -> list[SourceStatus]:
+    def sources(self, scopes: Sequence[Scope] | None = None) -> list[SourceStatus]:
         """Each configured source of `scopes` with what is indexed of it."""
 
-    def add_source(self, location: str, name: str | None = None, scope: str = ...) -> str:
+    def add_source(self, location: str, name: str | None = None, scope: Scope = ...) -> str:
         """Add a feed or page to the sources of `scope`; returns its name."""
 
-    def remove_source(self, name: str, scope: str = ...) -> None:
+    def remove_source(self, name: str, scope: Scope = ...) -> None:
         """Remove a source of `scope` and its articles from the index."""
 
-    def forget_scope(self, scope: str) -> list[str]:
+    def forget_scope(self, scope: Scope) -> list[str]:
         """Forget a Discord server's sources and their chunks; returns the sources dropped."""

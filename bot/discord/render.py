@@ -12,7 +12,6 @@ from typing import Any, Sequence
 
 from bot.discord.text import escape_line, escape_markdown, safe_url
 from index.sources.item_guard import one_line
-from index.sources.scopes import split_name
 from index.types import Answer, ArticleRef, Citation, IndexReport, SourceStatus
 
 EmbedDict = dict[str, Any]
@@ -146,7 +145,7 @@ def _link(title: str, url: str) -> str:
 
 def citation_line(c: Citation) -> str:
     """One line of the Sources list: number, linked title, outlet and date."""
-    details = ", ".join(escape_line(x) for x in (c.outlet or split_name(c.source)[1], _date(c.published)) if x)
+    details = ", ".join(escape_line(x) for x in (c.outlet or c.source_name, _date(c.published)) if x)
     return f"**[{c.n}]** {_link(c.title, c.url)}" + (f" — {details}" if details else "")
 
 
@@ -184,7 +183,7 @@ def quotes_messages(answer: Answer) -> list[list[EmbedDict]]:
     """The exact passages behind each [n] of an answer, one embed (or more, if long) per citation."""
     embeds: list[EmbedDict] = []
     for c in sorted(answer.citations, key=lambda c: c.n):
-        footer = " · ".join(one_line(x) for x in (c.outlet or split_name(c.source)[1], _date(c.published)) if x)
+        footer = " · ".join(one_line(x) for x in (c.outlet or c.source_name, _date(c.published)) if x)
         part = _long_embeds(f"[{c.n}] {escape_line(c.title)}", escape_markdown(defuse_links(c.quote)), INFO_COLOUR,
                             footer=footer)
         if safe_url(c.url):  # Discord refuses a message whose embed URL is not http(s)

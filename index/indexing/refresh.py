@@ -108,7 +108,7 @@ class Refresher:
         """Refresh one source and log one line about it."""
         started = self.clock()
         try:
-            report = self.service.index(source=spec.name)
+            report = self.service.refresh(spec.name)
         except IndexBusy:
             wait = self.schedule.done(spec, self.clock(), busy=True)
             log.info("refresh of %s skipped: a re-index is running; trying again in %.0f s", spec.name, wait)

@@ -25,11 +25,10 @@ from index.service.reindex import Indexing, Paths
 from index.service.scope_admin import ScopeMaintenance
 from index.settings import Settings
 from index.sources.articles import published_day
-from index.sources.scopes import SHARED
 from index.store.chroma import Store
 from index.store.lexical import LexicalIndex
 from index.text import terms
-from index.types import Answer, ArticleRef, Citation, Passage, Turn
+from index.types import Answer, ArticleRef, Citation, Passage, Scope, Turn
 
 log = logging.getLogger(__name__)
 __all__ = ["NewsService", "Paths"]
@@ -67,7 +66,7 @@ class NewsService(Indexing, ScopeMaintenance):
 
     # -- questions -------------------------------------------------------------------------------
     def ask(self, question: str, history: Sequence[Turn] = (), k: int | None = None,
-            scopes: tuple[str, ...] = (SHARED,), as_of: date | None = None, since: date | None = None) -> Answer:
+            scopes: tuple[Scope, ...] = (Scope.SHARED,), as_of: date | None = None, since: date | None = None) -> Answer:
         """Answer a question from the indexed articles of `scopes`, with numbered citations, or refuse plainly.
 
         `as_of` is the time of asking (today by default): "this week" and the like are relative to it, and
@@ -77,7 +76,7 @@ class NewsService(Indexing, ScopeMaintenance):
             standalone, timed, passages = self._retrieve_for(question, history, k, scopes, as_of, since)
             return self.compose(standalone, timed.query.text, timed.query.vector, passages, timed.as_of)
 
-    def _retrieve_for(self, question: str, history: Sequence[Turn], k: int | None, scopes: tuple[str, ...],
+    def _retrieve_for(self, question: str, history: Sequence[Turn], k: int | None, scopes: tuple[Scope, ...],
                       as_of: date | None = None, since: date | None = None):
         """Clean the question, make it standalone, place it in time and retrieve its passages (of `scopes`)."""
         question = clean_question(question)
@@ -88,7 +87,7 @@ class NewsService(Indexing, ScopeMaintenance):
             return standalone, timed, passages
 
     def ask_stream(self, question: str, history: Sequence[Turn] = (), k: int | None = None,
-                   scopes: tuple[str, ...] = (SHARED,), as_of: date | None = None,
+                   scopes: tuple[Scope, ...] = (Scope.SHARED,), as_of: date | None = None,
                    since: date | None = None) -> Iterator[str | Answer]:
         """Like `ask`, but yields the model's text as it arrives (unchecked), then the checked Answer, last.
 
@@ -105,14 +104,14 @@ class NewsService(Indexing, ScopeMaintenance):
         checked) with the extractive fallback, or extractive offline (index/answering/writers.py)."""
         return dated(self.writer.answer(Question(question, retrieval_text, vector, passages, as_of)), as_of)
 
-    def search(self, query: str, k: int = 10, scopes: tuple[str, ...] = (SHARED,)) -> list[Passage]:
+    def search(self, query: str, k: int = 10, scopes: tuple[Scope, ...] = (Scope.SHARED,)) -> list[Passage]:
         """The k best passages for `query` among the sources of `scopes`, best first."""
         text = clean_question(query, what="search")
         vector = self.retriever.embed_query(text, scopes=tuple(scopes))
         with self.store.pinned():
             return self.retriever.retrieve(vector, k)
 
-    def summarize(self, target: str, since: date | None = None, scopes: tuple[str, ...] = (SHARED,)) -> Answer:
+    def summarize(self, target: str, since: date | None = None, scopes: tuple[Scope, ...] = (Scope.SHARED,)) -> Answer:
         """Summarise one article (by title or URL) or a topic across articles of `scopes`, with citations."""
         target = clean_question(target, what="summary topic")
         since_day = published_day(since.isoformat()) if since else None
@@ -128,13 +127,13 @@ class NewsService(Indexing, ScopeMaintenance):
             return extractive.refusal(passages, target)
         return self.writer.summary(SummaryRequest(f"news about {target}", target, passages, query.vector))
 
-    def titles(self, prefix: str, limit: int = 25, scopes: tuple[str, ...] = (SHARED,)) -> list[ArticleRef]:
+    def titles(self, prefix: str, limit: int = 25, scopes: tuple[Scope, ...] = (Scope.SHARED,)) -> list[ArticleRef]:
         """Indexed article titles of `scopes` matching `prefix` (start of title first, then anywhere)."""
         needle = prefix.strip().lower()
         seen: dict[str, ArticleRef] = {}
         for metadata in self.lexical.snapshot().metadatas:
             article_id = str(metadata.get("article_id", ""))
-            if str(metadata.get("scope") or SHARED) not in scopes:
+            if str(metadata.get("scope") or Scope.SHARED) not in scopes:
                 continue
             if article_id not in seen and needle in str(metadata.get("title", "")).lower():
                 seen[article_id] = ArticleRef(str(metadata.get("title", "")), str(metadata.get("url", "")),

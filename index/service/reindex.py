@@ -21,13 +21,12 @@ from index.sources import archive
 from index.sources import scopes as scoping
 from index.sources.fetch_state import forget_state, load_state
 from index.sources.item_guard import source_failure
-from index.sources.scopes import SHARED
 from index.sources.source_dates import source_dates
 from index.sources.sources_config import SourceSpec, parse_sources, with_source_added, with_source_removed
 from index.store.atomic_files import write_text_atomic
 from index.store.chunks import ChunkFilter
 from index.store.locking import exclusive
-from index.types import IndexReport, SourceStatus
+from index.types import IndexReport, Scope, SourceStatus
 
 log = logging.getLogger("index.service.facade")
 Progress = Callable[[int, int], None]
@@ -82,17 +81,29 @@ class Indexing:
         return self.store.chunks.count() == 0
 
     def index(self, source: str | None = None, full: bool = False, progress: Progress | None = None,
-              show_progress: bool = False, scopes: Sequence[str] | None = None) -> IndexReport:
-        """Index the configured sources of `scopes` (default: every scope), or one source (named inside the
-        index, index/sources/scopes.py), incrementally unless `full`. One runs at a time."""
-        scopes = list(scopes) if scopes is not None else scoping.all_scopes(self.settings.home)
-        specs = self._specs(scopes)
+              show_progress: bool = False, scopes: Sequence[Scope] | None = None) -> IndexReport:
+        """Index the configured sources of `scopes` (default: every scope), or only the source named `source`
+        in the first of `scopes` that has one (default: the shared scope), incrementally unless `full`."""
         if source is not None:
-            specs = [s for s in specs if s[0].name == source]
+            specs = [s for s in self._specs(scopes or [Scope.SHARED]) if Scope.split(s[0].name)[1] == source][:1]
             if not specs:
-                raise BadInput(f"unknown source {scoping.split_name(source)[1]!r}; see `newsbot sources`")
+                raise BadInput(f"unknown source {source!r}; see `newsbot sources`")
+            return self.index_specs(specs, set(), full, progress, show_progress)
+        scopes = list(scopes) if scopes is not None else scoping.all_scopes(self.settings.home)
+        return self.index_specs(self._specs(scopes), set(scopes), full, progress, show_progress)
+
+    def refresh(self, qualified: str) -> IndexReport:
+        """Index one source, named inside the index (`Scope.qualify`): what the refresh schedule runs."""
+        specs = [pair for pair in self._specs(scoping.all_scopes(self.settings.home)) if pair[0].name == qualified]
+        if not specs:
+            raise BadInput(f"unknown source {Scope.split(qualified)[1]!r}; see `newsbot sources`")
+        return self.index_specs(specs, set(), False)
+
+    def index_specs(self, specs: list[tuple[SourceSpec, Path]], prune: set[Scope], full: bool,
+                    progress: Progress | None = None, show_progress: bool = False) -> IndexReport:
+        """Index `specs` (pruning the sources of `prune` that are no longer configured) under the index lock."""
         with exclusive(self.paths.lock), self._shared_lease():
-            return self._index_locked(specs, prune=set(scopes) if source is None else set(), full=full,
+            return self._index_locked(specs, prune=prune, full=full,
                                       progress=progress, show_progress=show_progress)
 
     def _index_locked(self, pairs: list[tuple[SourceSpec, Path]], prune: set[str], full: bool,
@@ -129,7 +140,7 @@ class Indexing:
             if run.full and not spec.is_archive:  # an unreachable source keeps what it had, it is not emptied
                 self.indexer.copy_source(spec.name, run.live, run.target)
             return
-        articles = scoping.scoped_articles(read.articles, scoping.scope_of(spec.name))
+        articles = scoping.scoped_articles(read.articles, Scope.split(spec.name)[0])
         report = self.indexer.index(spec.name, articles, run.progress, run.show_progress, target=run.target,
                                     archive=read.archive, removed=read.removed + self._expired(spec, run.target))
         _merge(run.total, report)
@@ -149,7 +160,7 @@ class Indexing:
                     self.indexer.copy_source(name, run.live, run.target)
         if prune:
             for name in self.indexer.indexed_sources(run.target):
-                if name not in indexed and scoping.scope_of(name) in prune:
+                if name not in indexed and Scope.split(name)[0] in prune:
                     total.deleted.extend(self.indexer.drop_source(name, run.target))
                     state.pop(name, None)
                     forget_state(self.paths.fetch_state, name)
@@ -210,31 +221,31 @@ class Indexing:
         for spec, _ in self._specs(scopes):
             articles = len(docstore_ids(load_docstore(self.indexer.docstore_path(spec.name))))
             chunks = len(self.store.chunks.ids(ChunkFilter(source=spec.name)))
-            scope, name = scoping.split_name(spec.name)
+            scope, name = Scope.split(spec.name)
             fetched = load_state(self.paths.fetch_state, spec.name)
             oldest, newest = dates.get(spec.name, ("", ""))
             statuses.append(SourceStatus(name, spec.kind, spec.location, articles, chunks, state.get(spec.name, ""),
                                          newest=newest, oldest=oldest, last_error=fetched.last_error, scope=scope))
         return statuses
 
-    def add_source(self, location: str, name: str | None = None, scope: str = SHARED) -> str:
+    def add_source(self, location: str, name: str | None = None, scope: Scope = Scope.SHARED) -> str:
         """Add a URL or feed to the sources config of `scope` (its kind found by fetching it); returns its
         name within the scope."""
         from index.sources.source_probe import probe_source
 
         path = scoping.config_file(self.settings.home, self.settings.sources_file, scope)
-        text = path.read_text(encoding="utf-8") if path.exists() or scope == SHARED else ""
+        text = path.read_text(encoding="utf-8") if path.exists() or Scope(scope).is_shared else ""
         spec = probe_source(location.strip(), name, self.settings, taken={s.name for s in parse_sources(text)})
         write_text_atomic(path, with_source_added(text, spec))
         return spec.name
 
-    def remove_source(self, name: str, scope: str = SHARED) -> None:
+    def remove_source(self, name: str, scope: Scope = Scope.SHARED) -> None:
         """Remove a source (named within `scope`) from its config and its articles from the index."""
         path = scoping.config_file(self.settings.home, self.settings.sources_file, scope)
-        if scope != SHARED and not path.exists():
+        if not Scope(scope).is_shared and not path.exists():
             raise BadInput(f"no source named {name!r}")
         text = with_source_removed(path.read_text(encoding="utf-8"), name)
-        qualified = scoping.qualified_name(scope, name)
+        qualified = Scope(scope).qualify(name)
         with exclusive(self.paths.lock), self._shared_lease():
             write_text_atomic(path, text)
             self._drop_sources([qualified])

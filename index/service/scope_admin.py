@@ -1,5 +1,5 @@
 """The scope-keeping half of NewsService (index/service/facade.py): which sources each scope has, forgetting a
-server's scope, and giving chunks written before scopes existed their scope. See index/sources/scopes.py."""
+server's scope, and giving chunks written before scopes existed their scope. See index.types.Scope."""
 from __future__ import annotations
 
 import logging
@@ -8,10 +8,11 @@ from typing import Sequence
 
 from index.sources import scopes as scoping
 from index.store.atomic_files import write_text_atomic
-from index.sources.scopes import SHARED
 from index.errors import BadInput
 from index.store.locking import exclusive
 from index.sources.sources_config import SourceSpec
+from index.indexing.scope_migration import stamp_missing_scopes
+from index.types import Scope
 
 log = logging.getLogger("index.service.facade")
 
@@ -19,20 +20,20 @@ log = logging.getLogger("index.service.facade")
 class ScopeMaintenance:
     """Mixed into NewsService; uses its settings, store, indexer, paths and state."""
 
-    def _specs(self, scopes: Sequence[str]) -> list[tuple[SourceSpec, Path]]:
+    def _specs(self, scopes: Sequence[Scope]) -> list[tuple[SourceSpec, Path]]:
         """(spec named inside the index, folder of its config) of every source of `scopes`."""
         return scoping.specs_of(self.settings.home, self.settings.sources_file, scopes)
 
-    def forget_scope(self, scope: str) -> list[str]:
+    def forget_scope(self, scope: Scope) -> list[str]:
         """Delete a server's sources config and every chunk of its sources; returns the sources dropped."""
-        if scope == SHARED:
+        if Scope(scope).is_shared:
             raise BadInput("the shared sources are managed in the sources config, not forgotten")
         with exclusive(self.paths.lock):
-            names = [n for n in self.indexer.indexed_sources() if scoping.scope_of(n) == scope]
+            names = [n for n in self.indexer.indexed_sources() if Scope.split(n)[0] == scope]
             names += [s.name for s, _ in self._specs([scope]) if s.name not in names]
             self._drop_sources(names)
             scoping.forget_guild_files(self.settings.home, scope)
-        return [scoping.split_name(n)[1] for n in names]
+        return [Scope.split(n)[1] for n in names]
 
     def _drop_sources(self, qualified: Sequence[str]) -> None:
         """Delete the chunks, docstores and last-indexed times of sources (the index lock held)."""
@@ -59,7 +60,7 @@ class ScopeMaintenance:
         if done:
             write_text_atomic(marker, "1\n")
             return
-        stamped = scoping.stamp_missing_scopes(self.store.chunks_of(live))
+        stamped = stamp_missing_scopes(self.store.chunks_of(live))
         if stamped:
             log.info("gave %d chunks of %s their scope", stamped, live)
             self.store.bump_generation()
