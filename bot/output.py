@@ -6,7 +6,7 @@ import re
 from contextlib import contextmanager
 from typing import Any, Iterator, Sequence, TextIO
 
-from index.service.feedback import Feedback
+from index.port import Feedback
 from index.types import Answer, IndexReport, Passage, Scope, SourceStatus
 
 # What a terminal may act on: C0 controls but tab and newline (ESC, BEL, CR, backspace…), DEL and C1

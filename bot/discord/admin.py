@@ -106,7 +106,8 @@ class AdminCommands(DepsCog):
     def _names(self, interaction: discord.Interaction) -> dict[str, tuple[Scope, str]]:
         """The sources this admin may re-index: name shown -> (scope, name within it); this server's own
         first, then the shared ones for an operator."""
-        scopes = [own_scope(interaction)] + ([Scope.SHARED] if self.deps.access.is_operator(interaction.user.id) else [])
+        operator = self.deps.access.is_operator(interaction.user.id)
+        scopes = [own_scope(interaction)] + ([Scope.SHARED] if operator else [])
         names: dict[str, tuple[Scope, str]] = {}
         for status in self.deps.service.sources(scopes):
             names.setdefault(status.name, (status.scope, status.name))

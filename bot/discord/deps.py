@@ -13,11 +13,9 @@ from typing import Any
 from discord.ext import commands
 
 from bot.discord.conversations import AnswerCache, Conversations
-from bot.discord.guild_settings import GuildSettings
 from bot.discord.limits import Admission, Limits
 from bot.discord.rules import Access
-from index.port import NewsPort
-from index.service.feedback import FeedbackStore
+from index.port import FeedbackPort, GuildSettingsPort, NewsPort
 
 
 @dataclass(frozen=True)
@@ -25,9 +23,9 @@ class Deps:
     """The core's port and the adapter's own state, shared by every cog and view of one bot."""
 
     service: NewsPort
-    feedback: FeedbackStore
+    feedback: FeedbackPort
     access: Access
-    guild_settings: GuildSettings
+    guild_settings: GuildSettingsPort
     limits: Limits
     admission: Admission
     conversations: Conversations

@@ -11,8 +11,8 @@ from datetime import datetime
 from typing import Any, Sequence
 
 from bot.discord.text import escape_line, escape_markdown, safe_url
-from index.sources.item_guard import one_line
-from index.types import Answer, ArticleRef, Citation, IndexReport, SourceStatus
+from index.port import one_line
+from index.types import Answer, ArticleRef, Citation, IndexReport, Scope, SourceStatus
 
 EmbedDict = dict[str, Any]
 
@@ -208,7 +208,7 @@ def sources_messages(statuses: Sequence[SourceStatus]) -> list[list[EmbedDict]]:
     """The /sources listing: one line per source with its article count and when it was last indexed."""
     if not statuses:
         return [[{"title": "Sources", "description": "No sources are configured yet.", "color": INFO_COLOUR}]]
-    lines = [f"**{escape_line(s.name)}** ({s.kind}{'' if s.scope == 'shared' else ', this server'}) — "
+    lines = [f"**{escape_line(s.name)}** ({s.kind}{'' if Scope(s.scope).is_shared else ', this server'}) — "
              f"{s.articles} article{'s' if s.articles != 1 else ''}, "
              f"{s.chunks} passages, {_when(s.last_indexed)}"
              + (f", published {s.oldest} to {s.newest}" if s.newest else "") for s in statuses]

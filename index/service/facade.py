@@ -18,7 +18,6 @@ from index.answering.writers import Question, SummaryRequest, writer_for
 from index.embedding.embedders import Embedder
 from index.llm.chat import LLM
 from index.retrieval.hybrid import HybridRetriever
-from index.retrieval.questions import clean_question
 from index.retrieval.timed import place_in_time, retrieve_timed
 from index.service.feedback import citation_records
 from index.service.reindex import Indexing, Paths
@@ -27,7 +26,7 @@ from index.settings import Settings
 from index.sources.articles import published_day
 from index.store.chroma import Store
 from index.store.lexical import LexicalIndex
-from index.text import terms
+from index.text import clean_question, terms
 from index.types import Answer, ArticleRef, Citation, Passage, Scope, Turn
 
 log = logging.getLogger(__name__)

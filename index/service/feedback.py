@@ -1,15 +1,15 @@
-"""A small sqlite store of 👍/👎 feedback on answers. Pure core: knows nothing of Discord."""
+"""A small sqlite store of 👍/👎 feedback on answers (`index.port.FeedbackPort`). Knows nothing of Discord."""
 from __future__ import annotations
 
 import json
 import sqlite3
 import threading
 from collections import Counter
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
 from index.errors import BadInput, StoreUnavailable
+from index.port import Feedback, FeedbackTally
 from index.store.chunks import Chunks
 from index.store.sqlite_file import open_database
 from index.types import Scope
@@ -33,30 +33,6 @@ _COLUMNS = "id, created, user_id, vote, question, answer, guild_id, channel_id, 
 def feedback_path(home: Path) -> Path:
     """Where the bot stores votes and `newsbot feedback` reads them: one file in the home folder."""
     return home / "feedback.sqlite3"
-
-
-@dataclass(frozen=True)
-class Feedback:
-    """One vote on one answer."""
-
-    id: int
-    created: str  # ISO 8601, UTC
-    user_id: str
-    vote: int  # +1 (👍) or -1 (👎)
-    question: str
-    answer: str
-    guild_id: str = ""  # the Discord server ("" for a DM)
-    channel_id: str = ""
-    citations: tuple[dict, ...] = ()  # {"n", "title", "url", "source", "scope"} of each cited passage
-
-
-@dataclass(frozen=True)
-class FeedbackTally:
-    """Votes summed for one source or one server."""
-
-    key: str
-    up: int
-    down: int
 
 
 def _prepare(db: sqlite3.Connection) -> None:

@@ -10,7 +10,7 @@ import pytest
 from bot.discord.rules import NO_DMS, NOT_ENABLED
 from bot.discord.guilds import NOT_ENABLED_NOTICE
 from bot.discord.limits import Limits
-from bot.discord.guild_settings import GuildSettings
+from index.service.guild_settings import GuildSettings
 from tests.bot.conftest import running_bot
 from tests.bot.discord_helpers import finished, is_ephemeral, text_of
 from tests.bot.scoped_fixtures import CHESS, pages_server, scoped_settings
