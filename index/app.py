@@ -18,11 +18,15 @@ from index.home import ensure_home
 from index.llm.chat import LLM, OpenAICompatibleLLM
 from index.answering.prompts import load_prompts
 from index.port import FeedbackPort, GuildSettingsPort
-from index.service.facade import NewsService, Paths
+from index.indexing.catalog import SourceCatalog
+from index.indexing.paths import LazyIndexer, Paths
+from index.indexing.runs import IndexRuns
+from index.service.facade import NewsService
 from index.service.feedback import FeedbackStore, feedback_path
 from index.service.guild_settings import GuildSettings, guild_settings_path
 from index.settings import PROMPTS_DIR, Settings
 from index.store.chroma import make_store
+from index.store.lexical import LexicalIndex
 
 
 def build_embedder(settings: Settings) -> Embedder:
@@ -66,7 +70,11 @@ def build_service(settings: Settings, *, embedder: Embedder | None = None,
     name = collection_name(collection or settings.collection, embedder)
     store = make_store(settings, name)  # connects on first use, and again after an outage
     prompts = load_prompts(PROMPTS_DIR)
-    return NewsService(settings, store, embedder, build_llm(settings), prompts, Paths(settings.home, name))
+    paths = Paths(settings.home, name)
+    lexical = LexicalIndex(store, paths.lexical_cache)
+    indexer = LazyIndexer(store, embedder, paths, settings.chunk_tokens, settings.chunk_overlap)
+    runs = IndexRuns(settings, store, indexer, lexical, paths, SourceCatalog(settings))
+    return NewsService(settings, store, embedder, build_llm(settings), prompts, paths, lexical, runs)
 
 
 def build_feedback(settings: Settings) -> FeedbackPort:
@@ -83,14 +91,14 @@ def refresh_in_background(service: NewsService) -> AbstractContextManager:
     """Refresh the sources on their schedule in a daemon thread for the duration of the block (the bot)."""
     from index.indexing.refresh import background_refresh
 
-    return background_refresh(service)
+    return background_refresh(service.runs)
 
 
 def watch_sources(service: NewsService, stop: threading.Event) -> None:
     """Refresh the sources on their schedule in this thread until `stop` is set (`newsbot index --watch`)."""
     from index.indexing.refresh import Refresher
 
-    Refresher(service, stop).run()
+    Refresher(service.runs, stop).run()
 
 
 def run_evaluation(settings: Settings, articles: Path, questions: Path, weeks: str | None, k: int,

@@ -15,7 +15,8 @@ from datetime import date, datetime
 from typing import Callable, Iterator, Protocol, Sequence
 
 from index.text import clean_question, one_line, without_controls
-from index.types import Answer, ArticleRef, Citation, IndexReport, Passage, Scope, SourceStatus, Turn
+from index.types import (Answer, ArticleRef, Citation, IndexReport, Passage, Problem, Scope, SourceStatus,
+                         Turn)
 
 __all__ = ["NewsPort", "FeedbackPort", "GuildSettingsPort", "Feedback", "FeedbackTally", "ChannelRules",
            "Progress", "clean_question", "one_line", "without_controls"]
@@ -68,6 +69,10 @@ class NewsPort(Protocol):
 
     def forget_scope(self, scope: Scope) -> list[str]:
         """Forget a Discord server's sources and their chunks; returns the sources dropped."""
+
+    def doctor(self, repair: bool = False) -> tuple[list[Problem], list[Problem]]:
+        """(problems found, problems left) between sources, docstores and the vector store; repaired (by
+        deletions only) when `repair`."""
 
 
 @dataclass(frozen=True)

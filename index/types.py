@@ -193,6 +193,20 @@ class ItemError:
     reason: str
 
 
+@dataclass(frozen=True)
+class Problem:
+    """One inconsistency between sources, docstores and the vector store (`newsbot doctor`), in words fit
+    for a terminal line."""
+
+    kind: str
+    source: str
+    item: str
+    detail: str
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.source or '-'}: {self.item}: {self.detail}"
+
+
 @dataclass
 class IndexReport:
     """What one run of indexing did, per source and in total."""
