@@ -6,6 +6,7 @@
   index/embedding, discord in bot/discord; the core never imports Discord or the adapters.
 - The port is the adapters' only door: bot/ imports from index only `port`, `types`, `errors`,
   `settings` and `app` (the composition root), lazy imports included.
+- Scopes are vocabulary: the word `"shared"` is written in `index.types.Scope` only.
 - Small parts: no module over 300 lines, no function over 40.
 
 When a change needs to break one of these, the change is in the wrong place: see ARCHITECTURE.md.
@@ -184,6 +185,13 @@ def test_the_door_check_catches_every_way_past_the_port() -> None:
                 "from index import store\nimport index\n")
     assert past_the_door(reaching) == ["index", "index.indexing.refresh", "index.service.feedback",
                                        "index.sources.scopes", "index.store"]
+
+
+def test_only_the_scope_vocabulary_spells_the_shared_scope() -> None:
+    spelled = [module for module, path in modules().items() if module != "index.types"
+               for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+               if isinstance(node, ast.Constant) and node.value == "shared"]
+    assert spelled == []
 
 
 def test_modules_and_functions_stay_small() -> None:
