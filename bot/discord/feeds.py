@@ -24,7 +24,7 @@ from bot.discord.poster import Outgoing, missing_permission
 from bot.discord.render import clip
 from bot.discord.text import escape_line
 from index.errors import BadInput
-from index.sources.scopes import SHARED
+from index.types import Scope
 
 log = logging.getLogger("newsbot.discord.feeds")
 PostChannel = discord.TextChannel | discord.ForumChannel
@@ -63,10 +63,10 @@ class FeedCommands(DepsCog):
         except Exception:
             log.exception("could not send the pending posts")
 
-    def _source(self, interaction: discord.Interaction, name: str) -> tuple[str, str]:
+    def _source(self, interaction: discord.Interaction, name: str) -> tuple[Scope, str]:
         """(scope, name) of a source this server may post: its own first, then a shared one."""
         scope = own_scope(interaction)
-        for status in self.deps.service.sources([scope, SHARED]):
+        for status in self.deps.service.sources([scope, Scope.SHARED]):
             if status.name == name.strip():
                 return status.scope, status.name
         raise BadInput(f"There is no source named {clip(name, 100)!r} here; see /sources.")
@@ -104,7 +104,7 @@ class FeedCommands(DepsCog):
         """Show the server's feed channels with their filters."""
         assert interaction.guild_id is not None
         feeds = await asyncio.to_thread(self.deps.subscriptions.feeds, interaction.guild_id)
-        rows = [f"`#{f.id}` **{escape_line(f.source)}**{' (shared)' if f.scope == SHARED else ''} → <#{f.channel_id}>"
+        rows = [f"`#{f.id}` **{escape_line(f.source)}**{' (shared)' if f.scope.is_shared else ''} → <#{f.channel_id}>"
                 + (f" · only `{clip(f.include, 60)}`" if f.include else "")
                 + (f" · never `{clip(f.exclude, 60)}`" if f.exclude else "") for f in feeds]
         text = list_lines(rows, "No feed channels yet: set one up with /feed post.")
@@ -129,7 +129,7 @@ class FeedCommands(DepsCog):
             return []
         try:
             statuses = await asyncio.wait_for(
-                asyncio.to_thread(self.deps.service.sources, [own_scope(interaction), SHARED]), 2.0)
+                asyncio.to_thread(self.deps.service.sources, [own_scope(interaction), Scope.SHARED]), 2.0)
         except Exception:
             log.warning("autocomplete of sources failed", exc_info=True)
             return []

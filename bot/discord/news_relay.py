@@ -16,20 +16,18 @@ import logging
 from collections import defaultdict
 from typing import Sequence
 
-from index.sources.scopes import visible_scopes as scopes_of
 from bot.discord.feed_filters import admits, parse_filter
 from bot.discord.news_posts import article_post, follow_notice, more_line
 from bot.discord.poster import ChannelPoster, Target
-from bot.discord.subscriptions import FeedPost, Follow, Subscriptions
-from index.port import NewsPort
-from index.types import NewArticle
+from index.port import FeedPost, Follow, NewsPort, SubscriptionsPort
+from index.types import NewArticle, Scope
 
 log = logging.getLogger("newsbot.discord.feeds")
 
 
-def source_label(scope: str, source: str) -> str:
+def source_label(scope: Scope, source: str) -> str:
     """How a feed's source is named in its posts."""
-    return source if scope == "shared" else f"{source} (this server)"
+    return source if scope.is_shared else f"{source} (this server)"
 
 
 def passing(feed: FeedPost, articles: Sequence[NewArticle]) -> list[NewArticle]:
@@ -47,7 +45,7 @@ def passing(feed: FeedPost, articles: Sequence[NewArticle]) -> list[NewArticle]:
 class NewsRelay:
     """Takes batches of new articles to the feed channels and follows of every server."""
 
-    def __init__(self, service: NewsPort, subscriptions: Subscriptions, poster: ChannelPoster, cap: int) -> None:
+    def __init__(self, service: NewsPort, subscriptions: SubscriptionsPort, poster: ChannelPoster, cap: int) -> None:
         self.service = service
         self.subscriptions = subscriptions
         self.poster = poster
@@ -95,7 +93,7 @@ class NewsRelay:
         posted = 0
         for scope, source in dict.fromkeys((a.scope, a.source) for a in articles):
             for feed in await asyncio.to_thread(self.subscriptions.feeds_of, scope, source):
-                if scope not in scopes_of(feed.guild_id):  # another server's source never reaches this one
+                if scope not in Scope.visible_from(feed.guild_id):  # another server's source never reaches this one
                     continue
                 posted += await self._post_feed(feed, passing(feed, articles))
         return posted
@@ -120,13 +118,13 @@ class NewsRelay:
             by_server[follow.guild_id].append(follow)
         sent = 0
         for guild_id, follows in by_server.items():
-            scopes = scopes_of(guild_id)
+            scopes = Scope.visible_from(guild_id)
             ids = [a.article_id for a in articles if a.scope in scopes]
             if ids:
                 sent += await self._notify_server(follows, ids, scopes)
         return sent
 
-    async def _notify_server(self, follows: list[Follow], ids: list[str], scopes: tuple[str, ...]) -> int:
+    async def _notify_server(self, follows: list[Follow], ids: list[str], scopes: tuple[Scope, ...]) -> int:
         sent = 0
         matched: dict[str, list] = {}
         for follow in follows:

@@ -9,12 +9,13 @@
   50001 Missing Access), is reported once per channel and permission through `report` (one line naming the
   permission) until a post there succeeds again. The default report logs it and tells the member who set the
   thing up by DM; the `/alerts` channel can take its place (`ChannelPoster.report`).
-- **Once**: every post goes through the ledger (bot/discord/post_ledger.py, where what a crash does is
+- **Once**: every post goes through the ledger (index/service/post_ledger.py, where what a crash does is
   explained): an item already posted to a channel is not posted again, after a restart included.
 """
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import time
 from collections import defaultdict, deque
@@ -24,8 +25,8 @@ from typing import Any, Awaitable, Callable
 import discord
 
 from bot.discord.errors import NO_MENTIONS
-from bot.discord.post_ledger import PostLedger, nonce_of
 from bot.discord.text import escape_line
+from index.port import PostLedgerPort
 
 log = logging.getLogger("newsbot.discord.poster")
 BURST, WINDOW = 5, 5.0  # messages per channel per window of seconds
@@ -94,6 +95,11 @@ class Missing:
 Report = Callable[[Missing], Awaitable[None]]
 
 
+def nonce_of(guild_id: int, channel: str, key: str) -> str:
+    """The message nonce of one ledger entry: the same on every retry (Discord allows 25 characters)."""
+    return hashlib.sha256(f"{guild_id}/{channel}/{key}".encode()).hexdigest()[:25]
+
+
 @dataclass
 class Pace:
     """At most `burst` sends per `window` seconds per channel. Pure: the caller brings the time."""
@@ -126,7 +132,7 @@ def missing_permission(permissions: discord.Permissions, message: Outgoing, foru
 class ChannelPoster:
     """Posts for the bot: paced per channel, checked for permissions, at most once per item."""
 
-    def __init__(self, client: discord.Client, ledger: PostLedger, report: Report | None = None, *,
+    def __init__(self, client: discord.Client, ledger: PostLedgerPort, report: Report | None = None, *,
                  clock: Callable[[], float] = time.monotonic,
                  sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep) -> None:
         self.client = client

@@ -39,10 +39,9 @@ from index.store.chunk_ids import hashed_chunk_id, is_complete
 from index.embedding.embedders import Embedder
 from index.indexing.embed_guard import embed_each
 from index.indexing.llama_adapter import EmbedderAdapter
-from index.sources.scopes import scope_of, split_name
 from index.store.chroma import Store, version_of
 from index.store.chunks import ChunkFilter, Chunks, StoredChunk
-from index.types import Article, IndexReport, NewArticle
+from index.types import Article, IndexReport, NewArticle, Scope
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +78,7 @@ def _classify(documents, titles: dict[str, str], docstore: SimpleDocumentStore, 
 def new_articles(source: str, articles: Sequence[Article], known: set[str],
                  docstore: SimpleDocumentStore) -> list[NewArticle]:
     """The articles of this run that its source's docstore did not know before and that are now written."""
-    scope, name = split_name(source)
+    scope, name = Scope.split(source)
     return [NewArticle(a.id, name, scope, a.title, a.url, a.outlet, a.published, " ".join(a.text[:600].split()))
             for a in articles if a.id not in known and docstore.get_document_hash(a.id) is not None]
 
@@ -206,7 +205,7 @@ class SourceIndexer:
             metadatas = []
             for node in group:
                 metadata = node_to_metadata_dict(node, remove_text=True, flat_metadata=True)
-                metadata["scope"] = scope_of(str(metadata.get("source") or ""))  # index/sources/scopes.py
+                metadata["scope"] = str(Scope.split(str(metadata.get("source") or ""))[0])
                 metadatas.append({k: ("" if v is None else v) for k, v in metadata.items()})
             target.chunks.upsert([StoredChunk(n.node_id, n.get_content(metadata_mode=MetadataMode.NONE), m,
                                               n.get_embedding()) for n, m in zip(group, metadatas)])

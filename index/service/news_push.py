@@ -9,10 +9,10 @@ import numpy as np
 
 from index.answering.topic_match import topic_matches
 from index.retrieval.hybrid import passage_from_record
-from index.retrieval.questions import clean_question
-from index.service import new_articles
+from index.text import clean_question
+from index.indexing import new_articles
 from index.store.chunks import ChunkFilter
-from index.types import Citation, NewArticle, Passage
+from index.types import Citation, NewArticle, Passage, Scope
 
 ARTICLE_FIRST = 4  # passages of the thread's article put before the others
 
@@ -23,9 +23,9 @@ class NewsPush:
     def watch_new_articles(self, listener) -> None:
         """Call `listener(list[NewArticle])`, in the indexing thread, after each incremental index run that
         added articles (index/service/new_articles.py)."""
-        new_articles.watch(self, listener)
+        new_articles.watch(self.runs, listener)  # the refresh schedule runs index runs directly
 
-    def matches(self, topic: str, article_ids: Sequence[str], scopes: tuple[str, ...]) -> list[Citation]:
+    def matches(self, topic: str, article_ids: Sequence[str], scopes: tuple[Scope, ...]) -> list[Citation]:
         """Which of `article_ids` (among the sources of `scopes`) match `topic`, by the support check of an
         answer's cited sentences (index/answering/topic_match.py): one citation each, quoting the
         sentence closest to the topic, best match first."""
@@ -36,7 +36,7 @@ class NewsPush:
                          m.passage.outlet, m.passage.article_id, m.passage.chunk_id)
                 for n, m in enumerate(found, start=1)]
 
-    def _article_chunks(self, article_id: str, scopes: Sequence[str], vector: np.ndarray | None = None) -> list[Passage]:
+    def _article_chunks(self, article_id: str, scopes: Sequence[Scope], vector: np.ndarray | None = None) -> list[Passage]:
         """The passages of one article of `scopes`, in reading order; scored by cosine to `vector` when given."""
         where = ChunkFilter(article_id=article_id, scopes=tuple(scopes))
         out = []
@@ -47,7 +47,7 @@ class NewsPush:
         return sorted(out, key=lambda p: p.position)
 
     def article_first(self, article_id: str, vector: np.ndarray, passages: list[Passage], k: int,
-                      scopes: Sequence[str]) -> list[Passage]:
+                      scopes: Sequence[Scope]) -> list[Passage]:
         """The passages of `article_id` closest to the question first, then the retrieved ones (k in all, or
         more when the article alone has more): a question in the thread of a posted article is about it."""
         own = sorted(self._article_chunks(article_id, scopes, vector), key=lambda p: -p.score)[:ARTICLE_FIRST]

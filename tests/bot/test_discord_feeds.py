@@ -8,11 +8,11 @@ import asyncio
 
 import pytest
 
-from bot.discord.guild_settings import GuildSettings
+from index.service.guild_settings import GuildSettings
 from bot.discord.guilds import forget_server
 from bot.discord.limits import Limits
-from bot.discord.post_ledger import PostLedger
-from bot.discord.subscriptions import Subscriptions
+from index.service.post_ledger import PostLedger
+from index.service.subscriptions import Subscriptions
 from index.app import build_service
 from tests.support.discord_bot import running_bot
 from tests.support.discord_helpers import assert_never_pings, text_of

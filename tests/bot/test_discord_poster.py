@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.discord.guild_settings import GuildSettings
-from bot.discord.post_ledger import PostLedger
+from index.service.guild_settings import GuildSettings
+from index.service.post_ledger import PostLedger
 from bot.discord.poster import Missing, Outgoing, Pace, Target
 from tests.support.discord_bot import running_bot
 from tests.support.discord_helpers import assert_never_pings, text_of

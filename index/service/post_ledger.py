@@ -3,14 +3,14 @@
 A post is keyed by (server, channel, item key): an article posted to a feed channel is `article:<id>`, a
 digest `digest:<date>`, and so on. `claim` records the post as *pending*, with everything needed to send it
 again (JSON), before anything is sent; `confirm` marks it *posted* once Discord has answered with the
-message. Knows nothing of Discord.
+message. Knows nothing of Discord (`index.port.PostLedgerPort`; the bot's poster, bot/discord/poster.py, uses it).
 
 What a crash does, at each point (the choice: at most one duplicate, never a silent loss):
 - before `claim`: the item was not recorded; the caller's source of items decides (a feed's new articles
   reach the poster a moment after the refresh that found them: a kill in that moment loses them);
 - between `claim` and Discord's answer, or between Discord's answer and `confirm`: the post stays *pending*
   and is sent again when the bot starts (`ChannelPoster.replay`). It is sent with the same nonce
-  (`nonce_of`), and Discord returns the message created earlier with that nonce instead of a new one when
+  (`bot.discord.poster.nonce_of`), and Discord returns the message created earlier with that nonce instead of a new one when
   the retry comes within its nonce window (a few minutes); a later retry can post it a second time, once.
 A lost post is silent (nobody knows what they did not see); a duplicate is visible and bounded, and a
 quick restart (systemd) avoids even that. Writing the ledger before posting would make it the other way
@@ -18,15 +18,14 @@ round: never a duplicate, but a post lost for good whenever the process dies mid
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 import threading
-from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from index.errors import StoreUnavailable
+from index.port import Pending
 from index.store.sqlite_file import open_database
 
 _SCHEMA = """
@@ -47,22 +46,6 @@ CREATE INDEX IF NOT EXISTS posts_by_thread ON posts (thread_id);
 """
 PENDING_DAYS = 2  # a pending post older than this is not sent again (the news is stale)
 POSTED_DAYS = 180  # a posted entry older than this is dropped (its article will not come back as new)
-
-
-def nonce_of(guild_id: int, channel: str, key: str) -> str:
-    """The message nonce of one ledger entry: the same on every retry (Discord allows 25 characters)."""
-    return hashlib.sha256(f"{guild_id}/{channel}/{key}".encode()).hexdigest()[:25]
-
-
-@dataclass(frozen=True)
-class Pending:
-    """A post claimed but not confirmed: sent again at start-up."""
-
-    guild_id: int
-    channel: str
-    key: str
-    payload: dict
-    owner_id: int | None
 
 
 class PostLedger:

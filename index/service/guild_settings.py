@@ -2,17 +2,18 @@
 
 What each server's admins chose (the channels the bot answers in), when the bot was removed from a
 server (its scope is forgotten after a grace period), and whether a server outside NEWSBOT_GUILD_IDS
-was already told that the bot does not answer there. Knows nothing of Discord.
+was already told that the bot does not answer there (`index.port.GuildSettingsPort`). Knows nothing
+of Discord: the Discord adapter gets it from the composition root (`index.app.build_guild_settings`).
 """
 from __future__ import annotations
 
 import sqlite3
 import threading
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
 from index.errors import StoreUnavailable
+from index.port import ChannelRules
 from index.store.sqlite_file import open_database
 
 _SCHEMA = """
@@ -33,21 +34,6 @@ CREATE TABLE IF NOT EXISTS guilds (
 def guild_settings_path(home: Path) -> Path:
     """Where the per-server settings live."""
     return home / "guilds.sqlite3"
-
-
-@dataclass(frozen=True)
-class ChannelRules:
-    """Where the bot answers in one server: nowhere in `denied`; only in `allowed` when it is not empty."""
-
-    allowed: frozenset[int] = frozenset()
-    denied: frozenset[int] = frozenset()
-
-    def permits(self, channel_id: int | None, parent_id: int | None = None) -> bool:
-        """True when the bot answers in this channel (a thread follows its parent channel's rule)."""
-        ids = {i for i in (channel_id, parent_id) if i is not None}
-        if ids & self.denied:
-            return False
-        return not self.allowed or bool(ids & self.allowed)
 
 
 class GuildSettings:

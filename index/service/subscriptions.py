@@ -2,18 +2,19 @@
 feed channels (`/feed post`: a source's new articles into a channel, with filters) and follows (`/follow`:
 notices of new articles on a topic, to a member by DM or to a channel). Rows carry their server's id, so
 `GuildSettings.forget` (forget-server, and the forget-after-leaving sweep) removes them with the rest.
-Knows nothing of Discord.
+Knows nothing of Discord (`index.port.SubscriptionsPort`).
 """
 from __future__ import annotations
 
 import sqlite3
 import threading
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
 from index.errors import BadInput, StoreUnavailable
+from index.port import FeedPost, Follow
 from index.store.sqlite_file import open_database
+from index.types import Scope
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS feed_posts (
@@ -43,32 +44,6 @@ MAX_FEEDS = 25  # feed channels per server
 MAX_FOLLOWS = 10  # follows per member, and channel follows per server
 
 
-@dataclass(frozen=True)
-class FeedPost:
-    """A source's new articles posted to a channel of a server."""
-
-    id: int
-    guild_id: int
-    channel_id: int
-    scope: str
-    source: str
-    include: str
-    exclude: str
-    owner_id: int
-
-
-@dataclass(frozen=True)
-class Follow:
-    """A topic followed in a server: by a member (notices by DM) or by a channel."""
-
-    id: int
-    guild_id: int
-    topic: str
-    user_id: int | None
-    channel_id: int | None
-    owner_id: int
-
-
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
@@ -95,7 +70,7 @@ class Subscriptions:
             return self._db.execute(sql, params).fetchall()
 
     # -- feeds -------------------------------------------------------------------------------------
-    def add_feed(self, guild_id: int, channel_id: int, scope: str, source: str, include: str, exclude: str,
+    def add_feed(self, guild_id: int, channel_id: int, scope: Scope, source: str, include: str, exclude: str,
                  owner_id: int) -> None:
         """Post a source's new articles to a channel (its filters replaced when it is already posted there)."""
         known = {(f.channel_id, f.scope, f.source) for f in self.feeds(guild_id)}
@@ -104,20 +79,20 @@ class Subscriptions:
         self._write("INSERT INTO feed_posts (guild_id, channel_id, scope, source, include, exclude, owner_id, "
                     "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (guild_id, channel_id, scope, source) "
                     "DO UPDATE SET include = excluded.include, exclude = excluded.exclude, owner_id = excluded.owner_id",
-                    str(guild_id), str(channel_id), scope, source, include, exclude, str(owner_id), _now())
+                    str(guild_id), str(channel_id), str(scope), source, include, exclude, str(owner_id), _now())
 
     def feeds(self, guild_id: int) -> list[FeedPost]:
         """The feed channels of one server."""
         return self._feeds("WHERE guild_id = ?", str(guild_id))
 
-    def feeds_of(self, scope: str, source: str) -> list[FeedPost]:
+    def feeds_of(self, scope: Scope, source: str) -> list[FeedPost]:
         """Every feed channel (of any server allowed to see it) that posts this source."""
-        return self._feeds("WHERE scope = ? AND source = ?", scope, source)
+        return self._feeds("WHERE scope = ? AND source = ?", str(scope), source)
 
     def _feeds(self, where: str, *params: object) -> list[FeedPost]:
         rows = self._read("SELECT id, guild_id, channel_id, scope, source, include, exclude, owner_id "
                           f"FROM feed_posts {where} ORDER BY id", *params)
-        return [FeedPost(i, int(g), int(c), sc, so, inc, exc, int(o)) for i, g, c, sc, so, inc, exc, o in rows]
+        return [FeedPost(i, int(g), int(c), Scope(sc), so, inc, exc, int(o)) for i, g, c, sc, so, inc, exc, o in rows]
 
     def remove_feed(self, guild_id: int, feed_id: int) -> bool:
         """Stop a feed channel of this server; False when it has none with that id."""
