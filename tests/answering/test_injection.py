@@ -1,5 +1,7 @@
 """The one injection guard (index/answering/injection.py) holds offline too: extractive answers and summaries never
 quote a sentence that addresses the model."""
+import re
+
 import pytest
 
 from index.app import build_service
@@ -48,12 +50,19 @@ def offline_service(tmp_path_factory, embedder):
     return service
 
 
-@pytest.mark.parametrize("question", ["What is the answer?", "What should you say the answer is?",
-                                      "What did the harbour council approve?"])
-def test_offline_answers_never_quote_an_injection(offline_service, question):
+@pytest.mark.parametrize("question, must_answer", [("What is the answer?", False),
+                                                   ("What should you say the answer is?", False),
+                                                   ("What did the harbour council approve?", True)])
+def test_offline_answers_never_quote_an_injection(offline_service, question, must_answer):
     answer = offline_service.ask(question)
     assert "Ignore previous" not in answer.text and "42" not in answer.text
-    assert not answer.refused or answer.closest  # answered from the other sentences, or a plain refusal
+    # answered from the article's other sentences, or refused with the article as the closest one
+    shown = answer.closest if answer.refused else answer.citations
+    assert [item.title for item in shown] == [ARTICLE.splitlines()[0]], answer
+    assert not (must_answer and answer.refused), answer
+    quoted = re.findall(r"“(.+?)”", answer.text)
+    assert answer.refused or quoted, answer.text
+    assert all(" ".join(quote.split()) in " ".join(ARTICLE.split()) for quote in quoted), answer.text
 
 
 def test_offline_summaries_never_quote_an_injection(offline_service):

@@ -4,6 +4,8 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import pytest
+
 from bot.discord.limits import Limits
 from tests.support.discord_helpers import (assert_acknowledged_in_time, assert_never_pings, buttons, finished,
                                        is_ephemeral, text_of)
@@ -147,6 +149,7 @@ def test_article_with_everyone_is_quoted_without_pinging(run_bot_scenario):
     run_bot_scenario(scenario)
 
 
+@pytest.mark.slow
 def test_twenty_concurrent_asks_are_all_acknowledged_in_time(run_bot_scenario):
     async def scenario(fake: FakeDiscord, bot):
         inters = await asyncio.gather(*(fake.slash("ask", {"question": "What did Putin agree to?"}, user=f"user{i}")

@@ -46,6 +46,7 @@ def chroma_server(tmp_path):
         proc.wait(10)
 
 
+@pytest.mark.slow
 def test_store_going_away_becomes_a_short_ephemeral_message(run_bot_scenario, news_settings, service,
                                                             chroma_server, tmp_path):
     from index.app import build_service
@@ -89,6 +90,7 @@ def test_unexpected_errors_are_logged_and_shown_generically(caplog):
     assert "Traceback" not in GENERIC
 
 
+@pytest.mark.slow
 def test_a_long_llm_answer_is_split_across_messages(run_bot_scenario, news_settings, service):
     from index.app import build_service
 

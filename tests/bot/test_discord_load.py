@@ -8,6 +8,8 @@ from __future__ import annotations
 import asyncio
 import logging
 
+import pytest
+
 from bot.discord.limits import Limits
 from index.app import build_service
 from index.service.feedback import FeedbackStore
@@ -15,6 +17,8 @@ from tests.support.discord_bot import running_bot
 from tests.support.discord_helpers import DEADLINE, text_of
 from tests.support.paths import SEEDS
 from tests.support.corpus import write_corpus
+
+pytestmark = pytest.mark.slow  # 200 asks during a full re-index
 
 DEFERRED, MESSAGE = 5, 4
 QUESTIONS = ("What did Putin agree to?", "What did the harbour council of district 3 discuss?",

@@ -28,6 +28,7 @@ async def _sources(fake: FakeDiscord, channel: str) -> str:
     return text_of(inter.followups[0])
 
 
+@pytest.mark.slow
 def test_a_servers_sources_answer_there_and_never_in_another(run_bot_scenario, scoped_service):
     with pages_server() as web:
         async def scenario(fake: FakeDiscord, bot):
@@ -79,6 +80,7 @@ def test_a_servers_sources_answer_there_and_never_in_another(run_bot_scenario, s
         run_bot_scenario(scenario, svc=scoped_service, second_guild=True, limits=MANY)
 
 
+@pytest.mark.slow
 def test_another_servers_admin_can_neither_see_nor_touch_its_sources(run_bot_scenario, scoped_service):
     with pages_server() as web:
         async def scenario(fake: FakeDiscord, bot):
@@ -118,6 +120,7 @@ def test_another_servers_admin_can_neither_see_nor_touch_its_sources(run_bot_sce
         run_bot_scenario(scenario, svc=scoped_service, second_guild=True, limits=MANY)
 
 
+@pytest.mark.slow
 def test_operators_reindex_the_shared_sources_and_admins_remove_only_their_own(run_bot_scenario, scoped_service):
     operator = int(FakeDiscord().user("bob")["id"])
     with pages_server() as web:

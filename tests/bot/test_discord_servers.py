@@ -67,6 +67,7 @@ def test_channel_rules_are_kept_across_a_restart(service, feedback, tmp_path):
     asyncio.run(main())
 
 
+@pytest.mark.slow
 def test_direct_messages_only_when_allowed_and_from_the_shared_sources(scoped_service, feedback):
     async def main() -> None:
         with pages_server() as web:
@@ -110,6 +111,7 @@ def test_a_server_outside_the_allow_list_gets_no_answer_and_one_notice(service, 
     assert asyncio.run(once()) == []  # told once, not at every start
 
 
+@pytest.mark.slow
 def test_a_removed_server_is_forgotten_after_the_grace_period(scoped_service, feedback, tmp_path):
     settings = GuildSettings(tmp_path / "guilds.sqlite3")
 
@@ -140,6 +142,7 @@ def test_a_removed_server_is_forgotten_after_the_grace_period(scoped_service, fe
     asyncio.run(main())
 
 
+@pytest.mark.slow
 def test_feedback_records_server_channel_and_cited_sources(scoped_service, feedback):
     async def main() -> None:
         with pages_server() as web:

@@ -28,6 +28,7 @@ def _original_edits(fake: FakeDiscord) -> list:
     return [r for r in fake.requests if r.method == "PATCH" and r.path.endswith("/messages/@original")]
 
 
+@pytest.mark.slow
 def test_ask_streams_into_edits_then_shows_the_checked_answer(run_bot_scenario, llm_service, fake_openai):  # noqa: F811
     words = REPLY.split(" ")
     pieces = [w + " " for w in words[:-1]] + [words[-1]]

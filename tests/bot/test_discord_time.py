@@ -33,6 +33,7 @@ def test_ask_since_leaves_older_articles_out(run_bot_scenario):
     run_bot_scenario(scenario)
 
 
+@pytest.mark.slow
 def test_ask_is_answered_while_a_scheduled_refresh_runs(run_bot_scenario, tmp_path):
     with FeedSite() as site:
         site.publish("bridge", "Bridge reopens", "bridge")

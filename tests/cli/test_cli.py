@@ -7,6 +7,8 @@ from tests.support.http_server import LocalServer, body
 from tests.support.cli_process import assert_clean_error, newsbot
 from tests.support.html_pages import page
 
+pytestmark = pytest.mark.slow  # each test runs `newsbot` processes
+
 
 def test_ask_on_a_fresh_home_indexes_and_answers_with_citations(tmp_path):
     user_home = tmp_path / "user"

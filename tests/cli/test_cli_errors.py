@@ -12,17 +12,20 @@ from tests.support.cli_process import assert_clean_error, newsbot
 from tests.support.paths import ROOT
 
 
+@pytest.mark.slow
 def test_a_question_that_is_not_utf8_is_refused_in_one_line(tmp_path):
     question = os.fsdecode(b"caf\xe9 prices?")  # the bytes a latin-1 terminal sends
     assert_clean_error(newsbot("ask", question, home=tmp_path), "not valid UTF-8")
 
 
+@pytest.mark.slow
 def test_a_token_with_a_line_break_is_refused_without_showing_it(tmp_path):
     result = newsbot("run", home=tmp_path, env={"DISCORD_TOKEN": "abc.secret\npart"})
     assert_clean_error(result, "DISCORD_TOKEN")
     assert "line break" in result.stderr and "secret" not in result.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("make_home, fragment", [
     (lambda tmp: (tmp / "file").write_text("x") and tmp / "file", "is a file, not a folder"),
     (lambda tmp: __import__("pathlib").Path("/sys/newsbot-home"), "NEWSBOT_HOME /sys/newsbot-home"),
@@ -33,6 +36,7 @@ def test_a_home_that_is_a_file_or_cannot_be_written_is_one_line(tmp_path, make_h
         assert_clean_error(newsbot(*args, home=home), fragment)
 
 
+@pytest.mark.slow
 def test_a_closed_output_pipe_is_one_line(tmp_path):
     environment = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "NEWSBOT_"))}
     process = subprocess.Popen([sys.executable, "-m", "bot.cli", "sources"], cwd=ROOT, stdout=subprocess.PIPE,

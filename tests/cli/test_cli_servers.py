@@ -5,7 +5,11 @@ import base64
 import json
 from urllib.parse import parse_qs, urlparse
 
+import pytest
+
 from tests.support.cli_process import newsbot
+
+pytestmark = pytest.mark.slow  # each test runs `newsbot` processes
 
 SEEDS = __import__("pathlib").Path(__file__).resolve().parents[2] / "seeds"
 

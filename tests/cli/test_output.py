@@ -1,6 +1,8 @@
 """Terminal escapes in articles and sources never reach the terminal, in any command; JSON carries them escaped."""
 import json
 
+import pytest
+
 from bot.output import TerminalSafe, for_terminal, to_json
 from index.app import build_service
 from index.settings import Settings
@@ -20,6 +22,7 @@ def assert_clean(result) -> None:
     assert "Traceback" not in shown
 
 
+@pytest.mark.slow
 def test_every_command_shows_article_text_without_terminal_controls(tmp_path):
     (tmp_path / "news").mkdir()
     (tmp_path / "news" / "ferry.txt").write_text(ARTICLE)
@@ -36,11 +39,15 @@ def test_every_command_shows_article_text_without_terminal_controls(tmp_path):
     records = live_chroma(service).get(include=["metadatas"])
     live_chroma(service).update(ids=records["ids"], metadatas=[m | {"title": TITLE, "outlet": "\x9b2J"}
                                                              for m in records["metadatas"]])
-    for args in (("ask", "When does the first ferry leave?"), ("search", "ferry"), ("summary", "harbour ferry"),
-                 ("sources",), ("index",)):
+    # what each command shows (stdout, stderr): the article, or the bad source's location without its controls
+    shown = {("ask", "When does the first ferry leave?"): ("Harbour ferry", ""),
+             ("search", "ferry"): ("Harbour ferry", ""), ("summary", "harbour ferry"): ("Harbour ferry", ""),
+             ("sources",): ("http://127.0.0.1:9/]0;x", ""),
+             ("index",): ("unchanged 1", "bad: http://127.0.0.1:9/]0;x")}
+    for args, (out, err) in shown.items():
         result = newsbot(*args, home=home, env=env)
         assert_clean(result)
-        assert "Harbour ferry" in result.stdout or args[0] in ("sources", "index")
+        assert out in result.stdout and err in result.stderr, (args, result.stdout, result.stderr)
     as_json = newsbot("ask", "When does the first ferry leave?", "--json", home=home, env=env)
     assert_clean(as_json)
     assert json.loads(as_json.stdout)["citations"][0]["title"] == TITLE  # the data is whole, escaped

@@ -11,6 +11,8 @@ import pytest
 from index.embedding.embedders import MiniLMEmbedder
 from index.embedding.onnx_minilm import OnnxMiniLMEmbedder, plan_batches
 
+pytestmark = pytest.mark.slow  # loads the model on onnxruntime and on torch
+
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "seeds" / "2025-03-19-cnn-putin-agrees-to-pause-attacks-on-energy-targets.txt"
 

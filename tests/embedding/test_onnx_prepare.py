@@ -9,8 +9,12 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper
 
+import pytest
+
 from index.embedding.onnx_minilm import OnnxMiniLMEmbedder
 from index.embedding.onnx_prepare import cached_model_path, prepared_model_path, strip_nan_guards
+
+pytestmark = pytest.mark.slow  # derives ONNX graphs
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = next((ROOT / "seeds").glob("2025-03-19-*.txt"))

@@ -15,6 +15,8 @@ from index.tokens import tiktoken_encoder
 from tests.support.fake_openai import EMBEDDINGS_PATH, fake_openai, fake_openai_server, http_error  # noqa: F401
 from tests.support.cli_process import assert_clean_error, newsbot
 
+pytestmark = pytest.mark.slow  # `newsbot` processes
+
 MODEL = "text-embedding-3-small"
 SENTENCE_END = re.compile(r"(?<=[.!?])\s")
 

@@ -29,8 +29,7 @@ from index.evaluation.scoring import (
     score_split,
     split_weeks,
 )
-
-DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "realtimeqa-2025q1"
+from tests.support.paths import SHARED_DATA as DATA
 
 SCORE_KEYS = {
     "answerable", "recall@2000c", "recall@4000c", "recall@8000c", "hit@1", "hit@5", "hit@10", "mrr@10",

@@ -8,6 +8,7 @@
   `settings` and `app` (the composition root), lazy imports included.
 - Scopes are vocabulary: the word `"shared"` is written in `index.types.Scope` only.
 - Small parts: no module over 300 lines, no function over 40.
+- Tests share helpers through tests/support/ only: no test module imports another, nor a conftest.
 
 When a change needs to break one of these, the change is in the wrong place: see ARCHITECTURE.md.
 """
@@ -206,3 +207,21 @@ def test_modules_and_functions_stay_small() -> None:
                 if length > MAX_FUNCTION_LINES:
                     too_big.append(f"{module}.{node.name}: {length} lines")
     assert too_big == []
+
+
+def test_test_modules_share_helpers_through_tests_support_only() -> None:
+    """A test module or conftest file imports shared helpers from tests.support, never from another test
+    module or a conftest (fixtures reach tests by name, through the conftest files)."""
+    wrong = []
+    for path in ROOT.joinpath("tests").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                names = [node.module or ""] if node.level == 0 else ["." * node.level + (node.module or "")]
+            else:
+                continue
+            wrong += [f"{path.relative_to(ROOT)}: {name}" for name in names
+                      if name.startswith(".") or name.split(".")[0] in ("conftest",) or name.startswith("test_")
+                      or (name.split(".")[0] == "tests" and name.split(".")[:2] != ["tests", "support"])]
+    assert wrong == []

@@ -9,6 +9,8 @@ import uuid
 import discord
 import yarl
 
+import pytest
+
 from bot.discord.app import NewsBot
 from bot.discord.limits import Limits
 from index.app import build_service
@@ -20,6 +22,8 @@ from tests.support.ports import free_port
 from tests.support.fake_discord import FakeDiscord
 from tests.support.fake_openai import fake_openai, fake_openai_server, http_error  # noqa: F401
 from tests.support.cli_process import newsbot
+
+pytestmark = pytest.mark.slow  # full CLI and Discord flows, at DEBUG
 
 MARKERS = {name: f"{name.lower()}-{uuid.uuid4().hex}" for name in
            ("DISCORD_TOKEN", "OPENAI_API_KEY", "NEWSBOT_CHROMA_TOKEN")}

@@ -41,13 +41,13 @@ def test_every_kind_of_mismatch_is_found_and_planned():
 
 
 @pytest.fixture
-def damaged(store_settings, embedder, tmp_path):
+def damaged(store_settings, fake_embedder, tmp_path):
     """An indexed corpus, then one of each kind of damage done to it directly in the stores."""
     corpus = tmp_path / "corpus"
     write_corpus(corpus, edition=1, count=6)
     store_settings.sources_file.write_text(f'[[source]]\nname = "corpus"\nkind = "folder"\nlocation = "{corpus}"\n')
     service = build_service(store_settings.model_copy(update={"chunk_tokens": 48, "chunk_overlap": 8}),
-                            embedder=embedder)
+                            embedder=fake_embedder)
     service.index()
     assert service.doctor() == ([], [])
     live = service.indexer.target()
@@ -77,7 +77,8 @@ def test_damage_is_reported_repaired_and_the_next_index_restores_everything(dama
     assert [s.articles for s in damaged.sources()] == [damaged.stats["articles"]]
 
 
-def test_doctor_on_the_command_line(tmp_path, embedder):
+@pytest.mark.slow
+def test_doctor_on_the_command_line(tmp_path):
     corpus = tmp_path / "corpus"
     write_corpus(corpus, edition=1, count=3)
     sources = tmp_path / "sources.toml"

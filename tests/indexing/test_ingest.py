@@ -16,14 +16,14 @@ def _chunk_ids(service, source=None):
 
 
 @pytest.fixture
-def service(store_settings, embedder, tmp_path):
+def service(store_settings, fake_embedder, tmp_path):
     folder = tmp_path / "articles"
     write_article(folder, "a.txt", "Alpha title", "alpha")
     write_article(folder, "b.txt", "Beta title", "beta")
     store_settings.sources_file.write_text(
         f'[[source]]\nname = "local"\nkind = "folder"\nlocation = "{folder}"\n'
         f'[[source]]\nname = "seeds"\nkind = "folder"\nlocation = "{Path(__file__).parents[2] / "seeds"}"\n')
-    svc = build_service(store_settings, embedder=embedder)
+    svc = build_service(store_settings, embedder=fake_embedder)
     svc.folder = folder
     return svc
 

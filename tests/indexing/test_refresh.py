@@ -49,6 +49,7 @@ def _feed_settings(tmp_path, site, refresh="5s") -> Settings:
     return Settings(home=tmp_path / "home", sources_file=sources, allow_private_urls=True)
 
 
+@pytest.mark.slow
 def test_index_watch_picks_up_a_new_entry_within_two_intervals_and_stops_cleanly(tmp_path):
     with FeedSite() as site:
         site.publish("bridge", "Bridge reopens", "bridge")
@@ -77,10 +78,10 @@ def test_index_watch_picks_up_a_new_entry_within_two_intervals_and_stops_cleanly
     assert titles == {"Bridge reopens", "Harbour dredging"}
 
 
-def test_a_reindex_during_a_scheduled_refresh_is_busy(tmp_path, embedder):
+def test_a_reindex_during_a_scheduled_refresh_is_busy(tmp_path, fake_embedder):
     with FeedSite() as site:
         site.publish("bridge", "Bridge reopens", "bridge")
-        service = build_service(_feed_settings(tmp_path, site), embedder=embedder)
+        service = build_service(_feed_settings(tmp_path, site), embedder=fake_embedder)
         release, started = threading.Event(), threading.Event()
         original = site.server.routes.get
 
@@ -104,6 +105,7 @@ def test_a_reindex_during_a_scheduled_refresh_is_busy(tmp_path, embedder):
         assert [s.articles for s in service.sources()] == [1]
 
 
+@pytest.mark.slow
 def test_two_processes_on_one_chroma_server_do_not_index_at_once(tmp_path, chroma_server):
     host, port = chroma_server
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "NEWSBOT_"))}

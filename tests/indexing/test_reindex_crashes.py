@@ -21,6 +21,7 @@ from index.store.chunk_ids import is_complete, parse_chunk_id
 from tests.support.chroma_view import live_chroma
 from tests.support.corpus import ARTICLES, write_corpus
 
+pytestmark = pytest.mark.slow  # SIGKILLed processes, threads re-indexing
 ROOT = Path(__file__).resolve().parents[2]
 
 DRIVER = r'''
@@ -30,6 +31,7 @@ from index.store import chroma as store
 from index.app import build_service
 from index.settings import Settings
 from tests.support.chroma_view import live_chroma
+from tests.support.hashing_embedder import HashingEmbedder
 
 point, nth, mode = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 ingest.BATCH_ARTICLES = 8  # several batches from a small corpus
@@ -68,7 +70,7 @@ def report(service):
             "articles": [m["article_id"] for m in records["metadatas"]],
             "docstores": docstores, "leftovers": service.indexer.leftovers(), "hits": [h.chunk_id for h in hits]}
 
-service = build_service(Settings())
+service = build_service(Settings(), embedder=HashingEmbedder())
 print(json.dumps({"before": report(service)}), flush=True)
 if point != "none":
     hook(*HOOKS[point])
@@ -178,12 +180,12 @@ def test_a_kill_at_any_point_leaves_a_usable_index_and_the_next_run_completes(cr
 
 
 @pytest.fixture
-def corpus_service(store_settings, embedder, tmp_path):
+def corpus_service(store_settings, fake_embedder, tmp_path):
     corpus = tmp_path / "corpus"
     write_corpus(corpus, edition=1)
     store_settings.sources_file.write_text(f'[[source]]\nname = "corpus"\nkind = "folder"\nlocation = "{corpus}"\n')
     service = build_service(store_settings.model_copy(update={"chunk_tokens": 48, "chunk_overlap": 8}),
-                            embedder=embedder)
+                            embedder=fake_embedder)
     service.index()
     service.corpus = corpus
     return service

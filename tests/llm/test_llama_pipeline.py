@@ -17,6 +17,8 @@ from tests.support.paths import SEED_ARTICLE
 from tests.support.llama_server import LlamaServer, llama_server  # noqa: F401  (fixture)
 from tests.support.llm_answers import INJECTED_ARTICLE, SEED_TITLE, assert_every_citation_supported
 
+pytestmark = pytest.mark.slow  # a real llama.cpp server writes every answer
+
 
 def assert_guarantee(answer: Answer, embedder) -> None:
     """A refusal with the closest articles, or every shown citation valid and supporting its sentence."""

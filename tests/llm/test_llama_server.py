@@ -10,6 +10,8 @@ import pytest
 
 from tests.support.llama_server import LlamaServer, llama_server  # noqa: F401  (fixture)
 
+pytestmark = pytest.mark.slow  # starts a real llama.cpp server
+
 MESSAGES = [
     {"role": "system", "content": "You are a helpful assistant."},
     {"role": "user", "content": "Name three colours."},

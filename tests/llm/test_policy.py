@@ -92,6 +92,7 @@ def _count_attempts(service):
     return mock.patch.object(llm_class, "chat", autospec=True, side_effect=llm_class.chat)
 
 
+@pytest.mark.slow
 def test_a_closed_port_costs_one_attempt_for_ten_questions(seed_service):
     service = _llm_service(seed_service, f"http://127.0.0.1:{free_port()}/v1")
     offline = [seed_service.ask(QUESTION) for _ in range(10)]
@@ -161,6 +162,7 @@ def test_empty_settings_are_unset(tmp_path, monkeypatch):
     assert settings.llm_timeout == 60 and settings.home == Settings.model_fields["home"].default_factory()
 
 
+@pytest.mark.slow
 def test_ask_with_empty_openai_settings_answers_offline_without_a_note(tmp_path):
     result = newsbot("ask", QUESTION, "--json", home=tmp_path, env={"OPENAI_API_KEY": "", "OPENAI_BASE_URL": ""})
     assert result.returncode == 0, result.stderr

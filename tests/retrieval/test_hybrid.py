@@ -10,6 +10,8 @@ from index.text import terms
 from tests.support.paths import SHARED_DATA
 from tests.support.chroma_view import live_chroma
 
+pytestmark = pytest.mark.slow  # indexes a real week of RealTime QA with the real model
+
 WEEK = {"20250321"}  # the week that covers the same Trump–Putin call as the seed
 
 

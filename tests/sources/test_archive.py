@@ -20,12 +20,12 @@ def _titles(service) -> set[str]:
     return {m["title"] for m in live_chroma(service).get(where={"source": "local"}, include=["metadatas"])["metadatas"]}
 
 
-def test_entries_that_leave_the_feed_or_fail_once_stay_and_a_gone_page_is_removed(store_settings, embedder):
+def test_entries_that_leave_the_feed_or_fail_once_stay_and_a_gone_page_is_removed(store_settings, fake_embedder):
     with FeedSite() as site:
         site.publish("bridge", "Bridge reopens", "bridge")
         site.publish("harbour", "Harbour dredging", "harbour")
         site.publish("library", "Library hours", "library")
-        service = _feed_service(store_settings, site, embedder)
+        service = _feed_service(store_settings, site, fake_embedder)
         assert sorted(service.index().added) == ["Bridge reopens", "Harbour dredging", "Library hours"]
 
         site.entries = [e for e in site.entries if e[0] != "bridge"]  # dropped off the feed
@@ -51,12 +51,13 @@ def test_entries_that_leave_the_feed_or_fail_once_stay_and_a_gone_page_is_remove
         assert status.last_indexed and status.last_error == ""
 
 
-def test_a_second_run_over_an_unchanged_feed_of_200_entries_makes_one_request(tmp_path, embedder):
+@pytest.mark.slow
+def test_a_second_run_over_an_unchanged_feed_of_200_entries_makes_one_request(tmp_path, fake_embedder):
     settings = Settings(home=tmp_path / "home", sources_file=tmp_path / "sources.toml")
     with FeedSite() as site:
         for i in range(200):
             site.publish(f"a{i}", f"Story {i}", f"topic{i}")
-        service = _feed_service(settings, site, embedder)
+        service = _feed_service(settings, site, fake_embedder)
         first = service.index()
         assert len(first.added) == 200 and len(site.hits) == 201
         site.hits.clear()
@@ -69,24 +70,24 @@ def test_a_second_run_over_an_unchanged_feed_of_200_entries_makes_one_request(tm
         assert third.added == ["Fresh story"] and site.hits == ["/feed", "/p/new"]
 
 
-def test_backoff_on_429_and_at_most_two_requests_per_host(tmp_path, embedder):
+def test_backoff_on_429_and_at_most_two_requests_per_host(tmp_path, fake_embedder):
     settings = Settings(home=tmp_path / "home", sources_file=tmp_path / "sources.toml")
     with FeedSite() as site:
         for i in range(8):
             site.publish(f"a{i}", f"Story {i}", f"topic{i}")
         site.status_once["a3"], site.retry_after["a3"] = 429, 1
         site.delay = 0.2  # pages overlap: without the per-host limit, four would be in flight at once
-        report = _feed_service(settings, site, embedder).index()
+        report = _feed_service(settings, site, fake_embedder).index()
         assert "Story 3" in report.added and len(report.added) == 8 and not report.errors
         assert site.hits.count("/p/a3") == 2  # the 429, then the page after Retry-After
         assert site.most_in_flight == 2
 
 
-def test_retention_deletes_articles_older_than_the_window(tmp_path, embedder):
+def test_retention_deletes_articles_older_than_the_window(tmp_path, fake_embedder):
     settings = Settings(home=tmp_path / "home", sources_file=tmp_path / "sources.toml")
     with FeedSite() as site:
         site.publish("old", "Old story", "old")  # published 1 March 2025, long before today
-        service = _feed_service(settings, site, embedder)
+        service = _feed_service(settings, site, fake_embedder)
         assert service.index().added == ["Old story"]
         settings.sources_file.write_text(settings.sources_file.read_text() + "retention_days = 30\n")
         site.hits.clear()
@@ -94,13 +95,13 @@ def test_retention_deletes_articles_older_than_the_window(tmp_path, embedder):
         assert report.deleted == ["Old story"] and _titles(service) == set()
 
 
-def test_a_url_source_that_fails_keeps_its_article(tmp_path, embedder):
+def test_a_url_source_that_fails_keeps_its_article(tmp_path, fake_embedder):
     text = article_text("Council budget", "budget")
     routes = {"/a": body(text, "text/plain")}
     settings = Settings(home=tmp_path / "home", sources_file=tmp_path / "sources.toml")
     with LocalServer(routes) as server:
         settings.sources_file.write_text(f'[[source]]\nname = "local"\nkind = "url"\nlocation = "{server.url("/a")}"\n')
-        service = build_service(settings.model_copy(update={"allow_private_urls": True}), embedder=embedder)
+        service = build_service(settings.model_copy(update={"allow_private_urls": True}), embedder=fake_embedder)
         assert service.index().added == ["Council budget"]
         routes["/a"] = body("oops", "text/plain", 404)
         report = service.index()

@@ -113,7 +113,7 @@ def hostile_feed(server: LocalServer) -> str:
 
 
 @pytest.fixture
-def hostile_service(tmp_path, embedder):
+def hostile_service(tmp_path, fake_embedder):
     rng = random.Random(SEED)
     write_jsonl(tmp_path / "rows.jsonl", rng)
     write_folder(tmp_path / "folder", rng)
@@ -134,12 +134,13 @@ def hostile_service(tmp_path, embedder):
         *((f"generated{i}", "feed", server.url(f"/generated-{i}.xml")) for i in range(4)),
     ]))
     service = build_service(Settings(home=tmp_path / "home", sources_file=sources, allow_private_urls=True,
-                                     fetch_timeout=5), embedder=embedder)
+                                     fetch_timeout=5), embedder=fake_embedder)
     service.folder = tmp_path / "folder"
     yield service
     server.__exit__()
 
 
+@pytest.mark.slow
 def test_hostile_items_become_errors_and_the_good_items_are_indexed(hostile_service):
     report = hostile_service.index()
     assert set(report.added) >= {*GOOD, FEED_STORY}  # generated rows with a usable text are articles too
@@ -176,6 +177,7 @@ def test_hostile_items_become_errors_and_the_good_items_are_indexed(hostile_serv
     assert again.added == again.updated == again.deleted == [] and again.chunks_embedded == 0
 
 
+@pytest.mark.slow
 def test_a_reader_whose_library_is_missing_fails_its_source_only(hostile_service, monkeypatch):
     monkeypatch.setitem(sys.modules, "feedparser", None)  # `import feedparser` raises ImportError
     monkeypatch.setitem(sys.modules, "trafilatura", None)
@@ -187,7 +189,7 @@ def test_a_reader_whose_library_is_missing_fails_its_source_only(hostile_service
 
 
 class FailsOn:
-    """The real embedder, failing on any batch that holds `poison` (a fault no real article is known to
+    """An embedder, failing on any batch that holds `poison` (a fault no real article is known to
     cause today: it stands for whatever a future model or library may choke on)."""
 
     def __init__(self, embedder, poison: str) -> None:
@@ -202,7 +204,7 @@ class FailsOn:
         return self._embedder.embed(texts)
 
 
-def test_an_article_that_fails_to_embed_is_an_error_and_its_batch_is_indexed(tmp_path, embedder):
+def test_an_article_that_fails_to_embed_is_an_error_and_its_batch_is_indexed(tmp_path, fake_embedder):
     folder = tmp_path / "news"
     folder.mkdir()
     for title in GOOD:
@@ -211,7 +213,7 @@ def test_an_article_that_fails_to_embed_is_an_error_and_its_batch_is_indexed(tmp
     sources = tmp_path / "sources.toml"
     sources.write_text(f'[[source]]\nname = "news"\nkind = "folder"\nlocation = "{folder}"\n')
     service = build_service(Settings(home=tmp_path / "home", sources_file=sources),
-                            embedder=FailsOn(embedder, "XYZZY"))
+                            embedder=FailsOn(fake_embedder, "XYZZY"))
     report = service.index()
     assert sorted(report.added) == sorted(GOOD) and report.chunks_embedded >= 3
     assert [(e.source, e.item) for e in report.errors] == [("news", "Poisoned story")]

@@ -119,6 +119,7 @@ def test_jsonl_reads_good_lines_and_reports_bad_ones(tmp_path):
     assert [e.item for e in errors] == ["line 2", "line 3"]
 
 
+@pytest.mark.slow
 def test_a_feed_of_ten_thousand_entries_fetches_only_max_items(tmp_path):
     routes = {f"/{i}": body(page(f"Story {i}")) for i in range(5)}
     with LocalServer(routes) as server:

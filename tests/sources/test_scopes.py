@@ -53,7 +53,7 @@ def test_server_configs_live_under_guilds(tmp_path):
     assert scope_specs(tmp_path, shared, "g7") == []
 
 
-def test_an_index_from_before_scopes_gets_them_on_the_next_index_run(tmp_path, embedder):
+def test_an_index_from_before_scopes_gets_them_on_the_next_index_run(tmp_path, fake_embedder):
     """Chunks written without a `scope` (an older index) are stamped once, without re-embedding."""
     from index.app import build_service
     from index.settings import Settings
@@ -61,7 +61,7 @@ def test_an_index_from_before_scopes_gets_them_on_the_next_index_run(tmp_path, e
 
     sources = tmp_path / "sources.toml"
     sources.write_text(f'[[source]]\nname = "seeds"\nkind = "folder"\nlocation = "{SEEDS}"\n')
-    service = build_service(Settings(home=tmp_path / "home", sources_file=sources), embedder=embedder)
+    service = build_service(Settings(home=tmp_path / "home", sources_file=sources), embedder=fake_embedder)
     service.index()
     ids = live_chroma(service).get(include=[])["ids"]
     live_chroma(service).update(ids=ids, metadatas=[{"scope": None}] * len(ids))  # as an older version wrote them

@@ -21,6 +21,8 @@ from tests.support.paths import SEEDS
 from tests.support.ports import free_port
 from tests.support.cli_process import assert_clean_error, newsbot
 
+pytestmark = pytest.mark.slow  # starts and kills its own `chroma run` servers
+
 QUESTION = "What did Putin agree to?"
 
 
@@ -69,9 +71,9 @@ def _one_line_unavailable(excinfo) -> None:
     assert "\n" not in message and ("unavailable" in message or "did not answer" in message), message
 
 
-def test_a_lost_server_is_reported_and_the_same_service_recovers_when_it_is_back(own_chroma, tmp_path, embedder):
+def test_a_lost_server_is_reported_and_the_same_service_recovers_when_it_is_back(own_chroma, tmp_path, fake_embedder):
     own_chroma.start()
-    service = build_service(_settings(tmp_path, own_chroma.port), embedder=embedder)
+    service = build_service(_settings(tmp_path, own_chroma.port), embedder=fake_embedder)
     service.index()
     assert not service.ask(QUESTION).refused
     own_chroma.kill()
@@ -87,8 +89,8 @@ def test_a_lost_server_is_reported_and_the_same_service_recovers_when_it_is_back
     assert service.index().unchanged and service.doctor() == ([], [])
 
 
-def test_a_server_unreachable_at_start_is_reported_and_picked_up_when_it_comes(own_chroma, tmp_path, embedder):
-    service = build_service(_settings(tmp_path, own_chroma.port), embedder=embedder)  # nothing listens yet
+def test_a_server_unreachable_at_start_is_reported_and_picked_up_when_it_comes(own_chroma, tmp_path, fake_embedder):
+    service = build_service(_settings(tmp_path, own_chroma.port), embedder=fake_embedder)  # nothing listens yet
     with pytest.raises(StoreUnavailable) as excinfo:
         service.is_empty()
     _one_line_unavailable(excinfo)

@@ -15,13 +15,13 @@ TOPICS = ("alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", 
 
 
 @pytest.fixture
-def indexed(store_settings, embedder, tmp_path):
+def indexed(store_settings, fake_embedder, tmp_path):
     """A service over 26 one-article files, indexed once (the base file is written)."""
     folder = tmp_path / "articles"
     for name in TOPICS:
         write_article(folder, f"{name}.txt", f"{name.title()} title", name)
     store_settings.sources_file.write_text(f'[[source]]\nname = "local"\nkind = "folder"\nlocation = "{folder}"\n')
-    service = build_service(store_settings, embedder=embedder)
+    service = build_service(store_settings, embedder=fake_embedder)
     service.index()
     return service, folder
 

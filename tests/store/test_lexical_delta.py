@@ -7,12 +7,12 @@ from index.store.lexical import build_snapshot
 from tests.support.corpus import write_article
 
 
-def test_a_delta_snapshot_equals_a_full_rebuild(store_settings, embedder, tmp_path):
+def test_a_delta_snapshot_equals_a_full_rebuild(store_settings, fake_embedder, tmp_path):
     folder = tmp_path / "articles"
     for name in ("alpha", "beta", "gamma"):
         write_article(folder, f"{name}.txt", f"{name.title()} title", name)
     store_settings.sources_file.write_text(f'[[source]]\nname = "local"\nkind = "folder"\nlocation = "{folder}"\n')
-    service = build_service(store_settings, embedder=embedder)
+    service = build_service(store_settings, embedder=fake_embedder)
     service.index()
     before = service.lexical.snapshot()
     assert isinstance(before.bm25, PostingsBM25) and before.bm25.size == len(before.ids)
