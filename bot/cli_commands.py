@@ -12,7 +12,7 @@ from datetime import date
 from bot import cli_servers
 from bot import output
 from index.errors import BadInput
-from index.retrieval.questions import clean_question
+from index.port import clean_question
 from index.settings import Settings
 
 
@@ -63,7 +63,7 @@ def _watch(args, settings: Settings) -> int:
     import signal
     import threading
 
-    from index.indexing.refresh import Refresher
+    from index.app import watch_sources
 
     if args.source or args.full:
         raise BadInput("--watch refreshes every source on its schedule; it takes no --source or --full")
@@ -84,7 +84,7 @@ def _watch(args, settings: Settings) -> int:
     refresh_log.setLevel(logging.INFO)
     refresh_log.propagate = False
     print("newsbot: watching the sources; Ctrl-C stops", file=sys.stderr, flush=True)
-    Refresher(service, stop).run()
+    watch_sources(service, stop)
     print("newsbot: stopped", file=sys.stderr)
     return 0
 
@@ -136,23 +136,20 @@ def cmd_sources(args, settings: Settings) -> int:
 
 
 def cmd_eval(args, settings: Settings) -> int:
-    from index.evaluation import scoring as evaluation
-    from index.app import build_service
-    from index.evaluation.run import eval_collection_name, run_eval
+    from index.app import run_evaluation
 
-    weeks = evaluation.parse_weeks(args.weeks)
-    service = build_service(settings, collection=eval_collection_name(args.articles, weeks))
-    result = run_eval(service, args.articles, args.questions, weeks, args.k, progress=_progress_bar("indexing"),
-                      split=args.split, as_of_question_date=args.as_of_question_date)
+    result = run_evaluation(settings, args.articles, args.questions, args.weeks, args.k,
+                            progress=_progress_bar("indexing"), split=args.split,
+                            as_of_question_date=args.as_of_question_date)
     text = output.eval_split_text(result) if args.split else output.eval_text(result)
     print(output.to_json(result) if args.json else text)
     return 0
 
 
 def cmd_feedback(args, settings: Settings) -> int:
-    from index.service.feedback import FeedbackStore, feedback_path
+    from index.app import build_feedback
 
-    store = FeedbackStore(feedback_path(settings.home))
+    store = build_feedback(settings)
     if args.by:
         print(cli_servers.feedback_by(store, args.by, args.json))
         return 0

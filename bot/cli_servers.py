@@ -44,11 +44,9 @@ def cmd_invite(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_forget_server(args: argparse.Namespace, settings: Settings) -> int:
     """Forget one server: its sources config, their chunks and docstores, its channel rules."""
     from bot.discord.guilds import forget_server
-    from bot.discord.guild_settings import GuildSettings, guild_settings_path
-    from index.app import build_service
+    from index.app import build_guild_settings, build_service
 
-    dropped = forget_server(build_service(settings), GuildSettings(guild_settings_path(settings.home)),
-                            args.server_id)
+    dropped = forget_server(build_service(settings), build_guild_settings(settings), args.server_id)
     print(f"forgot server {args.server_id}: " + (f"sources {', '.join(dropped)} removed" if dropped
                                                    else "it had no sources of its own") + "; its settings removed")
     return 0

@@ -6,8 +6,8 @@ import re
 from contextlib import contextmanager
 from typing import Any, Iterator, Sequence, TextIO
 
-from index.service.feedback import Feedback
-from index.types import Answer, IndexReport, Passage, SourceStatus
+from index.port import Feedback
+from index.types import Answer, IndexReport, Passage, Scope, SourceStatus
 
 # What a terminal may act on: C0 controls but tab and newline (ESC, BEL, CR, backspace…), DEL and C1
 # controls (U+009B is an 8-bit CSI), and the bidirectional overrides that reorder what is displayed.
@@ -132,7 +132,7 @@ def sources_text(statuses: Sequence[SourceStatus]) -> str:
     if not statuses:
         return "No sources configured."
     rows = [("NAME", "KIND", "ARTICLES", "CHUNKS", "OLDEST", "NEWEST", "LAST REFRESH", "LOCATION")]
-    rows += [(s.name if s.scope == "shared" else f"{s.name} (server {s.scope[1:]})", s.kind, str(s.articles),
+    rows += [(Scope(s.scope).label(s.name), s.kind, str(s.articles),
               str(s.chunks), s.oldest or "-", s.newest or "-", s.last_indexed or "never", s.location)
              for s in statuses]
     widths = [max(len(r[i]) for r in rows) for i in range(7)]

@@ -1,16 +1,34 @@
-"""The composition root: settings are read once; the store, embedder and LLM are built once, here."""
+"""The composition root: settings are read once; the store, embedder and LLM are built once, here.
+
+Besides the service (`index.port.NewsPort`), it builds what the adapters hold beside it (the feedback and
+server-settings stores, the refresh schedule, the evaluation run), so that `bot/` never imports the core's
+stages: only this module, `port`, `types`, `errors` and `settings`.
+"""
 from __future__ import annotations
 
 import re
+import threading
+from contextlib import AbstractContextManager
+from pathlib import Path
+from typing import Callable
 
 from index.embedding.embedders import Embedder, MiniLMEmbedder, openai_embedder
 from index.embedding.onnx_minilm import OnnxMiniLMEmbedder
 from index.home import ensure_home
 from index.llm.chat import LLM, OpenAICompatibleLLM
 from index.answering.prompts import load_prompts
-from index.service.facade import NewsService, Paths
+from index.port import FeedbackPort, GuildSettingsPort, PostLedgerPort, SubscriptionsPort
+from index.indexing.catalog import SourceCatalog
+from index.indexing.paths import LazyIndexer, Paths
+from index.indexing.runs import IndexRuns
+from index.service.facade import NewsService
+from index.service.feedback import FeedbackStore, feedback_path
+from index.service.guild_settings import GuildSettings, guild_settings_path
+from index.service.post_ledger import PostLedger
+from index.service.subscriptions import Subscriptions
 from index.settings import PROMPTS_DIR, Settings
 from index.store.chroma import make_store
+from index.store.lexical import LexicalIndex
 
 
 def build_embedder(settings: Settings) -> Embedder:
@@ -54,4 +72,52 @@ def build_service(settings: Settings, *, embedder: Embedder | None = None,
     name = collection_name(collection or settings.collection, embedder)
     store = make_store(settings, name)  # connects on first use, and again after an outage
     prompts = load_prompts(PROMPTS_DIR)
-    return NewsService(settings, store, embedder, build_llm(settings), prompts, Paths(settings.home, name))
+    paths = Paths(settings.home, name)
+    lexical = LexicalIndex(store, paths.lexical_cache)
+    indexer = LazyIndexer(store, embedder, paths, settings.chunk_tokens, settings.chunk_overlap)
+    runs = IndexRuns(settings, store, indexer, lexical, paths, SourceCatalog(settings))
+    return NewsService(settings, store, embedder, build_llm(settings), prompts, paths, lexical, runs)
+
+
+def build_feedback(settings: Settings) -> FeedbackPort:
+    """The feedback store in the data folder: the bot writes votes there, `newsbot feedback` reads them."""
+    return FeedbackStore(feedback_path(settings.home))
+
+
+def build_guild_settings(settings: Settings | None = None) -> GuildSettingsPort:
+    """The per-server settings in the data folder; in memory (kept for the process only) without settings."""
+    return GuildSettings(guild_settings_path(settings.home) if settings is not None else ":memory:")
+
+
+def build_post_stores(guild_settings: GuildSettingsPort) -> tuple[PostLedgerPort, SubscriptionsPort]:
+    """The ledger of the bot's posts and the servers' feed channels and follows, in the sqlite file of
+    `guild_settings` (in memory when it is), so that forgetting a server removes them with its settings."""
+    path = getattr(guild_settings, "path", ":memory:")
+    return PostLedger(path), Subscriptions(path)
+
+
+def refresh_in_background(service: NewsService) -> AbstractContextManager:
+    """Refresh the sources on their schedule in a daemon thread for the duration of the block (the bot)."""
+    from index.indexing.refresh import background_refresh
+
+    return background_refresh(service.runs)
+
+
+def watch_sources(service: NewsService, stop: threading.Event) -> None:
+    """Refresh the sources on their schedule in this thread until `stop` is set (`newsbot index --watch`)."""
+    from index.indexing.refresh import Refresher
+
+    Refresher(service.runs, stop).run()
+
+
+def run_evaluation(settings: Settings, articles: Path, questions: Path, weeks: str | None, k: int,
+                   progress: Callable[[int, int], None] | None = None, split: bool = False,
+                   as_of_question_date: bool = False) -> dict:
+    """`newsbot eval`: index a RealTime QA article set into its own collection and score it there."""
+    from index.evaluation.run import eval_collection_name, run_eval
+    from index.evaluation.scoring import parse_weeks
+
+    selected = parse_weeks(weeks)
+    service = build_service(settings, collection=eval_collection_name(articles, selected))
+    return run_eval(service, articles, questions, selected, k, progress=progress, split=split,
+                    as_of_question_date=as_of_question_date)

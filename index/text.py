@@ -1,8 +1,12 @@
-"""Pure text helpers shared by retrieval and answering: terms, sentences, near-duplicates."""
+"""Pure text helpers shared by every layer: terms, sentences, near-duplicates, and the hygiene of untrusted
+text (control characters out of article text, what users type cleaned before it reaches retrieval)."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
+
+from index.errors import BadInput
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 # English stop words plus the words questions are made of; they carry no evidence of an answer.
@@ -75,3 +79,52 @@ def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     if not a and not b:
         return 0.0
     return len(a & b) / len(a | b)
+
+
+# C0 controls except tab and newline, DEL and the C1 controls: terminal escapes (ESC, BEL, CSI…) and NULs.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_LINE_BREAKS = re.compile(r"[\r\n\t\u2028\u2029\x85]+")
+MAX_QUESTION_CHARS = 2000
+_INVISIBLE = re.compile(r"[\u200b-\u200f\u2060-\u2064\ufeff\u00ad]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_MENTION = re.compile(r"<(?:@[!&]?|#)\d+>|@(?:everyone|here)\b")
+
+
+def without_controls(text: str) -> str:
+    """`text` with control characters removed (tabs and newlines kept), carriage returns as newlines,
+    and lone surrogates (valid JSON, invalid UTF-8) replaced by U+FFFD."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _CONTROL.sub("", text)
+    return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace") if _has_surrogates(text) else text
+
+
+def one_line(text: str) -> str:
+    """`text` as a single line without control characters: for titles, URLs and reasons."""
+    return " ".join(_LINE_BREAKS.sub(" ", without_controls(text)).split())
+
+
+def _has_surrogates(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def clean_question(raw: str, what: str = "question") -> str:
+    """Normalise a question: NFKC, no zero-width characters, no mentions, collapsed spaces.
+
+    Raises BadInput with a message fit for the user when nothing usable is left or it is too long.
+    """
+    if _SURROGATE.search(raw or ""):  # bytes that were not UTF-8 (a terminal in another encoding)
+        raise BadInput(f"That {what} is not valid UTF-8 text; please type it again in a UTF-8 terminal.")
+    text = unicodedata.normalize("NFKC", raw or "")
+    text = _INVISIBLE.sub("", text)
+    text = _MENTION.sub(" ", text)
+    text = re.sub(r"```.*?```", lambda m: m.group(0).strip("`"), text, flags=re.DOTALL)
+    text = re.sub(r"\s+", " ", text).strip()
+    if len(text) > MAX_QUESTION_CHARS:
+        raise BadInput(f"That {what} is too long ({len(text):,} characters); please keep it under {MAX_QUESTION_CHARS:,}.")
+    if not any(ch.isalnum() for ch in text):
+        raise BadInput(f"Please type a {what} with some words in it.")
+    return text

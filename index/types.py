@@ -1,7 +1,77 @@
 """The shared vocabulary of newsbot: frozen dataclasses passed between the core and its adapters."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from typing import ClassVar
+
+_SHARED_WORD = "shared"
+_SERVER_SCOPE = re.compile(r"^g\d{1,20}$")
+SCOPE_SEPARATOR = "~"  # inside the index, a server's source is `g<id>~<name>` (never in a configured name)
+
+
+class Scope(str):
+    """Whose sources something belongs to: the operator's shared sources (`Scope.SHARED`) or one Discord
+    server's (`Scope.server(id)`).
+
+    A scope is a `str` whose value, `"shared"` or `"g<server id>"`, is what every chunk's `scope` metadata
+    holds, so it compares equal to what the store returns and is written unchanged. A question is answered
+    from the scopes it may see (`Scope.visible_from`): a server sees the shared scope and its own.
+    """
+
+    __slots__ = ()
+    SHARED: ClassVar["Scope"]
+
+    def __new__(cls, value: str) -> "Scope":
+        if value != _SHARED_WORD and not _SERVER_SCOPE.match(str(value)):
+            raise ValueError(f"not a scope: {value!r}")
+        return super().__new__(cls, value)
+
+    def __repr__(self) -> str:
+        return f"Scope({str(self)!r})"
+
+    @classmethod
+    def shared(cls) -> "Scope":
+        """The operator's shared sources (`sources.toml`), seen from everywhere."""
+        return cls.SHARED
+
+    @classmethod
+    def server(cls, guild_id: int) -> "Scope":
+        """The sources one Discord server's admins added."""
+        return cls(f"g{int(guild_id)}")
+
+    @classmethod
+    def visible_from(cls, guild_id: int | None) -> tuple["Scope", ...]:
+        """What a question asked in server `guild_id` (None: a DM or the CLI) may be answered from."""
+        return (cls.SHARED,) if guild_id is None else (cls.SHARED, cls.server(guild_id))
+
+    @property
+    def is_shared(self) -> bool:
+        """True for the shared scope."""
+        return str(self) == _SHARED_WORD
+
+    @property
+    def server_id(self) -> int | None:
+        """The Discord server of a server's scope; None for the shared one."""
+        return None if self.is_shared else int(self[1:])
+
+    def label(self, name: str) -> str:
+        """How a user is shown a source of this scope: `name`, or `name (server <id>)` for a server's."""
+        return name if self.is_shared else f"{name} (server {self.server_id})"
+
+    def qualify(self, name: str) -> str:
+        """The name inside the index of a source (or the id of an article) of this scope: unchanged when
+        shared, `g<id>~name` for a server's, so two servers' sources of one name never overwrite each other."""
+        return name if self.is_shared else f"{self}{SCOPE_SEPARATOR}{name}"
+
+    @classmethod
+    def split(cls, qualified: str) -> tuple["Scope", str]:
+        """(scope, name as its scope knows it) of a source named (or an article id made) by `qualify`."""
+        head, sep, name = qualified.partition(SCOPE_SEPARATOR)
+        return (cls(head), name) if sep and _SERVER_SCOPE.match(head) else (cls.SHARED, qualified)
+
+
+Scope.SHARED = Scope(_SHARED_WORD)
 
 
 @dataclass(frozen=True)
@@ -49,6 +119,11 @@ class Citation:
     outlet: str = ""
     article_id: str = ""
     chunk_id: str = ""
+
+    @property
+    def source_name(self) -> str:
+        """The cited source's name within its scope (`source` is its name inside the index)."""
+        return Scope.split(self.source)[1]
 
 
 @dataclass(frozen=True)
@@ -106,7 +181,7 @@ class SourceStatus:
     newest: str = ""  # the newest and oldest published date of its articles, "" when none is dated
     oldest: str = ""
     last_error: str = ""  # the last refresh's error, "" when it had none
-    scope: str = "shared"  # "shared" or "g<server id>" (index/sources/scopes.py); `name` is the name within it
+    scope: Scope = Scope.SHARED  # `name` is the name within it
 
 
 @dataclass(frozen=True)
@@ -116,6 +191,35 @@ class ItemError:
     source: str
     item: str
     reason: str
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One inconsistency between sources, docstores and the vector store (`newsbot doctor`), in words fit
+    for a terminal line."""
+
+    kind: str
+    source: str
+    item: str
+    detail: str
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.source or '-'}: {self.item}: {self.detail}"
+
+
+@dataclass(frozen=True)
+class NewArticle:
+    """An article a run of indexing added to its source (new to it, and written), for the adapters that post
+    new articles as they arrive (Discord's /feed post and /follow)."""
+
+    article_id: str
+    source: str  # the source's name within its scope (as the server that added it knows it)
+    scope: Scope  # whose source it is
+    title: str
+    url: str = ""
+    outlet: str = ""
+    published: str = ""  # ISO 8601, "" when unknown
+    lead: str = ""  # the beginning of its text (filters look at the title and this)
 
 
 @dataclass
@@ -129,6 +233,7 @@ class IndexReport:
     errors: list[ItemError] = field(default_factory=list)
     chunks_embedded: int = 0
     seconds: float = 0.0
+    new_articles: list[NewArticle] = field(default_factory=list)  # the `added` ones, as refs
 
 
 @dataclass(frozen=True)

@@ -5,5 +5,5 @@
   `mentions` (questions in messages), `guilds` (joining and leaving servers), `lifecycle` (clean stop).
 - `views` (buttons), `answers` (posting), `render` and `text` (pure rendering and escaping),
   `errors` (the one place errors become what a user sees), `limits`, `access`, `rules`, `parsing`,
-  `conversations`, `guild_settings`.
+  `conversations`. Feedback and server settings come from the composition root (`index.app`).
 """

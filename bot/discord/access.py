@@ -9,7 +9,7 @@ from discord import app_commands
 
 from bot.discord.rules import where_to_ask
 from bot.discord.errors import NewsTree
-from index.sources.scopes import guild_scope, visible_scopes
+from index.types import Scope
 from bot.discord.deps import Deps, deps_of
 
 
@@ -17,15 +17,15 @@ class NotHere(app_commands.CheckFailure):
     """The bot does not answer here (a DM, a server that is not enabled, a channel its admins excluded)."""
 
 
-def scopes_of(guild_id: int | None) -> tuple[str, ...]:
+def scopes_of(guild_id: int | None) -> tuple[Scope, ...]:
     """The source scopes a question asked in server `guild_id` (None: a DM) is answered from."""
-    return visible_scopes(guild_id)
+    return Scope.visible_from(guild_id)
 
 
-def own_scope(interaction: discord.Interaction) -> str:
+def own_scope(interaction: discord.Interaction) -> Scope:
     """The scope of the server an admin command was run in (admin commands are guild-only)."""
     assert interaction.guild_id is not None
-    return guild_scope(interaction.guild_id)
+    return Scope.server(interaction.guild_id)
 
 
 def channel_refusal(deps: Deps, guild_id: int | None, channel: Any, channel_id: int | None) -> str | None:

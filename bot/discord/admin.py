@@ -1,7 +1,7 @@
 """Admin commands: /reindex with progress edits, /source add and /source remove (with confirmation).
 
 Admin = a member with Manage Server (or Administrator), or one of the configured admin role ids, of the
-server the command is run in; they manage that server's own sources (index/sources/scopes.py) and nothing else.
+server the command is run in; they manage that server's own sources (`index.types.Scope`) and nothing else.
 The shared sources change only from the CLI and the config file; /reindex refreshes them only for the
 bot's operators (NEWSBOT_OPERATOR_IDS). The commands are registered with `default_permissions`
 (Manage Server), so plain members do not see them, and the bot checks for itself all the same.
@@ -22,7 +22,7 @@ from bot.discord.errors import NO_MENTIONS
 from bot.discord.views import ConfirmView
 from bot.discord.render import clip, progress_text, report_text
 from index.errors import BadInput, IndexBusy
-from index.sources.scopes import SHARED, qualified_name
+from index.types import Scope
 from bot.discord.deps import Deps, DepsCog, deps_of
 
 T = TypeVar("T")
@@ -103,11 +103,12 @@ class AdminCommands(DepsCog):
         super().__init__(bot, deps)
         self._reindexing = asyncio.Lock()
 
-    def _names(self, interaction: discord.Interaction) -> dict[str, tuple[str, str]]:
+    def _names(self, interaction: discord.Interaction) -> dict[str, tuple[Scope, str]]:
         """The sources this admin may re-index: name shown -> (scope, name within it); this server's own
         first, then the shared ones for an operator."""
-        scopes = [own_scope(interaction)] + ([SHARED] if self.deps.access.is_operator(interaction.user.id) else [])
-        names: dict[str, tuple[str, str]] = {}
+        operator = self.deps.access.is_operator(interaction.user.id)
+        scopes = [own_scope(interaction)] + ([Scope.SHARED] if operator else [])
+        names: dict[str, tuple[Scope, str]] = {}
         for status in self.deps.service.sources(scopes):
             names.setdefault(status.name, (status.scope, status.name))
         return names
@@ -119,11 +120,11 @@ class AdminCommands(DepsCog):
             found = self._names(interaction).get(source)
             if found is None:
                 raise BadInput(f"There is no source named {clip(source, 100)!r} in this server; see /sources.")
-            return {"source": qualified_name(*found), "scopes": [found[0]]}
+            return {"source": found[1], "scopes": [found[0]]}
         if not operator and not self.deps.service.sources([own_scope(interaction)]):
             raise BadInput("This server has no sources of its own to re-index; add one with /source add. "
                            "The shared sources are re-indexed by the bot's operator.")
-        return {"scopes": [own_scope(interaction)] + ([SHARED] if operator else [])}
+        return {"scopes": [own_scope(interaction)] + ([Scope.SHARED] if operator else [])}
 
     @app_commands.command(name="reindex", description="Re-index this server's sources, or one (admins only)")
     @app_commands.describe(source="Only this source (default: all of this server's)")

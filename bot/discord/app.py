@@ -16,7 +16,6 @@ from bot.discord.admin import AdminCommands
 from bot.discord.channels import ChannelCommands
 from bot.discord.guilds import GuildEvents
 from bot.discord.lifecycle import install_signal_handlers
-from bot.discord.guild_settings import GuildSettings, guild_settings_path
 from bot.discord.ask import AskCommands
 from bot.discord.conversations import AnswerCache, Conversations
 from bot.discord.errors import NO_MENTIONS
@@ -25,9 +24,12 @@ from bot.discord.limits import Admission, Limits, limits_from_settings
 from bot.discord.mentions import MentionListener
 from bot.discord.views import AnswerButtons
 from bot.discord.parsing import parse_id_list
+from bot.discord.feeds import FeedCommands
+from bot.discord.follows import FollowCommands
+from bot.discord.news_relay import NewsRelay
+from bot.discord.poster import ChannelPoster
 from index.errors import StartupError
-from index.port import NewsPort
-from index.service.feedback import FeedbackStore, feedback_path
+from index.port import FeedbackPort, GuildSettingsPort, NewsPort
 from index.settings import Settings
 
 log = logging.getLogger("newsbot.discord")
@@ -47,25 +49,33 @@ class NewsBot(commands.Bot):
     """The bot. Everything it needs (service, feedback store, limits) is built outside and passed in, and
     handed to the cogs as one frozen `Deps` (bot/discord/deps.py)."""
 
-    def __init__(self, service: NewsPort, *, feedback: FeedbackStore, guild_ids: Iterable[int] = (),
+    def __init__(self, service: NewsPort, *, feedback: FeedbackPort, guild_ids: Iterable[int] = (),
                  admin_role_ids: Iterable[int] = (), limits: Limits | None = None, start_threads: bool = True,
                  operator_ids: Iterable[int] = (), allow_dms: bool = False,
-                 guild_settings: GuildSettings | None = None, forget_after: timedelta = timedelta(days=7),
+                 guild_settings: GuildSettingsPort | None = None, forget_after: timedelta = timedelta(days=7),
                  **options: Any) -> None:
         super().__init__(command_prefix=commands.when_mentioned, intents=intents(), help_command=None,
                          allowed_mentions=NO_MENTIONS, tree_cls=ScopedTree, **options)
         self.guild_ids = list(guild_ids)
         limits = limits or Limits()
+        from index.app import build_guild_settings, build_post_stores
+
+        if guild_settings is None:  # kept in memory, for this process only
+            guild_settings = build_guild_settings()
+        ledger, subscriptions = build_post_stores(guild_settings)  # beside the settings: forgotten with them
+        poster = ChannelPoster(self, ledger)
         self.deps = Deps(service=service, feedback=feedback,
                          access=Access(frozenset(self.guild_ids), frozenset(operator_ids), allow_dms),
-                         guild_settings=guild_settings or GuildSettings(":memory:"), limits=limits,
+                         guild_settings=guild_settings, limits=limits,
                          admission=Admission(limits), conversations=Conversations(), answers=AnswerCache(),
                          admin_role_ids=frozenset(admin_role_ids), start_threads=start_threads,
-                         forget_after=forget_after)
+                         forget_after=forget_after, poster=poster, subscriptions=subscriptions,
+                         relay=NewsRelay(service, subscriptions, poster, limits.posts_per_refresh))
 
     async def setup_hook(self) -> None:
         """Add the cogs and sync the slash commands (to NEWSBOT_GUILD_IDS when given, else globally)."""
-        for cog in (AskCommands, AdminCommands, ChannelCommands, GuildEvents, MentionListener):
+        for cog in (AskCommands, AdminCommands, ChannelCommands, GuildEvents, MentionListener, FeedCommands,
+                    FollowCommands):
             await self.add_cog(cog(self, self.deps))
         self.add_view(AnswerButtons(self.deps))  # persistent: serves the buttons of every answer message
         if self.guild_ids:
@@ -108,8 +118,8 @@ def require_token(token: str | None) -> str:
 
 
 def run_bot(service: NewsPort, token: str, guild_ids: list[int], admin_role_ids: list[int], *,
-            feedback: FeedbackStore, limits: Limits | None = None, settings: Settings | None = None,
-            guild_settings: GuildSettings | None = None) -> int:
+            feedback: FeedbackPort, limits: Limits | None = None, settings: Settings | None = None,
+            guild_settings: GuildSettingsPort | None = None) -> int:
     """Run the bot until interrupted; returns 0. A start-up failure (a missing or rejected token, Discord
     unreachable or refusing) is a StartupError, translated by the CLI (bot/cli.py) like every error."""
     token = require_token(token)
@@ -152,7 +162,9 @@ def run_from_settings(service: NewsPort, settings: Settings) -> int:
     admin_role_ids = parse_id_list(settings.admin_role_ids)
     parse_id_list(settings.operator_ids)
     limits = limits_from_settings(settings)
-    feedback = FeedbackStore(feedback_path(settings.home))
-    guild_settings = GuildSettings(guild_settings_path(settings.home))
+    from index.app import build_feedback, build_guild_settings
+
+    feedback = build_feedback(settings)
+    guild_settings = build_guild_settings(settings)
     return run_bot(service, token, guild_ids, admin_role_ids, feedback=feedback, limits=limits, settings=settings,
                    guild_settings=guild_settings)

@@ -13,11 +13,11 @@ from typing import Any
 from discord.ext import commands
 
 from bot.discord.conversations import AnswerCache, Conversations
-from bot.discord.guild_settings import GuildSettings
 from bot.discord.limits import Admission, Limits
+from bot.discord.news_relay import NewsRelay
+from bot.discord.poster import ChannelPoster
 from bot.discord.rules import Access
-from index.port import NewsPort
-from index.service.feedback import FeedbackStore
+from index.port import FeedbackPort, GuildSettingsPort, NewsPort, SubscriptionsPort
 
 
 @dataclass(frozen=True)
@@ -25,9 +25,9 @@ class Deps:
     """The core's port and the adapter's own state, shared by every cog and view of one bot."""
 
     service: NewsPort
-    feedback: FeedbackStore
+    feedback: FeedbackPort
     access: Access
-    guild_settings: GuildSettings
+    guild_settings: GuildSettingsPort
     limits: Limits
     admission: Admission
     conversations: Conversations
@@ -35,6 +35,9 @@ class Deps:
     admin_role_ids: frozenset[int]
     start_threads: bool
     forget_after: timedelta
+    poster: ChannelPoster  # everything the bot posts unprompted (bot/discord/poster.py)
+    subscriptions: SubscriptionsPort  # feed channels and follows (index/service/subscriptions.py)
+    relay: NewsRelay  # new articles -> feed channels and follows (bot/discord/news_relay.py)
 
 
 def deps_of(client: Any) -> Deps:

@@ -11,7 +11,7 @@ import discord
 from discord.ext import commands, tasks
 
 from bot.discord.errors import NO_MENTIONS
-from index.sources.scopes import guild_scope
+from index.types import Scope
 from bot.discord.deps import Deps, DepsCog
 
 log = logging.getLogger("newsbot.discord")
@@ -22,7 +22,7 @@ NOT_ENABLED_NOTICE = ("newsbot is not enabled in this server: its operator runs 
 
 def forget_server(service, settings, guild_id: int) -> list[str]:
     """Forget one server: its sources, their chunks and its settings; returns the sources dropped."""
-    dropped = service.forget_scope(guild_scope(guild_id))
+    dropped = service.forget_scope(Scope.server(guild_id))
     settings.forget(guild_id)
     return dropped
 

@@ -9,7 +9,7 @@ from index.settings import Settings
 def main(settings: Settings) -> int:
     """Run the Discord bot until interrupted; returns 0; any failure is a NewsbotError, translated by the CLI."""
     from bot.discord.app import require_token, run_from_settings
-    from index.app import build_service
+    from index.app import build_service, refresh_in_background
 
     require_token(settings.discord_token.get_secret_value() if settings.discord_token else None)  # before any model loads
     from bot.run_logging import setup_run_logging
@@ -18,7 +18,5 @@ def main(settings: Settings) -> int:
     service = build_service(settings)
     if service.is_empty():
         print("newsbot: warning: the index is empty; run `newsbot index` (or /reindex as an admin) first.", file=sys.stderr)
-    from index.indexing.refresh import background_refresh
-
-    with background_refresh(service):  # sources with a `refresh` interval are refreshed while the bot runs
+    with refresh_in_background(service):  # sources with a `refresh` interval are refreshed while the bot runs
         return run_from_settings(service, settings)

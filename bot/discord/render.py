@@ -11,9 +11,8 @@ from datetime import datetime
 from typing import Any, Sequence
 
 from bot.discord.text import escape_line, escape_markdown, safe_url
-from index.sources.item_guard import one_line
-from index.sources.scopes import split_name
-from index.types import Answer, ArticleRef, Citation, IndexReport, SourceStatus
+from index.port import one_line
+from index.types import Answer, ArticleRef, Citation, IndexReport, Scope, SourceStatus
 
 EmbedDict = dict[str, Any]
 
@@ -146,7 +145,7 @@ def _link(title: str, url: str) -> str:
 
 def citation_line(c: Citation) -> str:
     """One line of the Sources list: number, linked title, outlet and date."""
-    details = ", ".join(escape_line(x) for x in (c.outlet or split_name(c.source)[1], _date(c.published)) if x)
+    details = ", ".join(escape_line(x) for x in (c.outlet or c.source_name, _date(c.published)) if x)
     return f"**[{c.n}]** {_link(c.title, c.url)}" + (f" — {details}" if details else "")
 
 
@@ -184,7 +183,7 @@ def quotes_messages(answer: Answer) -> list[list[EmbedDict]]:
     """The exact passages behind each [n] of an answer, one embed (or more, if long) per citation."""
     embeds: list[EmbedDict] = []
     for c in sorted(answer.citations, key=lambda c: c.n):
-        footer = " · ".join(one_line(x) for x in (c.outlet or split_name(c.source)[1], _date(c.published)) if x)
+        footer = " · ".join(one_line(x) for x in (c.outlet or c.source_name, _date(c.published)) if x)
         part = _long_embeds(f"[{c.n}] {escape_line(c.title)}", escape_markdown(defuse_links(c.quote)), INFO_COLOUR,
                             footer=footer)
         if safe_url(c.url):  # Discord refuses a message whose embed URL is not http(s)
@@ -209,7 +208,7 @@ def sources_messages(statuses: Sequence[SourceStatus]) -> list[list[EmbedDict]]:
     """The /sources listing: one line per source with its article count and when it was last indexed."""
     if not statuses:
         return [[{"title": "Sources", "description": "No sources are configured yet.", "color": INFO_COLOUR}]]
-    lines = [f"**{escape_line(s.name)}** ({s.kind}{'' if s.scope == 'shared' else ', this server'}) — "
+    lines = [f"**{escape_line(s.name)}** ({s.kind}{'' if Scope(s.scope).is_shared else ', this server'}) — "
              f"{s.articles} article{'s' if s.articles != 1 else ''}, "
              f"{s.chunks} passages, {_when(s.last_indexed)}"
              + (f", published {s.oldest} to {s.newest}" if s.newest else "") for s in statuses]

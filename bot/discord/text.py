@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from urllib.parse import quote, urlsplit
 
-from index.sources.item_guard import without_controls
+from index.port import without_controls
 
 # A bare or <bracketed> http(s) URL; a bare one does not end with sentence punctuation.
 _URL = re.compile(r"<(https?://[^\s<>]+)>|(https?://[^\s<>“”‘’«»]*[^\s<>“”‘’«».,:;!?)\]'\"])",

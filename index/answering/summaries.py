@@ -7,7 +7,7 @@ from typing import Sequence
 from index.store.lexical import LexicalSnapshot
 from index.store.chunks import ChunkFilter, Chunks
 from index.retrieval.hybrid import passage_from_record
-from index.types import ArticleRef, Passage
+from index.types import ArticleRef, Passage, Scope
 
 TITLE_MATCH = 0.85  # similarity ratio above which a typed title names an article
 
@@ -18,7 +18,7 @@ def find_article(snapshot: LexicalSnapshot, target: str, scopes: Sequence[str] |
     wanted = target.strip().lower().rstrip("/")
     best, best_ratio = None, 0.0
     for metadata in snapshot.metadatas:
-        if scopes is not None and str(metadata.get("scope") or "shared") not in scopes:
+        if scopes is not None and str(metadata.get("scope") or Scope.SHARED) not in scopes:
             continue
         url = str(metadata.get("url", "")).lower().rstrip("/")
         title = str(metadata.get("title", "")).strip().lower()

@@ -10,6 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from index.store.chunk_ids import HASH_CHARS, is_complete, parse_chunk_id
+from index.types import Problem
 
 
 @dataclass(frozen=True)
@@ -29,19 +30,6 @@ class Inventory:
     docstores: dict[str, dict[str, str]]
     chunks: tuple[Chunk, ...]
     leftovers: tuple[str, ...] = ()  # physical collections / docstore folders that are not live
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One inconsistency, in words fit for a terminal line."""
-
-    kind: str
-    source: str
-    item: str
-    detail: str
-
-    def __str__(self) -> str:
-        return f"{self.kind}: {self.source or '-'}: {self.item}: {self.detail}"
 
 
 @dataclass

@@ -39,10 +39,9 @@ from index.store.chunk_ids import hashed_chunk_id, is_complete
 from index.embedding.embedders import Embedder
 from index.indexing.embed_guard import embed_each
 from index.indexing.llama_adapter import EmbedderAdapter
-from index.sources.scopes import scope_of
 from index.store.chroma import Store, version_of
 from index.store.chunks import ChunkFilter, Chunks, StoredChunk
-from index.types import Article, IndexReport
+from index.types import Article, IndexReport, NewArticle, Scope
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +73,14 @@ def _classify(documents, titles: dict[str, str], docstore: SimpleDocumentStore, 
         done_before = entry and is_complete(current_chunks(entry.chunk_ids, doc.hash), doc.hash)
         (written if done_before else changed).append(doc)
     return changed, written
+
+
+def new_articles(source: str, articles: Sequence[Article], known: set[str],
+                 docstore: SimpleDocumentStore) -> list[NewArticle]:
+    """The articles of this run that its source's docstore did not know before and that are now written."""
+    scope, name = Scope.split(source)
+    return [NewArticle(a.id, name, scope, a.title, a.url, a.outlet, a.published, " ".join(a.text[:600].split()))
+            for a in articles if a.id not in known and docstore.get_document_hash(a.id) is not None]
 
 
 def _write_groups(nodes: Sequence[BaseNode]) -> Iterator[list[BaseNode]]:
@@ -143,6 +150,7 @@ class SourceIndexer:
 
         advanced(0)
         self._embed(source, changed, target, stored, docstore, path, report, advanced, show_progress)
+        report.new_articles = new_articles(source, articles, known, docstore)
         if gone:
             stale = [c for i in gone if i in stored for c in stored[i].chunk_ids]
             self._delete(target, stale)
@@ -197,7 +205,7 @@ class SourceIndexer:
             metadatas = []
             for node in group:
                 metadata = node_to_metadata_dict(node, remove_text=True, flat_metadata=True)
-                metadata["scope"] = scope_of(str(metadata.get("source") or ""))  # index/sources/scopes.py
+                metadata["scope"] = str(Scope.split(str(metadata.get("source") or ""))[0])
                 metadatas.append({k: ("" if v is None else v) for k, v in metadata.items()})
             target.chunks.upsert([StoredChunk(n.node_id, n.get_content(metadata_mode=MetadataMode.NONE), m,
                                               n.get_embedding()) for n, m in zip(group, metadatas)])

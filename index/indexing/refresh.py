@@ -1,9 +1,10 @@
 """Refreshing sources on a schedule: `newsbot run` in the background, `newsbot index --watch` in front.
 
 Each source with a refresh interval (`refresh = "30m"`; 60 minutes by default for feeds and URLs, none for
-folders and JSONL files) is refreshed when due, one source at a time, through `NewsService.index`, so
-under the same lock as `/reindex` and `newsbot index` (a refresh never runs beside one; if one is
-running, the refresh is tried again a minute later). Due times get up to 10 % of random jitter, so that
+folders and JSONL files) is refreshed when due, one source at a time, through the index runs
+(`index.indexing.runs.IndexRuns.refresh`, typed here as `Refreshable`), so under the same lock as
+`/reindex` and `newsbot index` (a refresh never runs beside one; if one is running, the refresh is tried
+again a minute later). Due times get up to 10 % of random jitter, so that
 sources (and bot processes) do not all fire together; a source whose refresh fails as a whole waits
 twice as long after each failure in a row (at most a day). The sources file is read again before each
 round, so sources added from Discord are refreshed too. One log line per refresh.
@@ -17,11 +18,13 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Callable, Iterator
+from pathlib import Path
+from typing import Callable, Iterator, Protocol
 
 from index.errors import IndexBusy, NewsbotError
 from index.sources.fetch_state import load_state
 from index.sources.sources_config import SourceSpec
+from index.types import IndexReport
 
 log = logging.getLogger("newsbot.refresh")
 
@@ -72,12 +75,26 @@ class Schedule:
         return self.rng.uniform(0.0, JITTER * interval)
 
 
-class Refresher:
-    """Runs the schedule over a NewsService until `stop` is set."""
+class Refreshable(Protocol):
+    """What the schedule drives: the index runs of one logical index."""
 
-    def __init__(self, service, stop: threading.Event | None = None, clock: Callable[[], float] = time.monotonic,
+    @property
+    def fetch_state(self) -> Path:
+        """Where each source's fetch state (last refresh, failures in a row) is kept."""
+
+    def all_sources(self) -> list[SourceSpec]:
+        """Every configured source of every scope, named as inside the index."""
+
+    def refresh(self, qualified: str) -> IndexReport:
+        """Index one source (named inside the index) incrementally; IndexBusy when a run holds the lock."""
+
+
+class Refresher:
+    """Runs the schedule over the index runs until `stop` is set."""
+
+    def __init__(self, runs: Refreshable, stop: threading.Event | None = None, clock: Callable[[], float] = time.monotonic,
                  schedule: Schedule | None = None) -> None:
-        self.service = service
+        self.runs = runs
         self.stop = stop or threading.Event()
         self.clock = clock
         self.schedule = schedule or Schedule()
@@ -91,7 +108,7 @@ class Refresher:
     def run_due(self) -> list[str]:
         """Plan from the sources file, then refresh every due source once; returns the names refreshed."""
         try:
-            specs = {s.name: s for s in self.service.all_sources()}  # servers' sources too
+            specs = {s.name: s for s in self.runs.all_sources()}  # servers' sources too
         except NewsbotError as exc:
             log.warning("cannot read the sources: %s", exc)
             return []
@@ -108,24 +125,24 @@ class Refresher:
         """Refresh one source and log one line about it."""
         started = self.clock()
         try:
-            report = self.service.index(source=spec.name)
+            report = self.runs.refresh(spec.name)
         except IndexBusy:
             wait = self.schedule.done(spec, self.clock(), busy=True)
             log.info("refresh of %s skipped: a re-index is running; trying again in %.0f s", spec.name, wait)
             return
         except NewsbotError as exc:  # e.g. the vector store is down: back off like a failed source
-            failures = load_state(self.service.paths.fetch_state, spec.name).failures + 1
+            failures = load_state(self.runs.fetch_state, spec.name).failures + 1
             wait = self.schedule.done(spec, self.clock(), failures)
             log.warning("refresh of %s failed: %s; next in %.0f s", spec.name, exc, wait)
             return
-        failures = load_state(self.service.paths.fetch_state, spec.name).failures
+        failures = load_state(self.runs.fetch_state, spec.name).failures
         wait = self.schedule.done(spec, self.clock(), failures)
         errors = f", {len(report.errors)} error(s): {report.errors[0].reason}" if report.errors else ""
         log.info("refreshed %s: %d added, %d updated, %d deleted%s in %.1f s; next in %.0f s", spec.name,
                  len(report.added), len(report.updated), len(report.deleted), errors, self.clock() - started, wait)
 
     def _last_refresh_age(self, name: str) -> float | None:
-        stamp = load_state(self.service.paths.fetch_state, name).last_refresh
+        stamp = load_state(self.runs.fetch_state, name).last_refresh
         try:
             return (datetime.now(timezone.utc) - datetime.fromisoformat(stamp)).total_seconds()
         except ValueError:
@@ -133,9 +150,9 @@ class Refresher:
 
 
 @contextmanager
-def background_refresh(service) -> Iterator[Refresher]:
+def background_refresh(runs: Refreshable) -> Iterator[Refresher]:
     """Run the schedule in a daemon thread for the duration of the block (the bot's lifetime)."""
-    refresher = Refresher(service)
+    refresher = Refresher(runs)
     thread = threading.Thread(target=_guarded, args=(refresher,), name="newsbot-refresh", daemon=True)
     thread.start()
     try:

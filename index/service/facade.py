@@ -1,12 +1,13 @@
 """The core facade: what the CLI and the Discord bot call (`index.port.NewsPort`). No Discord, no terminal.
 
-Questions are answered here (retrieve, then the answer writer of index/answering/writers.py); indexing,
-sources and doctor are its other half, index/service/reindex.py; scopes, index/service/scope_admin.py.
+A thin facade over explicit collaborators, built by the composition root (index/app.py): questions are
+answered here (retrieve, then the answer writer of index/answering/writers.py); index runs, source
+changes and scopes are `IndexRuns` (index/indexing/runs.py), source statuses and the doctor `IndexStatus`
+(index/indexing/status.py), and the sources config of each scope the `SourceCatalog`.
 """
 from __future__ import annotations
 
 import logging
-import threading
 from datetime import date
 from typing import Iterator, Sequence
 
@@ -16,68 +17,72 @@ from index.answering.prompts import Prompt
 from index.answering.summaries import article_passages, find_article
 from index.answering.writers import Question, SummaryRequest, writer_for
 from index.embedding.embedders import Embedder
+from index.indexing.catalog import SourceCatalog
+from index.indexing.paths import Paths
+from index.indexing.runs import IndexRuns, Progress
+from index.indexing.status import IndexStatus
 from index.llm.chat import LLM
 from index.retrieval.hybrid import HybridRetriever
-from index.retrieval.questions import clean_question
 from index.retrieval.timed import place_in_time, retrieve_timed
 from index.service.feedback import citation_records
-from index.service.reindex import Indexing, Paths
-from index.service.scope_admin import ScopeMaintenance
+from index.service.news_push import NewsPush
 from index.settings import Settings
 from index.sources.articles import published_day
-from index.sources.scopes import SHARED
 from index.store.chroma import Store
 from index.store.lexical import LexicalIndex
-from index.text import terms
-from index.types import Answer, ArticleRef, Citation, Passage, Turn
+from index.text import clean_question, terms
+from index.types import Answer, ArticleRef, Citation, IndexReport, Passage, Problem, Scope, SourceStatus, Turn
 
 log = logging.getLogger(__name__)
 __all__ = ["NewsService", "Paths"]
 
 
-class NewsService(Indexing, ScopeMaintenance):
-    """Indexing, retrieval, answers and summaries over one logical index in the store."""
+class NewsService(NewsPush):
+    """Retrieval, answers and summaries over one logical index in the store; indexing by its collaborators;
+    new articles for the adapters (index/service/news_push.py)."""
 
     def __init__(self, settings: Settings, store: Store, embedder: Embedder, llm: LLM | None,
-                 prompts: dict[str, Prompt], paths: Paths) -> None:
+                 prompts: dict[str, Prompt], paths: Paths, lexical: LexicalIndex, runs: IndexRuns) -> None:
         self.settings = settings
         self.store = store
         self.embedder = embedder
         self.llm = llm
         self.prompts = prompts
         self.paths = paths
-        self.lexical = LexicalIndex(store, paths.lexical_cache)
-        self.retriever = HybridRetriever(store.chunks, embedder, self.lexical)
+        self.lexical = lexical
+        self.runs = runs
+        self.catalog: SourceCatalog = runs.catalog
+        self.status = IndexStatus(runs)
+        self.retriever = HybridRetriever(store.chunks, embedder, lexical)
         self.writer = writer_for(llm, prompts, embedder.embed, lambda: self.lexical.snapshot().idf)
-        self._indexer = None
-        self._indexer_lock = threading.Lock()
 
     @property
     def indexer(self):
-        """The SourceIndexer, built on first use: it imports llama-index (~0.8 s of a cold start), which a
-        process that only answers questions never needs."""
-        with self._indexer_lock:
-            if self._indexer is None:
-                from index.indexing.ingest import SourceIndexer
-
-                # docstores live under docstore/<physical collection>/ (index/indexing/ingest.py), beside paths.docstores
-                self._indexer = SourceIndexer(self.store, self.embedder, self.paths.docstores.parent,
-                                              self.settings.chunk_tokens, self.settings.chunk_overlap)
-            return self._indexer
+        """The SourceIndexer of the index runs (built on first use: it imports llama-index)."""
+        return self.runs.indexer
 
     # -- questions -------------------------------------------------------------------------------
     def ask(self, question: str, history: Sequence[Turn] = (), k: int | None = None,
-            scopes: tuple[str, ...] = (SHARED,), as_of: date | None = None, since: date | None = None) -> Answer:
+            scopes: tuple[Scope, ...] = (Scope.SHARED,), as_of: date | None = None, since: date | None = None,
+            article: str | None = None) -> Answer:
         """Answer a question from the indexed articles of `scopes`, with numbered citations, or refuse plainly.
 
         `as_of` is the time of asking (today by default): "this week" and the like are relative to it, and
         articles published after it are left out. `since` keeps only articles published since that day.
+        `article` (an article id) puts that article's passages closest to the question first.
         """
         with self.store.pinned(), self.writer.budget():  # one pointer read; one LLM budget for the question
             standalone, timed, passages = self._retrieve_for(question, history, k, scopes, as_of, since)
+            if article:  # its own passages answer first; when they cannot, everything retrieved, them first
+                own = self.article_first(article, timed.query.vector, [], k or self.settings.top_k, scopes)
+                answer = self.compose(standalone, timed.query.text, timed.query.vector, own, timed.as_of)
+                if not answer.refused or not own:
+                    return answer
+                passages = self.article_first(article, timed.query.vector, passages, k or self.settings.top_k,
+                                              scopes)
             return self.compose(standalone, timed.query.text, timed.query.vector, passages, timed.as_of)
 
-    def _retrieve_for(self, question: str, history: Sequence[Turn], k: int | None, scopes: tuple[str, ...],
+    def _retrieve_for(self, question: str, history: Sequence[Turn], k: int | None, scopes: tuple[Scope, ...],
                       as_of: date | None = None, since: date | None = None):
         """Clean the question, make it standalone, place it in time and retrieve its passages (of `scopes`)."""
         question = clean_question(question)
@@ -88,7 +93,7 @@ class NewsService(Indexing, ScopeMaintenance):
             return standalone, timed, passages
 
     def ask_stream(self, question: str, history: Sequence[Turn] = (), k: int | None = None,
-                   scopes: tuple[str, ...] = (SHARED,), as_of: date | None = None,
+                   scopes: tuple[Scope, ...] = (Scope.SHARED,), as_of: date | None = None,
                    since: date | None = None) -> Iterator[str | Answer]:
         """Like `ask`, but yields the model's text as it arrives (unchecked), then the checked Answer, last.
 
@@ -105,14 +110,14 @@ class NewsService(Indexing, ScopeMaintenance):
         checked) with the extractive fallback, or extractive offline (index/answering/writers.py)."""
         return dated(self.writer.answer(Question(question, retrieval_text, vector, passages, as_of)), as_of)
 
-    def search(self, query: str, k: int = 10, scopes: tuple[str, ...] = (SHARED,)) -> list[Passage]:
+    def search(self, query: str, k: int = 10, scopes: tuple[Scope, ...] = (Scope.SHARED,)) -> list[Passage]:
         """The k best passages for `query` among the sources of `scopes`, best first."""
         text = clean_question(query, what="search")
         vector = self.retriever.embed_query(text, scopes=tuple(scopes))
         with self.store.pinned():
             return self.retriever.retrieve(vector, k)
 
-    def summarize(self, target: str, since: date | None = None, scopes: tuple[str, ...] = (SHARED,)) -> Answer:
+    def summarize(self, target: str, since: date | None = None, scopes: tuple[Scope, ...] = (Scope.SHARED,)) -> Answer:
         """Summarise one article (by title or URL) or a topic across articles of `scopes`, with citations."""
         target = clean_question(target, what="summary topic")
         since_day = published_day(since.isoformat()) if since else None
@@ -128,13 +133,13 @@ class NewsService(Indexing, ScopeMaintenance):
             return extractive.refusal(passages, target)
         return self.writer.summary(SummaryRequest(f"news about {target}", target, passages, query.vector))
 
-    def titles(self, prefix: str, limit: int = 25, scopes: tuple[str, ...] = (SHARED,)) -> list[ArticleRef]:
+    def titles(self, prefix: str, limit: int = 25, scopes: tuple[Scope, ...] = (Scope.SHARED,)) -> list[ArticleRef]:
         """Indexed article titles of `scopes` matching `prefix` (start of title first, then anywhere)."""
         needle = prefix.strip().lower()
         seen: dict[str, ArticleRef] = {}
         for metadata in self.lexical.snapshot().metadatas:
             article_id = str(metadata.get("article_id", ""))
-            if str(metadata.get("scope") or SHARED) not in scopes:
+            if str(metadata.get("scope") or Scope.SHARED) not in scopes:
                 continue
             if article_id not in seen and needle in str(metadata.get("title", "")).lower():
                 seen[article_id] = ArticleRef(str(metadata.get("title", "")), str(metadata.get("url", "")),
@@ -150,3 +155,35 @@ class NewsService(Indexing, ScopeMaintenance):
     def citation_records(self, citations: Sequence[Citation]) -> tuple[dict, ...]:
         """What feedback keeps of an answer's citations (index/service/feedback.py), sources included."""
         return citation_records(citations, self.store.chunks)
+
+    # -- sources and their indexing (index/indexing/) -----------------------------------------------
+    def is_empty(self) -> bool:
+        """True when nothing has been indexed into the collection yet."""
+        return self.store.chunks.count() == 0
+
+    def index(self, source: str | None = None, full: bool = False, progress: Progress | None = None,
+              show_progress: bool = False, scopes: Sequence[Scope] | None = None) -> IndexReport:
+        """Index the sources of `scopes` (default: every scope), or only the source named `source` in the first
+        of `scopes` that has one (default: the shared scope), incrementally unless `full`. One at a time."""
+        return self.runs.index(source, full, progress, show_progress, scopes)
+
+    def sources(self, scopes: Sequence[Scope] | None = None) -> list[SourceStatus]:
+        """Each configured source of `scopes` (default: every scope) with what is indexed of it."""
+        return self.status.sources(scopes)
+
+    def add_source(self, location: str, name: str | None = None, scope: Scope = Scope.SHARED) -> str:
+        """Add a URL or feed to the sources of `scope` (its kind found by fetching it); returns its name."""
+        return self.catalog.add(location, name, scope)
+
+    def remove_source(self, name: str, scope: Scope = Scope.SHARED) -> None:
+        """Remove a source (named within `scope`) from its config and its articles from the index."""
+        self.runs.remove_source(name, scope)
+
+    def forget_scope(self, scope: Scope) -> list[str]:
+        """Forget a Discord server's sources config and their chunks; returns the sources dropped."""
+        return self.runs.forget_scope(scope)
+
+    def doctor(self, repair: bool = False) -> tuple[list[Problem], list[Problem]]:
+        """(problems found, problems left) between sources, docstores and the vector store; repaired (by
+        deletions only) when `repair`."""
+        return self.status.doctor(repair)

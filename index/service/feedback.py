@@ -1,17 +1,18 @@
-"""A small sqlite store of 👍/👎 feedback on answers. Pure core: knows nothing of Discord."""
+"""A small sqlite store of 👍/👎 feedback on answers (`index.port.FeedbackPort`). Knows nothing of Discord."""
 from __future__ import annotations
 
 import json
 import sqlite3
 import threading
 from collections import Counter
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
 from index.errors import BadInput, StoreUnavailable
+from index.port import Feedback, FeedbackTally
 from index.store.chunks import Chunks
 from index.store.sqlite_file import open_database
+from index.types import Scope
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS feedback (
@@ -32,30 +33,6 @@ _COLUMNS = "id, created, user_id, vote, question, answer, guild_id, channel_id, 
 def feedback_path(home: Path) -> Path:
     """Where the bot stores votes and `newsbot feedback` reads them: one file in the home folder."""
     return home / "feedback.sqlite3"
-
-
-@dataclass(frozen=True)
-class Feedback:
-    """One vote on one answer."""
-
-    id: int
-    created: str  # ISO 8601, UTC
-    user_id: str
-    vote: int  # +1 (👍) or -1 (👎)
-    question: str
-    answer: str
-    guild_id: str = ""  # the Discord server ("" for a DM)
-    channel_id: str = ""
-    citations: tuple[dict, ...] = ()  # {"n", "title", "url", "source", "scope"} of each cited passage
-
-
-@dataclass(frozen=True)
-class FeedbackTally:
-    """Votes summed for one source or one server."""
-
-    key: str
-    up: int
-    down: int
 
 
 def _prepare(db: sqlite3.Connection) -> None:
@@ -133,18 +110,23 @@ def _source_keys(row: Feedback) -> list[str]:
     """The sources an answer cited, each once: `name` for a shared one, `name (server ID)` for a server's."""
     keys = []
     for citation in row.citations:
-        scope, name = str(citation.get("scope") or "shared"), str(citation.get("source") or "?")
-        key = name if scope == "shared" else f"{name} (server {scope[1:]})"
+        key = _scope_of_record(citation).label(str(citation.get("source") or "?"))
         if key not in keys:
             keys.append(key)
     return keys or ["(no citation)"]
 
 
+def _scope_of_record(citation: dict) -> Scope:
+    """The scope a feedback row recorded for a citation (shared when none, or one this version cannot read)."""
+    try:
+        return Scope(str(citation.get("scope") or Scope.SHARED))
+    except ValueError:
+        return Scope.SHARED
+
+
 def citation_records(citations, chunks: Chunks | None = None) -> tuple[dict, ...]:
     """What feedback keeps of an answer's citations: number, title, URL, and the source (with its scope)
     of the cited chunk, read from `chunks` (a Citation names the outlet, not the source)."""
-    from index.sources.scopes import SEPARATOR, split_name
-
     citations = list(citations)
     sources: dict[str, str] = {}
     if chunks is not None and citations:
@@ -156,8 +138,7 @@ def citation_records(citations, chunks: Chunks | None = None) -> tuple[dict, ...
     records = []
     for c in citations:
         qualified = sources.get(c.chunk_id, "")
-        scope = split_name(qualified)[0] if qualified else (
-            c.article_id.split(SEPARATOR)[0] if SEPARATOR in c.article_id else "shared")
-        records.append({"n": c.n, "title": c.title, "url": c.url, "source": split_name(qualified)[1] or "?",
-                        "scope": scope})
+        scope = Scope.split(qualified)[0] if qualified else Scope.split(c.article_id)[0]
+        records.append({"n": c.n, "title": c.title, "url": c.url, "source": Scope.split(qualified)[1] or "?",
+                        "scope": str(scope)})
     return tuple(records)

@@ -1,7 +1,8 @@
 """One source read for indexing: snapshots (folders, JSONL) or archives (feeds, URLs), and retention.
 
-`index.service.facade` calls `read_for_index`, indexes what it returns, then `commit`s it (the fetch state is
-saved only once its articles are in the index).
+`index.indexing.runs.IndexRuns` calls `read_for_index`, indexes what it returns, then `commit`s it (the fetch
+state is saved only once its articles are in the index). What the index holds past a source's retention
+window is found by `index.indexing.retention`.
 """
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from index.sources.articles import published_day
-from index.store.chunk_ids import parse_chunk_id
 from index.sources.fetch import fetch
 from index.sources.fetch_state import SourceState, load_state, save_state
 from index.sources.polite import PoliteFetcher
@@ -18,9 +18,7 @@ from index.sources.readers import read_source
 from index.settings import Settings
 from index.sources.sources_config import SourceSpec
 from index.sources.stream_read import read_archive
-from index.store.chunks import ChunkFilter, Chunks
 from index.types import Article, ItemError
-
 
 
 @dataclass
@@ -71,12 +69,6 @@ def retention_cutoff(spec: SourceSpec, now: datetime) -> int | None:
     if spec.retention_days is None:
         return None
     return published_day((now - timedelta(days=spec.retention_days)).date().isoformat())
-
-
-def expired_articles(chunks: Chunks, source: str, cutoff: int) -> list[str]:
-    """Ids of the articles of `source` published before day `cutoff` (undated articles never expire)."""
-    where = ChunkFilter(source=source, before_day=cutoff)
-    return sorted({(parse_chunk_id(i) or (i.split("#")[0],))[0] for i in chunks.ids(where)})
 
 
 def commit(read: SourceRead, state_dir: Path, now: datetime | None = None) -> None:

@@ -7,41 +7,16 @@ raises becomes an `ItemError` naming the item, and the rest of the source is sti
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import replace
 from typing import Callable, Iterable, TypeVar
 
 from index.errors import NewsbotError
+from index.text import one_line, without_controls
 from index.types import Article, ItemError
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 MAX_REASON_CHARS = 300
-
-# C0 controls except tab and newline, DEL and the C1 controls: terminal escapes (ESC, BEL, CSI…) and NULs.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_LINE_BREAKS = re.compile(r"[\r\n\t\u2028\u2029\x85]+")
-
-
-def without_controls(text: str) -> str:
-    """`text` with control characters removed (tabs and newlines kept), carriage returns as newlines,
-    and lone surrogates (valid JSON, invalid UTF-8) replaced by U+FFFD."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _CONTROL.sub("", text)
-    return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace") if _has_surrogates(text) else text
-
-
-def one_line(text: str) -> str:
-    """`text` as a single line without control characters: for titles, URLs and reasons."""
-    return " ".join(_LINE_BREAKS.sub(" ", without_controls(text)).split())
-
-
-def _has_surrogates(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return True
-    return False
 
 
 def clean_article(article: Article) -> Article:

@@ -41,7 +41,7 @@ class ChunkFilter:
             if value is not None:
                 conditions.append({key: value})
         if self.scopes is not None:
-            scopes = list(self.scopes)
+            scopes = [str(scope) for scope in self.scopes]
             conditions.append({"scope": scopes[0]} if len(scopes) == 1 else {"scope": {"$in": scopes}})
         for operator, day in (("$gte", self.since_day), ("$lte", self.until_day)):
             if day is not None:

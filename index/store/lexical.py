@@ -21,6 +21,7 @@ from index.store.bm25_postings import PostingsBM25, TermCounts
 from index.store.chroma import Store
 from index.store.chunks import Chunks
 from index.store.lexical_cache import SnapshotFile
+from index.types import Scope
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +47,7 @@ class LexicalSnapshot:
 
     def search(self, query_terms: list[str], k: int, scopes: tuple[str, ...] | None = None) -> list[tuple[int, float]]:
         """(row, score) of the `k` best chunks for the query terms, best first; only positive scores;
-        only rows of `scopes` when given (index/sources/scopes.py)."""
+        only rows of `scopes` when given."""
         if self.bm25 is None or not query_terms:
             return []
         return top_rows(self.in_scopes(self.bm25.get_scores(query_terms), scopes), k)
@@ -61,7 +62,7 @@ class LexicalSnapshot:
     def scopes_of_rows(self) -> np.ndarray:
         """The scope of every row (chunks written before scopes existed are shared)."""
         if self.scope_labels is None:
-            self.scope_labels = np.array([str((m or {}).get("scope") or "shared") for m in self.metadatas])
+            self.scope_labels = np.array([str((m or {}).get("scope") or Scope.SHARED) for m in self.metadatas])
         return self.scope_labels
 
 

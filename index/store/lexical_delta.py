@@ -16,6 +16,7 @@ import numpy as np
 from index.store.bm25_postings import PostingsBM25, TermCounts
 from index.store.chunks import Chunks
 from index.text import terms
+from index.types import Scope
 
 
 
@@ -43,7 +44,7 @@ def delta_snapshot(previous, chunks: Chunks, generation: str):
     if previous.bm25 is not None and not isinstance(previous.bm25, PostingsBM25):
         return None
     # A chunk's id carries its content hash, but a chunk written before scopes existed gets its `scope`
-    # stamped later under the same id (index/sources/scopes.py): such rows are read back, never reused.
+    # stamped later under the same id (index/indexing/scope_migration.py): such rows are read back, never reused.
     kept = {chunk_id for chunk_id, m in zip(previous.ids, previous.metadatas) if "scope" in (m or {})}
     ids = chunks.ids()
     current = set(ids)
@@ -68,7 +69,7 @@ def apply_change(previous, change: Change):
                                              for column in (old_ids, old_texts, old_metadatas))
     labels = None
     if previous.scope_labels is not None:
-        fresh = [str(m.get("scope") or "shared") for m in metadatas]
+        fresh = [str(m.get("scope") or Scope.SHARED) for m in metadatas]
         labels = np.concatenate([np.delete(previous.scope_labels, gone), np.array(fresh, dtype=str)])
     return replace(previous, generation=change.generation, ids=old_ids + change.ids, texts=old_texts + texts,
                    metadatas=old_metadatas + metadatas, document_frequency=TermCounts(index),

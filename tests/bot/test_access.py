@@ -1,10 +1,11 @@
-"""bot/discord/rules.py and bot/discord/guild_settings.py: who is answered where, and what is kept per server."""
+"""bot/discord/rules.py and index/service/guild_settings.py: who is answered where, and what is kept per server."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
 from bot.discord.rules import NO_DMS, NOT_ENABLED, Access, describe_rules, where_to_ask
-from bot.discord.guild_settings import ChannelRules, GuildSettings
+from index.port import ChannelRules
+from index.service.guild_settings import GuildSettings
 
 
 def test_allow_list_dms_and_operators():

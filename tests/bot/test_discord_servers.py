@@ -10,7 +10,7 @@ import pytest
 from bot.discord.rules import NO_DMS, NOT_ENABLED
 from bot.discord.guilds import NOT_ENABLED_NOTICE
 from bot.discord.limits import Limits
-from bot.discord.guild_settings import GuildSettings
+from index.service.guild_settings import GuildSettings
 from tests.support.discord_bot import running_bot
 from tests.support.discord_helpers import finished, is_ephemeral, text_of
 from tests.support.scoped_sources import (ADMIN, CHESS, MANY, SEED_TITLE, add_and_index, ask, pages_server,

@@ -51,7 +51,7 @@ def test_ask_is_answered_while_a_scheduled_refresh_runs(run_bot_scenario, tmp_pa
             return lambda handler: (started.set(), release.wait(60), route(handler))
         site.server.routes.get = held
         site.publish("harbour", "Harbour dredging", "harbour")
-        refresh = threading.Thread(target=Refresher(service).refresh, args=(load_sources(sources)[0],))
+        refresh = threading.Thread(target=Refresher(service.runs).refresh, args=(load_sources(sources)[0],))
 
         async def scenario(fake: FakeDiscord, bot):
             refresh.start()

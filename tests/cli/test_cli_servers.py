@@ -35,7 +35,7 @@ def test_invite_prints_the_url_with_scopes_and_the_smallest_permissions(tmp_path
 
 
 def test_forget_server_removes_its_sources_chunks_and_settings(tmp_path):
-    from bot.discord.guild_settings import GuildSettings
+    from index.service.guild_settings import GuildSettings
 
     home = tmp_path / "home"
     server = home / "guilds" / "42"

@@ -4,6 +4,9 @@
 - No circle of imports anywhere, lazy imports inside functions included.
 - Each outside library behind one seam: chromadb and bm25s in index/store, onnxruntime and openai in
   index/embedding, discord in bot/discord; the core never imports Discord or the adapters.
+- The port is the adapters' only door: bot/ imports from index only `port`, `types`, `errors`,
+  `settings` and `app` (the composition root), lazy imports included.
+- Scopes are vocabulary: the word `"shared"` is written in `index.types.Scope` only.
 - Small parts: no module over 300 lines, no function over 40.
 - Tests share helpers through tests/support/ only: no test module imports another, nor a conftest.
 
@@ -40,6 +43,8 @@ SEAMS = {
     "openai": "index.embedding",
     "discord": "bot.discord",
 }
+# What bot/ may import from the core: the port, the vocabulary it speaks, and the composition root.
+ADAPTER_DOOR = ("index.port", "index.types", "index.errors", "index.settings", "index.app")
 MAX_MODULE_LINES = 300
 MAX_FUNCTION_LINES = 40
 
@@ -143,6 +148,51 @@ def test_the_core_never_imports_discord_or_the_adapters() -> None:
         if module.startswith("index"):
             ours, outside = imports(path, known)
             assert "discord" not in outside and not any(i.startswith("bot") for i in ours), module
+
+
+def core_imports(source: str) -> set[str]:
+    """Every `index` module a source text imports, at any depth (`from index import x` counts as `index.x`)."""
+    found = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module == "index":
+            found |= {f"index.{alias.name}" for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            found.add(node.module)
+    return {name for name in found if name.split(".")[0] == "index"}
+
+
+def past_the_door(source: str) -> list[str]:
+    """The `index` modules an adapter's source imports besides the port, the vocabulary and the root."""
+    return sorted(name for name in core_imports(source)
+                  if not any(name == door or name.startswith(door + ".") for door in ADAPTER_DOOR))
+
+
+def test_the_adapters_enter_the_core_by_the_port_only() -> None:
+    wrong = [f"{module} -> {name}" for module, path in modules().items() if module.split(".")[0] == "bot"
+             for name in past_the_door(path.read_text(encoding="utf-8"))]
+    assert wrong == []
+
+
+def test_the_door_check_catches_every_way_past_the_port() -> None:
+    """The check above is only worth its pass if it fails on a reach past the port: lazy, aliased or not."""
+    allowed = ("from index.port import NewsPort\nfrom index.types import Scope\nimport index.app\n"
+               "from index import errors, settings\n")
+    assert past_the_door(allowed) == []
+    reaching = ("from index.sources.scopes import SHARED\n"
+                "def later():\n    from index.service.feedback import FeedbackStore\n"
+                "class Cog:\n    def run(self):\n        import index.indexing.refresh as refresh\n"
+                "from index import store\nimport index\n")
+    assert past_the_door(reaching) == ["index", "index.indexing.refresh", "index.service.feedback",
+                                       "index.sources.scopes", "index.store"]
+
+
+def test_only_the_scope_vocabulary_spells_the_shared_scope() -> None:
+    spelled = [module for module, path in modules().items() if module != "index.types"
+               for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+               if isinstance(node, ast.Constant) and node.value == "shared"]
+    assert spelled == []
 
 
 def test_modules_and_functions_stay_small() -> None:

@@ -91,7 +91,7 @@ def test_a_reindex_during_a_scheduled_refresh_is_busy(tmp_path, fake_embedder):
                 return route
             return lambda handler: (started.set(), release.wait(60), route(handler))
         site.server.routes.get = held
-        refresher = Refresher(service)
+        refresher = Refresher(service.runs)
         spec = load_sources(service.settings.sources_file)[0]
         worker = threading.Thread(target=refresher.refresh, args=(spec,))
         worker.start()

@@ -1,10 +1,10 @@
-"""Cleaning what users type (index/retrieval/questions.py): pure."""
+"""Cleaning what users type (index/text.py): pure."""
 from __future__ import annotations
 
 import pytest
 
 from index.errors import BadInput
-from index.retrieval.questions import MAX_QUESTION_CHARS, clean_question
+from index.text import MAX_QUESTION_CHARS, clean_question
 
 
 def test_mentions_invisible_characters_and_spaces_are_cleaned():

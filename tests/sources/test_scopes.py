@@ -1,19 +1,35 @@
-"""index/sources/scopes.py: names inside the index, filters, article ids, and where server configs live."""
+"""index.types.Scope and index/sources/scopes.py: names inside the index, filters, article ids, and where
+server configs live."""
 from __future__ import annotations
 
 from index.store.chunks import ChunkFilter
-from index.sources.scopes import (SHARED, guild_scope, guild_scopes_on_disk, qualified_name, scope_of,
-                          scope_specs, scoped_articles, split_name, visible_scopes)
-from index.types import Article
+import pytest
+
+from index.sources.scopes import guild_scopes_on_disk, scope_specs, scoped_articles
+from index.types import Article, Scope
 from tests.support.chroma_view import live_chroma
 
 
+SHARED = Scope.SHARED
+
+
 def test_names_inside_the_index_keep_servers_apart():
-    assert qualified_name(SHARED, "news") == "news"
-    assert qualified_name(guild_scope(42), "club") == "g42~club" != qualified_name(guild_scope(43), "club")
-    assert split_name("g42~club") == ("g42", "club") and split_name("news") == (SHARED, "news")
-    assert scope_of("not~a-server") == SHARED  # only g<digits>~ names a server scope
-    assert visible_scopes(None) == (SHARED,) and visible_scopes(42) == (SHARED, "g42")
+    assert SHARED.qualify("news") == "news"
+    assert Scope.server(42).qualify("club") == "g42~club" != Scope.server(43).qualify("club")
+    assert Scope.split("g42~club") == ("g42", "club") and Scope.split("news") == (SHARED, "news")
+    assert Scope.split("not~a-server")[0] == SHARED  # only g<digits>~ names a server scope
+    assert Scope.visible_from(None) == (SHARED,) and Scope.visible_from(42) == (SHARED, "g42")
+
+
+def test_a_scope_is_the_word_the_index_stores():
+    """Chunks keep `shared` or `g<id>` in their metadata: a Scope is exactly that string, typed."""
+    assert str(Scope.shared()) == "shared" and type(str(Scope.server(42))) is str and str(Scope.server(42)) == "g42"
+    assert Scope.SHARED.is_shared and Scope.SHARED.server_id is None
+    assert not Scope.server(42).is_shared and Scope.server(42).server_id == 42 == Scope("g42").server_id
+    assert Scope.server(42).label("club") == "club (server 42)" and SHARED.label("news") == "news"
+    for wrong in ("", "g", "gx1", "g1~a", "Shared"):
+        with pytest.raises(ValueError):
+            Scope(wrong)
 
 
 def test_chroma_filter_and_scoped_article_ids():

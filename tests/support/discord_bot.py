@@ -18,13 +18,15 @@ from tests.support.fake_discord import FakeDiscord
 async def running_bot(service: Any, feedback: FeedbackStore, *, limits: Limits | None = None,
                       admin_role_ids: tuple[int, ...] = (), guild_sync: bool = True,
                       token: str = "fake-token", second_guild: bool = False, guild_ids: list[int] | None = None,
-                      bot_class: type = NewsBot, **bot_options: Any) -> AsyncIterator[tuple[FakeDiscord, NewsBot]]:
+                      bot_class: type = NewsBot, fake: FakeDiscord | None = None,
+                      **bot_options: Any) -> AsyncIterator[tuple[FakeDiscord, NewsBot]]:
     """Start FakeDiscord and the unmodified discord.py client against it; always close both.
 
     `second_guild` adds a second server; `guild_ids` (default: every server of the fake) is what
-    NEWSBOT_GUILD_IDS would be; other `bot_options` go to NewsBot (operator_ids, allow_dms, guild_settings…).
+    NEWSBOT_GUILD_IDS would be; `fake` reuses a FakeDiscord that a bot used before (Discord across a restart
+    of the bot); other `bot_options` go to NewsBot (operator_ids, allow_dms, guild_settings…).
     """
-    fake = FakeDiscord(token="fake-token", second_guild=second_guild)
+    fake = fake or FakeDiscord(token="fake-token", second_guild=second_guild)
     port = await fake.start()
     saved = discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY
     discord.http.Route.BASE = f"http://127.0.0.1:{port}/api/v10"

@@ -2,17 +2,18 @@
 
 What each server's admins chose (the channels the bot answers in), when the bot was removed from a
 server (its scope is forgotten after a grace period), and whether a server outside NEWSBOT_GUILD_IDS
-was already told that the bot does not answer there. Knows nothing of Discord.
+was already told that the bot does not answer there (`index.port.GuildSettingsPort`). Knows nothing
+of Discord: the Discord adapter gets it from the composition root (`index.app.build_guild_settings`).
 """
 from __future__ import annotations
 
 import sqlite3
 import threading
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
 from index.errors import StoreUnavailable
+from index.port import ChannelRules
 from index.store.sqlite_file import open_database
 
 _SCHEMA = """
@@ -33,21 +34,6 @@ CREATE TABLE IF NOT EXISTS guilds (
 def guild_settings_path(home: Path) -> Path:
     """Where the per-server settings live."""
     return home / "guilds.sqlite3"
-
-
-@dataclass(frozen=True)
-class ChannelRules:
-    """Where the bot answers in one server: nowhere in `denied`; only in `allowed` when it is not empty."""
-
-    allowed: frozenset[int] = frozenset()
-    denied: frozenset[int] = frozenset()
-
-    def permits(self, channel_id: int | None, parent_id: int | None = None) -> bool:
-        """True when the bot answers in this channel (a thread follows its parent channel's rule)."""
-        ids = {i for i in (channel_id, parent_id) if i is not None}
-        if ids & self.denied:
-            return False
-        return not self.allowed or bool(ids & self.allowed)
 
 
 class GuildSettings:
@@ -114,9 +100,14 @@ class GuildSettings:
         return True
 
     def forget(self, guild_id: int) -> None:
-        """Delete everything stored about a server."""
-        self._write("DELETE FROM channel_rules WHERE guild_id = ?", str(guild_id))
-        self._write("DELETE FROM guilds WHERE guild_id = ?", str(guild_id))
+        """Delete everything stored about a server: its rows in every table of the file that has a `guild_id`
+        (channel rules, presence, and the posts, feeds and follows that other modules keep here)."""
+        for table in self._guild_tables():
+            self._write(f'DELETE FROM "{table}" WHERE guild_id = ?', str(guild_id))
+
+    def _guild_tables(self) -> list[str]:
+        tables = [t for (t,) in self._read("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        return [t for t in tables if any(c[1] == "guild_id" for c in self._read(f'PRAGMA table_info("{t}")'))]
 
     def close(self) -> None:
         """Close the database."""

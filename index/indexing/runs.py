@@ -1,0 +1,249 @@
+"""Index runs over one logical index: full or incremental, one at a time, and what changes the index besides.
+
+One run at a time (the index lock, and on a Chroma server the lease); a full re-index builds a new
+collection beside the live one and swaps the pointer at the end; a failing source keeps what it had.
+Removing a source or forgetting a server's scope drops their chunks under the same lock.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from contextlib import nullcontext
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable, Sequence
+
+from index.errors import BadInput, StoreUnavailable
+from index.indexing.new_articles import announce
+from index.indexing.catalog import SourceCatalog
+from index.indexing.paths import LazyIndexer, Paths
+from index.indexing.retention import expired_articles
+from index.indexing.run_state import RunState
+from index.indexing.scope_migration import stamp_missing_scopes
+from index.settings import Settings
+from index.sources import archive
+from index.sources.fetch_state import forget_state
+from index.sources.item_guard import source_failure
+from index.sources.scopes import scoped_articles
+from index.sources.sources_config import SourceSpec
+from index.store.atomic_files import write_text_atomic
+from index.store.chroma import Store
+from index.store.lexical import LexicalIndex
+from index.store.locking import exclusive
+from index.types import IndexReport, Scope
+
+log = logging.getLogger(__name__)
+Progress = Callable[[int, int], None]
+Specs = list[tuple[SourceSpec, Path]]
+
+
+@dataclass
+class _Run:
+    """One index run: where it reads (live) and writes (target), and what it has done so far."""
+
+    live: object
+    target: object
+    full: bool
+    progress: Progress | None
+    show_progress: bool
+    total: IndexReport
+    state: dict[str, str] = field(default_factory=dict)
+
+
+class IndexRuns:
+    """Indexes the configured sources into the store, and drops what is no longer configured."""
+
+    def __init__(self, settings: Settings, store: Store, indexer: LazyIndexer, lexical: LexicalIndex,
+                 paths: Paths, catalog: SourceCatalog) -> None:
+        self.settings = settings
+        self.store = store
+        self._indexer = indexer
+        self.lexical = lexical
+        self.paths = paths
+        self.catalog = catalog
+        self.state = RunState(paths.state)
+
+    @property
+    def indexer(self):
+        """The SourceIndexer (built on first use)."""
+        return self._indexer.get()
+
+    @property
+    def fetch_state(self) -> Path:
+        """Where each source's fetch state (last refresh, failures) is kept."""
+        return self.paths.fetch_state
+
+    def index(self, source: str | None = None, full: bool = False, progress: Progress | None = None,
+              show_progress: bool = False, scopes: Sequence[Scope] | None = None) -> IndexReport:
+        """Index the sources of `scopes` (default: every scope), or only the source named `source` in the first
+        of `scopes` that has one (default: the shared scope), incrementally unless `full`."""
+        if source is not None:
+            specs = self.catalog.named(source, scopes or [Scope.SHARED])
+            return self.run(specs, set(), full, progress, show_progress)
+        chosen = list(scopes) if scopes is not None else self.catalog.scopes()
+        return self.run(self.catalog.specs(chosen), set(chosen), full, progress, show_progress)
+
+    def refresh(self, qualified: str) -> IndexReport:
+        """Index one source, named inside the index (`Scope.qualify`): what the refresh schedule runs."""
+        return self.run(self.catalog.qualified(qualified), set(), False)
+
+    def all_sources(self) -> list[SourceSpec]:
+        """Every configured source of every scope (named as inside the index), for the refresh schedule."""
+        return self.catalog.all_sources()
+
+    def run(self, specs: Specs, prune: set[Scope], full: bool, progress: Progress | None = None,
+            show_progress: bool = False) -> IndexReport:
+        """Index `specs` under the index lock, then drop the sources of `prune`'s scopes no longer configured."""
+        with exclusive(self.paths.lock), self.shared_lease():
+            report = self._index_locked(specs, prune, full, progress, show_progress)
+        if not full:  # a full re-index rebuilds everything: nothing in it is news
+            announce(self, report.new_articles)
+        return report
+
+    def _index_locked(self, pairs: Specs, prune: set[Scope], full: bool, progress: Progress | None,
+                      show_progress: bool) -> IndexReport:
+        started = time.perf_counter()
+        total = IndexReport()
+        state = self.state.load()
+        self.stamp_scopes()
+        for name in self.indexer.remove_leftovers():  # what a killed full re-index left behind
+            log.info("removed the unfinished collection %s", name)
+        live = self.indexer.target()
+        # A full re-index builds a new collection beside the live one; readers keep the live one until
+        # the pointer moves to the new one, in one write, at the end.
+        target = self.indexer.fresh_target() if full else live
+        run = _Run(live, target, full, progress, show_progress, total, state)
+        for spec, config_dir in pairs:
+            self._index_source(spec, config_dir, run)
+        self._finish(run, {spec.name for spec, _ in pairs}, prune)
+        total.seconds = time.perf_counter() - started
+        return total
+
+    def _index_source(self, spec: SourceSpec, config_dir: Path, run: _Run) -> None:
+        """Read one source and index what it holds into the run's target; a failing source is an error of
+        the run, and keeps what it had."""
+        if run.full and spec.is_archive:  # a feed's archive holds articles the feed no longer lists
+            self.indexer.copy_source(spec.name, run.live, run.target)
+        try:
+            read = archive.read_for_index(spec, self.settings, self.paths.fetch_state,
+                                          self._known(spec.name, run.target), run.full, config_dir=config_dir)
+        except Exception as exc:  # the source boundary: whatever one source raises, the others still run
+            log.debug("source %s failed", spec.name, exc_info=True)
+            run.total.errors.append(failure := source_failure(spec.name, spec.location, exc))
+            archive.record_failure(spec, self.paths.fetch_state, failure.reason)
+            if run.full and not spec.is_archive:  # an unreachable source keeps what it had, it is not emptied
+                self.indexer.copy_source(spec.name, run.live, run.target)
+            return
+        articles = scoped_articles(read.articles, Scope.split(spec.name)[0])
+        expired = expired_articles(run.target.chunks, spec, datetime.now(timezone.utc))
+        report = self.indexer.index(spec.name, articles, run.progress, run.show_progress, target=run.target,
+                                    archive=read.archive, removed=read.removed + expired)
+        _merge(run.total, report)
+        run.total.errors.extend(read.errors)
+        archive.commit(read, self.paths.fetch_state)
+        run.state[spec.name] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        if not run.full:  # saved per source: a later failure or kill keeps what was written recorded
+            self.state.save(run.state)
+
+    def _finish(self, run: _Run, indexed: set[str], prune: set[Scope]) -> None:
+        """Carry over or prune the sources the run did not read, then publish what changed."""
+        total, state = run.total, run.state
+        configured = self.catalog.configured()
+        if run.full:
+            for name in self.indexer.indexed_sources(run.live):
+                if name in configured and name not in indexed:
+                    self.indexer.copy_source(name, run.live, run.target)
+        if prune:
+            for name in self.indexer.indexed_sources(run.target):
+                if name not in indexed and Scope.split(name)[0] in prune:
+                    total.deleted.extend(self.indexer.drop_source(name, run.target))
+                    state.pop(name, None)
+                    forget_state(self.paths.fetch_state, name)
+        changed = bool(total.added or total.updated or total.deleted)
+        if run.full:
+            self.store.swap(run.target.name)
+            self.indexer.discard(run.live.name)
+            self.stamp_scopes(done=True)  # a new collection: every chunk was written (or copied) with its scope
+        elif changed:
+            self.store.bump_generation()
+        self.state.save(state)
+        if run.full or changed:
+            self._warm_lexical()
+
+    def remove_source(self, name: str, scope: Scope) -> None:
+        """Remove a source (named within `scope`) from its config and its articles from the index."""
+        path, text = self.catalog.without(name, scope)
+        qualified = Scope(scope).qualify(name)
+        with exclusive(self.paths.lock), self.shared_lease():
+            write_text_atomic(path, text)
+            self._drop_sources([qualified])
+            forget_state(self.paths.fetch_state, qualified)
+
+    def forget_scope(self, scope: Scope) -> list[str]:
+        """Delete a server's sources config and every chunk of its sources; returns the sources dropped."""
+        if Scope(scope).is_shared:
+            raise BadInput("the shared sources are managed in the sources config, not forgotten")
+        with exclusive(self.paths.lock):
+            names = [n for n in self.indexer.indexed_sources() if Scope.split(n)[0] == scope]
+            names += [s.name for s, _ in self.catalog.specs([scope]) if s.name not in names]
+            self._drop_sources(names)
+            self.catalog.forget(scope)
+        return [Scope.split(n)[1] for n in names]
+
+    def _drop_sources(self, qualified: Sequence[str]) -> None:
+        """Delete the chunks, docstores and last-indexed times of sources (the index lock held)."""
+        dropped = [name for name in qualified if self.indexer.drop_source(name)]
+        if dropped:
+            self.store.bump_generation()
+        state = self.state.load()
+        for name in qualified:
+            state.pop(name, None)
+        self.state.save(state)
+
+    def stamp_scopes(self, done: bool = False) -> None:
+        """Once per physical collection: give chunks written before scopes existed their scope (or, with
+        `done`, only record that the live collection needs none)."""
+        live = self.store.live_name()
+        marker = self.paths.home / "state" / f"{live}.scoped"
+        if marker.exists():
+            return
+        if not done:
+            stamped = stamp_missing_scopes(self.store.chunks_of(live))
+            if stamped:
+                log.info("gave %d chunks of %s their scope", stamped, live)
+                self.store.bump_generation()
+        write_text_atomic(marker, "1\n")
+
+    def shared_lease(self):
+        """On a Chroma server, the lease that keeps other machines' processes from re-indexing at once."""
+        if not self.settings.chroma_host:
+            return nullcontext()
+        from index.store.lease import ChromaLease
+
+        return ChromaLease(self.store).hold()
+
+    def _known(self, source: str, target) -> set[str]:
+        """The article ids the docstore of `source` in `target` knows."""
+        from index.indexing.docstores import docstore_ids, docstore_path, load_docstore
+
+        return docstore_ids(load_docstore(docstore_path(target.docstores, source)))
+
+    def _warm_lexical(self) -> None:
+        """Build (and cache on disk) the BM25 index of the new generation now, in the process that indexed,
+        so the first question after a re-index does not pay for it (2.9 s at 10k chunks, measured by
+        bench/scale.py); a process sharing this home loads the cached file instead."""
+        try:
+            self.lexical.snapshot()
+        except StoreUnavailable as exc:  # the next question builds it instead
+            log.warning("could not prepare the BM25 index: %s", exc)
+
+
+def _merge(total: IndexReport, report: IndexReport) -> None:
+    total.added += report.added
+    total.updated += report.updated
+    total.unchanged += report.unchanged
+    total.deleted += report.deleted
+    total.errors += report.errors
+    total.chunks_embedded += report.chunks_embedded
+    total.new_articles += report.new_articles
