@@ -8,6 +8,7 @@
     python -m bench.models rerank --home H1 --weeks $W --lever cross-encoder|colbert   # a second stage
     python -m bench.models latency --home H1 --weeks $W --n 30              # ask with the cross-encoder / today
     python -m bench.models coldstart --home H1 [--bge-home H2] --weeks $W   # a fresh process's first answer
+    python -m bench.models ceiling --home H1 [--bge-home H2] --weeks $W     # the answer anywhere in the top 10/20/40
     (run from the repository root with PYTHONPATH=.; --quick: a tiny slice, to check the script runs)
 
 H1 is a NEWSBOT_HOME where `newsbot eval` indexed the weeks; H2 gets the same articles, chunked by the same
@@ -448,11 +449,29 @@ def coldstart(args) -> None:
         print(f"{name}: median {np.median(spent):.2f} s; per round / today {[round(x, 2) for x in ratios]}")
 
 
+def ceiling(args) -> None:
+    """How many questions of each half have the answer anywhere in the first 10 / 20 / 40 distinct passages
+    (what any reordering of today's candidates could reach), MiniLM's pool and bge-small's."""
+    pools = {"MiniLM": open_service(args.home, args.weeks, None)}
+    if args.bge_home:
+        pools["bge-small"] = open_service(args.bge_home, args.weeks, BgeSmallEmbedder())
+    print("| first stage | weeks | answer in the top 10 | top 20 | top 40 | found at 4000c |\n|---|---|---|---|---|---|")
+    for name, service in pools.items():
+        items = gather(service, args.weeks, lambda t, s=service: s.embedder.embed([t])[0], args.quick)
+        for half in ("tune", "report", "all"):
+            chosen = [i for i in items if half in ("all", i.half)]
+            holds = [sum(any(evaluation.contains(p.text, i.question["answer"]) for p in i.pool[:n]) for i in chosen)
+                     for n in (10, 20, 40)]
+            at4000 = sum(evaluation.recall_at_chars([p.text for p in i.pool[:K]], i.question["answer"], 4000)
+                         for i in chosen)
+            print(f"| {name} | {half} ({len(chosen)}) | " + " | ".join(map(str, holds)) + f" | {at4000} |")
+
+
 def main() -> int:
     """Parse the subcommand and run it."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("step", choices=("speed", "index", "first-stage", "rerank", "latency", "coldstart",
-                                         "ask-once"))
+                                         "ask-once", "ceiling"))
     parser.add_argument("--home", type=Path)
     parser.add_argument("--bge-home", type=Path, default=None)
     parser.add_argument("--weeks", default="20250103,20250110,20250117")
@@ -466,7 +485,7 @@ def main() -> int:
     if args.cache is None:
         args.cache = Path(f"/tmp/bench-models-{args.step}-{args.lever}{'-quick' if args.quick else ''}.pkl")
     steps = {"speed": speed, "index": index, "first-stage": first_stage, "rerank": rerank, "latency": latency,
-             "coldstart": coldstart, "ask-once": ask_once}
+             "coldstart": coldstart, "ask-once": ask_once, "ceiling": ceiling}
     steps[args.step](args)
     return 0
 
