@@ -9,6 +9,7 @@
     python -m bench.models latency --home H1 --weeks $W --n 30              # ask with the cross-encoder / today
     python -m bench.models coldstart --home H1 [--bge-home H2] --weeks $W   # a fresh process's first answer
     python -m bench.models ceiling --home H1 [--bge-home H2] --weeks $W     # the answer anywhere in the top 10/20/40
+    python -m bench.models union --home H1 --bge-home H2 --weeks $W         # MiniLM, bge-small and BM25: three lists
     (run from the repository root with PYTHONPATH=.; --quick: a tiny slice, to check the script runs)
 
 H1 is a NEWSBOT_HOME where `newsbot eval` indexed the weeks; H2 gets the same articles, chunked by the same
@@ -467,11 +468,62 @@ def ceiling(args) -> None:
             print(f"| {name} | {half} ({len(chosen)}) | " + " | ".join(map(str, holds)) + f" | {at4000} |")
 
 
+def three_lists(minilm, bge, question: str, vectors: tuple, bge_weight: float) -> list:
+    """MiniLM's dense top 40, bge-small's dense top 40 and today's BM25 top 40, fused by reciprocal rank
+    (bge's list weighted), duplicates collapsed: what `HybridRetriever.retrieve` does, with a third list."""
+    from index.retrieval import second_stage
+    from index.retrieval.hybrid import collapse_duplicates, passage_from_record
+    from index.text import terms
+
+    snapshot, config = minilm.lexical.snapshot(), minilm.retriever.config
+    records = {}
+    lists = []
+    for service, vector in ((minilm, vectors[0]), (bge, vectors[1])):
+        found = service.store.chunks.query(vector, POOL)
+        records.update({c.id: (c.text, dict(c.metadata)) for c, _ in found})
+        lists.append([c.id for c, _ in found])
+    scores = second_stage.bm25_scores(snapshot, terms(question), config, None, question)
+    rows = [row for row, _ in second_stage.top_rows(scores, POOL)] if scores is not None else []
+    records.update({snapshot.ids[r]: (snapshot.texts[r], snapshot.metadatas[r] or {}) for r in rows})
+    lists.append([snapshot.ids[r] for r in rows])
+    fused = fuse([lists[0], lists[1], lists[2]], [1.0, bge_weight, config.bm25_weight], config.rrf_k)[:POOL]
+    return collapse_duplicates([passage_from_record(i, *records[i], score=s) for i, s in fused], limit=POOL)
+
+
+def union(args) -> None:
+    """The next lever, measured: both dense lists and BM25 fused (bge's weight chosen on tune), against today."""
+    minilm = open_service(args.home, args.weeks, None)
+    bge_model = BgeSmallEmbedder()
+    bge = open_service(args.bge_home, args.weeks, bge_model)
+    today = gather(minilm, args.weeks, lambda t: minilm.embedder.embed([t])[0], args.quick)
+    plain = lambda item: item.pool  # noqa: E731
+    base = found(today, plain)
+    runs = {}
+    for weight in (0.0, 0.5, 1.0):  # 0: the control, today's two lists through this code
+        items = [Item(i.question, i.half, i.vector, three_lists(minilm, bge, i.question["question"],
+                                                                (i.vector, bge_model.embed([i.question["question"]])[0]),
+                                                                weight)) for i in today]
+        runs[weight] = (items, found(items, plain))
+    ceiling_rows = [(half, sum(any(evaluation.contains(p.text, i.question["answer"]) for p in i.pool[:40])
+                               for i in runs[1.0][0] if half in ("all", i.half))) for half in ("tune", "report")]
+    control = runs.pop(0.0)[1]
+    print(f"control (bge weight 0) differs from today on {sum(control[q] != base[q] for q in base)} questions")
+    chosen = max(runs, key=lambda w: (tune_found(runs[w][0], runs[w][1]), -w))
+    print(f"tune found at 4000c by bge's weight: {[(w, tune_found(*runs[w])) for w in runs]}; chosen {chosen}; "
+          f"answer in the fused top 40 (weight 1): {ceiling_rows}")
+    print(HEADER)
+    for line in rows("today (MiniLM + BM25)", today, base, None, base):
+        print(line)
+    items, hits = runs[chosen]
+    for line in rows(f"MiniLM + bge-small (weight {chosen}) + BM25", items, hits, accuracy(minilm, items, plain), base):
+        print(line)
+
+
 def main() -> int:
     """Parse the subcommand and run it."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("step", choices=("speed", "index", "first-stage", "rerank", "latency", "coldstart",
-                                         "ask-once", "ceiling"))
+                                         "ask-once", "ceiling", "union"))
     parser.add_argument("--home", type=Path)
     parser.add_argument("--bge-home", type=Path, default=None)
     parser.add_argument("--weeks", default="20250103,20250110,20250117")
@@ -485,7 +537,7 @@ def main() -> int:
     if args.cache is None:
         args.cache = Path(f"/tmp/bench-models-{args.step}-{args.lever}{'-quick' if args.quick else ''}.pkl")
     steps = {"speed": speed, "index": index, "first-stage": first_stage, "rerank": rerank, "latency": latency,
-             "coldstart": coldstart, "ask-once": ask_once, "ceiling": ceiling}
+             "coldstart": coldstart, "ask-once": ask_once, "ceiling": ceiling, "union": union}
     steps[args.step](args)
     return 0
 
