@@ -28,13 +28,13 @@ import pickle
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Sequence
 
 import numpy as np
 
 from bench.exact_tests import mcnemar_exact
 from index.app import RERANK_TOKENS, build_service, build_stage
-from index.embedding.onnx_minilm import OnnxMiniLMEmbedder
-from index.embedding.onnx_minilm import plan_batches
+from index.embedding.onnx_minilm import OnnxMiniLMEmbedder, plan_batches
 from index.embedding.packaged_models import BGE_SMALL, CLS_ID, COLBERT, SEP_ID, CrossEncoder, PackagedModel
 from index.evaluation import scoring as evaluation
 from index.evaluation.run import eval_collection_name, run_eval
@@ -56,20 +56,18 @@ BGE_QUERY_PREFIX = "Represent this sentence for searching relevant passages: "
 class BgeSmallEmbedder:
     """BAAI/bge-small-en-v1.5 as an `Embedder`: [CLS] pooling, L2-normalised, 384 dimensions.
 
-    `max_tokens` is MiniLM's 256 so that chunks are cut exactly where today's are (same word pieces);
-    questions get bge's retrieval instruction when `query_prefix` is set (`embed_query`).
+    `max_tokens` is MiniLM's 256 so that chunks are cut exactly where today's are (same word pieces).
+    `first-stage` also tries questions with bge's retrieval instruction in front (BGE_QUERY_PREFIX).
     """
 
     name = "bge-small-en-v1.5"
     dimensions = 384
     max_tokens = 256
 
-    def __init__(self, intra_op_threads: int | None = None, token_budget: int = 4096, max_batch: int = 128,
-                 query_prefix: str = "") -> None:
+    def __init__(self, intra_op_threads: int | None = None, token_budget: int = 4096, max_batch: int = 128) -> None:
         self.model = PackagedModel(BGE_SMALL, intra_op_threads)
         self.token_budget = token_budget
         self.max_batch = max_batch
-        self.query_prefix = query_prefix
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """Embed `texts` in length-sorted batches of at most `token_budget` padded tokens; input order kept."""
@@ -82,10 +80,6 @@ class BgeSmallEmbedder:
             cls = self.model.run([rows[i] for i in batch])[0][:, 0, :]
             out[batch] = cls / np.maximum(np.linalg.norm(cls, axis=1, keepdims=True), 1e-12)
         return out
-
-    def embed_query(self, text: str) -> np.ndarray:
-        """One question's vector, with the retrieval instruction in front when one is set."""
-        return self.embed([self.query_prefix + text])[0]
 
     def count_tokens(self, text: str) -> int:
         """Word pieces of `text` without [CLS]/[SEP]."""

