@@ -142,6 +142,7 @@ class CachedEmbedder:
                     except EOFError:
                         break
         self.seconds = 0.0  # time spent embedding texts that were not cached
+        self.embedded = 0  # how many texts that was
 
     def embed(self, texts):
         """Vectors of `texts`, the new ones computed by the inner embedder and appended to the file."""
@@ -150,6 +151,7 @@ class CachedEmbedder:
             begun = time.perf_counter()
             vectors = self.inner.embed(new)
             self.seconds += time.perf_counter() - begun
+            self.embedded += len(new)
             fresh = dict(zip(new, vectors))
             self.known.update(fresh)
             with self.path.open("ab") as handle:
@@ -280,14 +282,32 @@ def speed(args) -> None:
           f"{28535 * np.mean(tokens) * 128 * 2 / 1e6:.0f} MB (MiniLM: 28,535 x 384 x 4 = {28535 * 384 * 4 / 1e6:.0f} MB)")
 
 
+def prefill(embedder: CachedEmbedder, home: Path, weeks: str) -> int:
+    """Put the vectors of another index of the same model (`home`, its `weeks`) into the cache, keyed by the
+    text as llama-index embeds a chunk ("title: …", a blank line, the text); the number added."""
+    service = open_service(home, weeks, embedder.inner)
+    snapshot = service.lexical.snapshot()
+    stored = {c.id: c.embedding for c in service.store.chunks.get(snapshot.ids, metadata=False, embeddings=True)}
+    before = len(embedder.known)
+    for chunk_id, text, meta in zip(snapshot.ids, snapshot.texts, snapshot.metadatas):
+        embedder.known.setdefault(f"title: {(meta or {}).get('title', '')}\n\n{text}",
+                                  np.asarray(stored[chunk_id], dtype=np.float32))
+    return len(embedder.known) - before
+
+
 def index(args) -> None:
-    """Index the weeks' articles with bge-small into `--home` (vectors also kept in `--cache`), score them."""
-    embedder = CachedEmbedder(BgeSmallEmbedder(), args.cache)
+    """Index the weeks' articles with `--model` into `--home` (vectors also kept in `--cache`, which
+    `--prefill HOME --prefill-weeks W` fills from another index of the same model first), and score them."""
+    inner = BgeSmallEmbedder() if args.model == "bge-small" else OnnxMiniLMEmbedder(cache_dir=Settings().models_dir)
+    embedder = CachedEmbedder(inner, args.cache)
     print(f"{len(embedder.known)} vectors already in {args.cache}")
+    if args.prefill:
+        print(f"{prefill(embedder, args.prefill, args.prefill_weeks)} vectors taken from {args.prefill}")
     service = open_service(args.home, args.weeks, embedder)
     result = run_eval(service, ARTICLES, QUESTIONS, evaluation.parse_weeks(args.weeks), split=True)
     summary = {half: {k: v for k, v in row.items() if k != "questions"} for half, row in result.items()}
-    print(json.dumps({"embed_seconds_uncached": embedder.seconds, "rows": summary}, indent=1))
+    print(json.dumps({"embedded_here": embedder.embedded, "embed_seconds_uncached": embedder.seconds,
+                      "rows": summary}, indent=1))
 
 
 def first_stage(args) -> None:
@@ -520,6 +540,9 @@ def main() -> int:
                                          "ask-once", "ceiling", "union"))
     parser.add_argument("--home", type=Path)
     parser.add_argument("--bge-home", type=Path, default=None)
+    parser.add_argument("--model", choices=("bge-small", "minilm"), default="bge-small", help="index: the model")
+    parser.add_argument("--prefill", type=Path, default=None, help="index: a home of the same model to reuse")
+    parser.add_argument("--prefill-weeks", default=None)
     parser.add_argument("--weeks", default="20250103,20250110,20250117")
     parser.add_argument("--lever", choices=("cross-encoder", "colbert", "none"),
                         default="cross-encoder")
