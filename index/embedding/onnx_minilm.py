@@ -33,7 +33,7 @@ _SEP_ID = 102
 _PAD_ID = 0
 
 
-def _default_threads() -> int:
+def default_threads() -> int:
     """One intra-op thread per usable core (2 on the dev/CI machines); NEWSBOT_ONNX_THREADS (Settings) overrides."""
     try:
         return max(1, len(os.sched_getaffinity(0)))
@@ -94,7 +94,7 @@ class OnnxMiniLMEmbedder:
         if quantize:
             self.name = f"{MINILM_NAME}-int8"
         self._tokenizer_path = tokenizer_path
-        self.intra_op_threads = intra_op_threads or _default_threads()
+        self.intra_op_threads = intra_op_threads or default_threads()
         self.token_budget = token_budget
         self.max_batch = max_batch
         # Spinning threads burn a core between runs; off by default since the bot shares its cores.

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from index.retrieval.cross_stage import CrossEncoderStage
 from index.embedding.embedders import Embedder
 from index.errors import StoreUnavailable
 from index.store.lexical import LexicalIndex, LexicalSnapshot, top_rows
@@ -98,11 +99,13 @@ class HybridRetriever:
     second stage, RM3, lexical fields, a title list, other fusion constants) lost on the tune half and left
     the code: BENCHMARKS.md's decisions ledger names the commit that holds each."""
 
-    def __init__(self, chunks: Chunks, embedder: Embedder, lexical: LexicalIndex, candidates: int = 40) -> None:
+    def __init__(self, chunks: Chunks, embedder: Embedder, lexical: LexicalIndex, candidates: int = 40,
+                 stage: CrossEncoderStage | None = None) -> None:
         self._chunks = chunks
         self._embedder = embedder
         self._lexical = lexical
         self.candidates = candidates  # per side (dense, BM25) and kept after fusion
+        self.stage = stage  # the opt-in cross-encoder (NEWSBOT_RERANK); None: the fused order
 
     def embed_query(self, text: str, since_day: int | None = None, scopes: tuple[str, ...] | None = None) -> Query:
         """Embed a question once; the vector is reused by retrieval and by answer selection."""
@@ -116,7 +119,9 @@ class HybridRetriever:
         bm25 = bm25_scores(snapshot, terms(query.text), query.scopes)
         fused = fuse([dense_ids, self._bm25(query, records, snapshot, bm25)])[: self.candidates]
         passages = [passage_from_record(i, *records[i], score=s) for i, s in fused]
-        return collapse_duplicates(passages, limit=k)
+        if self.stage is None:
+            return collapse_duplicates(passages, limit=k)
+        return self.stage(query.text, collapse_duplicates(passages, limit=max(k, self.stage.head)))[:k]
 
     def _snapshot(self) -> LexicalSnapshot:
         try:
