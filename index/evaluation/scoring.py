@@ -1,6 +1,6 @@
 """Scoring for retrieval and answering runs on the realtimeqa-2025q1 set.
 
-The definitions follow /work/shared/data/README.md ("How to score"), so numbers compare across systems:
+The definitions follow ../shared/data/README.md ("How to score"), so numbers compare across systems:
 
 - answerable: the question's `answer` occurs (case-insensitive) in the text of at least one of the
   articles being indexed, as the data README counts it (191 on the full set). Titles are left out: a

@@ -4,7 +4,7 @@ It speaks the real protocol (JSON over HTTP and a Gateway websocket), records ev
 rejects what real Discord would reject: messages over the documented limits, a second acknowledgement
 of an interaction (error 40060), and — stricter than Discord, on purpose — any message whose
 `allowed_mentions.parse` is not `[]`, so that no test can let the bot ping anybody.
-See /work/shared/DISCORD_FAKE.md for the handshake and the payload fields the client needs.
+See ../shared/DISCORD_FAKE.md (beside the checkout) for the handshake and the payload fields the client needs.
 """
 from __future__ import annotations
 
