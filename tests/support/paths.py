@@ -7,5 +7,5 @@ ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "seeds"
 SEED_ARTICLE = next(SEEDS.glob("*.txt"))
 _DATA = Path("shared") / "data" / "realtimeqa-2025q1"
-# beside the checkout , or further up for a git worktree kept in a subfolder
+# beside the checkout, or further up for a git worktree kept in a subfolder
 SHARED_DATA = next((up / _DATA for up in ROOT.parents if (up / _DATA).is_dir()), ROOT.parent / _DATA)
