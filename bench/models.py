@@ -32,7 +32,7 @@ from typing import Sequence
 
 import numpy as np
 
-from bench.exact_tests import mcnemar_exact
+from bench.common import mcnemar_exact
 from index.app import RERANK_TOKENS, build_service, build_stage
 from index.embedding.onnx_minilm import OnnxMiniLMEmbedder, plan_batches
 from index.embedding.packaged_models import BGE_SMALL, CLS_ID, COLBERT, SEP_ID, CrossEncoder, PackagedModel
