@@ -38,8 +38,8 @@ from index.embedding.onnx_minilm import OnnxMiniLMEmbedder, plan_batches
 from index.embedding.packaged_models import BGE_SMALL, CLS_ID, COLBERT, SEP_ID, CrossEncoder, PackagedModel
 from index.evaluation import scoring as evaluation
 from index.evaluation.run import eval_collection_name, run_eval
-from index.retrieval.cross_stage import CrossEncoderStage, passage_text
-from index.retrieval.hybrid import Query, fuse
+from index.retrieval.cross_stage import CrossEncoderStage, fused_order, passage_text
+from index.retrieval.hybrid import Query
 from index.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -362,6 +362,15 @@ def model_scores(items: list[Item], lever: str, variant: int, cache: Path) -> di
     return out
 
 
+def weighted_fuse(rankings: list[list[str]], weights: list[float], k: int) -> list[tuple[str, float]]:
+    """Reciprocal rank fusion with a weight per list (the product's `hybrid.fuse` weighs every list 1)."""
+    scores: dict[str, float] = {}
+    for ranking, weight in zip(rankings, weights):
+        for rank, item in enumerate(ranking, start=1):
+            scores[item] = scores.get(item, 0.0) + weight / (k + rank)
+    return sorted(scores.items(), key=lambda pair: -pair[1])
+
+
 def reorder(item: Item, scores: np.ndarray, head: int, weight: float | None) -> list:
     """The pool with its first `head` passages reordered: by the model's score alone (`weight` None), or
     by reciprocal rank fusion of the model's rank (weighted) and the fused rank; the rest keep their place."""
@@ -370,7 +379,7 @@ def reorder(item: Item, scores: np.ndarray, head: int, weight: float | None) -> 
     if weight is None:
         order = by_model
     else:
-        order = [int(i) for i, _ in fuse([[str(i) for i in by_model], [str(i) for i in ids]], [weight, 1.0])]
+        order = fused_order(scores[: len(ids)], weight)  # the product stage's own fusion (index/retrieval/cross_stage.py)
     return [item.pool[i] for i in order] + item.pool[len(ids):]
 
 
@@ -489,22 +498,22 @@ def ceiling(args) -> None:
 def three_lists(minilm, bge, question: str, vectors: tuple, bge_weight: float) -> list:
     """MiniLM's dense top 40, bge-small's dense top 40 and today's BM25 top 40, fused by reciprocal rank
     (bge's list weighted), duplicates collapsed: what `HybridRetriever.retrieve` does, with a third list."""
-    from index.retrieval import second_stage
-    from index.retrieval.hybrid import collapse_duplicates, passage_from_record
+    from index.retrieval.hybrid import RRF_K, bm25_scores, collapse_duplicates, passage_from_record
+    from index.store.lexical import top_rows
     from index.text import terms
 
-    snapshot, config = minilm.lexical.snapshot(), minilm.retriever.config
+    snapshot = minilm.lexical.snapshot()
     records = {}
     lists = []
     for service, vector in ((minilm, vectors[0]), (bge, vectors[1])):
         found = service.store.chunks.query(vector, POOL)
         records.update({c.id: (c.text, dict(c.metadata)) for c, _ in found})
         lists.append([c.id for c, _ in found])
-    scores = second_stage.bm25_scores(snapshot, terms(question), config, None, question)
-    rows = [row for row, _ in second_stage.top_rows(scores, POOL)] if scores is not None else []
+    scores = bm25_scores(snapshot, terms(question))
+    rows = [row for row, _ in top_rows(scores, POOL)] if scores is not None else []
     records.update({snapshot.ids[r]: (snapshot.texts[r], snapshot.metadatas[r] or {}) for r in rows})
     lists.append([snapshot.ids[r] for r in rows])
-    fused = fuse([lists[0], lists[1], lists[2]], [1.0, bge_weight, config.bm25_weight], config.rrf_k)[:POOL]
+    fused = weighted_fuse(lists, [1.0, bge_weight, 1.0], RRF_K)[:POOL]
     return collapse_duplicates([passage_from_record(i, *records[i], score=s) for i, s in fused], limit=POOL)
 
 
