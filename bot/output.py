@@ -137,8 +137,17 @@ def sources_text(statuses: Sequence[SourceStatus]) -> str:
              for s in statuses]
     widths = [max(len(r[i]) for r in rows) for i in range(7)]
     lines = ["  ".join(r[i].ljust(widths[i]) for i in range(7)) + "  " + r[7] for r in rows]
-    lines += [f"last error of {s.name}: {s.last_error}" for s in statuses if s.last_error]
+    lines += [health_line(s) for s in statuses if s.last_error or s.last_success or s.health != "ok"]
     return "\n".join(lines)
+
+
+def health_line(s: SourceStatus) -> str:
+    """One line on a source's health: its state, last success and last error (with its kind)."""
+    error = ""
+    if s.last_error:
+        kind = f"{s.last_error_kind}, " if s.last_error_kind else ""
+        error = f"; last error ({kind}{s.last_error_at or '?'}): {s.last_error}"
+    return f"{s.name}: {s.health}; last success {s.last_success or 'never'}{error}"
 
 
 def eval_text(result: dict) -> str:

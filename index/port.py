@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Callable, Iterator, Protocol, Sequence
 
-from index.types import Answer, ArticleRef, Citation, IndexReport, Passage, SourceStatus, Turn
+from index.types import Answer, ArticleRef, Citation, IndexReport, Passage, SourceHealth, SourceStatus, Turn
 
 Progress = Callable[[int, int], None]
 
@@ -49,6 +49,9 @@ class NewsPort(Protocol):
 
     def sources(self, scopes: Sequence[str] | None = None) -> list[SourceStatus]:
         """Each configured source of `scopes` with what is indexed of it."""
+
+    def source_health(self, scopes: Sequence[str] | None = None) -> list[SourceHealth]:
+        """The health of each configured source of `scopes`: ok, failing or stale, with its last success and error."""
 
     def add_source(self, location: str, name: str | None = None, scope: str = ...) -> str:
         """Add a feed or page to the sources of `scope`; returns its name."""

@@ -107,6 +107,26 @@ class SourceStatus:
     oldest: str = ""
     last_error: str = ""  # the last refresh's error, "" when it had none
     scope: str = "shared"  # "shared" or "g<server id>" (index/sources/scopes.py); `name` is the name within it
+    last_success: str = ""  # ISO 8601 of the last refresh that read the source as a whole, "" when none
+    last_error_kind: str = ""  # "HTTP 403", "parse error", "unreachable"… of the last whole-source failure
+    last_error_at: str = ""
+    health: str = "ok"  # "ok", "failing" or "stale" (index/sources/feed_health.py)
+
+
+@dataclass(frozen=True)
+class SourceHealth:
+    """The health of one source (index/sources/feed_health.py): `episode` names the current failing or
+    stale spell ("" while ok), stable across restarts, so each spell can be reported once."""
+
+    name: str  # the name within its scope
+    scope: str
+    state: str  # "ok", "failing" or "stale"
+    episode: str
+    last_success: str = ""
+    last_error: str = ""
+    last_error_kind: str = ""
+    last_error_at: str = ""
+    usual_interval_seconds: float | None = None  # between new items, learned; None until known
 
 
 @dataclass(frozen=True)
