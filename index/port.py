@@ -8,7 +8,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Callable, Iterator, Protocol, Sequence
 
-from index.types import Answer, ArticleRef, Citation, IndexReport, Passage, SourceHealth, SourceStatus, Turn
+from index.types import (Answer, ArticleRef, Citation, Digest, IndexReport, Passage, SourceHealth, SourceStatus,
+                         Turn)
 
 Progress = Callable[[int, int], None]
 
@@ -30,6 +31,10 @@ class NewsPort(Protocol):
 
     def summarize(self, target: str, since: date | None = None, scopes: tuple[str, ...] = ...) -> Answer:
         """A cited summary of one article (title or URL) or of a topic."""
+
+    def digest(self, since: date | None = None, until: date | None = None,
+               sources: Sequence[str] | None = None, scopes: tuple[str, ...] = ..., limit: int = 10) -> Digest:
+        """The stories of the window, newest and most covered first, each with a short cited summary."""
 
     def search(self, query: str, k: int = 10, scopes: tuple[str, ...] = ...) -> list[Passage]:
         """The k best passages for `query`, best first."""

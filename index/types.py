@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 
 @dataclass(frozen=True)
@@ -157,3 +158,38 @@ class Turn:
 
     question: str
     answer: str
+
+
+@dataclass(frozen=True)
+class StoryArticle:
+    """One article of a story, as a digest lists it."""
+
+    article_id: str
+    title: str
+    url: str
+    source: str  # the source's name (as the user knows it, not an internal scoped name)
+    outlet: str  # the outlet shown to users (e.g. "CNN"), derived as answers' citations do
+    published: date | None
+
+
+@dataclass(frozen=True)
+class Story:
+    """Articles that tell the same event, from one outlet or several (index/news/stories.py)."""
+
+    story_id: str  # stable: derived from its earliest article's id
+    title: str
+    summary: str  # one or two sentences with [n] markers
+    first: date | None
+    last: date | None
+    outlets: tuple[str, ...]
+    articles: tuple[StoryArticle, ...]
+    citations: tuple[Citation, ...]
+
+
+@dataclass(frozen=True)
+class Digest:
+    """The stories of a window of days, newest and most covered first."""
+
+    stories: tuple[Story, ...]
+    since: date | None
+    until: date | None

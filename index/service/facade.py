@@ -20,6 +20,7 @@ from index.llm.chat import LLM
 from index.retrieval.hybrid import HybridRetriever
 from index.retrieval.questions import clean_question
 from index.retrieval.timed import place_in_time, retrieve_timed
+from index.service.digests import Digests
 from index.service.feedback import citation_records
 from index.service.health import HealthKeeping
 from index.service.reindex import Indexing, Paths
@@ -36,7 +37,7 @@ log = logging.getLogger(__name__)
 __all__ = ["NewsService", "Paths"]
 
 
-class NewsService(Indexing, ScopeMaintenance, HealthKeeping):
+class NewsService(Indexing, ScopeMaintenance, Digests, HealthKeeping):
     """Indexing, retrieval, answers and summaries over one logical index in the store."""
 
     def __init__(self, settings: Settings, store: Store, embedder: Embedder, llm: LLM | None,

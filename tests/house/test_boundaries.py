@@ -25,6 +25,7 @@ STAGES = [
     ("index.indexing",),
     ("index.retrieval",),
     ("index.answering",),
+    ("index.news",),
     ("index.service",),
     ("index.evaluation",),
     ("index.app", "index.home"),
