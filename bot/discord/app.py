@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import timedelta
-from typing import Any, Iterable
+from datetime import datetime, timedelta
+from typing import Any, Callable, Iterable
 
 import aiohttp
 import discord
@@ -13,6 +13,8 @@ from discord.ext import commands
 from bot.discord.rules import Access
 from bot.discord.access import ScopedTree
 from bot.discord.admin import AdminCommands
+from bot.discord.alerts import AlertCommands
+from bot.discord.digests import DigestCommands
 from bot.discord.channels import ChannelCommands
 from bot.discord.guilds import GuildEvents
 from bot.discord.lifecycle import install_signal_handlers
@@ -51,7 +53,7 @@ class NewsBot(commands.Bot):
                  admin_role_ids: Iterable[int] = (), limits: Limits | None = None, start_threads: bool = True,
                  operator_ids: Iterable[int] = (), allow_dms: bool = False,
                  guild_settings: GuildSettings | None = None, forget_after: timedelta = timedelta(days=7),
-                 **options: Any) -> None:
+                 clock: Callable[[], datetime] | None = None, **options: Any) -> None:
         super().__init__(command_prefix=commands.when_mentioned, intents=intents(), help_command=None,
                          allowed_mentions=NO_MENTIONS, tree_cls=ScopedTree, **options)
         self.guild_ids = list(guild_ids)
@@ -61,11 +63,12 @@ class NewsBot(commands.Bot):
                          guild_settings=guild_settings or GuildSettings(":memory:"), limits=limits,
                          admission=Admission(limits), conversations=Conversations(), answers=AnswerCache(),
                          admin_role_ids=frozenset(admin_role_ids), start_threads=start_threads,
-                         forget_after=forget_after)
+                         forget_after=forget_after, **({"clock": clock} if clock else {}))
 
     async def setup_hook(self) -> None:
         """Add the cogs and sync the slash commands (to NEWSBOT_GUILD_IDS when given, else globally)."""
-        for cog in (AskCommands, AdminCommands, ChannelCommands, GuildEvents, MentionListener):
+        for cog in (AskCommands, AdminCommands, ChannelCommands, GuildEvents, MentionListener, AlertCommands,
+                    DigestCommands):
             await self.add_cog(cog(self, self.deps))
         self.add_view(AnswerButtons(self.deps))  # persistent: serves the buttons of every answer message
         if self.guild_ids:

@@ -7,8 +7,8 @@ Checks and the command tree, which discord.py hands only an `Interaction`, use `
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
-from typing import Any
+from datetime import datetime, timedelta, timezone
+from typing import Any, Callable
 
 from discord.ext import commands
 
@@ -35,6 +35,7 @@ class Deps:
     admin_role_ids: frozenset[int]
     start_threads: bool
     forget_after: timedelta
+    clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)  # aware UTC; tests inject their own
 
 
 def deps_of(client: Any) -> Deps:

@@ -70,6 +70,20 @@ class GuildSettings:
         with self._lock:
             return self._db.execute(sql, params).fetchall()
 
+    def execute(self, sql: str, *params: object) -> int:
+        """Run one write statement for a store that keeps its own table in this file; returns rows changed."""
+        with self._lock:
+            try:
+                changed = self._db.execute(sql, params).rowcount
+                self._db.commit()
+                return changed
+            except sqlite3.Error as e:
+                raise StoreUnavailable(f"cannot write server settings to {self.path}: {e}") from e
+
+    def query(self, sql: str, *params: object) -> list[tuple]:
+        """Run one read statement (for the stores that keep their own table in this file)."""
+        return self._read(sql, *params)
+
     # -- channels --------------------------------------------------------------------------------
     def set_channel(self, guild_id: int, channel_id: int, rule: str) -> None:
         """Record `allow` or `deny` for one channel of a server (replacing any earlier rule)."""

@@ -205,7 +205,8 @@ def _when(iso: str) -> str:
         return f"last indexed {iso}"
 
 
-def _stamp(iso: str) -> str:
+def timestamp_tag(iso: str) -> str:
+    """A Discord relative timestamp (<t:…:R>) for an ISO 8601 time; the text itself when it is not one."""
     try:
         return f"<t:{int(datetime.fromisoformat(iso).timestamp())}:R>"
     except ValueError:
@@ -214,12 +215,12 @@ def _stamp(iso: str) -> str:
 
 def _health(s: SourceStatus) -> str:
     """The health part of a /sources line: last success, and the last error with its kind and time."""
-    text = f"; last success {_stamp(s.last_success)}" if s.last_success else ""
+    text = f"; last success {timestamp_tag(s.last_success)}" if s.last_success else ""
     if s.health != "ok":
         text += f"; **{s.health}**"
     if s.last_error:
         kind = f"{escape_line(s.last_error_kind)} " if s.last_error_kind else ""
-        when = f" {_stamp(s.last_error_at)}" if s.last_error_at else ""
+        when = f" {timestamp_tag(s.last_error_at)}" if s.last_error_at else ""
         text += f"\n  last error{when}: {kind}— {escape_line(clip(s.last_error, 200))}"
     return text
 

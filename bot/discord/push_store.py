@@ -1,0 +1,129 @@
+"""What the bot pushes to servers, kept beside the server settings in `guilds.sqlite3`: each server's alert
+channel and which source-health episodes were reported there, and the digest schedules.
+
+Every table is keyed by server, and `forget_pushes` deletes a server's rows with its other settings.
+Knows nothing of Discord.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.discord.guild_settings import GuildSettings
+
+_TABLES = (
+    """CREATE TABLE IF NOT EXISTS alert_channels (
+        guild_id TEXT PRIMARY KEY, channel_id TEXT NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS alert_reports (
+        guild_id TEXT NOT NULL, source TEXT NOT NULL, episode TEXT NOT NULL,
+        recovered INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (guild_id, source, episode))""",
+    """CREATE TABLE IF NOT EXISTS digest_schedules (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, guild_id TEXT NOT NULL, channel_id TEXT NOT NULL,
+        at TEXT NOT NULL, every TEXT NOT NULL, weekday INTEGER NOT NULL, tz TEXT NOT NULL,
+        sources TEXT NOT NULL, created TEXT NOT NULL, last_slot TEXT NOT NULL DEFAULT '')""",
+)
+MAX_SCHEDULES = 10  # per server
+
+
+def _prepare(settings: GuildSettings) -> GuildSettings:
+    for sql in _TABLES:
+        settings.execute(sql)
+    return settings
+
+
+@dataclass(frozen=True)
+class DigestSchedule:
+    """One server's digest schedule: every day (or week, on `weekday`, Monday = 0) at `at` (HH:MM) in `tz`."""
+
+    id: int
+    guild_id: int
+    channel_id: int
+    at: str
+    every: str  # "day" or "week"
+    weekday: int
+    tz: str
+    sources: tuple[str, ...]  # empty: every source the server sees
+    created: str  # ISO 8601 UTC: slots before it never fire
+    last_slot: str  # ISO 8601 UTC of the last slot claimed ("" when none)
+
+
+class AlertSettings:
+    """Where each server wants source alerts, and the episodes already reported there."""
+
+    def __init__(self, settings: GuildSettings) -> None:
+        self.db = _prepare(settings)
+
+    def set_channel(self, guild_id: int, channel_id: int) -> None:
+        """Send this server's source alerts to `channel_id`."""
+        self.db.execute("INSERT OR REPLACE INTO alert_channels (guild_id, channel_id) VALUES (?, ?)",
+                        str(guild_id), str(channel_id))
+
+    def turn_off(self, guild_id: int) -> bool:
+        """Stop sending alerts to this server; False when they were not on."""
+        return self.db.execute("DELETE FROM alert_channels WHERE guild_id = ?", str(guild_id)) > 0
+
+    def channels(self) -> dict[int, int]:
+        """Server id -> alert channel id, for every server with alerts on."""
+        return {int(g): int(c) for g, c in self.db.query("SELECT guild_id, channel_id FROM alert_channels")}
+
+    def open_reports(self, guild_id: int) -> dict[str, str]:
+        """Source (scope/name) -> episode reported to this server and not yet reported as over."""
+        rows = self.db.query("SELECT source, episode FROM alert_reports WHERE guild_id = ? AND recovered = 0",
+                             str(guild_id))
+        return {source: episode for source, episode in rows}
+
+    def claim_failure(self, guild_id: int, source: str, episode: str) -> bool:
+        """Record that `episode` of `source` is reported to this server; False when it already was."""
+        return self.db.execute("INSERT OR IGNORE INTO alert_reports (guild_id, source, episode) VALUES (?, ?, ?)",
+                               str(guild_id), source, episode) > 0
+
+    def claim_recovery(self, guild_id: int, source: str, episode: str) -> bool:
+        """Record that the end of `episode` is reported; False when it already was."""
+        return self.db.execute("UPDATE alert_reports SET recovered = 1 WHERE guild_id = ? AND source = ? "
+                               "AND episode = ? AND recovered = 0", str(guild_id), source, episode) > 0
+
+
+class DigestSchedules:
+    """The digest schedules of every server."""
+
+    def __init__(self, settings: GuildSettings) -> None:
+        self.db = _prepare(settings)
+
+    def add(self, guild_id: int, channel_id: int, at: str, every: str, weekday: int, tz: str,
+            sources: tuple[str, ...], created: str) -> int:
+        """Add a schedule; returns its id."""
+        self.db.execute("INSERT INTO digest_schedules (guild_id, channel_id, at, every, weekday, tz, sources, created)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", str(guild_id), str(channel_id), at, every, weekday, tz,
+                        "\n".join(sources), created)
+        return int(self.db.query("SELECT MAX(id) FROM digest_schedules WHERE guild_id = ?", str(guild_id))[0][0])
+
+    def of_guild(self, guild_id: int) -> list[DigestSchedule]:
+        """One server's schedules, oldest first."""
+        return self._select("WHERE guild_id = ? ORDER BY id", str(guild_id))
+
+    def all(self) -> list[DigestSchedule]:
+        """Every server's schedules."""
+        return self._select("ORDER BY id")
+
+    def remove(self, guild_id: int, schedule_id: int) -> bool:
+        """Remove one of this server's schedules; False when it has none with that id."""
+        return self.db.execute("DELETE FROM digest_schedules WHERE guild_id = ? AND id = ?",
+                               str(guild_id), schedule_id) > 0
+
+    def claim(self, schedule_id: int, slot: str) -> bool:
+        """Mark `slot` as fired, once: False when this slot (or a later one) was already claimed, so a
+        digest is never posted twice, even by a process restarted after a crash."""
+        return self.db.execute("UPDATE digest_schedules SET last_slot = ? WHERE id = ? AND last_slot < ?",
+                               slot, schedule_id, slot) > 0
+
+    def _select(self, where: str, *params: object) -> list[DigestSchedule]:
+        rows = self.db.query("SELECT id, guild_id, channel_id, at, every, weekday, tz, sources, created, last_slot "
+                             f"FROM digest_schedules {where}", *params)
+        return [DigestSchedule(int(i), int(g), int(c), at, every, int(w), tz, tuple(s for s in src.split("\n") if s),
+                               created, last) for i, g, c, at, every, w, tz, src, created, last in rows]
+
+
+def forget_pushes(settings: GuildSettings, guild_id: int) -> None:
+    """Delete a server's alert channel, alert reports and digest schedules."""
+    _prepare(settings)
+    for table in ("alert_channels", "alert_reports", "digest_schedules"):
+        settings.execute(f"DELETE FROM {table} WHERE guild_id = ?", str(guild_id))
