@@ -8,8 +8,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Callable, Iterator, Protocol, Sequence
 
-from index.types import (Answer, ArticleRef, Citation, Digest, IndexReport, Passage, SourceHealth, SourceStatus,
-                         Turn)
+from index.types import (Answer, ArticleRef, Citation, Digest, IndexReport, NewArticle, Passage, SourceHealth,
+                         SourceStatus, Turn)
 
 Progress = Callable[[int, int], None]
 
@@ -18,8 +18,10 @@ class NewsPort(Protocol):
     """What newsbot's core offers its adapters: questions, summaries, sources and their indexing."""
 
     def ask(self, question: str, history: Sequence[Turn] = (), k: int | None = None,
-            scopes: tuple[str, ...] = ..., as_of: date | None = None, since: date | None = None) -> Answer:
-        """A cited answer to `question` (or a plain refusal) from the articles of `scopes`."""
+            scopes: tuple[str, ...] = ..., as_of: date | None = None, since: date | None = None,
+            article: str | None = None) -> Answer:
+        """A cited answer to `question` (or a plain refusal) from the articles of `scopes`; with `article`
+        (an article id), that article's passages come first."""
 
     def ask_stream(self, question: str, history: Sequence[Turn] = (), k: int | None = None,
                    scopes: tuple[str, ...] = ..., as_of: date | None = None,
@@ -63,6 +65,13 @@ class NewsPort(Protocol):
 
     def remove_source(self, name: str, scope: str = ...) -> None:
         """Remove a source of `scope` and its articles from the index."""
+
+    def watch_new_articles(self, listener: Callable[[list[NewArticle]], None]) -> None:
+        """Call `listener` (in the indexing thread) with the articles each later incremental index run adds."""
+
+    def matches(self, topic: str, article_ids: Sequence[str], scopes: tuple[str, ...]) -> list[Citation]:
+        """The articles among `article_ids` (of `scopes`) that `topic` is supported by, as an answer's
+        sentence must be by its citation: one citation each (the sentence closest to the topic quoted)."""
 
     def forget_scope(self, scope: str) -> list[str]:
         """Forget a Discord server's sources and their chunks; returns the sources dropped."""

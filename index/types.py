@@ -139,6 +139,21 @@ class ItemError:
     reason: str
 
 
+@dataclass(frozen=True)
+class NewArticle:
+    """An article a run of indexing added to its source (new to it, and written), for the adapters that post
+    new articles as they arrive (Discord's /feed post and /follow)."""
+
+    article_id: str
+    source: str  # the source's name within its scope (as the server that added it knows it)
+    scope: str  # "shared" or "g<server id>" (index/sources/scopes.py)
+    title: str
+    url: str = ""
+    outlet: str = ""
+    published: str = ""  # ISO 8601, "" when unknown
+    lead: str = ""  # the beginning of its text (filters look at the title and this)
+
+
 @dataclass
 class IndexReport:
     """What one run of indexing did, per source and in total."""
@@ -150,6 +165,7 @@ class IndexReport:
     errors: list[ItemError] = field(default_factory=list)
     chunks_embedded: int = 0
     seconds: float = 0.0
+    new_articles: list[NewArticle] = field(default_factory=list)  # the `added` ones, as refs
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,8 @@ from bot.discord.limits import Admission, Limits, limits_from_settings
 from bot.discord.mentions import MentionListener
 from bot.discord.views import AnswerButtons
 from bot.discord.parsing import parse_id_list
+from bot.discord.post_ledger import PostLedger
+from bot.discord.poster import ChannelPoster
 from index.errors import StartupError
 from index.port import NewsPort
 from index.service.feedback import FeedbackStore, feedback_path
@@ -58,12 +60,14 @@ class NewsBot(commands.Bot):
                          allowed_mentions=NO_MENTIONS, tree_cls=ScopedTree, **options)
         self.guild_ids = list(guild_ids)
         limits = limits or Limits()
+        guild_settings = guild_settings or GuildSettings(":memory:")
         self.deps = Deps(service=service, feedback=feedback,
                          access=Access(frozenset(self.guild_ids), frozenset(operator_ids), allow_dms),
-                         guild_settings=guild_settings or GuildSettings(":memory:"), limits=limits,
+                         guild_settings=guild_settings, limits=limits,
                          admission=Admission(limits), conversations=Conversations(), answers=AnswerCache(),
                          admin_role_ids=frozenset(admin_role_ids), start_threads=start_threads,
-                         forget_after=forget_after, **({"clock": clock} if clock else {}))
+                         forget_after=forget_after, poster=ChannelPoster(self, PostLedger(guild_settings.path)),
+                         **({"clock": clock} if clock else {}))
 
     async def setup_hook(self) -> None:
         """Add the cogs and sync the slash commands (to NEWSBOT_GUILD_IDS when given, else globally)."""

@@ -15,6 +15,7 @@ from discord.ext import commands
 from bot.discord.conversations import AnswerCache, Conversations
 from bot.discord.guild_settings import GuildSettings
 from bot.discord.limits import Admission, Limits
+from bot.discord.poster import ChannelPoster
 from bot.discord.rules import Access
 from index.port import NewsPort
 from index.service.feedback import FeedbackStore
@@ -35,6 +36,7 @@ class Deps:
     admin_role_ids: frozenset[int]
     start_threads: bool
     forget_after: timedelta
+    poster: ChannelPoster  # everything the bot posts unprompted (bot/discord/poster.py)
     clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)  # aware UTC; tests inject their own
 
 

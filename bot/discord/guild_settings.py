@@ -128,9 +128,14 @@ class GuildSettings:
         return True
 
     def forget(self, guild_id: int) -> None:
-        """Delete everything stored about a server."""
-        self._write("DELETE FROM channel_rules WHERE guild_id = ?", str(guild_id))
-        self._write("DELETE FROM guilds WHERE guild_id = ?", str(guild_id))
+        """Delete everything stored about a server: its rows in every table of the file that has a `guild_id`
+        (channel rules, presence, and the posts, feeds and follows that other modules keep here)."""
+        for table in self._guild_tables():
+            self._write(f'DELETE FROM "{table}" WHERE guild_id = ?', str(guild_id))
+
+    def _guild_tables(self) -> list[str]:
+        tables = [t for (t,) in self._read("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        return [t for t in tables if any(c[1] == "guild_id" for c in self._read(f'PRAGMA table_info("{t}")'))]
 
     def close(self) -> None:
         """Close the database."""

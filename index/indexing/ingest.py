@@ -39,10 +39,10 @@ from index.store.chunk_ids import hashed_chunk_id, is_complete
 from index.embedding.embedders import Embedder
 from index.indexing.embed_guard import embed_each
 from index.indexing.llama_adapter import EmbedderAdapter
-from index.sources.scopes import scope_of
+from index.sources.scopes import scope_of, split_name
 from index.store.chroma import Store, version_of
 from index.store.chunks import ChunkFilter, Chunks, StoredChunk
-from index.types import Article, IndexReport
+from index.types import Article, IndexReport, NewArticle
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +74,14 @@ def _classify(documents, titles: dict[str, str], docstore: SimpleDocumentStore, 
         done_before = entry and is_complete(current_chunks(entry.chunk_ids, doc.hash), doc.hash)
         (written if done_before else changed).append(doc)
     return changed, written
+
+
+def new_articles(source: str, articles: Sequence[Article], known: set[str],
+                 docstore: SimpleDocumentStore) -> list[NewArticle]:
+    """The articles of this run that its source's docstore did not know before and that are now written."""
+    scope, name = split_name(source)
+    return [NewArticle(a.id, name, scope, a.title, a.url, a.outlet, a.published, " ".join(a.text[:600].split()))
+            for a in articles if a.id not in known and docstore.get_document_hash(a.id) is not None]
 
 
 def _write_groups(nodes: Sequence[BaseNode]) -> Iterator[list[BaseNode]]:
@@ -143,6 +151,7 @@ class SourceIndexer:
 
         advanced(0)
         self._embed(source, changed, target, stored, docstore, path, report, advanced, show_progress)
+        report.new_articles = new_articles(source, articles, known, docstore)
         if gone:
             stale = [c for i in gone if i in stored for c in stored[i].chunk_ids]
             self._delete(target, stale)

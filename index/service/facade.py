@@ -24,6 +24,7 @@ from index.service.digests import Digests
 from index.service.feedback import citation_records
 from index.service.health import HealthKeeping
 from index.service.reindex import Indexing, Paths
+from index.service.news_push import NewsPush
 from index.service.scope_admin import ScopeMaintenance
 from index.settings import Settings
 from index.sources.articles import published_day
@@ -37,7 +38,7 @@ log = logging.getLogger(__name__)
 __all__ = ["NewsService", "Paths"]
 
 
-class NewsService(Indexing, ScopeMaintenance, Digests, HealthKeeping):
+class NewsService(Indexing, ScopeMaintenance, Digests, HealthKeeping, NewsPush):
     """Indexing, retrieval, answers and summaries over one logical index in the store."""
 
     def __init__(self, settings: Settings, store: Store, embedder: Embedder, llm: LLM | None,
@@ -69,14 +70,19 @@ class NewsService(Indexing, ScopeMaintenance, Digests, HealthKeeping):
 
     # -- questions -------------------------------------------------------------------------------
     def ask(self, question: str, history: Sequence[Turn] = (), k: int | None = None,
-            scopes: tuple[str, ...] = (SHARED,), as_of: date | None = None, since: date | None = None) -> Answer:
+            scopes: tuple[str, ...] = (SHARED,), as_of: date | None = None, since: date | None = None,
+            article: str | None = None) -> Answer:
         """Answer a question from the indexed articles of `scopes`, with numbered citations, or refuse plainly.
 
         `as_of` is the time of asking (today by default): "this week" and the like are relative to it, and
         articles published after it are left out. `since` keeps only articles published since that day.
+        `article` (an article id) puts that article's passages closest to the question first.
         """
         with self.store.pinned(), self.writer.budget():  # one pointer read; one LLM budget for the question
             standalone, timed, passages = self._retrieve_for(question, history, k, scopes, as_of, since)
+            if article:
+                passages = self.article_first(article, timed.query.vector, passages, k or self.settings.top_k,
+                                              scopes)
             return self.compose(standalone, timed.query.text, timed.query.vector, passages, timed.as_of)
 
     def _retrieve_for(self, question: str, history: Sequence[Turn], k: int | None, scopes: tuple[str, ...],

@@ -17,6 +17,7 @@ from typing import Callable, Sequence
 from index.errors import BadInput, StoreUnavailable
 from index.indexing import doctor
 from index.indexing.doctor import Problem
+from index.service.new_articles import announce
 from index.sources import archive
 from index.sources import scopes as scoping
 from index.sources.fetch_state import forget_state, load_state
@@ -92,8 +93,11 @@ class Indexing:
             if not specs:
                 raise BadInput(f"unknown source {scoping.split_name(source)[1]!r}; see `newsbot sources`")
         with exclusive(self.paths.lock), self._shared_lease():
-            return self._index_locked(specs, prune=set(scopes) if source is None else set(), full=full,
-                                      progress=progress, show_progress=show_progress)
+            report = self._index_locked(specs, prune=set(scopes) if source is None else set(), full=full,
+                                        progress=progress, show_progress=show_progress)
+        if not full:  # a full re-index rebuilds everything: nothing in it is news
+            announce(self, report.new_articles)
+        return report
 
     def _index_locked(self, pairs: list[tuple[SourceSpec, Path]], prune: set[str], full: bool,
                       progress: Progress | None, show_progress: bool) -> IndexReport:
@@ -289,3 +293,4 @@ def _merge(total: IndexReport, report: IndexReport) -> None:
     total.deleted += report.deleted
     total.errors += report.errors
     total.chunks_embedded += report.chunks_embedded
+    total.new_articles += report.new_articles

@@ -18,11 +18,14 @@ from typing import Any, Callable
 
 from aiohttp import WSMsgType, web
 
+from tests.support.fake_discord_posting import PostingRoutes
+
 JSON_HEADERS = {"Content-Type": "application/json"}
 EPHEMERAL = 1 << 6
 MANAGE_GUILD = 1 << 5
-# View channel, send messages, embed links, read history, use application commands...: a plain member.
-MEMBER_PERMISSIONS = (1 << 10) | (1 << 11) | (1 << 14) | (1 << 16) | (1 << 31) | (1 << 38)
+# View channel, send messages, embed links, read history, use application commands, create public threads,
+# send messages in threads: a plain member (Discord's defaults for @everyone).
+MEMBER_PERMISSIONS = (1 << 10) | (1 << 11) | (1 << 14) | (1 << 16) | (1 << 31) | (1 << 35) | (1 << 38)
 
 
 def _now_iso() -> str:
@@ -124,7 +127,7 @@ class FakeInteraction:
         return out + [m for m in self.followups if m is not self.original]
 
 
-class FakeDiscord:
+class FakeDiscord(PostingRoutes):
     """The fake server. `start()` returns the port; drive it with `slash`, `click`, `say`..."""
 
     def __init__(self, token: str = "fake-token", second_guild: bool = False) -> None:
@@ -158,6 +161,7 @@ class FakeDiscord:
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
         self.port = 0
+        self._init_posting()  # channel types, overwrites, nonces, DM channels (tests/support/fake_discord_posting.py)
 
     # ----------------------------------------------------------------- lifecycle
     async def start(self) -> int:
@@ -249,7 +253,7 @@ class FakeDiscord:
                   "position": 0, "color": 0, "hoist": False, "managed": False, "mentionable": False},
                  {"id": self.admin_role_id, "name": "news-admin", "permissions": str(MEMBER_PERMISSIONS),
                   "position": 1, "color": 0, "hoist": False, "managed": False, "mentionable": False}]
-        channels = [{"id": c, "type": 0, "name": f"news-{i}", "position": i}
+        channels = [self.channel_payload(c, f"news-{i}", i)
                     for i, c in enumerate(c for c, g in self.channel_guild.items() if g == guild_id)]
         return {"id": guild_id, "name": f"Fake Guild {guild_id[-1]}", "member_count": len(members),
                 "members": members, "roles": roles, "owner_id": "500000000000000099", "threads": [],
@@ -367,6 +371,8 @@ class FakeDiscord:
             elif r.path.startswith("/webhooks/") or (r.path.startswith("/channels/") and "/messages" in r.path
                                                       and not r.path.endswith("/threads")):
                 out.append(r.body)
+            elif r.path.startswith("/channels/") and r.path.endswith("/threads") and "message" in r.body:
+                out.append(r.body["message"])  # a forum post's first message
         return out
 
     def bot_messages(self, channel_id: str | None = None) -> list[dict[str, Any]]:
@@ -453,6 +459,10 @@ class FakeDiscord:
             return self._reply(self.commands[scope])
         if head == "channels":
             return self._channel(method, parts[1:], body)
+        if parts == ["users", "@me", "channels"] and method == "POST":
+            return self._dm_channel(body)
+        if head == "users" and len(parts) == 2 and method == "GET":
+            return self._get_user(parts[1])
         return self._reject("/".join(parts), "unhandled route", body, code=0)
 
     def _channel(self, method: str, parts: list[str], body: Any) -> web.Response:
@@ -463,9 +473,15 @@ class FakeDiscord:
             problems = message_problems(body, creating=True)
             if problems:
                 return self._reject(f"channels/{channel_id}/messages", "; ".join(problems), body)
+            refused_or_known = self._create_message(channel_id, body)  # permissions, nonce
+            if refused_or_known is not None:
+                return refused_or_known
             msg = self._message(channel_id, body)
+            self._remember_nonce(channel_id, body, msg)
             self.messages[msg["id"]] = msg
             return self._reply(msg)
+        if rest == ["threads"] and method == "POST":
+            return self._forum_post(channel_id, body)
         if len(rest) == 2 and rest[0] == "messages":
             msg = self.messages.get(rest[1])
             if msg is None:
@@ -480,14 +496,12 @@ class FakeDiscord:
                 return self._reject(f"channels/{channel_id}/messages/{rest[1]}", "; ".join(problems), body)
             return self._reply(self._edit(msg, body))
         if len(rest) == 3 and rest[0] == "messages" and rest[2] == "threads" and method == "POST":
-            thread = {"id": self.next_id(), "type": 11, "guild_id": self.guild_of(channel_id), "parent_id": channel_id,
-                      "owner_id": self.bot_user["id"], "name": body["name"], "message_count": 0,
-                      "member_count": 1, "rate_limit_per_user": 0, "flags": 0,
-                      "thread_metadata": {"archived": False, "locked": False,
-                                          "auto_archive_duration": body.get("auto_archive_duration", 1440),
-                                          "archive_timestamp": _now_iso()}}
-            self.threads[thread["id"]] = thread
-            asyncio.get_running_loop().create_task(self._dispatch("THREAD_CREATE", {**thread, "newly_created": True}))
+            refusal = self._thread_on_message(channel_id)
+            if refusal is not None:
+                return refusal
+            # NB: on Discord a thread started from a message has the message's id; a fresh id is kept here
+            # because bot/discord/conversations.py keys threads and messages in one map (see the post report)
+            thread = self.new_thread(channel_id, body["name"], body.get("auto_archive_duration", 1440))
             return self._reply(thread, status=201)
         return self._reject("channels/" + "/".join(parts), "unhandled channel route", body, code=0)
 

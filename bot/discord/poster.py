@@ -1,0 +1,275 @@
+"""One poster for everything the bot posts unprompted: feed posts, follow notices, digests, alerts.
+
+- **Pace**: at most 5 messages per 5 s in a channel (Discord's per-channel limit); more wait in line, in
+  order, and none is dropped. The clock and the sleep are injectable, so tests need no real time.
+- **No pings**: every message is sent with allowed_mentions=none. Callers build the text with
+  `bot/discord/text.py` (`escape_line`, `escape_markdown`): articles are untrusted.
+- **Permissions**: before posting, the channel's permissions for the bot are checked (View Channel, Send
+  Messages, Embed Links, Create Public Threads); a missing one, or Discord's 403 (50013 Missing Permissions,
+  50001 Missing Access), is reported once per channel and permission through `report` (one line naming the
+  permission) until a post there succeeds again. The default report logs it and tells the member who set the
+  thing up by DM; the `/alerts` channel can take its place (`ChannelPoster.report`).
+- **Once**: every post goes through the ledger (bot/discord/post_ledger.py, where what a crash does is
+  explained): an item already posted to a channel is not posted again, after a restart included.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import defaultdict, deque
+from dataclasses import dataclass, field
+from typing import Any, Awaitable, Callable
+
+import discord
+
+from bot.discord.errors import NO_MENTIONS
+from bot.discord.post_ledger import PostLedger, nonce_of
+from bot.discord.text import escape_line
+
+log = logging.getLogger("newsbot.discord.poster")
+BURST, WINDOW = 5, 5.0  # messages per channel per window of seconds
+PERMISSION_NAMES = {"view_channel": "View Channel", "send_messages": "Send Messages",
+                    "send_messages_in_threads": "Send Messages in Threads", "embed_links": "Embed Links",
+                    "create_public_threads": "Create Public Threads"}
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One message to post: text and embed dicts (JSON, so that a pending post survives a restart)."""
+
+    content: str = ""
+    embeds: tuple[dict, ...] = ()
+    thread_name: str = ""  # open a public thread on it (in a forum channel: the post's title)
+    article_id: str = ""  # the article it is about: questions in its thread are about that article first
+
+    def to_json(self) -> dict:
+        """The message as JSON (the ledger keeps it)."""
+        return {"content": self.content, "embeds": list(self.embeds), "thread_name": self.thread_name,
+                "article_id": self.article_id}
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Outgoing":
+        """The message the ledger kept."""
+        return cls(data.get("content", ""), tuple(data.get("embeds", ())), data.get("thread_name", ""),
+                   data.get("article_id", ""))
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a post goes: a channel of a server, or a DM to a member (on behalf of a server)."""
+
+    guild_id: int
+    channel_id: int | None = None
+    user_id: int | None = None
+
+    @property
+    def channel(self) -> str:
+        """The ledger's name of the destination."""
+        return f"@{self.user_id}" if self.user_id is not None else str(self.channel_id)
+
+    @classmethod
+    def of(cls, guild_id: int, channel: str) -> "Target":
+        """The target named `channel` in the ledger."""
+        if channel.startswith("@"):
+            return cls(guild_id, user_id=int(channel[1:]))
+        return cls(guild_id, channel_id=int(channel))
+
+
+@dataclass(frozen=True)
+class Missing:
+    """The bot lacks a permission it needs to post in a channel."""
+
+    guild_id: int
+    channel_id: int
+    permission: str  # as Discord's settings name it, e.g. "Embed Links"
+    owner_id: int | None = None  # who set up what was being posted
+
+    def line(self) -> str:
+        """The one line for the server's admins."""
+        return (f"I can't post in <#{self.channel_id}>: I need the **{self.permission}** permission there "
+                "(channel settings → Permissions).")
+
+
+Report = Callable[[Missing], Awaitable[None]]
+
+
+@dataclass
+class Pace:
+    """At most `burst` sends per `window` seconds per channel. Pure: the caller brings the time."""
+
+    burst: int = BURST
+    window: float = WINDOW
+    sent: dict[str, deque] = field(default_factory=lambda: defaultdict(deque))
+
+    def delay(self, channel: str, now: float) -> float:
+        """Seconds to wait before the next send to `channel` (0: send now)."""
+        recent = self.sent[channel]
+        while recent and now - recent[0] >= self.window:
+            recent.popleft()
+        return 0.0 if len(recent) < self.burst else self.window - (now - recent[0])
+
+    def record(self, channel: str, now: float) -> None:
+        """A message was sent to `channel` at `now`."""
+        self.sent[channel].append(now)
+
+
+def missing_permission(permissions: discord.Permissions, message: Outgoing, forum: bool,
+                       in_thread: bool) -> str | None:
+    """The first permission the bot lacks to post `message` (None when it has them all)."""
+    needed = ["view_channel", "send_messages_in_threads" if in_thread else "send_messages"]
+    needed += ["embed_links"] if message.embeds else []
+    needed += ["create_public_threads"] if message.thread_name and not forum and not in_thread else []
+    return next((PERMISSION_NAMES[p] for p in needed if not getattr(permissions, p)), None)
+
+
+class ChannelPoster:
+    """Posts for the bot: paced per channel, checked for permissions, at most once per item."""
+
+    def __init__(self, client: discord.Client, ledger: PostLedger, report: Report | None = None, *,
+                 clock: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep) -> None:
+        self.client = client
+        self.ledger = ledger
+        self.report: Report = report or self.tell_owner
+        self.pace = Pace()
+        self._clock = clock
+        self._sleep = sleep
+        self._locks: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._reported: set[tuple[int, str]] = set()
+
+    async def post(self, target: Target, key: str, message: Outgoing,
+                   owner_id: int | None = None) -> discord.Message | None:
+        """Post `message` once under `key`: None when it was posted before or could not be posted (a missing
+        permission is reported; a failure leaves it pending, sent again at the next start)."""
+        async with self._locks[target.channel]:  # in the order of the calls, per channel
+            claimed = await asyncio.to_thread(self.ledger.claim, target.guild_id, target.channel, key,
+                                              message.to_json(), owner_id, message.article_id)
+            sent = await self._send(target, key, message, owner_id) if claimed else None
+        return await self._finish(sent, target, key, message, owner_id)
+
+    async def replay(self) -> int:
+        """Send the posts a crash or a failure left pending (see post_ledger.py); returns how many were sent."""
+        sent = 0
+        for row in await asyncio.to_thread(self.ledger.pending):
+            message, target = Outgoing.from_json(row.payload), Target.of(row.guild_id, row.channel)
+            async with self._locks[target.channel]:
+                posted = await self._send(target, row.key, message, row.owner_id)
+            sent += await self._finish(posted, target, row.key, message, row.owner_id) is not None
+        return sent
+
+    async def _send(self, target: Target, key: str, message: Outgoing,
+                    owner_id: int | None) -> tuple[discord.Message, Any] | None:
+        """Post in the channel (its lock held): (message, forum thread or None), None when not posted."""
+        channel = await self._resolve(target, owner_id)
+        if channel is None:
+            return None
+        forum = isinstance(channel, discord.ForumChannel)
+        if target.user_id is None and await self._lacks(channel, message, forum, target, owner_id):
+            return None
+        while (wait := self.pace.delay(target.channel, self._clock())) > 0:
+            await self._sleep(wait)
+        sent, thread = await self._deliver(channel, message, forum, target, key, owner_id)
+        if sent is None:
+            return None
+        self.pace.record(target.channel, self._clock())
+        await asyncio.to_thread(self.ledger.confirm, target.guild_id, target.channel, key, sent.id)
+        self._reported = {r for r in self._reported if r[0] != channel.id}
+        return sent, thread
+
+    async def _finish(self, posted: tuple[discord.Message, Any] | None, target: Target, key: str,
+                      message: Outgoing, owner_id: int | None) -> discord.Message | None:
+        """Open the post's thread (outside the channel's line) and remember it in the ledger."""
+        if posted is None:
+            return None
+        sent, thread = posted
+        if thread is None and message.thread_name and target.user_id is None:
+            thread = await self._open_thread(sent, message, target, owner_id)
+        if thread is not None:
+            await asyncio.to_thread(self.ledger.set_thread, target.guild_id, target.channel, key, thread.id)
+        return sent
+
+    async def _resolve(self, target: Target, owner_id: int | None) -> Any:
+        """The channel (or DM channel) to post in; None (logged or reported) when there is none to use."""
+        try:
+            if target.user_id is not None:
+                user = self.client.get_user(target.user_id) or await self.client.fetch_user(target.user_id)
+                return user.dm_channel or await user.create_dm()
+            assert target.channel_id is not None
+            return self.client.get_channel(target.channel_id) or await self.client.fetch_channel(target.channel_id)
+        except discord.Forbidden:
+            await self._tell(Missing(target.guild_id, target.channel_id or 0, "View Channel", owner_id))
+        except discord.HTTPException:
+            log.warning("cannot find %s of server %s to post in", target.channel, target.guild_id, exc_info=True)
+        return None
+
+    async def _lacks(self, channel: Any, message: Outgoing, forum: bool, target: Target, owner_id: int | None) -> bool:
+        me = channel.guild.me
+        in_thread = isinstance(channel, discord.Thread)
+        name = missing_permission(channel.permissions_for(me), message, forum, in_thread)
+        if name is not None:
+            await self._tell(Missing(target.guild_id, channel.id, name, owner_id))
+        return name is not None
+
+    async def _deliver(self, channel: Any, message: Outgoing, forum: bool, target: Target, key: str,
+                       owner_id: int | None) -> tuple[discord.Message | None, Any]:
+        """(the message, the forum post's thread) as Discord created them; (None, None) on a failure."""
+        embeds = [discord.Embed.from_dict(e) for e in message.embeds]
+        content = message.content or None
+        try:
+            if forum:
+                made = await channel.create_thread(name=message.thread_name[:100] or "News", content=content,
+                                                   embeds=embeds, allowed_mentions=NO_MENTIONS)
+                return made.message, made.thread
+            nonce = nonce_of(target.guild_id, target.channel, key)
+            return await channel.send(content=content, embeds=embeds, allowed_mentions=NO_MENTIONS,
+                                      nonce=nonce), None
+        except discord.Forbidden as exc:
+            await self._forbidden(exc, target, getattr(channel, "id", 0), "Send Messages", owner_id, key)
+        except discord.HTTPException:
+            log.warning("could not post %s to %s of server %s; it is sent again at the next start", key,
+                        target.channel, target.guild_id, exc_info=True)
+        return None, None
+
+    async def _open_thread(self, sent: discord.Message, message: Outgoing, target: Target,
+                           owner_id: int | None) -> Any:
+        try:
+            return await sent.create_thread(name=message.thread_name[:100])
+        except discord.Forbidden as exc:
+            await self._forbidden(exc, target, sent.channel.id, "Create Public Threads", owner_id, "thread")
+        except discord.HTTPException:
+            log.warning("could not open a thread on message %s", sent.id, exc_info=True)
+        return None
+
+    async def _forbidden(self, exc: discord.Forbidden, target: Target, channel_id: int, permission: str,
+                         owner_id: int | None, key: str) -> None:
+        """Discord's 403: a permission (50013), access to the channel (50001), or a member's closed DMs."""
+        if target.user_id is not None:  # 50007: the member does not accept DMs from the bot
+            log.info("member %s does not accept DMs; %s not sent", target.user_id, key)
+            await asyncio.to_thread(self.ledger.confirm, target.guild_id, target.channel, key, 0)
+            return
+        name = "View Channel" if exc.code == 50001 else permission
+        await self._tell(Missing(target.guild_id, channel_id, name, owner_id))
+
+    async def _tell(self, problem: Missing) -> None:
+        """Report a missing permission once per channel and permission (until a post there succeeds)."""
+        if (problem.channel_id, problem.permission) in self._reported:
+            return
+        self._reported.add((problem.channel_id, problem.permission))
+        try:
+            await self.report(problem)
+        except Exception:
+            log.exception("could not report a missing permission in channel %s", problem.channel_id)
+
+    async def tell_owner(self, problem: Missing) -> None:
+        """The default report: log it, and tell the member who set the thing up, by DM."""
+        log.warning("server %s: %s", problem.guild_id, problem.line())
+        if problem.owner_id is None:
+            return
+        try:
+            user = self.client.get_user(problem.owner_id) or await self.client.fetch_user(problem.owner_id)
+            guild = self.client.get_guild(problem.guild_id)
+            where = f" (server {escape_line(guild.name)})" if guild is not None else ""
+            await user.send(problem.line() + where, allowed_mentions=NO_MENTIONS)
+        except discord.HTTPException:
+            log.info("could not tell member %s about it by DM", problem.owner_id)

@@ -1,0 +1,136 @@
+"""The channel poster (bot/discord/poster.py) against the fake Discord: 5 messages per 5 s per channel
+(queued, never dropped; a fake clock, no timing), a missing permission told in one line with its name,
+and nothing posted twice, after a restart or a crash between Discord's answer and the ledger's write."""
+from __future__ import annotations
+
+import asyncio
+
+from bot.discord.guild_settings import GuildSettings
+from bot.discord.post_ledger import PostLedger
+from bot.discord.poster import Missing, Outgoing, Pace, Target
+from tests.bot.conftest import running_bot
+from tests.support.discord_helpers import assert_never_pings, text_of
+from tests.support.fake_discord_posting import EMBED_LINKS, SEND_MESSAGES
+
+OWNER = 500000000000000001  # alice
+
+
+class FakeClock:
+    """Time that moves only when the poster sleeps."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.sends: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.now += seconds
+        await asyncio.sleep(0)
+
+
+async def until(predicate, timeout: float = 10.0) -> None:
+    """Wait for a gateway event to reach the client's cache (no REST request to wait on)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not predicate():
+        assert loop.time() < deadline, "the client never saw the change"
+        await asyncio.sleep(0.01)
+
+
+class RecordingPace(Pace):
+    def __init__(self, clock: FakeClock) -> None:
+        super().__init__()
+        self.clock = clock
+
+    def record(self, channel: str, now: float) -> None:
+        self.clock.sends.append(now)
+        super().record(channel, now)
+
+
+def test_pace_allows_five_per_window():
+    pace = Pace()
+    for i in range(5):
+        assert pace.delay("c", 10.0 + i * 0.1) == 0.0
+        pace.record("c", 10.0 + i * 0.1)
+    assert abs(pace.delay("c", 10.5) - 4.5) < 1e-9
+    assert pace.delay("other", 10.5) == 0.0
+    assert pace.delay("c", 15.0) == 0.0
+
+
+def test_twelve_posts_queue_at_five_per_five_seconds_and_none_is_dropped(service, feedback, tmp_path):
+    async def main() -> None:
+        settings = GuildSettings(tmp_path / "guilds.sqlite3")
+        async with running_bot(service, feedback, guild_settings=settings) as (fake, bot):
+            poster, clock = bot.deps.poster, FakeClock()
+            poster._clock, poster._sleep, poster.pace = clock, clock.sleep, RecordingPace(clock)
+            target = Target(int(fake.guild_id), int(fake.channel_id))
+            sent = await asyncio.gather(*(poster.post(target, f"item:{i}", Outgoing(content=f"news {i}"))
+                                          for i in range(12)))
+            assert all(m is not None for m in sent)
+            assert [m["content"] for m in fake.bot_messages(fake.channel_id)] == [f"news {i}" for i in range(12)]
+            times = clock.sends
+            assert len(times) == 12
+            assert all(sum(1 for t in times if start <= t < start + 5.0) <= 5 for start in times)
+            assert times[-1] - times[0] >= 10.0  # 12 messages need three windows
+            assert fake.rejections == []
+            assert_never_pings(fake)
+    asyncio.run(main())
+
+
+def test_a_missing_permission_is_told_once_with_its_name(service, feedback, tmp_path):
+    async def main() -> None:
+        settings = GuildSettings(tmp_path / "guilds.sqlite3")
+        async with running_bot(service, feedback, guild_settings=settings) as (fake, bot):
+            poster = bot.deps.poster
+            told: list[Missing] = []
+            default = poster.report
+
+            async def report(problem: Missing) -> None:
+                told.append(problem)
+                await default(problem)
+            poster.report = report
+            await fake.deny_bot(fake.side_channel_id, EMBED_LINKS)
+            await until(lambda: not bot.get_channel(int(fake.side_channel_id)).permissions_for(
+                bot.get_guild(int(fake.guild_id)).me).embed_links)
+            target = Target(int(fake.guild_id), int(fake.side_channel_id))
+            card = Outgoing(embeds=({"title": "A story", "description": "text"},))
+            assert await poster.post(target, "a", card, owner_id=OWNER) is None
+            assert await poster.post(target, "b", card, owner_id=OWNER) is None
+            assert [p.permission for p in told] == ["Embed Links"]
+            dm = await fake.wait_for(lambda: fake.bot_messages(fake.dm_channel_id))
+            assert "**Embed Links**" in text_of(dm[0]) and f"<#{fake.side_channel_id}>" in text_of(dm[0])
+            assert fake.bot_messages(fake.side_channel_id) == []
+
+            # Discord's own 403 (the bot's view of the channel is stale): named as well.
+            fake.overwrites[fake.channel_id] = [{"id": fake.bot_user["id"], "type": 1, "allow": "0",
+                                                 "deny": str(SEND_MESSAGES)}]
+            assert await poster.post(Target(int(fake.guild_id), int(fake.channel_id)), "c",
+                                     Outgoing(content="hello"), owner_id=OWNER) is None
+            assert told[-1].permission == "Send Messages" and told[-1].channel_id == int(fake.channel_id)
+            assert_never_pings(fake)
+    asyncio.run(main())
+
+
+def test_nothing_is_posted_twice_across_a_restart_or_a_crash_before_the_ledger_write(service, feedback, tmp_path):
+    path = tmp_path / "guilds.sqlite3"
+
+    async def main() -> None:
+        async with running_bot(service, feedback, guild_settings=GuildSettings(path)) as (fake, bot):
+            target = Target(int(fake.guild_id), int(fake.channel_id))
+            assert await bot.deps.poster.post(target, "article:1", Outgoing(content="first")) is not None
+            assert await bot.deps.poster.post(target, "article:1", Outgoing(content="first")) is None
+            assert await bot.deps.poster.post(target, "article:2", Outgoing(content="second")) is not None
+            ledger = PostLedger(path)  # a crash after Discord created "second" and before the ledger knew:
+            ledger._write("UPDATE posts SET state = 'pending' WHERE item_key = 'article:2'")
+            messages = dict(fake.messages)
+        # A new process on the same file; Discord (the same fake) still holds the messages and their nonces.
+        async with running_bot(service, feedback, guild_settings=GuildSettings(path)) as (fake2, bot2):
+            fake2.messages.update(messages)
+            fake2.nonces.update(fake.nonces)
+            assert await bot2.deps.poster.replay() == 1  # sent again: Discord returns the message made before
+            assert await bot2.deps.poster.post(target, "article:1", Outgoing(content="first")) is None
+            assert [m["content"] for m in fake2.bot_messages(fake2.channel_id)] == ["first", "second"]
+            assert ledger.state(int(fake.guild_id), fake.channel_id, "article:2") == "posted"
+    asyncio.run(main())
