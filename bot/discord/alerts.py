@@ -4,6 +4,8 @@ Every minute the bot reads the health of the sources each such server sees (its 
 NewsPort.source_health) and posts, once per episode, that a source started failing (or went quiet for
 five times its usual interval), and once more when it works again. Which episodes were reported is kept
 in guilds.sqlite3 (bot/discord/push_store.py), claimed before posting: a restart never reports twice.
+Alerts go through the channel poster (bot/discord/poster.py), and the poster's reports of a missing
+permission (Send Messages, Embed Links…) in another channel of the server go to the alert channel too.
 """
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ from bot.discord.access import scopes_of
 from bot.discord.admin import admin_only
 from bot.discord.deps import Deps, DepsCog
 from bot.discord.errors import NO_MENTIONS
-from bot.discord.outbox import ChannelOutbox, Outbox
+from bot.discord.poster import Missing, Outgoing, Target
 from bot.discord.push_store import AlertSettings
 from bot.discord.render import clip, no_previews, timestamp_tag
 from bot.discord.text import escape_line
@@ -88,14 +90,25 @@ class AlertCommands(DepsCog):
     alerts = app_commands.Group(name="alerts", description="Where broken news sources are reported (admins only)",
                                 guild_only=True, default_permissions=discord.Permissions(manage_guild=True))
 
-    def __init__(self, bot: commands.Bot, deps: Deps, outbox: Outbox | None = None) -> None:
+    def __init__(self, bot: commands.Bot, deps: Deps) -> None:
         super().__init__(bot, deps)
         self.store = AlertSettings(deps.guild_settings)
-        self.outbox = outbox or ChannelOutbox(bot)
+        self._fallback_report = deps.poster.report
 
     async def cog_load(self) -> None:
-        """Start checking source health."""
+        """Start checking source health; the poster's missing-permission reports go to the alert channel."""
+        self.deps.poster.report = self.report_missing
         self.watch.start()
+
+    async def report_missing(self, problem: Missing) -> None:
+        """Tell a server's alert channel that the bot lacks a permission elsewhere (else: the poster's default)."""
+        channel = (await asyncio.to_thread(self.store.channels)).get(problem.guild_id)
+        if channel is None or channel[0] == problem.channel_id:
+            await self._fallback_report(problem)
+            return
+        key = f"missing:{problem.channel_id}:{problem.permission}:{self.deps.clock().date().isoformat()}"
+        await self.deps.poster.post(Target(problem.guild_id, channel[0]), key, Outgoing(content=problem.line()),
+                                    channel[1])
 
     async def cog_unload(self) -> None:
         """Stop checking."""
@@ -121,7 +134,7 @@ class AlertCommands(DepsCog):
         assert interaction.guild_id is not None
         target = channel.id if channel is not None else interaction.channel_id
         assert target is not None
-        await asyncio.to_thread(self.store.set_channel, interaction.guild_id, target)
+        await asyncio.to_thread(self.store.set_channel, interaction.guild_id, target, interaction.user.id)
         await interaction.response.send_message(
             f"Source alerts for this server now go to <#{target}>: a source that starts failing (or gets no new "
             "article for five times its usual interval) is reported there once, and again once when it works "
@@ -139,19 +152,20 @@ class AlertCommands(DepsCog):
     async def tick(self) -> int:
         """One check of every server with alerts on; returns the number of alerts posted."""
         posted = 0
-        for guild_id, channel_id in (await asyncio.to_thread(self.store.channels)).items():
+        for guild_id, (channel_id, owner_id) in (await asyncio.to_thread(self.store.channels)).items():
             if not self.deps.access.guild_enabled(guild_id):
                 continue
             health = await asyncio.to_thread(self.deps.service.source_health, list(scopes_of(guild_id)))
             opened = await asyncio.to_thread(self.store.open_reports, guild_id)
             for notice in plan_alerts(health, opened):
-                posted += await self._deliver(guild_id, channel_id, notice)
+                posted += await self._deliver(Target(guild_id, channel_id), notice, owner_id)
         return posted
 
-    async def _deliver(self, guild_id: int, channel_id: int, notice: AlertNotice) -> bool:
-        """Claim the notice, then post it (a claimed notice is never posted twice, even after a crash)."""
+    async def _deliver(self, target: Target, notice: AlertNotice, owner_id: int | None) -> bool:
+        """Claim the notice, then post it through the poster's ledger (keyed by the episode): never twice."""
         claim = self.store.claim_recovery if notice.kind == "recovered" else self.store.claim_failure
-        if not await asyncio.to_thread(claim, guild_id, notice.source, notice.episode) or notice.health is None:
+        if not await asyncio.to_thread(claim, target.guild_id, notice.source, notice.episode) or notice.health is None:
             return False
-        key = f"alert:{guild_id}:{notice.source}:{notice.episode}:{notice.kind}"
-        return await self.outbox.send(channel_id, content=alert_text(notice), key=key)
+        key = f"alert:{notice.source}:{notice.episode}:{'recovered' if notice.kind == 'recovered' else 'failing'}"
+        sent = await self.deps.poster.post(target, key, Outgoing(content=alert_text(notice)), owner_id)
+        return sent is not None

@@ -4,6 +4,8 @@ Setting up, listing and removing schedules is for admins; anyone may ask for `/d
 answers. Schedules live in guilds.sqlite3 (bot/discord/push_store.py) and survive restarts. Once a minute
 the due schedules fire (bot/discord/digest_times.py): a schedule that came due while the bot was down fires
 once when it is back, and each slot is claimed in the database before posting, so nothing is posted twice.
+Digests go through the channel poster (bot/discord/poster.py: paced, permission-aware, no pings), keyed in
+its ledger by schedule and day.
 """
 from __future__ import annotations
 
@@ -23,7 +25,7 @@ from bot.discord.admin import admin_only
 from bot.discord.deps import Deps, DepsCog
 from bot.discord.digest_render import digest_heading, digest_messages
 from bot.discord.errors import NO_MENTIONS
-from bot.discord.outbox import ChannelOutbox, Outbox
+from bot.discord.poster import Outgoing, Target
 from bot.discord.push_store import MAX_SCHEDULES, DigestSchedule, DigestSchedules
 from bot.discord.render import clip
 from bot.discord.text import escape_line
@@ -52,10 +54,9 @@ class DigestCommands(DepsCog):
 
     digest = app_commands.Group(name="digest", description="The news digest: now, or on a schedule", guild_only=True)
 
-    def __init__(self, bot: commands.Bot, deps: Deps, outbox: Outbox | None = None) -> None:
+    def __init__(self, bot: commands.Bot, deps: Deps) -> None:
         super().__init__(bot, deps)
         self.schedules = DigestSchedules(deps.guild_settings)
-        self.outbox = outbox or ChannelOutbox(bot)
 
     async def cog_load(self) -> None:
         """Start firing the schedules."""
@@ -113,7 +114,7 @@ class DigestCommands(DepsCog):
         now = self.deps.clock()
         weekday = now.astimezone(ZoneInfo(tz)).weekday()
         sid = await asyncio.to_thread(self.schedules.add, interaction.guild_id, target, at, every, weekday, tz,
-                                      names, times.slot_key(now))
+                                      names, times.slot_key(now), interaction.user.id)
         upcoming = int(times.next_fire(at, every, weekday, tz, now).timestamp())
         await interaction.response.send_message(
             f"Digest **#{sid}** scheduled {times.describe(at, every, weekday, tz)} in <#{target}>"
@@ -182,7 +183,9 @@ class DigestCommands(DepsCog):
         label = "Daily news digest" if s.every == "day" else "Weekly news digest"
         posted = True
         for i, embeds in enumerate(digest_messages(digest)):
-            posted &= await self.outbox.send(s.channel_id, content=digest_heading(digest, label) if i == 0 else "",
-                                             embeds=embeds, key=f"digest:{s.id}:{slot_day.isoformat()}:{i}")
+            message = Outgoing(content=digest_heading(digest, label) if i == 0 else "", embeds=tuple(embeds))
+            sent = await self.deps.poster.post(Target(s.guild_id, s.channel_id),
+                                               f"digest:{s.id}:{slot_day.isoformat()}:{i}", message, s.owner_id)
+            posted &= sent is not None
         log.info("digest #%s of server %s for %s: %d stories", s.id, s.guild_id, slot_day, len(digest.stories))
         return posted

@@ -12,14 +12,14 @@ from bot.discord.guild_settings import GuildSettings
 
 _TABLES = (
     """CREATE TABLE IF NOT EXISTS alert_channels (
-        guild_id TEXT PRIMARY KEY, channel_id TEXT NOT NULL)""",
+        guild_id TEXT PRIMARY KEY, channel_id TEXT NOT NULL, owner_id TEXT)""",
     """CREATE TABLE IF NOT EXISTS alert_reports (
         guild_id TEXT NOT NULL, source TEXT NOT NULL, episode TEXT NOT NULL,
         recovered INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (guild_id, source, episode))""",
     """CREATE TABLE IF NOT EXISTS digest_schedules (
         id INTEGER PRIMARY KEY AUTOINCREMENT, guild_id TEXT NOT NULL, channel_id TEXT NOT NULL,
         at TEXT NOT NULL, every TEXT NOT NULL, weekday INTEGER NOT NULL, tz TEXT NOT NULL,
-        sources TEXT NOT NULL, created TEXT NOT NULL, last_slot TEXT NOT NULL DEFAULT '')""",
+        sources TEXT NOT NULL, created TEXT NOT NULL, last_slot TEXT NOT NULL DEFAULT '', owner_id TEXT)""",
 )
 MAX_SCHEDULES = 10  # per server
 
@@ -44,6 +44,7 @@ class DigestSchedule:
     sources: tuple[str, ...]  # empty: every source the server sees
     created: str  # ISO 8601 UTC: slots before it never fire
     last_slot: str  # ISO 8601 UTC of the last slot claimed ("" when none)
+    owner_id: int | None = None  # the admin who set it up (told if the bot cannot post there)
 
 
 class AlertSettings:
@@ -52,18 +53,19 @@ class AlertSettings:
     def __init__(self, settings: GuildSettings) -> None:
         self.db = _prepare(settings)
 
-    def set_channel(self, guild_id: int, channel_id: int) -> None:
-        """Send this server's source alerts to `channel_id`."""
-        self.db.execute("INSERT OR REPLACE INTO alert_channels (guild_id, channel_id) VALUES (?, ?)",
-                        str(guild_id), str(channel_id))
+    def set_channel(self, guild_id: int, channel_id: int, owner_id: int | None = None) -> None:
+        """Send this server's source alerts to `channel_id` (set up by member `owner_id`)."""
+        self.db.execute("INSERT OR REPLACE INTO alert_channels (guild_id, channel_id, owner_id) VALUES (?, ?, ?)",
+                        str(guild_id), str(channel_id), None if owner_id is None else str(owner_id))
 
     def turn_off(self, guild_id: int) -> bool:
         """Stop sending alerts to this server; False when they were not on."""
         return self.db.execute("DELETE FROM alert_channels WHERE guild_id = ?", str(guild_id)) > 0
 
-    def channels(self) -> dict[int, int]:
-        """Server id -> alert channel id, for every server with alerts on."""
-        return {int(g): int(c) for g, c in self.db.query("SELECT guild_id, channel_id FROM alert_channels")}
+    def channels(self) -> dict[int, tuple[int, int | None]]:
+        """Server id -> (alert channel id, who set it up), for every server with alerts on."""
+        rows = self.db.query("SELECT guild_id, channel_id, owner_id FROM alert_channels")
+        return {int(g): (int(c), int(o) if o else None) for g, c, o in rows}
 
     def open_reports(self, guild_id: int) -> dict[str, str]:
         """Source (scope/name) -> episode reported to this server and not yet reported as over."""
@@ -89,11 +91,11 @@ class DigestSchedules:
         self.db = _prepare(settings)
 
     def add(self, guild_id: int, channel_id: int, at: str, every: str, weekday: int, tz: str,
-            sources: tuple[str, ...], created: str) -> int:
+            sources: tuple[str, ...], created: str, owner_id: int | None = None) -> int:
         """Add a schedule; returns its id."""
-        self.db.execute("INSERT INTO digest_schedules (guild_id, channel_id, at, every, weekday, tz, sources, created)"
-                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", str(guild_id), str(channel_id), at, every, weekday, tz,
-                        "\n".join(sources), created)
+        self.db.execute("INSERT INTO digest_schedules (guild_id, channel_id, at, every, weekday, tz, sources, created,"
+                        " owner_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", str(guild_id), str(channel_id), at, every,
+                        weekday, tz, "\n".join(sources), created, None if owner_id is None else str(owner_id))
         return int(self.db.query("SELECT MAX(id) FROM digest_schedules WHERE guild_id = ?", str(guild_id))[0][0])
 
     def of_guild(self, guild_id: int) -> list[DigestSchedule]:
@@ -116,10 +118,11 @@ class DigestSchedules:
                                slot, schedule_id, slot) > 0
 
     def _select(self, where: str, *params: object) -> list[DigestSchedule]:
-        rows = self.db.query("SELECT id, guild_id, channel_id, at, every, weekday, tz, sources, created, last_slot "
-                             f"FROM digest_schedules {where}", *params)
+        rows = self.db.query("SELECT id, guild_id, channel_id, at, every, weekday, tz, sources, created, last_slot, "
+                             f"owner_id FROM digest_schedules {where}", *params)
         return [DigestSchedule(int(i), int(g), int(c), at, every, int(w), tz, tuple(s for s in src.split("\n") if s),
-                               created, last) for i, g, c, at, every, w, tz, src, created, last in rows]
+                               created, last, int(o) if o else None)
+                for i, g, c, at, every, w, tz, src, created, last, o in rows]
 
 
 def forget_pushes(settings: GuildSettings, guild_id: int) -> None:
