@@ -11,7 +11,6 @@ import discord
 from discord.ext import commands, tasks
 
 from bot.discord.errors import NO_MENTIONS
-from bot.discord.push_store import forget_pushes
 from index.sources.scopes import guild_scope
 from bot.discord.deps import Deps, DepsCog
 
@@ -22,9 +21,8 @@ NOT_ENABLED_NOTICE = ("newsbot is not enabled in this server: its operator runs 
 
 
 def forget_server(service, settings, guild_id: int) -> list[str]:
-    """Forget one server: its sources, their chunks, its settings and schedules; returns the sources dropped."""
+    """Forget one server: its sources, their chunks and its settings; returns the sources dropped."""
     dropped = service.forget_scope(guild_scope(guild_id))
-    forget_pushes(settings, guild_id)  # alert channel, alert reports, digest schedules
     settings.forget(guild_id)
     return dropped
 

@@ -1,7 +1,8 @@
 """What the bot pushes to servers, kept beside the server settings in `guilds.sqlite3`: each server's alert
 channel and which source-health episodes were reported there, and the digest schedules.
 
-Every table is keyed by server, and `forget_pushes` deletes a server's rows with its other settings.
+Every table has a `guild_id`, so `GuildSettings.forget` (forget-server) deletes a server's rows with its
+other settings.
 Knows nothing of Discord.
 """
 from __future__ import annotations
@@ -124,9 +125,3 @@ class DigestSchedules:
                                created, last, int(o) if o else None)
                 for i, g, c, at, every, w, tz, src, created, last, o in rows]
 
-
-def forget_pushes(settings: GuildSettings, guild_id: int) -> None:
-    """Delete a server's alert channel, alert reports and digest schedules."""
-    _prepare(settings)
-    for table in ("alert_channels", "alert_reports", "digest_schedules"):
-        settings.execute(f"DELETE FROM {table} WHERE guild_id = ?", str(guild_id))

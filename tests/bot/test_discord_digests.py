@@ -9,7 +9,7 @@ import pytest
 
 from bot.discord.guild_settings import GuildSettings
 from bot.discord.guilds import forget_server
-from bot.discord.push_store import DigestSchedules
+from bot.discord.push_store import AlertSettings, DigestSchedules
 from tests.bot.conftest import running_bot
 from tests.support.discord_helpers import assert_never_pings, finished, text_of
 from tests.support.fake_discord import MANAGE_GUILD, MEMBER_PERMISSIONS, FakeDiscord
@@ -125,11 +125,17 @@ def test_a_schedule_fires_once_per_slot_and_once_after_a_restart(scoped_service,
     asyncio.run(after_restart())
 
 
-def test_forgetting_a_server_removes_its_schedules_only(scoped_service, tmp_path):
+def test_forgetting_a_server_removes_its_schedules_and_alerts_only(scoped_service, tmp_path):
     settings = GuildSettings(tmp_path / "guilds.sqlite3")
     schedules = DigestSchedules(settings)
     schedules.add(1, 10, "08:00", "day", 0, "UTC", (), "2025-03-19T09:00:00+00:00")
     schedules.add(2, 20, "09:00", "week", 3, "Europe/Paris", ("wire",), "2025-03-19T09:00:00+00:00")
+    alerts = AlertSettings(settings)
+    for guild in (1, 2):
+        alerts.set_channel(guild, guild * 10, owner_id=5)
+        assert alerts.claim_failure(guild, "shared/wire", "failing@t")
     forget_server(scoped_service, settings, 1)
+    assert alerts.channels() == {2: (20, 5)}
+    assert alerts.open_reports(1) == {} and alerts.open_reports(2) == {"shared/wire": "failing@t"}
     assert [s.guild_id for s in DigestSchedules(settings).all()] == [2]
     assert DigestSchedules(settings).all()[0].sources == ("wire",)
