@@ -1,7 +1,9 @@
 """Story grouping on small hand-made inputs: vectors, names, title words and days decide (index/news/stories.py)."""
 import numpy as np
 
+from index.news.repeats import without_repeats
 from index.news.stories import StoryParams, group, names_in, pair_score, same_event, signal
+from index.types import Passage
 
 PARAMS = StoryParams(threshold=0.8, names=0.2, title=0.2, max_days=3, max_span=7)
 
@@ -55,3 +57,22 @@ def test_a_chain_of_daily_articles_stops_at_the_span():
     for members in groups:
         days = [chain[i].day for i in members]
         assert max(days) - min(days) <= PARAMS.max_span
+
+
+def passage(article_id: str, text: str, published: str = "2025-03-19") -> Passage:
+    return Passage(chunk_id=f"{article_id}#0", article_id=article_id, text=text, title="t", source="s",
+                   published=published)
+
+
+WIRE = ("Russian President Vladimir Putin agreed on Tuesday to a 30-day pause in attacks on Ukraine's energy "
+        "infrastructure after a long phone call with President Donald Trump, the Kremlin said.")
+
+
+def test_a_story_is_cited_once_when_two_urls_carry_the_same_text():
+    syndicated = [passage("ap", WIRE), passage("ap-copy", "By The Associated Press. " + WIRE),
+                  passage("ap", "Kyiv said it would wait for details before agreeing to anything."),
+                  passage("other", "Ukraine's president said Russia had attacked energy sites overnight.")]
+    assert [p.article_id for p in without_repeats(syndicated)] == ["ap", "ap", "other"]
+    # the same text a month later is another event; two passages of one article are both kept
+    later = [passage("ap", WIRE), passage("anniversary", WIRE, "2025-04-25"), passage("ap", WIRE)]
+    assert [p.article_id for p in without_repeats(later)] == ["ap", "anniversary", "ap"]
