@@ -20,6 +20,8 @@ from index.text import STOPWORDS, terms
 
 _NAME = re.compile(r"\b[A-Z][A-Za-z'’.-]*[A-Za-z]\b")
 UNKNOWN_DAY = -1
+_NOT_NAMES = frozenset("""monday tuesday wednesday thursday friday saturday sunday january february march april
+june july august september october november december""".split())
 
 
 @dataclass(frozen=True)
@@ -50,7 +52,7 @@ class StorySignal:
 def names_in(text: str) -> frozenset[str]:
     """The capitalised words of `text` that are not stopwords (casefolded): a cheap stand-in for entities."""
     found = (m.group().casefold().strip("'’.") for m in _NAME.finditer(text))
-    return frozenset(n for n in found if len(n) > 2 and n not in STOPWORDS)
+    return frozenset(n for n in found if len(n) > 2 and n not in STOPWORDS and n not in _NOT_NAMES)
 
 
 def signal(article_id: str, vector: np.ndarray, title: str, lead: str, day: int = UNKNOWN_DAY) -> StorySignal:
