@@ -22,7 +22,7 @@ from bot.discord.limits import Limits  # noqa: E402
 from index.app import build_service  # noqa: E402
 from index.service.feedback import FeedbackStore  # noqa: E402
 from index.settings import Settings  # noqa: E402
-from tests.bot.conftest import running_bot  # noqa: E402
+from tests.support.discord_bot import running_bot  # noqa: E402
 
 QUESTIONS = ("What did Putin agree to?", "What did Zelensky say about the energy pause?",
              "Who proposed hockey matches?", "What did Putin say about Taiwan?",

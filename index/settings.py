@@ -88,6 +88,9 @@ class Settings(BaseSettings):
     rate_window: float | None = Field(default=None, gt=0, validation_alias="NEWSBOT_RATE_WINDOW")
     max_concurrent: int | None = Field(default=None, gt=0, validation_alias="NEWSBOT_MAX_CONCURRENT")
     max_waiting: int | None = Field(default=None, ge=0, validation_alias="NEWSBOT_MAX_WAITING")
+    # new articles posted per feed channel per refresh (/feed post); the rest are counted in one line
+    feed_posts_per_refresh: int | None = Field(default=None, gt=0, le=50,
+                                               validation_alias="NEWSBOT_FEED_POSTS_PER_REFRESH")
     onnx_threads: int | None = Field(default=None, gt=0, validation_alias="NEWSBOT_ONNX_THREADS")
 
     @field_validator("discord_token", "openai_api_key", "chroma_token")

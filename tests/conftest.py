@@ -23,18 +23,8 @@ for secret in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "DISCORD_TOKEN", "NEWSBOT_CH
 from index.app import build_service  # noqa: E402
 from index.embedding.onnx_minilm import OnnxMiniLMEmbedder  # noqa: E402
 from index.settings import Settings  # noqa: E402
-
-ROOT = Path(__file__).resolve().parents[1]
-SEEDS = ROOT / "seeds"
-SEED_ARTICLE = next(SEEDS.glob("*.txt"))
-SHARED_DATA = ROOT.parent / "shared" / "data" / "realtimeqa-2025q1"
-
-
-def free_port() -> int:
-    """A TCP port nothing listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from tests.support.paths import SEEDS  # noqa: E402
+from tests.support.ports import free_port  # noqa: E402
 
 
 @pytest.fixture(scope="session")

@@ -27,8 +27,12 @@ from bot.discord.limits import Admission, Limits, limits_from_settings
 from bot.discord.mentions import MentionListener
 from bot.discord.views import AnswerButtons
 from bot.discord.parsing import parse_id_list
+from bot.discord.feeds import FeedCommands
+from bot.discord.follows import FollowCommands
+from bot.discord.news_relay import NewsRelay
 from bot.discord.post_ledger import PostLedger
 from bot.discord.poster import ChannelPoster
+from bot.discord.subscriptions import Subscriptions
 from index.errors import StartupError
 from index.port import NewsPort
 from index.service.feedback import FeedbackStore, feedback_path
@@ -61,18 +65,21 @@ class NewsBot(commands.Bot):
         self.guild_ids = list(guild_ids)
         limits = limits or Limits()
         guild_settings = guild_settings or GuildSettings(":memory:")
+        poster = ChannelPoster(self, PostLedger(guild_settings.path))  # its tables live beside the settings
+        subscriptions = Subscriptions(guild_settings.path)
         self.deps = Deps(service=service, feedback=feedback,
                          access=Access(frozenset(self.guild_ids), frozenset(operator_ids), allow_dms),
                          guild_settings=guild_settings, limits=limits,
                          admission=Admission(limits), conversations=Conversations(), answers=AnswerCache(),
                          admin_role_ids=frozenset(admin_role_ids), start_threads=start_threads,
-                         forget_after=forget_after, poster=ChannelPoster(self, PostLedger(guild_settings.path)),
+                         forget_after=forget_after, poster=poster, subscriptions=subscriptions,
+                         relay=NewsRelay(service, subscriptions, poster, limits.posts_per_refresh),
                          **({"clock": clock} if clock else {}))
 
     async def setup_hook(self) -> None:
         """Add the cogs and sync the slash commands (to NEWSBOT_GUILD_IDS when given, else globally)."""
-        for cog in (AskCommands, AdminCommands, ChannelCommands, GuildEvents, MentionListener, AlertCommands,
-                    DigestCommands):
+        for cog in (AskCommands, AdminCommands, ChannelCommands, GuildEvents, MentionListener, FeedCommands,
+                    FollowCommands, AlertCommands, DigestCommands):
             await self.add_cog(cog(self, self.deps))
         self.add_view(AnswerButtons(self.deps))  # persistent: serves the buttons of every answer message
         if self.guild_ids:

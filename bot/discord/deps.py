@@ -15,7 +15,9 @@ from discord.ext import commands
 from bot.discord.conversations import AnswerCache, Conversations
 from bot.discord.guild_settings import GuildSettings
 from bot.discord.limits import Admission, Limits
+from bot.discord.news_relay import NewsRelay
 from bot.discord.poster import ChannelPoster
+from bot.discord.subscriptions import Subscriptions
 from bot.discord.rules import Access
 from index.port import NewsPort
 from index.service.feedback import FeedbackStore
@@ -37,6 +39,8 @@ class Deps:
     start_threads: bool
     forget_after: timedelta
     poster: ChannelPoster  # everything the bot posts unprompted (bot/discord/poster.py)
+    subscriptions: Subscriptions  # feed channels and follows (bot/discord/subscriptions.py)
+    relay: NewsRelay  # new articles -> feed channels and follows (bot/discord/news_relay.py)
     clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)  # aware UTC; tests inject their own
 
 

@@ -32,13 +32,16 @@ class Limits:
     max_waiting: int = 32  # admitted requests waiting for a worker before new ones are refused
     progress_interval: float = 1.5  # seconds between edits of the /reindex progress message
     token_seconds: float = 14 * 60.0  # after this, a /reindex reports in a new message (tokens last 15 min)
+    posts_per_refresh: int = 5  # new articles posted per feed channel per refresh; the rest in one line
 
 
 def limits_from_settings(settings: Settings) -> Limits:
-    """Limits with NEWSBOT_RATE_PER_USER, _RATE_WINDOW, _MAX_CONCURRENT and _MAX_WAITING applied when set
+    """Limits with NEWSBOT_RATE_PER_USER, _RATE_WINDOW, _MAX_CONCURRENT, _MAX_WAITING and
+    _FEED_POSTS_PER_REFRESH applied when set
     (checked by Settings: positive numbers; _MAX_WAITING may be 0)."""
     given = {"per_user": settings.rate_per_user, "per_seconds": settings.rate_window,
-             "max_concurrent": settings.max_concurrent, "max_waiting": settings.max_waiting}
+             "max_concurrent": settings.max_concurrent, "max_waiting": settings.max_waiting,
+             "posts_per_refresh": settings.feed_posts_per_refresh}
     return Limits(**{name: value for name, value in given.items() if value is not None})
 
 

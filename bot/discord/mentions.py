@@ -1,6 +1,7 @@
 """Questions asked in messages: `@newsbot …`, replies to the bot's answers, and messages in its threads."""
 from __future__ import annotations
 
+import asyncio
 import logging
 
 import discord
@@ -57,10 +58,14 @@ class MentionListener(DepsCog):
         if not question:
             await message.reply(HELP, mention_author=False, allowed_mentions=NO_MENTIONS)
             return
+        # In the thread of a posted article, questions are about that article first.
+        article = await asyncio.to_thread(self.deps.poster.ledger.article_of_thread, message.channel.id) \
+            if in_thread else None
         async with self.deps.admission.admit(message.author.id) as ticket:
             async with message.channel.typing():
                 answer = await ticket.run(self.deps.service.ask, question, history,
-                                          scopes=scopes_of(message.guild.id if message.guild else None))
+                                          scopes=scopes_of(message.guild.id if message.guild else None),
+                                          **({"article": article} if article else {}))
         sent = await reply_answer(self.deps, message, answer, question)
         keys = [m.id for m in sent] + ([message.channel.id] if in_thread else [])
         turns = self.deps.conversations.record(keys, history, Turn(question, answer.text))

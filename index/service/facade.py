@@ -81,7 +81,11 @@ class NewsService(Indexing, ScopeMaintenance, Digests, HealthKeeping, NewsPush):
         """
         with self.store.pinned(), self.writer.budget():  # one pointer read; one LLM budget for the question
             standalone, timed, passages = self._retrieve_for(question, history, k, scopes, as_of, since)
-            if article:
+            if article:  # its own passages answer first; when they cannot, everything retrieved, them first
+                own = self.article_first(article, timed.query.vector, [], k or self.settings.top_k, scopes)
+                answer = self.compose(standalone, timed.query.text, timed.query.vector, own, timed.as_of)
+                if not answer.refused or not own:
+                    return answer
                 passages = self.article_first(article, timed.query.vector, passages, k or self.settings.top_k,
                                               scopes)
             return self.compose(standalone, timed.query.text, timed.query.vector, passages, timed.as_of)

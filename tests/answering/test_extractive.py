@@ -6,7 +6,7 @@ import pytest
 
 from bot.output import answer_json, search_json
 from index.errors import BadInput
-from tests.conftest import SEED_ARTICLE
+from tests.support.paths import SEED_ARTICLE
 from index.sources.articles import parse_plain_article
 
 SEED_TEXT = parse_plain_article(SEED_ARTICLE.read_text(encoding="utf-8"), source="seeds", key="k").text

@@ -8,7 +8,7 @@ import asyncio
 import pytest
 
 from bot.discord.guild_settings import GuildSettings
-from tests.bot.conftest import running_bot
+from tests.support.discord_bot import running_bot
 from tests.support.discord_helpers import assert_never_pings, finished, text_of
 from tests.support.fake_discord import MANAGE_GUILD, MEMBER_PERMISSIONS, FakeDiscord
 from tests.support.feeds import FeedSite

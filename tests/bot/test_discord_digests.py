@@ -10,7 +10,7 @@ import pytest
 from bot.discord.guild_settings import GuildSettings
 from bot.discord.guilds import forget_server
 from bot.discord.push_store import AlertSettings, DigestSchedules
-from tests.bot.conftest import running_bot
+from tests.support.discord_bot import running_bot
 from tests.support.discord_helpers import assert_never_pings, finished, text_of
 from tests.support.fake_discord import MANAGE_GUILD, MEMBER_PERMISSIONS, FakeDiscord
 from tests.support.scoped_sources import scoped_settings

@@ -17,7 +17,8 @@ import pytest
 from bot.discord.errors import GENERIC, user_message
 from bot.discord.render import MARKER
 from index.errors import StoreUnavailable
-from tests.support.discord_helpers import assert_acknowledged_in_time, finished, free_port, is_ephemeral, text_of
+from tests.support.discord_helpers import assert_acknowledged_in_time, finished, is_ephemeral, text_of
+from tests.support.ports import free_port
 from tests.support.fake_discord import FakeDiscord
 from tests.support.fake_openai import FakeOpenAI
 

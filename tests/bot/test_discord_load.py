@@ -11,10 +11,10 @@ import logging
 from bot.discord.limits import Limits
 from index.app import build_service
 from index.service.feedback import FeedbackStore
-from tests.bot.conftest import running_bot
+from tests.support.discord_bot import running_bot
 from tests.support.discord_helpers import DEADLINE, text_of
-from tests.conftest import SEEDS
-from tests.indexing.test_reindex_crashes import _write_corpus
+from tests.support.paths import SEEDS
+from tests.support.corpus import write_corpus
 
 DEFERRED, MESSAGE = 5, 4
 QUESTIONS = ("What did Putin agree to?", "What did the harbour council of district 3 discuss?",
@@ -24,13 +24,13 @@ QUESTIONS = ("What did Putin agree to?", "What did the harbour council of distri
 def test_two_hundred_asks_from_fifty_users_during_a_full_reindex(store_settings, embedder, tmp_path, caplog):
     caplog.set_level(logging.WARNING)
     corpus = tmp_path / "corpus"
-    _write_corpus(corpus, edition=1)
+    write_corpus(corpus, edition=1)
     store_settings.sources_file.write_text(
         f'[[source]]\nname = "corpus"\nkind = "folder"\nlocation = "{corpus}"\n'
         f'[[source]]\nname = "seeds"\nkind = "folder"\nlocation = "{SEEDS}"\n')
     service = build_service(store_settings, embedder=embedder)
     service.index()
-    _write_corpus(corpus, edition=2)
+    write_corpus(corpus, edition=2)
 
     async def scenario() -> None:
         async with running_bot(service, FeedbackStore(tmp_path / "feedback.sqlite"),

@@ -8,7 +8,7 @@ import asyncio
 from bot.discord.guild_settings import GuildSettings
 from bot.discord.post_ledger import PostLedger
 from bot.discord.poster import Missing, Outgoing, Pace, Target
-from tests.bot.conftest import running_bot
+from tests.support.discord_bot import running_bot
 from tests.support.discord_helpers import assert_never_pings, text_of
 from tests.support.fake_discord_posting import EMBED_LINKS, SEND_MESSAGES
 

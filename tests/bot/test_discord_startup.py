@@ -9,10 +9,10 @@ import yarl
 
 from index.errors import BadInput, StartupError
 from bot.discord.app import run_bot
-from tests.support.discord_helpers import free_port
+from tests.support.ports import free_port
 from tests.support.fake_discord import FakeDiscord
 
-COMMANDS = ["alerts", "ask", "channels", "digest", "reindex", "source", "sources", "summary"]
+COMMANDS = ["alerts", "ask", "channels", "digest", "feed", "follow", "reindex", "source", "sources", "summary"]
 
 
 def test_login_ready_and_guild_sync(run_bot_scenario):

@@ -1,31 +1,11 @@
 """The `newsbot` command as a user runs it: a real process, real stores, exit codes and output."""
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
 from tests.support.http_server import LocalServer, body
-from tests.sources.test_readers import page
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def newsbot(*args, home: Path, env: dict | None = None, timeout: float = 300,
-            python_flags: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "NEWSBOT_"))}
-    environment |= {"NEWSBOT_HOME": str(home)} | (env or {})
-    return subprocess.run([sys.executable, *python_flags, "-m", "bot.cli", *args], cwd=ROOT, env=environment,
-                          capture_output=True, text=True, timeout=timeout)
-
-
-def assert_clean_error(result: subprocess.CompletedProcess, fragment: str) -> None:
-    assert result.returncode == 1
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("newsbot: error:") and fragment in lines[0], result.stderr
-    assert "Traceback" not in result.stderr + result.stdout
+from tests.support.cli_process import assert_clean_error, newsbot
+from tests.support.html_pages import page
 
 
 def test_ask_on_a_fresh_home_indexes_and_answers_with_citations(tmp_path):

@@ -8,7 +8,8 @@ import sys
 import pytest
 
 from bot.cli_errors import describe_os_error, write_crash_log
-from tests.cli.test_cli import ROOT, assert_clean_error, newsbot
+from tests.support.cli_process import assert_clean_error, newsbot
+from tests.support.paths import ROOT
 
 
 def test_a_question_that_is_not_utf8_is_refused_in_one_line(tmp_path):

@@ -5,7 +5,7 @@ import base64
 import json
 from urllib.parse import parse_qs, urlparse
 
-from tests.cli.test_cli import newsbot
+from tests.support.cli_process import newsbot
 
 SEEDS = __import__("pathlib").Path(__file__).resolve().parents[2] / "seeds"
 

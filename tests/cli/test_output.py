@@ -4,7 +4,7 @@ import json
 from bot.output import TerminalSafe, for_terminal, to_json
 from index.app import build_service
 from index.settings import Settings
-from tests.cli.test_cli import newsbot
+from tests.support.cli_process import newsbot
 from tests.support.chroma_view import live_chroma
 
 ESCAPES = ("\x1b", "\x07", "\x9b", "\r", "\u202e")

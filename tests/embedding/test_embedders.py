@@ -13,7 +13,7 @@ import pytest
 from tokenizers import Tokenizer
 
 from index.embedding.embedders import MiniLMEmbedder, minilm_tokenizer_path
-from tests.conftest import SEED_ARTICLE, SHARED_DATA
+from tests.support.paths import SEED_ARTICLE, SHARED_DATA
 
 ROOT = Path(__file__).resolve().parents[2]
 # Text where a reimplementation of WordPiece tends to differ: long words, zero-width and combining

@@ -13,7 +13,7 @@ from index.errors import EmbedderUnavailable
 from index.settings import Settings
 from index.tokens import tiktoken_encoder
 from tests.support.fake_openai import EMBEDDINGS_PATH, fake_openai, fake_openai_server, http_error  # noqa: F401
-from tests.cli.test_cli import assert_clean_error, newsbot
+from tests.support.cli_process import assert_clean_error, newsbot
 
 MODEL = "text-embedding-3-small"
 SENTENCE_END = re.compile(r"(?<=[.!?])\s")

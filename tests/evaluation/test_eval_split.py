@@ -1,8 +1,8 @@
 """`newsbot eval --split`: the tune / report / all rows of issue 14's protocol, from a real process."""
 import json
 
-from tests.conftest import SEED_ARTICLE
-from tests.cli.test_cli import newsbot
+from tests.support.paths import SEED_ARTICLE
+from tests.support.cli_process import newsbot
 
 SEED_TEXT = SEED_ARTICLE.read_text().split("\n\n\n\n", 1)[1]
 OTHER_TEXT = ("The city council of Riverton approved a new bridge over the Vale river on Tuesday. "

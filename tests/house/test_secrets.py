@@ -14,11 +14,12 @@ from bot.discord.limits import Limits
 from index.app import build_service
 from index.service.feedback import FeedbackStore
 from index.settings import Settings
-from tests.support.discord_helpers import text_of
-from tests.conftest import SEEDS, free_port
+from tests.support.discord_helpers import answered_with_buttons
+from tests.support.paths import SEEDS
+from tests.support.ports import free_port
 from tests.support.fake_discord import FakeDiscord
 from tests.support.fake_openai import fake_openai, fake_openai_server, http_error  # noqa: F401
-from tests.cli.test_cli import newsbot
+from tests.support.cli_process import newsbot
 
 MARKERS = {name: f"{name.lower()}-{uuid.uuid4().hex}" for name in
            ("DISCORD_TOKEN", "OPENAI_API_KEY", "NEWSBOT_CHROMA_TOKEN")}
@@ -49,11 +50,6 @@ def test_a_full_command_line_run_never_prints_a_secret(tmp_path, chroma_server, 
     log_file = tmp_path / "home" / "newsbot.log"
     written += log_file.read_text() if log_file.exists() else ""
     assert "INFO" in written and _leaks(written) == []
-
-
-async def answered_with_buttons(fake: FakeDiscord, inter) -> None:
-    """Wait for the final answer (it carries the quote and vote buttons), streamed or sent at once."""
-    await fake.wait_for(lambda: any(m.get("components") and text_of(m) for m in inter.visible_messages()), 60)
 
 
 def test_a_discord_session_never_logs_a_secret(tmp_path, embedder, fake_openai, caplog, capsys):  # noqa: F811

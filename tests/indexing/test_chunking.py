@@ -7,7 +7,7 @@ from index.sources.articles import parse_plain_article
 from index.indexing.chunking import ChunkPositions, make_splitter, to_document
 from index.embedding.embedders import MINILM_MAX_TOKENS
 from index.sources.readers import article_from_row
-from tests.conftest import SEED_ARTICLE, SHARED_DATA
+from tests.support.paths import SEED_ARTICLE, SHARED_DATA
 
 
 def _chunks(embedder, article, size=200, overlap=30):

@@ -6,8 +6,8 @@ import pytest
 from index.app import build_service
 from index.indexing.doctor import Chunk, Inventory, check, plan
 from index.store.chunk_ids import hashed_chunk_id
-from tests.cli.test_cli import newsbot
-from tests.indexing.test_reindex_crashes import _write_corpus
+from tests.support.cli_process import newsbot
+from tests.support.corpus import write_corpus
 from tests.support.chroma_view import live_chroma
 
 H1, H2 = "a" * 64, "b" * 64
@@ -44,7 +44,7 @@ def test_every_kind_of_mismatch_is_found_and_planned():
 def damaged(store_settings, embedder, tmp_path):
     """An indexed corpus, then one of each kind of damage done to it directly in the stores."""
     corpus = tmp_path / "corpus"
-    _write_corpus(corpus, edition=1, count=6)
+    write_corpus(corpus, edition=1, count=6)
     store_settings.sources_file.write_text(f'[[source]]\nname = "corpus"\nkind = "folder"\nlocation = "{corpus}"\n')
     service = build_service(store_settings.model_copy(update={"chunk_tokens": 48, "chunk_overlap": 8}),
                             embedder=embedder)
@@ -79,7 +79,7 @@ def test_damage_is_reported_repaired_and_the_next_index_restores_everything(dama
 
 def test_doctor_on_the_command_line(tmp_path, embedder):
     corpus = tmp_path / "corpus"
-    _write_corpus(corpus, edition=1, count=3)
+    write_corpus(corpus, edition=1, count=3)
     sources = tmp_path / "sources.toml"
     sources.write_text(f'[[source]]\nname = "corpus"\nkind = "folder"\nlocation = "{corpus}"\n')
     env = {"NEWSBOT_SOURCES": str(sources)}

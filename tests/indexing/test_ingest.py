@@ -7,14 +7,7 @@ from index.app import build_service
 from index.errors import BadInput, IndexBusy
 from index.store.locking import exclusive
 from tests.support.chroma_view import live_chroma
-
-BODY = ("This article about {topic} has a body long enough to be indexed, with several sentences. "
-        "It says that the {topic} committee met on Tuesday and agreed on a plan. ") * 3
-
-
-def _write(folder: Path, name: str, title: str, topic: str) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / name).write_text(f"{title}\n\n{BODY.format(topic=topic)}", encoding="utf-8")
+from tests.support.corpus import write_article
 
 
 def _chunk_ids(service, source=None):
@@ -25,8 +18,8 @@ def _chunk_ids(service, source=None):
 @pytest.fixture
 def service(store_settings, embedder, tmp_path):
     folder = tmp_path / "articles"
-    _write(folder, "a.txt", "Alpha title", "alpha")
-    _write(folder, "b.txt", "Beta title", "beta")
+    write_article(folder, "a.txt", "Alpha title", "alpha")
+    write_article(folder, "b.txt", "Beta title", "beta")
     store_settings.sources_file.write_text(
         f'[[source]]\nname = "local"\nkind = "folder"\nlocation = "{folder}"\n'
         f'[[source]]\nname = "seeds"\nkind = "folder"\nlocation = "{Path(__file__).parents[2] / "seeds"}"\n')
@@ -47,7 +40,7 @@ def test_reindexing_an_unchanged_corpus_embeds_nothing(service):
 
 def test_changed_article_replaces_its_chunks_and_deleted_one_goes(service):
     service.index()
-    _write(service.folder, "a.txt", "Alpha title", "gamma")
+    write_article(service.folder, "a.txt", "Alpha title", "gamma")
     (service.folder / "b.txt").unlink()
     report = service.index()
     assert report.updated == ["Alpha title"] and report.deleted == ["Beta title"]
@@ -110,8 +103,8 @@ def test_what_a_killed_run_wrote_is_finished_without_re_embedding_and_reported_a
     from index.indexing import ingest
 
     service.index()
-    _write(service.folder, "a.txt", "Alpha title", "gamma")  # changed
-    _write(service.folder, "c.txt", "Gamma title", "delta")  # new
+    write_article(service.folder, "a.txt", "Alpha title", "gamma")  # changed
+    write_article(service.folder, "c.txt", "Gamma title", "delta")  # new
 
     def killed(*args, **kwargs):  # the run dies after writing the chunks, before its docstore is saved
         raise KeyboardInterrupt

@@ -19,13 +19,9 @@ import pytest
 from index.app import build_service
 from index.store.chunk_ids import is_complete, parse_chunk_id
 from tests.support.chroma_view import live_chroma
+from tests.support.corpus import ARTICLES, write_corpus
 
 ROOT = Path(__file__).resolve().parents[2]
-ARTICLES = 48
-SENTENCES = ("The {topic} council of district {n} met on a {day} to discuss edition {edition} of its plan. "
-             "Members of the {topic} council said the plan for district {n} would change the water supply. "
-             "A spokesperson for district {n} said the {topic} budget in edition {edition} was approved. "
-             "Residents asked the council of district {n} about {topic} schools, roads and parks. ")
 
 DRIVER = r'''
 import json, os, signal, sys
@@ -79,16 +75,6 @@ if point != "none":
 service.index(full=(mode == "full"))
 print(json.dumps({"after": report(service)}), flush=True)
 '''
-
-
-def _write_corpus(folder: Path, edition: int, count: int = ARTICLES) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    for path in folder.glob("*.txt"):
-        path.unlink()
-    for n in range(count):
-        topic = ("harbour", "railway", "library", "orchard")[n % 4]
-        body = "".join(SENTENCES.format(topic=topic, n=n, day=d, edition=edition) for d in ("Monday", "Friday"))
-        (folder / f"article-{n:03d}.txt").write_text(f"District {n} {topic} plan\n\n{body}", encoding="utf-8")
 
 
 def _run(settings_env: dict, point: str, nth: int = 1, mode: str = "incremental") -> tuple[int, dict]:
@@ -146,7 +132,7 @@ def crash_env(request, tmp_path) -> dict:
 
 def test_a_kill_at_any_point_leaves_a_usable_index_and_the_next_run_completes(crash_env):
     corpus = Path(crash_env.pop("corpus"))
-    _write_corpus(corpus, edition=1)
+    write_corpus(corpus, edition=1)
     # a first index killed after two batches were persisted: the next run starts from a partial index
     code, _ = _run(crash_env, "after-save", nth=2)
     assert code == -9
@@ -159,14 +145,14 @@ def test_a_kill_at_any_point_leaves_a_usable_index_and_the_next_run_completes(cr
     # incremental updates killed between writing new chunks and deleting the old, and before the
     # docstore caught up; then articles deleted and a kill during the deletions
     for edition, point in ((2, "after-write"), (3, "after-replace")):
-        _write_corpus(corpus, edition=edition)
+        write_corpus(corpus, edition=edition)
         code, _ = _run(crash_env, point, nth=3)
         assert code == -9
         code, state = _run(crash_env, "none")
         assert code == 0, point
         _assert_whole_articles(state["before"])
         _assert_consistent(state["after"], edition=edition, count=ARTICLES)
-    _write_corpus(corpus, edition=3, count=ARTICLES - 10)
+    write_corpus(corpus, edition=3, count=ARTICLES - 10)
     code, _ = _run(crash_env, "after-delete", nth=1)
     assert code == -9
     code, state = _run(crash_env, "none")
@@ -176,7 +162,7 @@ def test_a_kill_at_any_point_leaves_a_usable_index_and_the_next_run_completes(cr
     # full re-index killed while building beside the live collection, just before and just after the swap
     live = state["after"]["live"]
     for edition, point, nth in ((4, "after-write", 2), (5, "before-swap", 1), (6, "after-swap", 1)):
-        _write_corpus(corpus, edition=edition, count=ARTICLES - 10)
+        write_corpus(corpus, edition=edition, count=ARTICLES - 10)
         code, _ = _run(crash_env, point, nth=nth, mode="full")
         assert code == -9
         code, state = _run(crash_env, "none")
@@ -194,7 +180,7 @@ def test_a_kill_at_any_point_leaves_a_usable_index_and_the_next_run_completes(cr
 @pytest.fixture
 def corpus_service(store_settings, embedder, tmp_path):
     corpus = tmp_path / "corpus"
-    _write_corpus(corpus, edition=1)
+    write_corpus(corpus, edition=1)
     store_settings.sources_file.write_text(f'[[source]]\nname = "corpus"\nkind = "folder"\nlocation = "{corpus}"\n')
     service = build_service(store_settings.model_copy(update={"chunk_tokens": 48, "chunk_overlap": 8}),
                             embedder=embedder)
@@ -213,7 +199,7 @@ def test_readers_see_the_old_index_until_a_full_reindex_switches(corpus_service,
     monkeypatch.setattr(ingest, "BATCH_ARTICLES", 8)
     service = corpus_service
     count = live_chroma(service).count()
-    _write_corpus(service.corpus, edition=2)
+    write_corpus(service.corpus, edition=2)
     seen = []
 
     def midway(done: int, total: int) -> None:  # called between batches of the new collection
@@ -227,7 +213,7 @@ def test_readers_see_the_old_index_until_a_full_reindex_switches(corpus_service,
 
 def test_queries_keep_answering_while_another_thread_reindexes(corpus_service):
     service = corpus_service
-    _write_corpus(service.corpus, edition=2)
+    write_corpus(service.corpus, edition=2)
     failures, answers = [], []
     indexing = threading.Event()
 
@@ -246,7 +232,7 @@ def test_queries_keep_answering_while_another_thread_reindexes(corpus_service):
     try:
         service.index(full=True)
         service.index()
-        _write_corpus(service.corpus, edition=1)
+        write_corpus(service.corpus, edition=1)
         service.index()
     finally:
         indexing.clear()
@@ -285,7 +271,7 @@ def test_indexing_leaves_the_bm25_index_ready_for_the_next_process(corpus_servic
     def no_rebuild(*args, **kwargs):
         raise AssertionError("the BM25 index was rebuilt on the first question")
 
-    _write_corpus(corpus_service.corpus, edition=2)
+    write_corpus(corpus_service.corpus, edition=2)
     corpus_service.index()  # changed content: a new generation, its BM25 index built and cached now
     monkeypatch.setattr(lexical, "build_snapshot", no_rebuild)
     fresh = build_service(corpus_service.settings, embedder=corpus_service.embedder)  # as another process
@@ -294,7 +280,7 @@ def test_indexing_leaves_the_bm25_index_ready_for_the_next_process(corpus_servic
 
 def test_a_query_pinned_to_a_collection_that_a_full_reindex_deleted_follows_the_pointer(corpus_service):
     service = corpus_service
-    _write_corpus(service.corpus, edition=2)
+    write_corpus(service.corpus, edition=2)
     with service.store.pinned():  # this thread's query has read the pointer: edition 1's collection
         old = service.store.pointer().live
         indexer = threading.Thread(target=lambda: service.index(full=True))  # swaps, then deletes `old`

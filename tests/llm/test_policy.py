@@ -11,10 +11,10 @@ from index.app import build_service
 from index.errors import LLMUnavailable
 from index.llm.policy import CircuitBreaker, RetryPolicy, call
 from index.settings import Settings
-from tests.conftest import free_port
+from tests.support.ports import free_port
 from tests.support.fake_openai import fake_openai, fake_openai_server, http_error  # noqa: F401
-from tests.cli.test_cli import newsbot
-from tests.answering.test_writers import quoting_model
+from tests.support.cli_process import newsbot
+from tests.support.llm_answers import quoting_model
 
 QUESTION = "What did Putin agree to?"
 

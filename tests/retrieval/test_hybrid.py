@@ -7,7 +7,7 @@ from index.evaluation.run import to_articles
 from index.retrieval.hybrid import fuse
 from index.settings import Settings
 from index.text import terms
-from tests.conftest import SHARED_DATA
+from tests.support.paths import SHARED_DATA
 from tests.support.chroma_view import live_chroma
 
 WEEK = {"20250321"}  # the week that covers the same Trump–Putin call as the seed

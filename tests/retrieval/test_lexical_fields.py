@@ -15,7 +15,7 @@ from index.store.bm25_postings import PostingsBM25, TermCounts
 from index.store.lexical import LexicalSnapshot, top_rows
 from index.store.lexical_delta import chunk_tokens
 from index.text import terms
-from tests.conftest import SHARED_DATA
+from tests.support.paths import SHARED_DATA
 
 WEEK = {"20250321"}
 

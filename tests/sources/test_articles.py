@@ -1,6 +1,6 @@
 """Metadata parsing of plain-text articles, dates and ids."""
 from index.sources.articles import article_id, normalize_date, outlet_from_url, parse_plain_article
-from tests.conftest import SEED_ARTICLE
+from tests.support.paths import SEED_ARTICLE
 
 
 def test_seed_article_metadata_is_parsed():

@@ -13,7 +13,7 @@ import pytest
 from index.app import build_service
 from index.settings import Settings
 from tests.support.http_server import LocalServer, body
-from tests.sources.test_readers import PARAGRAPH, page
+from tests.support.html_pages import PARAGRAPH, page
 from tests.support.chroma_view import live_chroma
 
 SEED = 15

@@ -8,17 +8,8 @@ from index.errors import SourceError
 from index.sources.fetch import check_public_url, fetch
 from index.sources.readers import read_source
 from index.sources.sources_config import SourceSpec
+from tests.support.html_pages import PARAGRAPH, page
 from tests.support.http_server import LocalServer, body, endless, redirect, slow
-
-PARAGRAPH = "The city council approved the new budget on Monday after a long debate about transit funding. " * 4
-
-
-def page(title: str, text: str = PARAGRAPH, author: str = "Ann Lee", date: str = "2025-03-01") -> str:
-    return (f"<html><head><title>{title}</title><meta name='author' content='{author}'>"
-            f"<meta property='article:published_time' content='{date}'>"
-            f"<meta property='og:site_name' content='Daily Local'></head>"
-            f"<body><nav>Home | World</nav><article><h1>{title}</h1><p>{text}</p><p>{text}</p></article>"
-            f"<footer>Copyright</footer></body></html>")
 
 
 def feed(server: LocalServer, paths: list[str]) -> str:

@@ -41,7 +41,7 @@ def test_an_index_from_before_scopes_gets_them_on_the_next_index_run(tmp_path, e
     """Chunks written without a `scope` (an older index) are stamped once, without re-embedding."""
     from index.app import build_service
     from index.settings import Settings
-    from tests.conftest import SEEDS
+    from tests.support.paths import SEEDS
 
     sources = tmp_path / "sources.toml"
     sources.write_text(f'[[source]]\nname = "seeds"\nkind = "folder"\nlocation = "{SEEDS}"\n')

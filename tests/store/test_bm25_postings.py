@@ -14,7 +14,7 @@ from index.store.bm25_postings import PostingsBM25, TermCounts
 from index.store.lexical import top_rows
 from index.store.lexical_delta import chunk_tokens
 from index.text import terms
-from tests.conftest import SEED_ARTICLE, SHARED_DATA
+from tests.support.paths import SEED_ARTICLE, SHARED_DATA
 
 
 @pytest.fixture(scope="module")

@@ -17,8 +17,9 @@ import pytest
 from index.app import build_service
 from index.errors import StoreUnavailable
 from index.settings import Settings
-from tests.conftest import SEEDS, free_port
-from tests.cli.test_cli import assert_clean_error, newsbot
+from tests.support.paths import SEEDS
+from tests.support.ports import free_port
+from tests.support.cli_process import assert_clean_error, newsbot
 
 QUESTION = "What did Putin agree to?"
 
@@ -107,9 +108,8 @@ def test_the_bot_keeps_answering_after_discord_asks_it_to_reconnect(seed_service
     import asyncio
 
     from index.service.feedback import FeedbackStore
-    from tests.bot.conftest import running_bot
-    from tests.support.discord_helpers import text_of
-    from tests.house.test_secrets import answered_with_buttons
+    from tests.support.discord_bot import running_bot
+    from tests.support.discord_helpers import answered_with_buttons, text_of
 
     async def scenario() -> None:
         async with running_bot(seed_service, FeedbackStore(tmp_path / "feedback.sqlite")) as (fake, bot):

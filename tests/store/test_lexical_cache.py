@@ -8,7 +8,7 @@ import pytest
 from index.app import build_service
 from index.store import lexical
 from index.store.lexical import build_snapshot
-from tests.indexing.test_ingest import _write
+from tests.support.corpus import write_article
 
 TOPICS = ("alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa") + tuple(
     f"{name}{n}" for n in ("x", "y") for name in ("omicron", "sigma", "tau", "upsilon", "phi", "chi", "psi", "omega"))
@@ -19,7 +19,7 @@ def indexed(store_settings, embedder, tmp_path):
     """A service over 26 one-article files, indexed once (the base file is written)."""
     folder = tmp_path / "articles"
     for name in TOPICS:
-        _write(folder, f"{name}.txt", f"{name.title()} title", name)
+        write_article(folder, f"{name}.txt", f"{name.title()} title", name)
     store_settings.sources_file.write_text(f'[[source]]\nname = "local"\nkind = "folder"\nlocation = "{folder}"\n')
     service = build_service(store_settings, embedder=embedder)
     service.index()
@@ -51,7 +51,7 @@ def test_a_refresh_appends_to_the_log_and_another_process_replays_it(indexed, mo
     service, folder = indexed
     base = service.paths.lexical_cache
     written = base.stat().st_mtime_ns
-    _write(folder, "lambda.txt", "Lambda title", "lambda")  # one new article
+    write_article(folder, "lambda.txt", "Lambda title", "lambda")  # one new article
     service.index()
     assert base.stat().st_mtime_ns == written and base.with_suffix(".log").stat().st_size > 0
     snapshot = another_process(service, monkeypatch, rebuild_allowed=False)
@@ -70,7 +70,7 @@ def test_a_removed_article_is_replayed_too(indexed, monkeypatch):
 
 def test_a_torn_log_costs_an_update_and_a_new_base(indexed, monkeypatch):
     service, folder = indexed
-    _write(folder, "lambda.txt", "Lambda title", "lambda")
+    write_article(folder, "lambda.txt", "Lambda title", "lambda")
     service.index()
     log = service.paths.lexical_cache.with_suffix(".log")
     log.write_bytes(log.read_bytes()[:-20])  # the refresh's record, cut short by a crash
@@ -82,17 +82,17 @@ def test_a_torn_log_costs_an_update_and_a_new_base(indexed, monkeypatch):
 def test_a_record_that_does_not_follow_ends_the_replay(indexed, monkeypatch):
     service, folder = indexed
     log = service.paths.lexical_cache.with_suffix(".log")
-    _write(folder, "lambda.txt", "Lambda title", "lambda")
+    write_article(folder, "lambda.txt", "Lambda title", "lambda")
     service.index()
     first = log.read_bytes()
-    _write(folder, "mu.txt", "Mu title", "mu")
+    write_article(folder, "mu.txt", "Mu title", "mu")
     service.index()
     log.write_bytes(first + log.read_bytes()[len(first):] + first)  # the first record again, from an older generation
     snapshot = another_process(service, monkeypatch, rebuild_allowed=False)  # the two that follow suffice
     assert_as_scratch(snapshot, service)
     fresh = build_service(service.settings, embedder=service.embedder)
     fresh.lexical.snapshot()
-    _write(folder, "nu.txt", "Nu title", "nu")
+    write_article(folder, "nu.txt", "Nu title", "nu")
     fresh.index()  # its change cannot be appended after a record replay stops at: a new base
     assert not log.exists()
     assert_as_scratch(another_process(service, monkeypatch, rebuild_allowed=False), service)
@@ -103,7 +103,7 @@ def test_a_large_change_writes_a_new_base(indexed, monkeypatch):
     base = service.paths.lexical_cache
     written = base.stat().st_mtime_ns
     for name in TOPICS[:8]:  # more than an eighth of the articles change
-        _write(folder, f"{name}.txt", f"{name.title()} title", f"{name} again")
+        write_article(folder, f"{name}.txt", f"{name.title()} title", f"{name} again")
     service.index()
     assert base.stat().st_mtime_ns != written and not base.with_suffix(".log").exists()
     assert_as_scratch(another_process(service, monkeypatch, rebuild_allowed=False), service)

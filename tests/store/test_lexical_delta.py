@@ -4,22 +4,22 @@ from __future__ import annotations
 from index.app import build_service
 from index.store.bm25_postings import PostingsBM25
 from index.store.lexical import build_snapshot
-from tests.indexing.test_ingest import _write
+from tests.support.corpus import write_article
 
 
 def test_a_delta_snapshot_equals_a_full_rebuild(store_settings, embedder, tmp_path):
     folder = tmp_path / "articles"
     for name in ("alpha", "beta", "gamma"):
-        _write(folder, f"{name}.txt", f"{name.title()} title", name)
+        write_article(folder, f"{name}.txt", f"{name.title()} title", name)
     store_settings.sources_file.write_text(f'[[source]]\nname = "local"\nkind = "folder"\nlocation = "{folder}"\n')
     service = build_service(store_settings, embedder=embedder)
     service.index()
     before = service.lexical.snapshot()
     assert isinstance(before.bm25, PostingsBM25) and before.bm25.size == len(before.ids)
     before.scopes_of_rows()  # row labels are carried into the next generation
-    _write(folder, "delta.txt", "Delta title", "delta")
+    write_article(folder, "delta.txt", "Delta title", "delta")
     (folder / "beta.txt").unlink()
-    _write(folder, "gamma.txt", "Gamma title", "epsilon")  # changed: new chunk ids
+    write_article(folder, "gamma.txt", "Gamma title", "epsilon")  # changed: new chunk ids
     service.index()
     after = service.lexical.snapshot()  # built by the index run from `before`
     full = build_snapshot(service.store.chunks, "scratch")

@@ -1,7 +1,6 @@
 """Small readers of what the fake recorded, shared by the end-to-end tests."""
 from __future__ import annotations
 
-import socket
 from typing import Any
 
 from tests.support.fake_discord import EPHEMERAL, FakeDiscord, FakeInteraction
@@ -49,8 +48,6 @@ def assert_never_pings(fake: FakeDiscord) -> None:
         assert mentions is not None and mentions["parse"] == [] and not mentions.get("replied_user"), payload
 
 
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on (right now)."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+async def answered_with_buttons(fake: FakeDiscord, inter) -> None:
+    """Wait for the final answer (it carries the quote and vote buttons), streamed or sent at once."""
+    await fake.wait_for(lambda: any(m.get("components") and text_of(m) for m in inter.visible_messages()), 60)

@@ -306,13 +306,19 @@ class FakeDiscord(PostingRoutes):
 
     async def slash(self, name: str, options: dict[str, Any] | None = None, *, user: str = "alice",
                     sub: str | None = None, permissions: int = MEMBER_PERMISSIONS,
-                    roles: list[str] | None = None, channel_id: str | None = None) -> FakeInteraction:
-        """Dispatch a slash command (type 2); `sub` names a subcommand such as `add` of `/source`."""
+                    roles: list[str] | None = None, channel_id: str | None = None,
+                    channels: dict[str, str] | None = None) -> FakeInteraction:
+        """Dispatch a slash command (type 2); `sub` names a subcommand such as `add` of `/source`; `channels`
+        are channel options (name -> channel id), sent as type 7 with their resolved channel objects."""
         opts = [{"name": k, "type": 3, "value": v} for k, v in (options or {}).items()]
+        opts += [{"name": k, "type": 7, "value": v} for k, v in (channels or {}).items()]
         if sub is not None:
             opts = [{"name": sub, "type": 1, "options": opts}]
-        return await self._interaction(2, self._command_data(name, opts, channel_id), user, permissions=permissions,
-                                       roles=roles or [], channel_id=channel_id)
+        data = self._command_data(name, opts, channel_id)
+        if channels:
+            data["resolved"] = {"channels": {c: self.resolved_channel(c) for c in channels.values()}}
+        return await self._interaction(2, data, user, permissions=permissions, roles=roles or [],
+                                       channel_id=channel_id)
 
     async def autocomplete(self, name: str, options: dict[str, Any], focused: str, *,
                            user: str = "alice", channel_id: str | None = None, sub: str | None = None,

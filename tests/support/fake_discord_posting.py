@@ -62,6 +62,11 @@ class PostingRoutes:
             payload.update(available_tags=[], default_reaction_emoji=None, flags=0)
         return payload
 
+    def resolved_channel(self, channel_id: str) -> dict[str, Any]:
+        """A channel option's resolved channel, as in an interaction's `data.resolved.channels`."""
+        return {"id": channel_id, "type": self.channel_types.get(channel_id, TEXT), "name": "news",
+                "permissions": str(self.bot_permissions(channel_id)), "guild_id": self.channel_guild[channel_id]}
+
     def bot_permissions(self, channel_id: str) -> int:
         """The bot's permissions in a channel (a thread: its parent's), overwrites applied."""
         from tests.support.fake_discord import MEMBER_PERMISSIONS

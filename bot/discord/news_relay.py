@@ -1,0 +1,140 @@
+"""From the index to the channels: the articles each refresh adds are posted to the feed channels that
+follow their source (filtered, at most N per refresh) and announced to the follows they match.
+
+The core calls `offer` in the indexing thread (the refresh schedule's, or a /reindex worker's) once a run
+has added articles (`NewsPort.watch_new_articles`); the batch crosses to the event loop and is handled
+there, one batch at a time, through the poster (bot/discord/poster.py: paced, permission-checked, once).
+A server's feed channels and follows see only the scopes a question asked in that server may see.
+
+Articles added by another process (a `newsbot index` run beside the bot) are not seen here; the refresh
+schedule inside `newsbot run` is what feeds the channels.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import defaultdict
+from typing import Sequence
+
+from index.sources.scopes import visible_scopes as scopes_of
+from bot.discord.feed_filters import admits, parse_filter
+from bot.discord.news_posts import article_post, follow_notice, more_line
+from bot.discord.poster import ChannelPoster, Target
+from bot.discord.subscriptions import FeedPost, Follow, Subscriptions
+from index.port import NewsPort
+from index.types import NewArticle
+
+log = logging.getLogger("newsbot.discord.feeds")
+
+
+def source_label(scope: str, source: str) -> str:
+    """How a feed's source is named in its posts."""
+    return source if scope == "shared" else f"{source} (this server)"
+
+
+def passing(feed: FeedPost, articles: Sequence[NewArticle]) -> list[NewArticle]:
+    """The articles of `feed`'s source that its filters let through (a filter that no longer parses lets
+    nothing through and is logged)."""
+    try:
+        include, exclude = parse_filter(feed.include, "include"), parse_filter(feed.exclude, "exclude")
+    except Exception:
+        log.warning("feed %s has a filter that does not parse; nothing posted", feed.id)
+        return []
+    return [a for a in articles if a.scope == feed.scope and a.source == feed.source
+            and admits(include, exclude, a.title, a.lead)]
+
+
+class NewsRelay:
+    """Takes batches of new articles to the feed channels and follows of every server."""
+
+    def __init__(self, service: NewsPort, subscriptions: Subscriptions, poster: ChannelPoster, cap: int) -> None:
+        self.service = service
+        self.subscriptions = subscriptions
+        self.poster = poster
+        self.cap = cap
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._queue: asyncio.Queue[list[NewArticle]] | None = None
+        self._task: asyncio.Task | None = None
+
+    def start(self) -> None:
+        """Listen to the core and handle batches on the running loop, until `stop`."""
+        self._loop = asyncio.get_running_loop()
+        self._queue = asyncio.Queue()
+        self._task = asyncio.create_task(self._run(), name="newsbot-relay")
+        self.service.watch_new_articles(self.offer)
+
+    def stop(self) -> None:
+        """Stop handling batches (the core's later calls are ignored)."""
+        if self._task is not None:
+            self._task.cancel()
+        self._loop = None
+
+    def offer(self, articles: list[NewArticle]) -> None:
+        """Hand a batch over from any thread (ignored once the relay has stopped)."""
+        loop, queue = self._loop, self._queue
+        if loop is None or queue is None or loop.is_closed():
+            return
+        loop.call_soon_threadsafe(queue.put_nowait, list(articles))
+
+    async def _run(self) -> None:
+        assert self._queue is not None
+        while True:
+            batch = await self._queue.get()
+            try:
+                await self.handle(batch)
+            except Exception:
+                log.exception("could not post %d new article(s)", len(batch))
+
+    async def handle(self, articles: Sequence[NewArticle]) -> None:
+        """Post a batch to the feed channels, then the notices of the follows it matches."""
+        await self.post_feeds(articles)
+        await self.notify_follows(articles)
+
+    async def post_feeds(self, articles: Sequence[NewArticle]) -> int:
+        """Post each feed channel's new articles (at most `cap`, the rest in one line); returns posts made."""
+        posted = 0
+        for scope, source in dict.fromkeys((a.scope, a.source) for a in articles):
+            for feed in await asyncio.to_thread(self.subscriptions.feeds_of, scope, source):
+                if scope not in scopes_of(feed.guild_id):  # another server's source never reaches this one
+                    continue
+                posted += await self._post_feed(feed, passing(feed, articles))
+        return posted
+
+    async def _post_feed(self, feed: FeedPost, articles: list[NewArticle]) -> int:
+        target, label = Target(feed.guild_id, feed.channel_id), source_label(feed.scope, feed.source)
+        posted = 0
+        for article in articles[: self.cap]:
+            sent = await self.poster.post(target, f"article:{article.article_id}", article_post(article, label),
+                                          owner_id=feed.owner_id)
+            posted += sent is not None
+        if len(articles) > self.cap:
+            rest = articles[self.cap:]
+            await self.poster.post(target, f"more:{rest[0].article_id}", more_line(len(rest), label, self.cap),
+                                   owner_id=feed.owner_id)
+        return posted
+
+    async def notify_follows(self, articles: Sequence[NewArticle]) -> int:
+        """Tell each follow of the new articles that match its topic (its server's scopes only)."""
+        by_server: dict[int, list[Follow]] = defaultdict(list)
+        for follow in await asyncio.to_thread(self.subscriptions.follows):
+            by_server[follow.guild_id].append(follow)
+        sent = 0
+        for guild_id, follows in by_server.items():
+            scopes = scopes_of(guild_id)
+            ids = [a.article_id for a in articles if a.scope in scopes]
+            if ids:
+                sent += await self._notify_server(follows, ids, scopes)
+        return sent
+
+    async def _notify_server(self, follows: list[Follow], ids: list[str], scopes: tuple[str, ...]) -> int:
+        sent = 0
+        matched: dict[str, list] = {}
+        for follow in follows:
+            if follow.topic not in matched:
+                matched[follow.topic] = await asyncio.to_thread(self.service.matches, follow.topic, ids, scopes)
+            target = Target(follow.guild_id, follow.channel_id, follow.user_id)
+            for citation in matched[follow.topic][: self.cap]:
+                notice = follow_notice(follow.topic, citation)
+                key = f"follow:{follow.id}:{citation.article_id}"
+                sent += await self.poster.post(target, key, notice, owner_id=follow.owner_id) is not None
+        return sent
