@@ -84,7 +84,7 @@ def test_a_schedule_fires_once_per_slot_and_once_after_a_restart(scoped_service,
             bad = await fake.slash("digest", {"time": "25:00"}, sub="schedule", permissions=ADMIN)
             await fake.wait_for(lambda: bad.acks)
             assert "HH:MM" in _reply(bad)
-            made = await fake.slash("digest", {"time": "08:00"}, sub="schedule", permissions=ADMIN, channel_id=side)
+            made = await fake.slash("digest", {"time": "08:00"}, sub="schedule", permissions=ADMIN, channels={"channel": side})
             await fake.wait_for(lambda: made.acks)
             assert "Digest **#1** scheduled every day at 08:00 UTC in <#" in _reply(made), _reply(made)
             listed = await fake.slash("digest", sub="list")
@@ -139,3 +139,32 @@ def test_forgetting_a_server_removes_its_schedules_and_alerts_only(scoped_servic
     assert alerts.open_reports(1) == {} and alerts.open_reports(2) == {"shared/wire": "failing@t"}
     assert [s.guild_id for s in DigestSchedules(settings).all()] == [2]
     assert DigestSchedules(settings).all()[0].sources == ("wire",)
+
+
+def test_a_digest_the_bot_cannot_post_is_told_to_the_alert_channel_in_one_line(scoped_service, feedback, tmp_path):
+    from tests.support.fake_discord_posting import EMBED_LINKS
+
+    clock = Clock(datetime(2025, 3, 19, 9, 0, tzinfo=timezone.utc))
+
+    async def main() -> None:
+        async with running_bot(scoped_service, feedback, clock=clock,
+                               guild_settings=GuildSettings(tmp_path / "guilds.sqlite3")) as (fake, bot):
+            side = fake.side_channel_id
+            alerts = await fake.slash("alerts", sub="channel", permissions=ADMIN)
+            await fake.wait_for(lambda: alerts.acks)
+            made = await fake.slash("digest", {"time": "08:00"}, sub="schedule", permissions=ADMIN,
+                                    channels={"channel": side})
+            await fake.wait_for(lambda: made.acks)
+            await fake.deny_bot(side, EMBED_LINKS)
+            channel = bot.get_channel(int(side))
+            await fake.wait_for(lambda: not channel.permissions_for(channel.guild.me).embed_links)
+            clock.now = datetime(2025, 3, 20, 8, 5, tzinfo=timezone.utc)
+            assert await bot.get_cog("DigestCommands").tick() == 0
+            [told] = await _digests_in(fake, fake.channel_id, 1)
+            assert told["content"] == (f"I can't post in <#{side}>: I need the **Embed Links** permission there "
+                                       "(channel settings → Permissions).")
+            assert fake.bot_messages(side) == []
+            assert await bot.get_cog("DigestCommands").tick() == 0  # the slot was claimed: no retry storm
+            assert len(fake.bot_messages(fake.channel_id)) == 1
+            assert_never_pings(fake)
+    asyncio.run(main())
