@@ -93,7 +93,6 @@ class AlertCommands(DepsCog):
     def __init__(self, bot: commands.Bot, deps: Deps) -> None:
         super().__init__(bot, deps)
         self.store = AlertSettings(deps.guild_settings)
-        self._fallback_report = deps.poster.report
 
     async def cog_load(self) -> None:
         """Start checking source health; the poster's missing-permission reports go to the alert channel."""
@@ -104,7 +103,7 @@ class AlertCommands(DepsCog):
         """Tell a server's alert channel that the bot lacks a permission elsewhere (else: the poster's default)."""
         channel = (await asyncio.to_thread(self.store.channels)).get(problem.guild_id)
         if channel is None or channel[0] == problem.channel_id:
-            await self._fallback_report(problem)
+            await self.deps.poster.tell_owner(problem)
             return
         key = f"missing:{problem.channel_id}:{problem.permission}:{self.deps.clock().date().isoformat()}"
         await self.deps.poster.post(Target(problem.guild_id, channel[0]), key, Outgoing(content=problem.line()),
