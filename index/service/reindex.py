@@ -130,7 +130,7 @@ class Indexing:
             log.debug("source %s failed", spec.name, exc_info=True)
             run.total.errors.append(failure := source_failure(spec.name, spec.location, exc))
             archive.record_failure(spec, self.paths.fetch_state, failure.reason)
-            self._note_health(spec.name, failure=exc, reason=failure.reason)
+            self.health_book.note(spec.name, failure=exc, reason=failure.reason)
             if run.full and not spec.is_archive:  # an unreachable source keeps what it had, it is not emptied
                 self.indexer.copy_source(spec.name, run.live, run.target)
             return
@@ -140,7 +140,7 @@ class Indexing:
         _merge(run.total, report)
         run.total.errors.extend(read.errors)
         archive.commit(read, self.paths.fetch_state)
-        self._note_health(spec.name, added=len(report.added))
+        self.health_book.note(spec.name, added=len(report.added))
         run.state[spec.name] = datetime.now(timezone.utc).isoformat(timespec="seconds")
         if not run.full:  # saved per source: a later failure or kill keeps what was written recorded
             self._save_state(run.state)
@@ -217,13 +217,13 @@ class Indexing:
             articles = len(docstore_ids(load_docstore(self.indexer.docstore_path(spec.name))))
             chunks = len(self.store.chunks.ids(ChunkFilter(source=spec.name)))
             scope, name = scoping.split_name(spec.name)
-            fetched, health = load_state(self.paths.fetch_state, spec.name), self._health_record(spec.name)
+            fetched, health = load_state(self.paths.fetch_state, spec.name), self.health_book.record(spec.name)
             oldest, newest = dates.get(spec.name, ("", ""))
             statuses.append(SourceStatus(name, spec.kind, spec.location, articles, chunks, state.get(spec.name, ""),
                                          newest=newest, oldest=oldest, last_error=fetched.last_error, scope=scope,
                                          last_success=health.last_success, last_error_kind=health.last_error_kind,
                                          last_error_at=health.last_error_at or fetched.last_error_at,
-                                         health=self._health_state(spec)))
+                                         health=self.health_book.state(spec)))
         return statuses
 
     def add_source(self, location: str, name: str | None = None, scope: str = SHARED) -> str:
@@ -248,7 +248,7 @@ class Indexing:
             write_text_atomic(path, text)
             self._drop_sources([qualified])
             forget_state(self.paths.fetch_state, qualified)
-            self._forget_health([qualified])
+            self.health_book.forget([qualified])
 
     def doctor(self, repair: bool = False) -> tuple[list[Problem], list[Problem]]:
         """(problems found, problems left): mismatches between sources, docstores and the vector store,

@@ -31,7 +31,7 @@ class ScopeMaintenance:
             names = [n for n in self.indexer.indexed_sources() if scoping.scope_of(n) == scope]
             names += [s.name for s, _ in self._specs([scope]) if s.name not in names]
             self._drop_sources(names)
-            self._forget_health(names)
+            self.health_book.forget(names)
             scoping.forget_guild_files(self.settings.home, scope)
         return [scoping.split_name(n)[1] for n in names]
 
