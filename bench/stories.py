@@ -84,22 +84,32 @@ def half_of(week_key: str, tune_weeks: set[str]) -> str:
 
 
 class Contexts:
-    """The signals of each pair's week(s), computed once; grouped again for each parameter setting."""
+    """The signals of each pair's week(s), computed once; their score matrices once per weighting."""
 
     def __init__(self, labels: list[dict], leads: dict, members: dict[str, list[str]]) -> None:
         self.signals = {}
+        self._matrices: dict = {}
         for key in {label["week"] for label in labels}:
             ids = [i for week in key.split("+") for i in members[week]]
             self.signals[key] = (ids, [leads[i].signal() for i in ids])
 
+    def _matrix(self, key: str, params):
+        from index.news.stories import score_matrix
+
+        cached = (key, params.names, params.title, params.max_days)
+        if cached not in self._matrices:
+            self._matrices[cached] = score_matrix(self.signals[key][1], params)
+        return self._matrices[cached]
+
     def predict(self, labels: list[dict], params) -> list[bool]:
         """For each label, whether the grouping puts both articles in one story."""
-        from index.news.stories import group
+        from index.news.stories import group_scored
 
         story_of: dict[str, dict[str, int]] = {}
         for key in {label["week"] for label in labels}:
             ids, signals = self.signals[key]
-            story_of[key] = {ids[i]: n for n, members in enumerate(group(signals, params)) for i in members}
+            groups = group_scored(self._matrix(key, params), [s.day for s in signals], params)
+            story_of[key] = {ids[i]: n for n, members in enumerate(groups) for i in members}
         return [story_of[l["week"]][l["a"]] == story_of[l["week"]][l["b"]] for l in labels]
 
 
@@ -115,15 +125,15 @@ def scores(labels: list[dict], predicted: list[bool]) -> dict:
             "recall": recall, "f1": f1, "tp": tp, "fp": fp, "fn": fn}
 
 
-def grid(quick: bool, names: tuple[float, ...], titles: tuple[float, ...]):
+def grid(quick: bool, names: tuple[float, ...], titles: tuple[float, ...], links: tuple[float, ...]):
     """The parameter settings searched (threshold steps of 0.02, or 0.05 with --quick)."""
     from index.news.stories import StoryParams
 
-    step = 0.05 if quick else 0.02
-    thresholds = [round(0.4 + step * i, 2) for i in range(int(0.7 / step) + 1)]
-    days = (1, 3) if quick else (1, 2, 3, 5)
-    for threshold, name, title, max_days in itertools.product(thresholds, names, titles, days):
-        yield StoryParams(threshold=threshold, names=name, title=title, max_days=max_days, max_span=7)
+    step = 0.05 if quick else 0.025
+    thresholds = [round(0.5 + step * i, 3) for i in range(int(0.7 / step) + 1)]
+    days = (2, 3) if quick else (2, 3, 5)
+    for name, title, max_days, link, threshold in itertools.product(names, titles, days, links, thresholds):
+        yield StoryParams(threshold=threshold, names=name, title=title, max_days=max_days, max_span=7, link=link)
 
 
 def choose(contexts: Contexts, tune: list[dict], settings) -> tuple[object, dict]:
@@ -170,17 +180,19 @@ def main() -> int:
     labels = [l for l in labels if l["a"] in leads and l["b"] in leads]
     halves = {h: [l for l in labels if half_of(l["week"], tune_weeks) == h] for h in ("tune", "report")}
     contexts = Contexts(labels, leads, members)
+    weights = (0.0, 0.1, 0.2, 0.3) if not args.quick else (0.1, 0.2, 0.3)
+    links = (0.0, 0.5, 0.65) if not args.quick else (0.0, 0.5, 0.7)
     lineup = {
         "shipped (index/news/stories.py)": DEFAULT_PARAMS,
-        "cosine alone": choose(contexts, halves["tune"], grid(args.quick, (0.0,), (0.0,)))[0],
-        "cosine + names + title words": choose(contexts, halves["tune"], grid(
-            args.quick, (0.0, 0.1, 0.2, 0.3), (0.0, 0.1, 0.2, 0.3)))[0],
+        "cosine alone, single link": choose(contexts, halves["tune"], grid(args.quick, (0.0,), (0.0,), (0.0,)))[0],
+        "cosine alone": choose(contexts, halves["tune"], grid(args.quick, (0.0,), (0.0,), links))[0],
+        "cosine + names + title words": choose(contexts, halves["tune"], grid(args.quick, weights, weights, links))[0],
     }
     print("| grouping | parameters | half | pairs | same | precision | recall | F1 |")
     print("|---|---|---|---:|---:|---:|---:|---:|")
     for name, params in lineup.items():
         described = (f"threshold {params.threshold:.2f}, names {params.names:.1f}, title {params.title:.1f}, "
-                     f"≤{params.max_days} d apart, span ≤{params.max_span} d")
+                     f"link {params.link:.1f}, ≤{params.max_days} d apart, span ≤{params.max_span} d")
         for half in ("tune", "report"):
             row = scores(halves[half], contexts.predict(halves[half], params))
             print(f"| {name} | {described} | {half} | {row['pairs']} | {row['same']} | {row['precision']:.3f} "
