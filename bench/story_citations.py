@@ -1,12 +1,12 @@
 """Does citing a story once cost answers? (issue 23: "the same story is never cited twice under two URLs")
 
-    python bench/story_citations.py --home DIR
+    python bench/story_citations.py --home DIR [--weeks W,…]
 
 DIR is a NEWSBOT_HOME indexed by `newsbot eval --articles …/realtimeqa-2025q1/articles.jsonl --questions …`
-(all weeks). Every answerable question is retrieved once, as `newsbot eval` does, and answered twice by the
+(all weeks, or the same `--weeks`). Every answerable question is retrieved once, as `newsbot eval` does, and answered twice by the
 offline writer: from the top passages as retrieved (before), and from the same passages less those that
 repeat a better-ranked passage of another article of their story (after: index/news/repeats.py, what
-`NewsService.compose` now does). Recall@4000c is the same for both by construction (retrieval is not
+`NewsService.compose` would do; it is not wired in until this shows it does not lose on the report half). Recall@4000c is the same for both by construction (retrieval is not
 changed); answer accuracy is scored on the tune and report halves, with the number of questions whose
 passages lost at least one repeat.
 """
@@ -51,8 +51,8 @@ def answer_both(service, questions: list[dict], rows: list[dict], k: int = 10):
     return (evaluation.Run(gold, tuple(before), 0.0), evaluation.Run(gold, tuple(after), 0.0), changed)
 
 
-def open_eval_service(home: Path):
-    """The service on the collection `newsbot eval` built in `home` from ARTICLES (all weeks)."""
+def open_eval_service(home: Path, weeks: set[str] | None):
+    """The service on the collection `newsbot eval` built in `home` from ARTICLES (all weeks unless `weeks`)."""
     import os
 
     os.environ["NEWSBOT_HOME"] = str(home)
@@ -60,17 +60,19 @@ def open_eval_service(home: Path):
     from index.evaluation.run import eval_collection_name
     from index.settings import Settings
 
-    return build_service(Settings(), collection=eval_collection_name(ARTICLES, None))
+    return build_service(Settings(), collection=eval_collection_name(ARTICLES, weeks))
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--home", type=Path, required=True)
+    parser.add_argument("--weeks", help="comma-separated weeks, as given to newsbot eval")
     args = parser.parse_args()
     from index.evaluation import scoring as evaluation
 
-    service = open_eval_service(args.home)
-    rows, questions = evaluation.load_articles(ARTICLES), evaluation.load_questions(QUESTIONS)
+    weeks = evaluation.parse_weeks(args.weeks)
+    service = open_eval_service(args.home, weeks)
+    rows, questions = evaluation.load_articles(ARTICLES, weeks), evaluation.load_questions(QUESTIONS, weeks)
     before, after, changed = answer_both(service, questions, rows)
     tune, report = evaluation.split_weeks(q["week"] for q in questions)
     week_of = {q["id"]: evaluation.normalize_week(q["week"]) for q in questions}

@@ -1,6 +1,9 @@
 """One story, one citation: passages that repeat a better-ranked passage of another article of the same
-story (the same wire text syndicated under two URLs, a live blog copying its own report) are dropped
-before an answer or a summary is written, so the same story is never cited twice under two URLs."""
+story (the same wire text syndicated under two URLs, a live blog copying its own report) can be dropped
+before an answer or a summary is written, so the same story is not cited twice under two URLs.
+
+Not called by NewsService yet: its cost in answer accuracy is measured by bench/story_citations.py first
+(docs/benchmarks/issue-23-stories.md)."""
 from __future__ import annotations
 
 from typing import Sequence
