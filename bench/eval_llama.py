@@ -21,7 +21,7 @@ from index.evaluation import scoring as evaluation  # noqa: E402
 from index.app import build_embedder, build_service  # noqa: E402
 from index.evaluation.run import eval_collection_name, run_eval  # noqa: E402
 from index.settings import Settings  # noqa: E402
-from tests.fakes.llama_server import run_llama_server  # noqa: E402
+from tests.support.llama_server import run_llama_server  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "realtimeqa-2025q1"
 

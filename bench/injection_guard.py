@@ -15,7 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from index.answering.injection import addresses_the_model  # noqa: E402
 from index.text import sentence_spans  # noqa: E402
-from tests.test_injection_offline import INJECTIONS  # noqa: E402
+from tests.answering.test_injection import INJECTIONS  # noqa: E402
 
 
 def main(path: str) -> None:

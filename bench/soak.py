@@ -3,7 +3,7 @@
     python bench/soak.py [--questions 1000] [--wave 8]
 
 Builds a service on the seed articles in a temporary home, starts the unmodified discord.py client
-against tests/fakes/fake_discord.py on 127.0.0.1, sends /ask in waves (distinct users, so the per-user
+against tests/support/fake_discord.py on 127.0.0.1, sends /ask in waves (distinct users, so the per-user
 rate limit does not interfere) and samples the process's resident memory every 100 answers.
 """
 from __future__ import annotations
@@ -22,7 +22,7 @@ from bot.discord.limits import Limits  # noqa: E402
 from index.app import build_service  # noqa: E402
 from index.service.feedback import FeedbackStore  # noqa: E402
 from index.settings import Settings  # noqa: E402
-from tests.bot.conftest import running_bot  # noqa: E402
+from tests.support.discord_bot import running_bot  # noqa: E402
 
 QUESTIONS = ("What did Putin agree to?", "What did Zelensky say about the energy pause?",
              "Who proposed hockey matches?", "What did Putin say about Taiwan?",

@@ -1,7 +1,7 @@
 """The core of newsbot: sources in, cited answers out. No Discord, no terminal in here.
 
 The sub-packages are the stages an article and a question go through, lowest first; a stage imports only
-from the stages below it (tests/test_boundaries.py checks this):
+from the stages below it (tests/house/test_boundaries.py checks this):
 
 - the shared vocabulary, at the top of this package: `types` (frozen dataclasses), `errors`, `settings`
   (typed, read once at the root), `text` and `tokens` (pure text helpers);

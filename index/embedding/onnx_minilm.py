@@ -3,7 +3,7 @@
 Same `Embedder` seam as `index.embedding.MiniLMEmbedder` (same name, dimensions, max_tokens, same
 tokenizer file, found by `index.embedding.minilm_tokenizer_path`), so vectors from either backend live in one index:
 on 2,000 realtimeqa chunks the cosine between the two backends' vectors for the same text was mean
-0.9993, min 0.9983 (bench/embed_throughput.py quality; tests/test_embedding_onnx.py keeps >= 0.995).
+0.9993, min 0.9983 (bench/embed_throughput.py quality; tests/embedding/test_onnx_minilm.py keeps >= 0.995).
 
 "int8" is storage only: the file keeps int8 weights behind Cast/Mul nodes, which onnxruntime folds into
 fp32 constants when the session loads, so the matmuls run in fp32 (profiled: MatMul/FusedMatMul, no

@@ -5,7 +5,7 @@ IDF and average length baked in, so one new document means rebuilding the whole 
 refresh cost 0.62-0.80 of a full rebuild at 28.5k chunks (BENCHMARKS.md, "BM25 after a 10-article
 refresh"). Here a posting keeps the raw term frequency and IDF and average length are computed at query
 time from the current counts, with bm25s's default method ("lucene", k1 1.5, b 0.75) and its float32
-arithmetic, so the scores equal bm25s's (tests/test_bm25_postings.py). New documents' postings go to an
+arithmetic, so the scores equal bm25s's (tests/store/test_bm25_postings.py). New documents' postings go to an
 unsorted tail that is merged into the term-sorted main segment once it passes an eighth of it (LSM-style);
 removing documents drops their postings and renumbers the rows after them.
 

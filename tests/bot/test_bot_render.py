@@ -6,7 +6,7 @@ import pytest
 from bot.discord.render import (MARKER, answer_messages, clip, no_previews, pack, quotes_messages, report_text,
                         sources_messages, split_text)
 from index.types import Answer, ArticleRef, Citation, IndexReport, ItemError, SourceStatus
-from tests.fakes.fake_discord import message_problems
+from tests.support.fake_discord import message_problems
 
 WORDS = "the ceasefire talks in Riyadh covered energy infrastructure and the Black Sea shipping lanes".split()
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 import asyncio
 import re
 
+import pytest
+
 from index.store.locking import exclusive
-from tests.bot.discord_helpers import assert_acknowledged_in_time, buttons, is_ephemeral
-from tests.fakes.fake_discord import MANAGE_GUILD, MEMBER_PERMISSIONS, FakeDiscord
+from tests.support.discord_helpers import assert_acknowledged_in_time, buttons, is_ephemeral
+from tests.support.fake_discord import MANAGE_GUILD, MEMBER_PERMISSIONS, FakeDiscord
 
 DEFERRED, MESSAGE, UPDATE = 5, 4, 7
 ADMIN = MEMBER_PERMISSIONS | MANAGE_GUILD
@@ -14,6 +16,7 @@ ADMIN = MEMBER_PERMISSIONS | MANAGE_GUILD
 OPERATORS = tuple(int(FakeDiscord().user(name)["id"]) for name in ("alice", "bob"))
 
 
+@pytest.mark.slow
 def test_reindex_is_for_admins_and_shows_progress(run_bot_scenario):
     async def scenario(fake: FakeDiscord, bot):
         refused = await fake.slash("reindex", user="bob")

@@ -4,10 +4,12 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import pytest
+
 from bot.discord.limits import Limits
-from tests.bot.discord_helpers import (assert_acknowledged_in_time, assert_never_pings, buttons, finished,
+from tests.support.discord_helpers import (assert_acknowledged_in_time, assert_never_pings, buttons, finished,
                                        is_ephemeral, text_of)
-from tests.fakes.fake_discord import FakeDiscord
+from tests.support.fake_discord import FakeDiscord
 
 SEED_TITLE = "After call with Trump, Putin agrees to pause attacks on Ukraine’s energy and infrastructure targets"
 SEED_TEXT = next((Path(__file__).resolve().parents[2] / "seeds").glob("*.txt")).read_text()
@@ -147,6 +149,7 @@ def test_article_with_everyone_is_quoted_without_pinging(run_bot_scenario):
     run_bot_scenario(scenario)
 
 
+@pytest.mark.slow
 def test_twenty_concurrent_asks_are_all_acknowledged_in_time(run_bot_scenario):
     async def scenario(fake: FakeDiscord, bot):
         inters = await asyncio.gather(*(fake.slash("ask", {"question": "What did Putin agree to?"}, user=f"user{i}")

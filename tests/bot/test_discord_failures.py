@@ -1,7 +1,7 @@
 """End to end: failures of real dependencies become short messages, and the bot keeps running.
 
 The vector store is a real Chroma server on 127.0.0.1 that the test stops half-way; the language model
-is the OpenAI-compatible FakeOpenAI (tests/fakes/fake_openai.py), used to get a very long answer.
+is the OpenAI-compatible FakeOpenAI (tests/support/fake_openai.py), used to get a very long answer.
 """
 from __future__ import annotations
 
@@ -17,9 +17,10 @@ import pytest
 from bot.discord.errors import GENERIC, user_message
 from bot.discord.render import MARKER
 from index.errors import StoreUnavailable
-from tests.bot.discord_helpers import assert_acknowledged_in_time, finished, free_port, is_ephemeral, text_of
-from tests.fakes.fake_discord import FakeDiscord
-from tests.fakes.fake_openai import FakeOpenAI
+from tests.support.discord_helpers import assert_acknowledged_in_time, finished, is_ephemeral, text_of
+from tests.support.ports import free_port
+from tests.support.fake_discord import FakeDiscord
+from tests.support.fake_openai import FakeOpenAI
 
 DEFERRED = 5
 CHROMA = Path(__file__).resolve().parents[2] / ".venv" / "bin" / "chroma"
@@ -45,6 +46,7 @@ def chroma_server(tmp_path):
         proc.wait(10)
 
 
+@pytest.mark.slow
 def test_store_going_away_becomes_a_short_ephemeral_message(run_bot_scenario, news_settings, service,
                                                             chroma_server, tmp_path):
     from index.app import build_service
@@ -88,6 +90,7 @@ def test_unexpected_errors_are_logged_and_shown_generically(caplog):
     assert "Traceback" not in GENERIC
 
 
+@pytest.mark.slow
 def test_a_long_llm_answer_is_split_across_messages(run_bot_scenario, news_settings, service):
     from index.app import build_service
 

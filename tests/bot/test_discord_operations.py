@@ -12,10 +12,10 @@ from bot.discord.app import ShardedNewsBot
 from bot.discord.lifecycle import install_signal_handlers
 from bot.discord.limits import Limits
 from bot.run_logging import setup_run_logging
-from tests.bot.conftest import running_bot
-from tests.bot.discord_helpers import finished, is_ephemeral, text_of
-from tests.bot.test_discord_scopes import ADMIN, SEED_TITLE
-from tests.fakes.fake_discord import FakeDiscord
+from tests.support.discord_bot import running_bot
+from tests.support.discord_helpers import finished, is_ephemeral, text_of
+from tests.support.scoped_sources import ADMIN, SEED_TITLE
+from tests.support.fake_discord import FakeDiscord
 
 QUESTION = "What did Putin agree to?"
 

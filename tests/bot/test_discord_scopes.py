@@ -4,16 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from bot.discord.limits import Limits
+from tests.support.discord_helpers import assert_never_pings, finished, is_ephemeral, text_of
+from tests.support.scoped_sources import (ADMIN, BAKERY, CHESS, MANY, ROWING, SEED_TITLE, add_and_index, admin, ask,
+                                         pages_server, scoped_settings)
+from tests.support.fake_discord import MANAGE_GUILD, FakeDiscord
 
-from tests.bot.discord_helpers import assert_never_pings, finished, is_ephemeral, text_of
-from tests.bot.scoped_fixtures import BAKERY, CHESS, ROWING, pages_server, scoped_settings
-from tests.fakes.fake_discord import MANAGE_GUILD, MEMBER_PERMISSIONS, FakeDiscord
-
-ADMIN = MEMBER_PERMISSIONS | MANAGE_GUILD
-SEED_TITLE = "After call with Trump, Putin agrees to pause attacks on Ukraine’s energy and infrastructure targets"
 AUTOCOMPLETE = 8
-MANY = Limits(per_user=1000, progress_interval=0.0)  # these tests ask more than 5 questions a minute
 
 
 @pytest.fixture
@@ -26,57 +22,33 @@ def scoped_service(tmp_path, service):
     return svc
 
 
-async def _admin(fake: FakeDiscord, name: str, options: dict | None, channel: str, sub: str | None = None,
-                 user: str = "alice"):
-    return await fake.slash(name, options, sub=sub, permissions=ADMIN, channel_id=channel, user=user)
-
-
-async def _add_and_index(fake: FakeDiscord, web, additions: list[tuple[str, str, str]]) -> dict[str, str]:
-    """Admins add (channel, path, name) sources, then each server re-indexes; returns channel -> report."""
-    for channel, path, name in additions:
-        inter = await _admin(fake, "source", {"location": web.url(path), "name": name}, channel, sub="add")
-        await fake.wait_for(lambda: inter.followups)
-        assert inter.followups[0]["content"].startswith(f"Added source **{name}**"), inter.followups
-    reports = {}
-    for channel in dict.fromkeys(c for c, _, _ in additions):
-        run = await _admin(fake, "reindex", None, channel)
-        await fake.wait_for(lambda: run.edits and "finished" in run.edits[-1]["content"])
-        reports[channel] = run.edits[-1]["content"]
-    return reports
-
-
-async def _ask(fake: FakeDiscord, question: str, channel: str) -> str:
-    inter = await fake.slash("ask", {"question": question}, channel_id=channel)
-    await finished(fake, inter)
-    return text_of(inter.followups[0])
-
-
 async def _sources(fake: FakeDiscord, channel: str) -> str:
     inter = await fake.slash("sources", channel_id=channel)
     await finished(fake, inter)
     return text_of(inter.followups[0])
 
 
+@pytest.mark.slow
 def test_a_servers_sources_answer_there_and_never_in_another(run_bot_scenario, scoped_service):
     with pages_server() as web:
         async def scenario(fake: FakeDiscord, bot):
             a, b = fake.channel_id, fake.other_channel_id
-            reports = await _add_and_index(fake, web, [(a, "/chess", "chess"), (a, "/bakery", "club"),
+            reports = await add_and_index(fake, web, [(a, "/chess", "chess"), (a, "/bakery", "club"),
                                                        (b, "/rowing", "club")])
             # A plain admin re-indexes their server's sources only: the shared one is not touched.
             assert "2 added, 0 updated, 0 unchanged" in reports[a] and "1 added, 0 updated, 0 unchanged" in reports[b]
 
             chess_question = "Where does the Riverside chess club meet?"
-            in_a, in_b = await _ask(fake, chess_question, a), await _ask(fake, chess_question, b)
+            in_a, in_b = await ask(fake, chess_question, a), await ask(fake, chess_question, b)
             assert CHESS[0] in in_a and "reading room of the old library" in in_a
             assert CHESS[0] not in in_b and "Ingrid" not in in_b and "/chess" not in in_b
-            assert ROWING[0] in await _ask(fake, "Who won the autumn regatta?", b)
-            assert ROWING[0] not in await _ask(fake, "Who won the autumn regatta?", a)
+            assert ROWING[0] in await ask(fake, "Who won the autumn regatta?", b)
+            assert ROWING[0] not in await ask(fake, "Who won the autumn regatta?", a)
             # Same-named sources are two sources: "club" is the bakery in A and the rowing team in B.
-            assert BAKERY[0] in await _ask(fake, "Which bakery sells rye bread again?", a)
-            assert BAKERY[0] not in await _ask(fake, "Which bakery sells rye bread again?", b)
+            assert BAKERY[0] in await ask(fake, "Which bakery sells rye bread again?", a)
+            assert BAKERY[0] not in await ask(fake, "Which bakery sells rye bread again?", b)
             for channel in (a, b):  # the shared sources answer everywhere
-                assert SEED_TITLE in await _ask(fake, "What did Putin agree to?", channel)
+                assert SEED_TITLE in await ask(fake, "What did Putin agree to?", channel)
 
             # A mention, and a follow-up in the thread it opens, in B: still B's scope only.
             await fake.say(f"<@{fake.bot_user['id']}> where does the riverside chess club meet?",
@@ -108,15 +80,16 @@ def test_a_servers_sources_answer_there_and_never_in_another(run_bot_scenario, s
         run_bot_scenario(scenario, svc=scoped_service, second_guild=True, limits=MANY)
 
 
+@pytest.mark.slow
 def test_another_servers_admin_can_neither_see_nor_touch_its_sources(run_bot_scenario, scoped_service):
     with pages_server() as web:
         async def scenario(fake: FakeDiscord, bot):
             a, b = fake.channel_id, fake.other_channel_id
-            await _add_and_index(fake, web, [(a, "/chess", "chess"), (b, "/rowing", "club")])
+            await add_and_index(fake, web, [(a, "/chess", "chess"), (b, "/rowing", "club")])
 
-            remove = await _admin(fake, "source", {"name": "chess"}, b, sub="remove", user="bob")
-            reindex = await _admin(fake, "reindex", {"source": "chess"}, b, user="bob")
-            shared = await _admin(fake, "source", {"name": "news"}, b, sub="remove", user="bob")
+            remove = await admin(fake, "source", {"name": "chess"}, b, sub="remove", user="bob")
+            reindex = await admin(fake, "reindex", {"source": "chess"}, b, user="bob")
+            shared = await admin(fake, "source", {"name": "news"}, b, sub="remove", user="bob")
             await fake.wait_for(lambda: remove.acks and reindex.followups and shared.acks)
             assert remove.acks[0][2]["content"] == "There is no source named 'chess' in this server; see /sources."
             assert shared.acks[0][2]["content"] == "There is no source named 'news' in this server; see /sources."
@@ -135,7 +108,7 @@ def test_another_servers_admin_can_neither_see_nor_touch_its_sources(run_bot_sce
 
             # Nothing of A's was touched: its source is configured, indexed, and answers in A.
             assert [(s.name, s.articles) for s in scoped_service.sources([f"g{fake.guild_id}"])] == [("chess", 1)]
-            assert CHESS[0] in await _ask(fake, "Where does the Riverside chess club meet?", a)
+            assert CHESS[0] in await ask(fake, "Where does the Riverside chess club meet?", a)
 
             # Admin commands are hidden from plain members in the synced payload (Manage Server = 32).
             for guild in fake.guild_ids:
@@ -147,21 +120,22 @@ def test_another_servers_admin_can_neither_see_nor_touch_its_sources(run_bot_sce
         run_bot_scenario(scenario, svc=scoped_service, second_guild=True, limits=MANY)
 
 
+@pytest.mark.slow
 def test_operators_reindex_the_shared_sources_and_admins_remove_only_their_own(run_bot_scenario, scoped_service):
     operator = int(FakeDiscord().user("bob")["id"])
     with pages_server() as web:
         async def scenario(fake: FakeDiscord, bot):
             a, b = fake.channel_id, fake.other_channel_id
-            await _add_and_index(fake, web, [(a, "/bakery", "club"), (b, "/rowing", "club")])
-            run = await _admin(fake, "reindex", None, b, user="bob")
+            await add_and_index(fake, web, [(a, "/bakery", "club"), (b, "/rowing", "club")])
+            run = await admin(fake, "reindex", None, b, user="bob")
             await fake.wait_for(lambda: run.edits and "finished" in run.edits[-1]["content"])
             assert "0 added, 0 updated, 2 unchanged" in run.edits[-1]["content"]  # B's club and the shared news
 
-            inter = await _admin(fake, "source", {"name": "club"}, b, sub="remove", user="bob")
+            inter = await admin(fake, "source", {"name": "club"}, b, sub="remove", user="bob")
             await fake.wait_for(lambda: inter.acks)
             confirm = await fake.click(inter.original, "newsbot:confirm", user="bob")
             await fake.wait_for(lambda: confirm.acks and inter.edits)
             assert inter.edits[-1]["content"] == "Removed the source **club**."
-            assert ROWING[0] not in await _ask(fake, "Who won the autumn regatta?", b)
-            assert BAKERY[0] in await _ask(fake, "Which bakery sells rye bread again?", a)
+            assert ROWING[0] not in await ask(fake, "Who won the autumn regatta?", b)
+            assert BAKERY[0] in await ask(fake, "Which bakery sells rye bread again?", a)
         run_bot_scenario(scenario, svc=scoped_service, second_guild=True, limits=MANY, operator_ids=(operator,))

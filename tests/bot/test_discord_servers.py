@@ -11,12 +11,12 @@ from bot.discord.rules import NO_DMS, NOT_ENABLED
 from bot.discord.guilds import NOT_ENABLED_NOTICE
 from bot.discord.limits import Limits
 from bot.discord.guild_settings import GuildSettings
-from tests.bot.conftest import running_bot
-from tests.bot.discord_helpers import finished, is_ephemeral, text_of
-from tests.bot.scoped_fixtures import CHESS, pages_server, scoped_settings
-from tests.bot.test_discord_scopes import ADMIN, MANY, SEED_TITLE, _add_and_index, _ask
-from tests.fakes.fake_discord import FakeDiscord
-from tests.chroma_view import live_chroma
+from tests.support.discord_bot import running_bot
+from tests.support.discord_helpers import finished, is_ephemeral, text_of
+from tests.support.scoped_sources import (ADMIN, CHESS, MANY, SEED_TITLE, add_and_index, ask, pages_server,
+                                         scoped_settings)
+from tests.support.fake_discord import FakeDiscord
+from tests.support.chroma_view import live_chroma
 
 QUESTION = "What did Putin agree to?"
 
@@ -61,27 +61,28 @@ def test_channel_rules_are_kept_across_a_restart(service, feedback, tmp_path):
             assert await _refusal(fake, refused) == f"I only answer in <#{fake.side_channel_id}> in this server."
             deny = await fake.slash("channels", sub="deny", channel_id=fake.side_channel_id, permissions=ADMIN)
             assert await _refusal(fake, deny) == f"I answer in every channel except <#{fake.side_channel_id}>."
-            assert SEED_TITLE in await _ask(fake, QUESTION, fake.channel_id)
+            assert SEED_TITLE in await ask(fake, QUESTION, fake.channel_id)
             reset = await fake.slash("channels", sub="reset", permissions=ADMIN)
             assert await _refusal(fake, reset) == "I answer in every channel."
     asyncio.run(main())
 
 
+@pytest.mark.slow
 def test_direct_messages_only_when_allowed_and_from_the_shared_sources(scoped_service, feedback):
     async def main() -> None:
         with pages_server() as web:
             async with running_bot(scoped_service, feedback, guild_sync=False, limits=MANY) as (fake, bot):
-                await _add_and_index(fake, web, [(fake.channel_id, "/chess", "chess")])
+                await add_and_index(fake, web, [(fake.channel_id, "/chess", "chess")])
                 refused = await fake.slash("ask", {"question": QUESTION}, channel_id=fake.dm_channel_id)
                 assert await _refusal(fake, refused) == NO_DMS
                 await fake.say(QUESTION, channel_id=fake.dm_channel_id)
-                assert CHESS[0] in await _ask(fake, "Where does the Riverside chess club meet?", fake.channel_id)
+                assert CHESS[0] in await ask(fake, "Where does the Riverside chess club meet?", fake.channel_id)
                 assert fake.bot_messages(fake.dm_channel_id) == []
 
         async with running_bot(scoped_service, feedback, guild_sync=False, limits=MANY,
                                allow_dms=True) as (fake, bot):
-            assert SEED_TITLE in await _ask(fake, QUESTION, fake.dm_channel_id)
-            assert CHESS[0] not in await _ask(fake, "Where does the Riverside chess club meet?", fake.dm_channel_id)
+            assert SEED_TITLE in await ask(fake, QUESTION, fake.dm_channel_id)
+            assert CHESS[0] not in await ask(fake, "Where does the Riverside chess club meet?", fake.dm_channel_id)
             await fake.say("where does the riverside chess club meet?", channel_id=fake.dm_channel_id)
             await fake.wait_for(lambda: fake.bot_messages(fake.dm_channel_id))
             assert "Ingrid" not in text_of(fake.bot_messages(fake.dm_channel_id)[0])
@@ -110,6 +111,7 @@ def test_a_server_outside_the_allow_list_gets_no_answer_and_one_notice(service, 
     assert asyncio.run(once()) == []  # told once, not at every start
 
 
+@pytest.mark.slow
 def test_a_removed_server_is_forgotten_after_the_grace_period(scoped_service, feedback, tmp_path):
     settings = GuildSettings(tmp_path / "guilds.sqlite3")
 
@@ -118,7 +120,7 @@ def test_a_removed_server_is_forgotten_after_the_grace_period(scoped_service, fe
             async with running_bot(scoped_service, feedback, second_guild=True, guild_settings=settings,
                                    limits=MANY) as (fake, bot):
                 b = fake.other_guild_id
-                await _add_and_index(fake, web, [(fake.other_channel_id, "/chess", "chess")])
+                await add_and_index(fake, web, [(fake.other_channel_id, "/chess", "chess")])
                 await fake.wait_for(lambda: fake.interactions)  # (every admin step above has finished)
                 deny = await fake.slash("channels", sub="deny", channel_id=fake.other_channel_id, permissions=ADMIN)
                 await fake.wait_for(lambda: deny.acks)
@@ -140,11 +142,12 @@ def test_a_removed_server_is_forgotten_after_the_grace_period(scoped_service, fe
     asyncio.run(main())
 
 
+@pytest.mark.slow
 def test_feedback_records_server_channel_and_cited_sources(scoped_service, feedback):
     async def main() -> None:
         with pages_server() as web:
             async with running_bot(scoped_service, feedback, limits=MANY) as (fake, bot):
-                await _add_and_index(fake, web, [(fake.channel_id, "/chess", "chess")])
+                await add_and_index(fake, web, [(fake.channel_id, "/chess", "chess")])
                 inter = await fake.slash("ask", {"question": "Where does the Riverside chess club meet?"})
                 await finished(fake, inter)
                 vote = await fake.click(inter.followups[0], "newsbot:down", user="bob")

@@ -9,8 +9,8 @@ import yarl
 
 from index.errors import BadInput, StartupError
 from bot.discord.app import run_bot
-from tests.bot.discord_helpers import free_port
-from tests.fakes.fake_discord import FakeDiscord
+from tests.support.ports import free_port
+from tests.support.fake_discord import FakeDiscord
 
 COMMANDS = ["ask", "channels", "reindex", "source", "sources", "summary"]
 

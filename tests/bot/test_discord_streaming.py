@@ -6,9 +6,9 @@ import pytest
 
 from index.app import build_service
 from index.settings import Settings
-from tests.bot.discord_helpers import assert_never_pings, buttons, text_of
-from tests.fakes.fake_discord import FakeDiscord
-from tests.fakes.fake_openai import fake_openai, fake_openai_server, reply  # noqa: F401 (fixtures)
+from tests.support.discord_helpers import assert_never_pings, buttons, text_of
+from tests.support.fake_discord import FakeDiscord
+from tests.support.fake_openai import fake_openai, fake_openai_server, reply  # noqa: F401 (fixtures)
 
 SEED_TITLE = "After call with Trump, Putin agrees to pause attacks on Ukraine’s energy and infrastructure targets"
 CLAIM = "Putin agreed to temporarily halt attacks on energy and infrastructure targets in Ukraine [1]."
@@ -28,6 +28,7 @@ def _original_edits(fake: FakeDiscord) -> list:
     return [r for r in fake.requests if r.method == "PATCH" and r.path.endswith("/messages/@original")]
 
 
+@pytest.mark.slow
 def test_ask_streams_into_edits_then_shows_the_checked_answer(run_bot_scenario, llm_service, fake_openai):  # noqa: F811
     words = REPLY.split(" ")
     pieces = [w + " " for w in words[:-1]] + [words[-1]]

@@ -7,7 +7,7 @@ import pytest
 from bot.discord.text import escape_markdown, safe_url
 from bot.discord.render import answer_messages, draft_text, quotes_messages, report_text
 from index.types import Answer, ArticleRef, Citation, IndexReport, ItemError
-from tests.fakes.fake_discord import message_problems
+from tests.support.fake_discord import message_problems
 
 PHISH_URL = "https://site.example/a.html?x=)[Verify your account](http://evil.example/login"
 HOSTILE_TITLE = "Breaking](http://evil.example/t) @everyone <@123456789012345678> <t:1:R> ||x|| `code`"

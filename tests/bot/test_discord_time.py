@@ -11,9 +11,9 @@ from index.errors import IndexBusy
 from index.indexing.refresh import Refresher
 from index.settings import Settings
 from index.sources.sources_config import load_sources
-from tests.bot.discord_helpers import assert_never_pings, finished, is_ephemeral, text_of
-from tests.fakes.fake_discord import FakeDiscord
-from tests.feed_helpers import FeedSite
+from tests.support.discord_helpers import assert_never_pings, finished, is_ephemeral, text_of
+from tests.support.fake_discord import FakeDiscord
+from tests.support.feeds import FeedSite
 
 SEED_TITLE = "After call with Trump, Putin agrees to pause attacks on Ukraine’s energy and infrastructure targets"
 
@@ -33,6 +33,7 @@ def test_ask_since_leaves_older_articles_out(run_bot_scenario):
     run_bot_scenario(scenario)
 
 
+@pytest.mark.slow
 def test_ask_is_answered_while_a_scheduled_refresh_runs(run_bot_scenario, tmp_path):
     with FeedSite() as site:
         site.publish("bridge", "Bridge reopens", "bridge")

@@ -5,7 +5,7 @@ import asyncio
 
 import aiohttp
 
-from tests.fakes.fake_discord import FakeDiscord, message_problems
+from tests.support.fake_discord import FakeDiscord, message_problems
 
 NONE = {"parse": []}
 

@@ -9,7 +9,7 @@ import pytest
 from llama_index.core.llms import ChatMessage
 from llama_index.llms.openai_like import OpenAILike
 
-from tests.fakes.fake_openai import (  # noqa: F401  (fixtures)
+from tests.support.fake_openai import (  # noqa: F401  (fixtures)
     FakeOpenAI,
     fake_openai,
     fake_openai_server,

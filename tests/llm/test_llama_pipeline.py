@@ -13,9 +13,11 @@ from index.app import build_service
 from index.answering.extractive import NOT_FOUND
 from index.settings import Settings
 from index.types import Answer
-from tests.conftest import SEED_ARTICLE
-from tests.fakes.llama_server import LlamaServer, llama_server  # noqa: F401  (fixture)
-from tests.test_llm_answers import INJECTED_ARTICLE, SEED_TITLE, assert_every_citation_supported
+from tests.support.paths import SEED_ARTICLE
+from tests.support.llama_server import LlamaServer, llama_server  # noqa: F401  (fixture)
+from tests.support.llm_answers import INJECTED_ARTICLE, SEED_TITLE, assert_every_citation_supported
+
+pytestmark = pytest.mark.slow  # a real llama.cpp server writes every answer
 
 
 def assert_guarantee(answer: Answer, embedder) -> None:

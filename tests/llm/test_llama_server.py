@@ -8,7 +8,9 @@ from collections.abc import Iterator
 import openai
 import pytest
 
-from tests.fakes.llama_server import LlamaServer, llama_server  # noqa: F401  (fixture)
+from tests.support.llama_server import LlamaServer, llama_server  # noqa: F401  (fixture)
+
+pytestmark = pytest.mark.slow  # starts a real llama.cpp server
 
 MESSAGES = [
     {"role": "system", "content": "You are a helpful assistant."},

@@ -1,0 +1,97 @@
+"""Answers over the seed article: cited, correct, refused when the articles do not say."""
+import json
+from datetime import date
+
+import pytest
+
+from bot.output import answer_json, search_json
+from index.errors import BadInput
+from tests.support.paths import SEED_ARTICLE
+from index.sources.articles import parse_plain_article
+
+SEED_TEXT = parse_plain_article(SEED_ARTICLE.read_text(encoding="utf-8"), source="seeds", key="k").text
+
+
+def test_putin_question_is_answered_with_the_energy_pause_and_cited(seed_service):
+    answer = seed_service.ask("What did Putin agree to?")
+    assert not answer.refused
+    text = answer.text.lower()
+    assert "energy" in text and "infrastructure" in text and ("halt" in text or "pause" in text)
+    assert answer.citations and [c.n for c in answer.citations] == list(range(1, len(answer.citations) + 1))
+    for citation in answer.citations:
+        assert f"[{citation.n}]" in answer.text
+        assert citation.quote in SEED_TEXT  # the quote is the exact passage of the article
+        assert citation.source == "CNN" and citation.published.startswith("2025-03-19")
+        assert citation.title.startswith("After call with Trump, Putin agrees")
+
+
+def test_every_quoted_sentence_comes_from_its_cited_passage(seed_service):
+    answer = seed_service.ask("Who proposed hockey matches?")
+    quotes = {c.n: c.quote for c in answer.citations}
+    for sentence, n in _quoted_sentences(answer.text):
+        assert sentence in quotes[n]
+
+
+def _quoted_sentences(text):
+    import re
+
+    return [(m.group(1).strip("“”"), int(m.group(2))) for m in re.finditer(r"(.+?) \[(\d+)\]\s*", text)]
+
+
+def test_unrelated_question_is_refused_with_the_closest_articles(seed_service):
+    answer = seed_service.ask("What did Putin say about Taiwan?")
+    assert answer.refused and answer.citations == ()
+    assert "couldn't find" in answer.text
+    assert answer.closest and answer.closest[0].title.startswith("After call with Trump")
+
+
+@pytest.mark.parametrize("question", ["", "   ", "🙂🙂🙂", "\u200b\u200b", "<@123> @everyone", "x" * 10_000])
+def test_unusable_questions_get_a_clear_message(seed_service, question):
+    with pytest.raises(BadInput) as caught:
+        seed_service.ask(question)
+    assert "\n" not in str(caught.value) and len(str(caught.value)) < 120
+
+
+@pytest.mark.parametrize("question", ["```what did putin agree to```", "**What** did Putin\u200b agree to?",
+                                      "<@42> what did putin agree to"])
+def test_markdown_mentions_and_invisible_characters_are_ignored(seed_service, question):
+    answer = seed_service.ask(question)
+    assert not answer.refused and "energy" in answer.text
+
+
+def test_json_contract_of_ask_and_search(seed_service):
+    payload = answer_json(seed_service.ask("What did Putin agree to?", as_of=date(2025, 3, 20)))
+    assert set(payload) == {"answer", "refused", "citations"}
+    later = answer_json(seed_service.ask("What did Putin agree to?", as_of=date(2025, 6, 1)))
+    assert later["age_note"] == "The newest article on this is from 19 March."
+    assert set(payload["citations"][0]) == {"n", "title", "source", "url", "published", "quote"}
+    json.dumps(payload)
+    rows = search_json(seed_service.search("hockey matches", 3))
+    assert [r["rank"] for r in rows] == [1, 2, 3]
+    assert set(rows[0]) == {"rank", "score", "text", "title", "url", "article_id"}
+    assert "hockey" in rows[0]["text"]
+    assert rows[0]["score"] >= rows[1]["score"] >= rows[2]["score"]
+
+
+def test_follow_up_carries_the_previous_question(seed_service):
+    from index.types import Turn
+
+    first = seed_service.ask("What did Zelensky say about the energy pause?")
+    follow = seed_service.ask("Will his side support it?", history=[Turn("What did Zelensky say about the energy pause?", first.text)])
+    assert not follow.refused and "support" in follow.text.lower()
+
+
+def test_summary_of_the_seed_article_and_of_a_topic(seed_service):
+    title = "After call with Trump, Putin agrees to pause attacks on Ukraine’s energy and infrastructure targets"
+    article = seed_service.summarize(title)
+    assert not article.refused and len(article.citations) >= 1
+    assert all(c.quote in SEED_TEXT for c in article.citations)
+    topic = seed_service.summarize("energy ceasefire")
+    assert not topic.refused and "energy" in topic.text.lower()
+    assert seed_service.summarize("Taiwan semiconductor exports").refused
+
+
+def test_titles_autocomplete(seed_service):
+    refs = seed_service.titles("after call")
+    assert refs and refs[0].title.startswith("After call with Trump")
+    assert seed_service.titles("zzz-no-such-title") == []

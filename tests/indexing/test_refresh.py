@@ -1,0 +1,131 @@
+"""Refreshing on a schedule: the pure schedule, `index --watch` as a real process, the shared lock."""
+from __future__ import annotations
+
+import os
+import queue
+import random
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from index.app import build_service
+from index.errors import IndexBusy
+from index.indexing.refresh import MAX_BACKOFF_SECONDS, Refresher, Schedule
+from index.settings import Settings
+from index.sources.sources_config import SourceSpec, load_sources
+from tests.support.feeds import FeedSite
+from tests.support.chroma_view import live_chroma
+
+ROOT = Path(__file__).resolve().parents[2]
+FEED = SourceSpec("f", "feed", "http://x/feed")  # default: every 60 minutes
+HALF_HOUR = SourceSpec("h", "feed", "http://x/h", refresh="30m")
+FOLDER = SourceSpec("d", "folder", "d")
+
+
+def test_schedule_due_times_jitter_and_backoff():
+    schedule = Schedule(random.Random(1))
+    ages = {"f": None, "h": 600.0}
+    schedule.plan([FEED, HALF_HOUR, FOLDER], 0.0, ages.get)
+    assert set(schedule.due_at) == {"f", "h"}  # a folder has no schedule unless it asks for one
+    assert 0 <= schedule.due_at["f"] <= 360 and 1200 <= schedule.due_at["h"] <= 1200 + 180
+    assert schedule.due(360.0) == ["f"] and schedule.due(1200 + 180) == ["f", "h"]
+    wait = schedule.done(FEED, 1000.0)
+    assert 3600 <= wait <= 3960
+    assert 4 * 3600 <= schedule.done(FEED, 1000.0, failures=2) <= 4 * 3600 + 360  # twice as long per failure
+    assert schedule.done(FEED, 1000.0, failures=30) <= MAX_BACKOFF_SECONDS + 360
+    assert schedule.done(FEED, 1000.0, busy=True) == 60
+    schedule.plan([HALF_HOUR], 2000.0, ages.get)  # a removed source leaves the schedule
+    assert set(schedule.due_at) == {"h"}
+
+
+def _feed_settings(tmp_path, site, refresh="5s") -> Settings:
+    sources = tmp_path / "sources.toml"
+    sources.write_text(f'[[source]]\nname = "local"\nkind = "feed"\nlocation = "{site.url("/feed")}"\n'
+                       f'refresh = "{refresh}"\n')
+    return Settings(home=tmp_path / "home", sources_file=sources, allow_private_urls=True)
+
+
+@pytest.mark.slow
+def test_index_watch_picks_up_a_new_entry_within_two_intervals_and_stops_cleanly(tmp_path):
+    with FeedSite() as site:
+        site.publish("bridge", "Bridge reopens", "bridge")
+        settings = _feed_settings(tmp_path, site)
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "NEWSBOT_"))}
+        env |= {"NEWSBOT_HOME": str(settings.home), "NEWSBOT_SOURCES": str(settings.sources_file),
+                "NEWSBOT_ALLOW_PRIVATE_URLS": "1"}
+        process = subprocess.Popen([sys.executable, "-m", "bot.cli", "index", "--watch"], cwd=ROOT, env=env,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        lines: queue.Queue[str] = queue.Queue()
+        threading.Thread(target=lambda: [lines.put(line) for line in process.stdout], daemon=True).start()
+        try:
+            first = lines.get(timeout=240)
+            assert "refreshed local: 1 added" in first, first
+            site.publish("harbour", "Harbour dredging", "harbour")
+            after = [lines.get(timeout=120), None]
+            if "1 added" not in after[0]:
+                after[1] = lines.get(timeout=120)
+            assert any(line and "refreshed local: 1 added" in line for line in after), after
+        finally:
+            process.send_signal(signal.SIGINT)
+            out, err = process.communicate(timeout=120)
+        assert process.returncode == 0 and "stopped" in err and "Traceback" not in err, err
+    service = build_service(settings)
+    titles = {m["title"] for m in live_chroma(service).get(include=["metadatas"])["metadatas"]}
+    assert titles == {"Bridge reopens", "Harbour dredging"}
+
+
+def test_a_reindex_during_a_scheduled_refresh_is_busy(tmp_path, fake_embedder):
+    with FeedSite() as site:
+        site.publish("bridge", "Bridge reopens", "bridge")
+        service = build_service(_feed_settings(tmp_path, site), embedder=fake_embedder)
+        release, started = threading.Event(), threading.Event()
+        original = site.server.routes.get
+
+        def held(path, default=None):  # the page answers only once the test has tried its /reindex
+            route = original(path, default)
+            if path != "/p/bridge":
+                return route
+            return lambda handler: (started.set(), release.wait(60), route(handler))
+        site.server.routes.get = held
+        refresher = Refresher(service)
+        spec = load_sources(service.settings.sources_file)[0]
+        worker = threading.Thread(target=refresher.refresh, args=(spec,))
+        worker.start()
+        try:
+            assert started.wait(120)
+            with pytest.raises(IndexBusy, match="already running"):
+                service.index()
+        finally:
+            release.set()
+            worker.join(120)
+        assert [s.articles for s in service.sources()] == [1]
+
+
+@pytest.mark.slow
+def test_two_processes_on_one_chroma_server_do_not_index_at_once(tmp_path, chroma_server):
+    host, port = chroma_server
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "NEWSBOT_"))}
+    env |= {"NEWSBOT_CHROMA_HOST": host, "NEWSBOT_CHROMA_PORT": str(port), "NEWSBOT_COLLECTION": "leasetest"}
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys\nfrom index.app import build_service\nfrom index.settings import Settings\n"
+         "from index.store.lease import ChromaLease\nservice = build_service(Settings())\nwith ChromaLease(service.store).hold():\n    print('held', flush=True)\n"
+         "    sys.stdin.readline()\nprint('released', flush=True)\n"],
+        cwd=ROOT, env=env | {"NEWSBOT_HOME": str(tmp_path / "a")}, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held", holder.stderr.read() if holder.poll() is not None else ""
+        other = subprocess.run([sys.executable, "-m", "bot.cli", "index"], cwd=ROOT, capture_output=True, text=True,
+                               env=env | {"NEWSBOT_HOME": str(tmp_path / "b")}, timeout=300)
+        assert other.returncode == 1 and "already running" in other.stderr and "Traceback" not in other.stderr
+    finally:
+        holder.stdin.write("\n")
+        holder.stdin.flush()
+        assert holder.stdout.readline().strip() == "released"
+        holder.wait(60)
+    again = subprocess.run([sys.executable, "-m", "bot.cli", "index"], cwd=ROOT, capture_output=True, text=True,
+                           env=env | {"NEWSBOT_HOME": str(tmp_path / "b")}, timeout=300)
+    assert again.returncode == 0, again.stderr

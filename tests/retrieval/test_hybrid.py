@@ -1,0 +1,112 @@
+"""Retrieval on a small real slice of RealTime QA (one week): fusion helps, and answers are found."""
+import pytest
+
+from index.evaluation import scoring as evaluation
+from index.app import build_service
+from index.evaluation.run import to_articles
+from index.retrieval.hybrid import fuse
+from index.settings import Settings
+from index.text import terms
+from tests.support.paths import SHARED_DATA
+from tests.support.chroma_view import live_chroma
+
+pytestmark = pytest.mark.slow  # indexes a real week of RealTime QA with the real model
+
+WEEK = {"20250321"}  # the week that covers the same Trump–Putin call as the seed
+
+
+@pytest.fixture(scope="module")
+def week_service(tmp_path_factory, embedder):
+    rows = evaluation.load_articles(SHARED_DATA / "articles.jsonl", WEEK)
+    service = build_service(Settings(home=tmp_path_factory.mktemp("slice")), embedder=embedder, collection="slice")
+    service.indexer.index("slice", to_articles(rows))
+    service.store.bump_generation()
+    questions = evaluation.load_questions(SHARED_DATA / "questions.jsonl", WEEK)
+    return service, evaluation.answerable(questions, rows)
+
+
+def _recall(ranked_by_question, gold, chars=4000):
+    hits = [evaluation.recall_at_chars(ranked_by_question[q["id"]], q["answer"], chars) for q in gold]
+    return sum(hits) / len(hits)
+
+
+def test_hybrid_retrieval_finds_answers_at_least_as_often_as_dense_alone(week_service):
+    service, gold = week_service
+    assert len(gold) >= 10
+    hybrid, dense, lexical = {}, {}, {}
+    snapshot = service.lexical.snapshot()
+    for q in gold:
+        query = service.retriever.embed_query(q["question"])
+        hybrid[q["id"]] = [p.text for p in service.retriever.retrieve(query, 10)]
+        found = live_chroma(service).query(query_embeddings=[query.vector.tolist()], n_results=10,
+                                         include=["documents"])
+        dense[q["id"]] = found["documents"][0]
+        lexical[q["id"]] = [snapshot.texts[row] for row, _ in snapshot.search(terms(q["question"]), 10)]
+    # On 13 questions the two sides trade places; what must hold is that fusing in BM25 never loses what
+    # the dense side finds, and that the answer is in the first 4,000 characters for a good share
+    # (0.46 measured on this week; the plain llama-index recipe also gets 0.46 here, 0.40 on all weeks).
+    assert _recall(hybrid, gold) >= _recall(dense, gold)
+    assert _recall(hybrid, gold, chars=8000) >= _recall(dense, gold, chars=8000)
+    assert _recall(hybrid, gold) >= 0.4
+    assert _recall(lexical, gold) > 0 and _recall(dense, gold) > 0
+
+
+def test_seed_story_is_retrieved_from_the_week(week_service):
+    service, _ = week_service
+    top = service.search("Putin agrees to pause attacks on energy infrastructure", 3)
+    assert any("energy" in p.text.lower() and "putin" in (p.title + p.text).lower() for p in top)
+    assert len({p.chunk_id for p in top}) == 3
+
+
+def test_every_lever_on_retrieves_distinct_passages_within_the_date_floor(week_service):
+    from index.retrieval.rerank import Weights
+    from index.retrieval.second_stage import RetrievalConfig
+
+    service, gold = week_service
+    retriever = service.retriever
+    retriever.config = RetrievalConfig(candidates=80, rm3_terms=10, expand_articles=3, weights=Weights())
+    try:
+        top = service.search("Putin agrees to pause attacks on energy infrastructure", 10)
+        assert len({p.chunk_id for p in top}) == 10
+        assert any("energy" in p.text.lower() and "putin" in (p.title + p.text).lower() for p in top[:3])
+        days = sorted(int(m["published_day"]) for m in service.lexical.snapshot().metadatas)
+        floor = days[len(days) // 2]
+        query = retriever.embed_query(gold[0]["question"], since_day=floor)
+        dated = retriever.retrieve(query, 10)
+        snapshot = service.lexical.snapshot()
+        day_of = {i: int(m["published_day"]) for i, m in zip(snapshot.ids, snapshot.metadatas)}
+        assert dated and all(day_of[p.chunk_id] >= floor for p in dated)
+    finally:
+        retriever.config = RetrievalConfig()
+
+
+def test_fusion_ranks_items_found_by_both_first():
+    fused = [item for item, _ in fuse([["a", "b", "c"], ["c", "d", "a"]])]
+    assert fused[:2] == ["a", "c"] and set(fused) == {"a", "b", "c", "d"}
+
+
+def test_lexical_levers_through_the_retriever(week_service):
+    from index.retrieval.lexical_fields import LexicalFields
+    from index.retrieval.second_stage import RetrievalConfig
+
+    service, gold = week_service
+    retriever = service.retriever
+    question = "Putin agrees to pause attacks on energy infrastructure"
+    query = retriever.embed_query(question)
+    today = [p.chunk_id for p in retriever.retrieve(query, 10)]
+    try:
+        retriever.config = RetrievalConfig(rrf_k=60, bm25_weight=1.0, fields=LexicalFields(), title_list=0.0)
+        assert [p.chunk_id for p in retriever.retrieve(query, 10)] == today  # the defaults are today's
+        snapshot = service.lexical.snapshot()
+        day_of = {i: int(m["published_day"]) for i, m in zip(snapshot.ids, snapshot.metadatas)}
+        floor = sorted(day_of.values())[len(day_of) // 2]
+        for config in (RetrievalConfig(rrf_k=5, bm25_weight=1.25), RetrievalConfig(title_list=0.5),
+                       RetrievalConfig(fields=LexicalFields(title_weight=2, bigrams=True))):
+            retriever.config = config
+            top = retriever.retrieve(query, 10)
+            assert len({p.chunk_id for p in top}) == 10
+            assert any("energy" in p.text.lower() and "putin" in (p.title + p.text).lower() for p in top[:3])
+            dated = retriever.retrieve(retriever.embed_query(gold[0]["question"], since_day=floor), 10)
+            assert dated and all(day_of[p.chunk_id] >= floor for p in dated)
+    finally:
+        retriever.config = RetrievalConfig()
