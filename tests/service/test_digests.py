@@ -9,7 +9,7 @@ import pytest
 from index.app import build_service
 from index.settings import Settings
 from index.text import sentence_spans
-from tests.fakes.fake_openai import fake_openai, fake_openai_server  # noqa: F401
+from tests.support.fake_openai import fake_openai, fake_openai_server  # noqa: F401
 
 FIXTURE = Path(__file__).resolve().parents[1] / "data" / "stories.jsonl"
 
