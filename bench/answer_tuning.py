@@ -1,16 +1,18 @@
-"""Offline answers alone: sentence selection on the passages retrieval gives (issue 14).
+"""Offline answers alone: sentence selection on the passages retrieval gives (issue 14), the calibration
+of `SentenceWeights` (index/answering/extractive.py) and of how many passages an answer reads.
 
-    python bench/answer_tuning.py --home DIR            # the scoring before issue 14, the default, the tuned one
-    python bench/answer_tuning.py --home DIR --tune     # choose SentenceWeights on the tune half only
-    python bench/answer_tuning.py --home DIR --today --passages 4,5,6,8,10,12 [--honesty]
+    python -m bench.answer_tuning --home DIR            # the scoring before issue 14, the default, the tuned one
+    python -m bench.answer_tuning --home DIR --tune     # choose SentenceWeights on the tune half only
+    python -m bench.answer_tuning --home DIR --passages 4,5,6,8,10,12 [--honesty]
                                                         # how many passages the answer is written from
-    python bench/answer_tuning.py --home DIR --today --sweep lead   # one weight of GRIDS, the others today's
+    python -m bench.answer_tuning --home DIR --sweep kind   # one weight of GRIDS, the others today's
+    python -m bench.answer_tuning --quick               # all of it on a slice, in a fresh index
 
-DIR is a NEWSBOT_HOME indexed by `newsbot eval` (see bench/retrieval_ablation.py). The passages are
-retrieved once per question with the retrieval configuration in bench/out/rerank_weights.json (or
-`--today` for today's retrieval); every sentence vector is computed once and cached, so each scoring
-variant costs no model time. Measures, per half: answer accuracy (the data README's rule); `selection`,
-of the questions whose given passages hold the answer, the share whose answer quotes it; refusals.
+DIR is a NEWSBOT_HOME in which `newsbot eval` indexed the whole set (without --home, the set is indexed
+first, into a temporary home). The passages are retrieved once per question with today's retrieval;
+every sentence vector is computed once and cached, so each scoring variant costs no model time.
+Measures, per half: answer accuracy (the data README's rule); `selection`, of the questions whose given
+passages hold the answer, the share whose answer quotes it; refusals.
 """
 from __future__ import annotations
 
@@ -18,17 +20,15 @@ import argparse
 import dataclasses
 import json
 import sys
+import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-for folder in (ROOT, ROOT / "bench"):
-    if str(folder) not in sys.path:
-        sys.path.insert(0, str(folder))
+import numpy as np
 
-from retrieval_ablation import add_index_arguments, chosen_config, open_scored  # noqa: E402
-from index.evaluation import scoring as evaluation  # noqa: E402
-from index.answering import extractive  # noqa: E402
-from index.retrieval.second_stage import RetrievalConfig  # noqa: E402
+from bench.common import (OUT, add_common_arguments, alternate, build_eval_index, data_set, eval_service, halves,
+                          load_set, quick_slice)
+from index.answering import extractive
+from index.evaluation import scoring as evaluation
 
 BEFORE = extractive.SentenceWeights(similarity=0.5, lexical=0.5, names=0.0, kind=0.0, rank=0.05, novelty=0.0,
                                     embedded=12, sentences=3, floor=0.8)  # the sentence scoring before issue 14
@@ -42,7 +42,6 @@ GRIDS = {
     "embedded": (8, 12, 16, 24),
     "sentences": (1, 2, 3),
     "floor": (0.6, 0.7, 0.8, 0.9),
-    "lead": (0.0, 0.05, 0.1, 0.2, 0.3),
 }
 
 
@@ -56,16 +55,12 @@ class CachedEmbed:
         missing = [t for t in dict.fromkeys(texts) if t not in self.cache]
         if missing:
             self.cache.update(zip(missing, self.embed(missing)))
-        import numpy as np
-
         return np.array([self.cache[t] for t in texts])
 
 
-def gather(service, config: RetrievalConfig, questions: list[dict], rows: list[dict],
-           k: int | None = None) -> list[tuple]:
+def gather(service, questions: list[dict], rows: list[dict], k: int | None = None) -> list[tuple]:
     """(question dict, query vector, the passages an answer is written from: `k`, or the setting `top_k`)
     per answerable question."""
-    service.retriever.config = config
     by_id = {q["id"]: q for q in questions}
     out = []
     for gold in evaluation.answerable(questions, rows):
@@ -109,19 +104,12 @@ def tune(items, embed, idf, tune_weeks: set[str]) -> extractive.SentenceWeights:
     return best
 
 
-def answer_ms(items: list[tuple], variants: dict, embed, idf) -> dict[str, float]:
-    """Median milliseconds of one offline answer per variant (the real embedder, no cache), alternating
-    variants per question in one run."""
-    import statistics
-    import time
-
-    times: dict[str, list[float]] = {name: [] for name in variants}
-    for q, vector, passages in items:
-        for name, weights in variants.items():
-            begun = time.perf_counter()
-            extractive.answer(q["question"], vector, passages, embed, idf, weights)
-            times[name].append(1000 * (time.perf_counter() - begun))
-    return {name: statistics.median(values) for name, values in times.items()}
+def answer_ms(items: list[tuple], variants: dict, embed, idf) -> dict[str, dict[str, float]]:
+    """Median milliseconds of one offline answer per variant and its ratio to the first (the real
+    embedder, no cache), alternating variants per question in one run."""
+    runs = {name: (lambda item, w=weights: extractive.answer(item[0]["question"], item[1], item[2], embed, idf, w))
+            for name, weights in variants.items()}
+    return alternate(runs, items)
 
 
 def table_row(label: object, half: str, m: dict) -> str:
@@ -175,33 +163,56 @@ def refusals_elsewhere(service, questions: list[dict], rows: list[dict], variant
     return f"questions whose answer is in no article: {len(others)}; refused: {counts}; same decision: {same}"
 
 
+def open_scored(args: argparse.Namespace, scratch: Path):
+    """(service, article rows, questions): the eval index in --home, or a fresh one (a slice with --quick)."""
+    data = data_set(args.data)
+    weeks = evaluation.parse_weeks(args.weeks)
+    if args.quick:
+        data = quick_slice(data, scratch / "data")
+    if args.home is not None:
+        service = eval_service(args.home, data, weeks)
+    else:
+        service, _ = build_eval_index(scratch / "home", data, weeks)
+    rows, questions = load_set(data, weeks)
+    return service, rows, questions
+
+
 def main() -> int:
     """Tune, or compare today's sentence scoring with the tuned one on every half."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    add_index_arguments(parser)
-    parser.add_argument("--today", action="store_true", help="today's retrieval instead of the chosen one")
-    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "sentence_weights.json")
+    add_common_arguments(parser, home=True)
+    parser.add_argument("--weeks", default=None, help="only these weeks (an index `newsbot eval --weeks` built)")
+    parser.add_argument("--tune", action="store_true", help="choose the weights on the tune half (written to --out)")
+    parser.add_argument("--out", type=Path, default=OUT / "sentence_weights.json")
     parser.add_argument("--timing", action="store_true", help="also the median time of one answer per variant")
     parser.add_argument("--honesty", action="store_true", help="also the refusals of questions no article answers")
     parser.add_argument("--passages", type=lambda text: [int(n) for n in text.split(",")], default=None,
                         help="compare answers written from this many passages (today's scoring), e.g. 4,6,10")
     parser.add_argument("--sweep", choices=sorted(GRIDS), default=None, help="one weight over its grid")
     args = parser.parse_args()
-    service, rows, questions = open_scored(args)
-    config = RetrievalConfig() if args.today else chosen_config()
-    items = gather(service, config, questions, rows, max(args.passages) if args.passages else None)
+    if args.quick:
+        args.tune, args.timing, args.honesty = True, True, True
+        args.out = OUT / "answer_tuning-quick" / "sentence_weights.json"
+    with tempfile.TemporaryDirectory(prefix="answer-tuning-") as scratch:
+        service, rows, questions = open_scored(args, Path(scratch))
+        return report(args, service, rows, questions)
+
+
+def report(args: argparse.Namespace, service, rows: list[dict], questions: list[dict]) -> int:
+    """Print what `args` ask for."""
+    items = gather(service, questions, rows, max(args.passages) if args.passages else None)
     embed, idf = CachedEmbed(service.embedder.embed), service.lexical.snapshot().idf
-    tune_weeks, report_weeks = evaluation.split_weeks(q["week"] for q in questions)
+    split = halves(questions)
     if args.sweep:
-        sweep(items, args.sweep, embed, idf, {"tune": tune_weeks, "report": report_weeks, "all": None})
+        sweep(items, args.sweep, embed, idf, split)
         return 0
     if args.passages:
-        passage_counts(items, args.passages, embed, idf, {"tune": tune_weeks, "report": report_weeks, "all": None})
+        passage_counts(items, args.passages, embed, idf, split)
         if args.honesty:
             print(refusals_elsewhere(service, questions, rows, {}, args.passages))
         return 0
     if args.tune:
-        best = tune(items, embed, idf, tune_weeks)
+        best = tune(items, embed, idf, split["tune"])
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(dataclasses.asdict(best), indent=2))
     variants = {"before issue 14": BEFORE, "default now": extractive.DEFAULT_WEIGHTS}
@@ -210,13 +221,13 @@ def main() -> int:
     print("| sentence scoring | weeks | answer accuracy | selection | passages hold the answer | refused |")
     print("|---|---|---|---|---|---|")
     for name, weights in variants.items():
-        for half, chosen in (("tune", tune_weeks), ("report", report_weeks), ("all", None)):
+        for half, chosen in split.items():
             m = measure(items, weights, embed, idf, chosen)
             print(table_row(name, half, m))
     if args.timing:
-        medians = answer_ms(items, variants, service.embedder.embed, idf)
-        first = next(iter(medians.values()))
-        print("median ms per answer: " + ", ".join(f"{n} {v:.1f} ({v / first:.2f}x)" for n, v in medians.items()))
+        timings = answer_ms(items, variants, service.embedder.embed, idf)
+        print("median ms per answer: " + ", ".join(f"{n} {t['median_ms']:.1f} ({t['ratio']:.2f}x)"
+                                                   for n, t in timings.items()))
     if args.honesty:
         print(refusals_elsewhere(service, questions, rows, variants))
     return 0

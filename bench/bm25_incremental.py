@@ -6,7 +6,8 @@ same chunks twice, the copy under other chunk and article ids. No Chroma and no 
 an in-memory stand-in answering `get` as Chroma does, so what is timed is the BM25 side alone (listing the
 ids of a real Chroma collection is timed apart with --chroma-collection). Everything in one run.
 
-    nice -n 15 python bench/bm25_incremental.py /work/evalhome-full/lexical/eval-55dc2e498a-all-minilm-l6-v2.pkl
+    nice -n 15 python -m bench.bm25_incremental /work/evalhome-full/lexical/eval-55dc2e498a-all-minilm-l6-v2.pkl
+    python -m bench.bm25_incremental --quick    # no cache: the paragraphs of the data set's first 150 articles
 """
 from __future__ import annotations
 
@@ -15,25 +16,23 @@ import gc
 import json
 import pickle
 import statistics
-from collections import Counter
-import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+import bm25s
+import numpy as np
 
-import bm25s  # noqa: E402
-import numpy as np  # noqa: E402
+from bench.common import data_set, read_jsonl
 
-from index.store.lexical import LexicalSnapshot, build_snapshot, top_rows  # noqa: E402
-from index.store.lexical_cache import SnapshotFile  # noqa: E402
-from index.store.chunks import Chunks  # noqa: E402
-from index.store.lexical_delta import chunk_tokens  # noqa: E402
-from index.text import terms  # noqa: E402
+from index.store.lexical import LexicalSnapshot, build_snapshot, top_rows
+from index.store.lexical_cache import SnapshotFile
+from index.store.chunks import Chunks
+from index.store.lexical_delta import chunk_tokens
+from index.text import terms
 
-QUESTIONS = ROOT.parent / "shared" / "data" / "realtimeqa-2025q1" / "questions.jsonl"
+QUICK_ARTICLES = 150
 
 
 class MemoryCollection:
@@ -67,17 +66,35 @@ class CacheReader(pickle.Unpickler):
         return super().find_class("index.store.lexical" if module == "index.lexical" else module, name)
 
 
-def corpus(cache: Path, copies: int) -> tuple[list[str], list[str], list[dict]]:
+def cached_chunks(cache: Path) -> tuple[list[str], list[str], list[dict]]:
+    """The chunks of a BM25 cache file."""
     with cache.open("rb") as handle:
         snapshot = CacheReader(handle).load()
+    return list(snapshot.ids), list(snapshot.texts), list(snapshot.metadatas)
+
+
+def paragraph_chunks(articles: list[dict]) -> tuple[list[str], list[str], list[dict]]:
+    """A stand-in corpus for a quick run: each paragraph of each article a chunk."""
+    ids, texts, metadatas = [], [], []
+    for article in articles:
+        for position, text in enumerate(p for p in (article.get("text") or "").split("\n") if p.strip()):
+            ids.append(f"{article['id']}#{position}")
+            texts.append(text)
+            metadatas.append({"article_id": str(article["id"]), "title": article.get("title") or "",
+                              "position": position})
+    return ids, texts, metadatas
+
+
+def corpus(chunks: tuple[list[str], list[str], list[dict]], copies: int) -> tuple[list[str], list[str], list[dict]]:
+    """The chunks `copies` times, each copy under other chunk and article ids."""
     ids, texts, metadatas = [], [], []
     for copy in range(copies):
         prefix = f"copy{copy}-" if copy else ""
-        ids += [prefix + i for i in snapshot.ids]
-        texts += snapshot.texts
+        ids += [prefix + i for i in chunks[0]]
+        texts += chunks[1]
         # stamped with a scope, as every chunk of a collection is once index/sources/scopes.py has run
         metadatas += [{**m, "scope": m.get("scope") or "shared", "article_id": prefix + str(m.get("article_id", ""))}
-                      for m in snapshot.metadatas]
+                      for m in chunks[2]]
     return ids, texts, metadatas
 
 
@@ -170,15 +187,19 @@ def chroma_listing(collection: str) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("cache", type=Path, help="a BM25 cache file (NEWSBOT_HOME/lexical/<collection>.pkl)")
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("cache", type=Path, nargs="?", help="a BM25 cache file (NEWSBOT_HOME/lexical/<collection>.pkl)")
     parser.add_argument("--articles", type=int, default=10)
     parser.add_argument("--questions", type=int, default=300)
     parser.add_argument("--chroma-collection", help="also time listing ids on this collection of NEWSBOT_HOME")
+    parser.add_argument("--quick", action="store_true", help=f"the paragraphs of the first {QUICK_ARTICLES} articles")
     args = parser.parse_args()
-    with QUESTIONS.open(encoding="utf-8") as lines:
-        queries = [terms(json.loads(line)["question"]) for _, line in zip(range(args.questions), lines)]
-    results = [one_size(*corpus(args.cache, copies), args.articles, queries) for copies in (1, 2)]
+    if args.cache is None and not args.quick:
+        parser.error("give a BM25 cache file, or --quick")
+    data = data_set()
+    queries = [terms(q["question"]) for q in read_jsonl(data.questions)[: args.questions]]
+    chunks = paragraph_chunks(read_jsonl(data.articles)[:QUICK_ARTICLES]) if args.quick else cached_chunks(args.cache)
+    results = [one_size(*corpus(chunks, copies), args.articles, queries) for copies in (1, 2)]
     if args.chroma_collection:
         results.append(chroma_listing(args.chroma_collection))
     print(json.dumps(results, indent=2))

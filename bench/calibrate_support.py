@@ -13,29 +13,25 @@ Pairs (claim, passage), all built from the data and the system's own retrieval, 
 Prints the score distributions, each feature's ROC AUC, and the threshold that maximises
 TPR − FPR (Youden's J) over all pairs, with TPR and the rejection rate per negative kind.
 
-    python bench/calibrate_support.py --weeks 20250314,20250321,20250328 [--json out.json] [--home DIR]
+    python -m bench.calibrate_support --weeks 20250314,20250328 [--json out.json] [--home DIR]
+    python -m bench.calibrate_support --quick     # the first 12 articles of week 20250314
 """
 from __future__ import annotations
 
 import argparse
 import json
-import sys
 import tempfile
 from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from index.evaluation import scoring as evaluation  # noqa: E402
-from index.answering import support  # noqa: E402
-from index.app import build_embedder, build_service  # noqa: E402
-from index.evaluation.run import to_articles  # noqa: E402
-from index.settings import Settings  # noqa: E402
-from index.text import STOPWORDS, jaccard, sentence_spans, shingles  # noqa: E402
-
-DATA = ROOT.parent / "shared" / "data" / "realtimeqa-2025q1"
+from bench.common import add_common_arguments, clean_environment, data_set, quick_slice
+from index.evaluation import scoring as evaluation
+from index.answering import support
+from index.app import build_embedder, build_service
+from index.evaluation.run import to_articles
+from index.settings import Settings
+from index.text import STOPWORDS, jaccard, sentence_spans, shingles
 
 
 def auc(pos: list[float], neg: list[float]) -> float:
@@ -144,15 +140,20 @@ def summarize_scores(kinds: list[str], supports: list[support.Support]) -> dict:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--weeks", default="20250314,20250321,20250328")
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_common_arguments(parser)
+    parser.add_argument("--weeks", default="20250314,20250328")
     parser.add_argument("--json", type=Path)
     parser.add_argument("--home", type=Path, help="keep the index here between runs (default: a temp folder)")
     args = parser.parse_args()
-    weeks = evaluation.parse_weeks(args.weeks)
-    rows = evaluation.load_articles(DATA / "articles.jsonl", weeks)
-    questions = evaluation.load_questions(DATA / "questions.jsonl", weeks)
-    with tempfile.TemporaryDirectory(prefix="calibrate-") as scratch:
+    with tempfile.TemporaryDirectory(prefix="calibrate-") as scratch, clean_environment():
+        data = data_set(args.data)
+        if args.quick:
+            args.weeks = "20250314"
+            data = quick_slice(data, Path(scratch) / "data", weeks=("20250314",))
+        weeks = evaluation.parse_weeks(args.weeks)
+        rows = evaluation.load_articles(data.articles, weeks)
+        questions = evaluation.load_questions(data.questions, weeks)
         settings = Settings(home=args.home or Path(scratch), openai_api_key=None, openai_base_url="",
                             chroma_host="")
         service = build_service(settings, embedder=build_embedder(settings), collection="calibrate")

@@ -1,11 +1,13 @@
 """Embedding backends compared on real news text: agreement, throughput vs. the CPU's matmul limit, cold start.
 
-    python bench/embed_throughput.py quality            # ONNX int8 vs sentence-transformers fp32
-    python bench/embed_throughput.py speed [--rounds 4] # tokens/s, interleaved A,B,C,A,B,C,...
-    python bench/embed_throughput.py coldstart [--rounds 5]
-    python bench/embed_throughput.py all
+    python -m bench.embed_throughput quality            # ONNX int8 vs sentence-transformers fp32
+    python -m bench.embed_throughput speed [--rounds 4] # tokens/s, interleaved A,B,C,A,B,C,...
+    python -m bench.embed_throughput coldstart [--rounds 5]
+    python -m bench.embed_throughput [all] [--quick]    # all three (--quick: 64 passages, one round)
 
-Passages: ~2,000 windows of 200 word pieces cut from /work/shared/data/realtimeqa-2025q1/articles.jsonl
+Needs the torch extra (`pip install -e ".[torch]"`) for the sentence-transformers side.
+
+Passages: ~2,000 windows of 200 word pieces cut from the data set's articles.jsonl (bench/common.py)
 (at most 2 per article); queries: the questions in questions.jsonl. Results go to bench/out/*.json.
 
 The machine is shared with other CPU-heavy jobs, so every timing is taken interleaved (each round runs
@@ -21,21 +23,15 @@ import statistics
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
+from bench.common import ROOT, data_set, out_dir
+from bench.scale_machine import HIDDEN, INTER, flops_per_token, useful_flops  # one definition of the limit
+from index.embedding.embedders import MiniLMEmbedder
+from index.embedding.onnx_minilm import OnnxMiniLMEmbedder, plan_batches
 
-from index.embedding.embedders import MiniLMEmbedder  # noqa: E402
-from index.embedding.onnx_minilm import OnnxMiniLMEmbedder, plan_batches  # noqa: E402
-
-DATA = Path(os.environ.get("NEWSBOT_BENCH_DATA", "/work/shared/data/realtimeqa-2025q1"))
-OUT = ROOT / "bench" / "out"
-
-from scale_machine import HIDDEN, INTER, flops_per_token, useful_flops  # noqa: E402  (one definition of the limit)
+DATA = data_set().folder
 
 
 # ---------------------------------------------------------------- data
@@ -63,9 +59,9 @@ def load_passages(n: int = 2000, window: int = 200, per_article: int = 2) -> lis
     return out[:n]
 
 
-def load_queries() -> list[str]:
+def load_queries(n: int | None = None) -> list[str]:
     with open(DATA / "questions.jsonl") as f:
-        return [json.loads(line)["question"] for line in f]
+        return [json.loads(line)["question"] for line in f][:n]
 
 
 # ---------------------------------------------------------------- torch fp32 with our batching
@@ -75,14 +71,18 @@ class TorchBudgetEmbedder:
     """The sentence-transformers fp32 model driven directly, with OnnxMiniLMEmbedder's batching."""
 
     def __init__(self, token_budget: int = 4096, max_batch: int = 128) -> None:
-        self.st = MiniLMEmbedder()
+        from sentence_transformers import SentenceTransformer
+
+        MiniLMEmbedder.require()
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the weights are installed; never ask the network
+        self.model = SentenceTransformer(MiniLMEmbedder.model_path(), device="cpu")[0].auto_model
         self.ids = OnnxMiniLMEmbedder()  # tokenizer only
         self.token_budget, self.max_batch = token_budget, max_batch
 
     def embed(self, texts):
         import torch
 
-        model = self.st._load()[0].auto_model
+        model = self.model
         rows = self.ids.encode_ids(texts)
         out = np.empty((len(rows), 384), dtype=np.float32)
         with torch.inference_mode():
@@ -104,7 +104,7 @@ class TorchBudgetEmbedder:
 
 
 def quality(args) -> dict:
-    passages, queries = load_passages(args.passages), load_queries()
+    passages, queries = load_passages(args.passages), load_queries(args.queries)
     st, ox = MiniLMEmbedder(), OnnxMiniLMEmbedder()
     res = {"passages": len(passages), "queries": len(queries)}
     vecs = {}
@@ -162,7 +162,7 @@ def speed(args) -> dict:
     import torch
 
     passages = load_passages(args.passages)
-    queries = load_queries()
+    queries = load_queries(args.queries)
     rng = np.random.default_rng(1)
     workloads = {
         # ingest: 200-word-piece chunks (uniform length)
@@ -192,13 +192,13 @@ def speed(args) -> dict:
     names = list(backends)
     for r in range(args.rounds):
         order = names[r % len(names) :] + names[: r % len(names)]
-        rnd = {"matmul_before": matmul_rate()}
+        rnd = {"matmul_before": matmul_rate(args.matmul_rows)}
         for w, texts in workloads.items():
             for name in order:
                 t = time.perf_counter()
                 backends[name].embed(texts)
                 rnd[f"{w}/{name}"] = time.perf_counter() - t
-        rnd["matmul_after"] = matmul_rate()
+        rnd["matmul_after"] = matmul_rate(args.matmul_rows)
         res["rounds"].append(rnd)
         print(json.dumps(rnd), flush=True)
 
@@ -257,16 +257,21 @@ def coldstart(args) -> dict:
 
 
 def main() -> None:
-    p = argparse.ArgumentParser()
-    p.add_argument("what", choices=["quality", "speed", "coldstart", "all"])
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("what", nargs="?", default="all", choices=["quality", "speed", "coldstart", "all"])
     p.add_argument("--passages", type=int, default=2000)
     p.add_argument("--speed-n", type=int, default=400, help="texts per workload per timing")
     p.add_argument("--rounds", type=int, default=4)
+    p.add_argument("--queries", type=int, default=None, help="the first N questions (default: all)")
+    p.add_argument("--matmul-rows", type=int, default=4096, help="rows of the matrix products that measure the limit")
+    p.add_argument("--quick", action="store_true", help="a smoke run: 64 passages, 32 texts and questions, one round")
     args = p.parse_args()
-    OUT.mkdir(parents=True, exist_ok=True)
+    if args.quick:
+        args.passages, args.speed_n, args.rounds, args.queries, args.matmul_rows = 64, 32, 1, 32, 1024
+    out = out_dir("embed_throughput", args.quick)
     for what in ["quality", "speed", "coldstart"] if args.what == "all" else [args.what]:
         res = globals()[what](args)
-        (OUT / f"{what}.json").write_text(json.dumps(res, indent=1))
+        (out / f"{what}.json").write_text(json.dumps(res, indent=1))
         print(what, json.dumps(res.get("summary", res) if what != "quality" else res, indent=1))
 
 

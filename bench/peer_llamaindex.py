@@ -5,7 +5,8 @@ defaults (1,024 tokens, overlap 200), `VectorStoreIndex.from_documents` on a `Ch
 embedded `chromadb.PersistentClient` in a temporary folder, all-MiniLM-L6-v2 through the project's
 `EmbedderAdapter`, and `index.as_retriever(similarity_top_k=k)` per answerable question.
 
-    python bench/peer_llamaindex.py --articles A.jsonl --questions Q.jsonl [--weeks 20250321,...] [-k 10] [--json]
+    python -m bench.peer_llamaindex --articles A.jsonl --questions Q.jsonl [--weeks 20250321,...] [-k 10] [--json]
+    python -m bench.peer_llamaindex --quick --json     # 12 articles of each of two weeks
 """
 from __future__ import annotations
 
@@ -16,11 +17,9 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+from bench.common import QUICK_ARTICLES, QUICK_WEEKS, data_set, peak_rss_mb
 
-from index.evaluation.scoring import (  # noqa: E402
+from index.evaluation.scoring import (
     QuestionResult,
     Run,
     answerable,
@@ -32,7 +31,7 @@ from index.evaluation.scoring import (  # noqa: E402
     score_split,
 )
 
-DATA = ROOT.parent / "shared" / "data" / "realtimeqa-2025q1"
+DATA = data_set().folder
 
 
 def make_documents(articles: list[dict]) -> list:
@@ -46,7 +45,8 @@ def make_documents(articles: list[dict]) -> list:
 
 
 def make_embed_model(models_dir: Path | None = None):
-    """all-MiniLM-L6-v2 behind the project's llama-index adapter, loaded before any timing starts.
+    """all-MiniLM-L6-v2 behind the project's llama-index adapter, loaded before any timing starts; and the
+    token counter inside it.
 
     With `models_dir`, the derived graph newsbot itself runs (index/embedding/onnx_prepare.py), so that a timing
     comparison is between the two pipelines, not two graphs of the model."""
@@ -56,7 +56,7 @@ def make_embed_model(models_dir: Path | None = None):
     embedder = TokenCounting(OnnxMiniLMEmbedder(cache_dir=models_dir))  # newsbot's default backend
     embedder.embed(["warm up"])
     embedder.tokens = 0
-    return EmbedderAdapter(embedder)
+    return EmbedderAdapter(embedder), embedder
 
 
 class TokenCounting:
@@ -111,13 +111,13 @@ def run_peer(articles: list[dict], questions: list[dict], k: int, models_dir: Pa
     """Index the articles, query the answerable questions, return the score dict (with the chunk count and
     this process's peak RSS); with `split`, three such dicts: {"tune", "report", "all"}."""
     gold_questions = answerable(questions, articles)
-    embed_model = make_embed_model(models_dir)
+    embed_model, counter = make_embed_model(models_dir)
     with tempfile.TemporaryDirectory(prefix="peer-chroma-") as chroma_dir:
         start = time.perf_counter()
         index = build_index(make_documents(articles), embed_model, chroma_dir)
         index_seconds = time.perf_counter() - start
         chunks = index.vector_store.client.count()  # ChromaVectorStore.client is the collection
-        tokens = embed_model._embedder.tokens
+        tokens = counter.tokens
         results = run_queries(index, gold_questions, k)
     run = Run(gold=gold_from_questions(gold_questions), results=results, index_seconds=index_seconds)
     rows = score_split(run, questions) if split else {"all": score(run)}
@@ -126,14 +126,6 @@ def run_peer(articles: list[dict], questions: list[dict], k: int, models_dir: Pa
         scores["tokens_embedded"] = tokens  # at indexing time (queries excluded)
         scores["peak_rss_mb"] = peak_rss_mb()
     return rows if split else rows["all"]
-
-
-def peak_rss_mb() -> float:
-    """This process's peak resident set (VmHWM; ru_maxrss would include the parent's, inherited at fork)."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -148,6 +140,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="only the first N articles (file order) and the questions of their weeks")
     parser.add_argument("--split", action="store_true",
                         help="three rows: odd weeks (tune), even weeks (report), all weeks (index/evaluation/scoring.py)")
+    parser.add_argument("--quick", action="store_true",
+                        help=f"a smoke run: the first {QUICK_ARTICLES} articles of weeks {', '.join(QUICK_WEEKS)}")
     parser.add_argument("--models-dir", type=Path, default=None,
                         help="run newsbot's derived ONNX graph, cached in this folder (default: the shipped graph)")
     return parser.parse_args(argv)
@@ -172,9 +166,11 @@ def format_summary(result: dict) -> str:
 def main(argv: list[str] | None = None) -> int:
     """Run the peer and print its scores (JSON with --json, a summary otherwise)."""
     args = parse_args(argv)
-    weeks = parse_weeks(args.weeks)
+    weeks = set(QUICK_WEEKS) if args.quick else parse_weeks(args.weeks)
     articles = load_articles(args.articles, weeks)
     questions = load_questions(args.questions, weeks)
+    if args.quick:
+        articles = [a for week in QUICK_WEEKS for a in [r for r in articles if r["week"] == week][:QUICK_ARTICLES]]
     if args.first_articles is not None:
         articles = articles[: args.first_articles]
         questions = [q for q in questions if q["week"] in {a["week"] for a in articles}]

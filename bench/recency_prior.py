@@ -1,21 +1,23 @@
 """The recency prior's strength against Recall@4000c, each question asked as of its own date.
 
-Choose on the odd weeks (1st, 3rd, … in date order), report on the even ones. Uses the collection that
-`newsbot eval` builds for the same article file (same NEWSBOT_HOME), indexing it first if needed.
+The calibration of the shipped default `NEWSBOT_RECENCY_PRIOR` (0.5, index/retrieval/timed.py). Choose on
+the odd weeks (1st, 3rd, … in date order), report on the even ones. Uses the collection that `newsbot eval`
+builds for the same article file in --home (default: NEWSBOT_HOME), indexing it first if needed.
 
-    NEWSBOT_HOME=/tmp/eval-home python bench/recency_prior.py \
-        --articles ../shared/data/realtimeqa-2025q1/articles.jsonl \
-        --questions ../shared/data/realtimeqa-2025q1/questions.jsonl --weights 0,0.25,0.5,1,2
+    python -m bench.recency_prior --home /tmp/eval-home --weights 0,0.25,0.5,1,2 [--weeks W,...]
+    python -m bench.recency_prior --quick      # a slice (12 articles of each of two weeks), in a temporary home
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import tempfile
 from pathlib import Path
 
+from bench.common import add_common_arguments, data_set, eval_service, quick_slice
 from index.evaluation import scoring as evaluation
-from index.app import build_service
-from index.evaluation.run import eval_collection_name, question_date, to_articles
+from index.evaluation.run import question_date, to_articles
 from index.retrieval.timed import place_in_time, retrieve_timed
 
 CHARS = 4000
@@ -24,22 +26,30 @@ FINER = (("recall@2000c", lambda texts, answer: evaluation.recall_at_chars(texts
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--articles", type=Path, required=True)
-    parser.add_argument("--questions", type=Path, required=True)
+    """Parse the arguments, and measure in --home or a temporary one."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_common_arguments(parser, home=True)
     parser.add_argument("--weights", default="0,0.25,0.5,1,2")
     parser.add_argument("--weeks", help="a subset of weeks, as for `newsbot eval --weeks`")
     parser.add_argument("-k", type=int, default=10)
     args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="recency-") as scratch:
+        data = quick_slice(data_set(args.data), Path(scratch) / "data") if args.quick else data_set(args.data)
+        home = args.home or (Path(scratch) / "home" if args.quick else Path(os.environ.get("NEWSBOT_HOME") or scratch))
+        measure(args, data, home)
+
+
+def measure(args: argparse.Namespace, data, home: Path) -> None:
+    """Recall@4000c (and finer metrics) of each prior weight, per half; printed as JSON."""
     weights = [float(w) for w in args.weights.split(",")]
     selected = evaluation.parse_weeks(args.weeks)
-    service = build_service(collection=eval_collection_name(args.articles, selected))
-    rows = evaluation.load_articles(args.articles, selected)
+    service = eval_service(home, data, selected)
+    rows = evaluation.load_articles(data.articles, selected)
     report = service.indexer.index("eval", to_articles(rows))
     if report.added or report.updated or report.deleted:
         service.store.bump_generation()
-    questions = evaluation.answerable(evaluation.load_questions(args.questions, selected), rows)
-    every_week = sorted({q["week"] for q in evaluation.load_questions(args.questions)})
+    questions = evaluation.answerable(evaluation.load_questions(data.questions, selected), rows)
+    every_week = sorted({q["week"] for q in evaluation.load_questions(data.questions)})
     odd = set(every_week[0::2])  # the 1st, 3rd, … week of the whole set, whatever subset is selected
     hits: dict[str, dict[str, list[float]]] = {}
 

@@ -1,10 +1,11 @@
 """newsbot against the plain llama-index recipe on RealTime QA, in one run on one machine.
 
-    python bench/retrieval_vs_peer.py [--weeks W,...] [--out bench/out/compare.json]
-    python bench/retrieval_vs_peer.py --split [--home DIR] [--out bench/out/split.json]
+    python -m bench.retrieval_vs_peer [--weeks W,...] [--out bench/out/compare.json]
+    python -m bench.retrieval_vs_peer --split [--home DIR] [--out bench/out/split.json]
+    python -m bench.retrieval_vs_peer --quick     # --split on a slice (12 articles of each of two weeks)
 
 Runs `newsbot eval` in a fresh NEWSBOT_HOME (so index time is a first run), then the same `newsbot eval`
-again (an unchanged corpus: the incremental re-index time), then bench/peer_llamaindex.py, and prints a
+again (an unchanged corpus: the incremental re-index time), then bench.peer_llamaindex, and prints a
 Markdown table of both systems' metrics with the machine described.
 
 With `--split`: the honest protocol (issue 14). All articles are indexed once; the questions of the odd
@@ -24,8 +25,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT.parent / "shared" / "data" / "realtimeqa-2025q1"
+from bench.common import OUT, ROOT, add_common_arguments, data_set, quick_slice
+
 METRICS = ("answerable", "recall@2000c", "recall@4000c", "recall@8000c", "hit@1", "hit@5", "hit@10", "mrr@10",
            "mean_passage_chars", "answer_accuracy", "index_seconds", "query_p50_ms", "query_p95_ms")
 
@@ -75,7 +76,7 @@ def main_split(args: argparse.Namespace, data: list[str], weeks: list[str]) -> i
     if args.peer_json:  # the recipe's rows from an earlier `peer_llamaindex.py --split --json` run
         peer = json.loads(args.peer_json.read_text())
     else:
-        peer = run_json([sys.executable, "bench/peer_llamaindex.py", *data, *weeks, "--split", "--json"],
+        peer = run_json([sys.executable, "-m", "bench.peer_llamaindex", *data, *weeks, "--split", "--json"],
                         dict(os.environ))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps({"newsbot": ours, "peer": peer, "machine": machine()}, indent=2))
@@ -88,6 +89,7 @@ def main_split(args: argparse.Namespace, data: list[str], weeks: list[str]) -> i
 def main() -> int:
     """Run both systems and print the comparison."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_common_arguments(parser)
     parser.add_argument("--weeks", default="")
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument("--split", action="store_true", help="tune / report / all rows (issue 14's protocol)")
@@ -95,8 +97,15 @@ def main() -> int:
     parser.add_argument("--peer-json", type=Path, default=None,
                         help="with --split: reuse the recipe's rows from `peer_llamaindex.py --split --json`")
     args = parser.parse_args()
-    data = ["--articles", str(DATA / "articles.jsonl"), "--questions", str(DATA / "questions.jsonl")]
-    args.out = args.out or ROOT / "bench" / "out" / ("split.json" if args.split else "compare.json")
+    if args.quick:
+        with tempfile.TemporaryDirectory(prefix="newsbot-bench-") as scratch:
+            chosen = quick_slice(data_set(args.data), Path(scratch) / "data")
+            data = ["--articles", str(chosen.articles), "--questions", str(chosen.questions)]
+            args.out, args.split = OUT / "retrieval_vs_peer-quick" / "split.json", True
+            return main_split(args, data, [])
+    chosen = data_set(args.data)
+    data = ["--articles", str(chosen.articles), "--questions", str(chosen.questions)]
+    args.out = args.out or OUT / ("split.json" if args.split else "compare.json")
     weeks = ["--weeks", args.weeks] if args.weeks else []
     if args.split:
         return main_split(args, data, weeks)
@@ -104,7 +113,7 @@ def main() -> int:
         env = dict(os.environ, NEWSBOT_HOME=home)
         ours = run_json([sys.executable, "-m", "bot.cli", "eval", *data, *weeks, "--json"], env)
         again = run_json([sys.executable, "-m", "bot.cli", "eval", *data, *weeks, "--json"], env)
-    peer = run_json([sys.executable, "bench/peer_llamaindex.py", *data, *weeks, "--json"], dict(os.environ))
+    peer = run_json([sys.executable, "-m", "bench.peer_llamaindex", *data, *weeks, "--json"], dict(os.environ))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps({"newsbot": ours, "newsbot_rerun": again, "peer": peer, "machine": machine()}, indent=2))
     print(f"Machine: {machine()}; weeks: {args.weeks or 'all 13'}\n")

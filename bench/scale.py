@@ -2,8 +2,8 @@
 incremental re-indexing, query latency and memory at growing corpus sizes (embedded Chroma and a
 `chroma run` server), cold start, the plain llama-index recipe in the same run, a profile, and a plot.
 
-    python bench/scale.py                      # everything, ~40 min on 2 cores; results in bench/out/scale/
-    python bench/scale.py --quick              # a small smoke run (2 tiers, few questions), ~5 min
+    python -m bench.scale                      # everything, ~40 min on 2 cores; results in bench/out/scale/
+    python -m bench.scale --quick              # a smoke run of every step on 20 articles
 
 What it does, in order (one fresh NEWSBOT_HOME for the embedded store, one for the server's side):
  1. describes the machine and measures the fp32 matrix-product rate on the model's shapes (the limit);
@@ -34,17 +34,15 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
+from bench.common import ROOT
 
 
-from scale_machine import RecordingEmbedder, log, machine, matmul_rate, throughput  # noqa: E402
-from scale_corpus import DATA, MIRROR, SOURCE, chunk_count, grow_to, incremental, index_rows, load_rows, mirror_rows  # noqa: E402
-from scale_queries import measure_tier, query_child, run_peer_child, start_chroma  # noqa: E402
-from scale_report import plot, report  # noqa: E402
+from bench.scale_machine import RecordingEmbedder, log, machine, matmul_rate, throughput
+from bench.scale_corpus import DATA, MIRROR, SOURCE, chunk_count, grow_to, incremental, index_rows, load_rows, mirror_rows
+from bench.scale_queries import measure_tier, query_child, run_peer_child, start_chroma
+from bench.scale_report import plot, report
 OUT = ROOT / "bench" / "out" / "scale"
+QUICK_ROWS = 20  # articles of a --quick run
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -57,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--questions-n", type=int, default=120, help="questions timed per size")
     parser.add_argument("--tiers", default="1000,10000", help="chunk counts to stop at before the full corpus")
     parser.add_argument("--quick", action="store_true",
-                        help="smoke run of every step on the first 120 articles (tiers 300 and 800 chunks)")
+                        help=f"smoke run of every step on the first {QUICK_ROWS} articles (tiers 100 and 200 chunks)")
     parser.add_argument("--no-peer", action="store_true")
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--out", type=Path, default=None, help="results folder (default: bench/out/scale, "
@@ -82,7 +80,7 @@ def incremental_only(args: argparse.Namespace, out: Path) -> int:
     from index.settings import Settings
 
     if args.work is None or not (args.work / "home").is_dir():
-        raise SystemExit("incremental needs --work DIR from an earlier `bench/scale.py --work DIR`")
+        raise SystemExit("incremental needs --work DIR from an earlier `python -m bench.scale --work DIR`")
     first = json.loads((out / "results.json").read_text())["first_run_seconds"]
     for k in [k for k in os.environ if k.startswith(("OPENAI_", "NEWSBOT_"))]:
         del os.environ[k]
@@ -94,8 +92,6 @@ def incremental_only(args: argparse.Namespace, out: Path) -> int:
     (out / "incremental.json").write_text(json.dumps(result, indent=1))
     print(json.dumps(result, indent=1))
     return 0
-
-
 
 
 def run(args: argparse.Namespace, out: Path) -> int:
@@ -112,14 +108,14 @@ def run(args: argparse.Namespace, out: Path) -> int:
     limits = [matmul_rate()]
     log(f"machine: {results['machine']}, matmul {limits[0]:.0f} GFLOP/s")
 
-    rows = load_rows(args.articles)[: 120 if args.quick else None]
+    rows = load_rows(args.articles)[: QUICK_ROWS if args.quick else None]
     corpus_file = args.articles
     if args.quick:  # the scorers and the peer read a file: give them the same slice
         corpus_file = work / "articles.jsonl"
         corpus_file.parent.mkdir(parents=True, exist_ok=True)
         corpus_file.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
-    tiers = [300, 800] if args.quick else [int(t) for t in args.tiers.split(",")]
-    n_questions = 20 if args.quick else args.questions_n
+    tiers = [100, 200] if args.quick else [int(t) for t in args.tiers.split(",")]
+    n_questions = 3 if args.quick else args.questions_n
 
     env_settings = {k: v for k, v in os.environ.items() if k.startswith(("OPENAI_", "NEWSBOT_"))}
     for k in env_settings:
@@ -200,10 +196,6 @@ def run(args: argparse.Namespace, out: Path) -> int:
     if args.work is None:
         shutil.rmtree(work, ignore_errors=True)
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
 
 
 if __name__ == "__main__":

@@ -3,17 +3,13 @@ chunk count, its mirror (syndicated copies), and the incremental re-index measur
 from __future__ import annotations
 
 import json
-import os
-import sys
 import time
 from pathlib import Path
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
+
+from bench.common import data_set
 
 
-DATA = Path(os.environ.get("NEWSBOT_BENCH_DATA", ROOT.parent / "shared" / "data" / "realtimeqa-2025q1"))
+DATA = data_set().folder
 SOURCE = "eval"  # the source name `newsbot eval` uses, so run_eval sees this index as already built
 MIRROR = "eval-mirror"
 

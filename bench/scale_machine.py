@@ -11,14 +11,6 @@ from typing import Sequence
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
-
-
-
-
 # all-MiniLM-L6-v2 (config.json): 6 layers, hidden 384, intermediate 1536.
 LAYERS, HIDDEN, INTER = 6, 384, 1536
 

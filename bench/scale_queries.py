@@ -18,15 +18,9 @@ from typing import Sequence
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
-
-from peer_llamaindex import peak_rss_mb  # noqa: E402  (one definition, VmHWM)
-
-from scale_corpus import chunk_count, index_rows, load_rows  # noqa: E402
-from scale_machine import log  # noqa: E402
+from bench.common import ROOT, peak_rss_mb
+from bench.scale_corpus import chunk_count, index_rows, load_rows
+from bench.scale_machine import log
 
 
 def percentile(values: Sequence[float], q: float) -> float:
@@ -89,7 +83,7 @@ def run_query_child(home: Path, questions: Path, n: int, chroma: tuple[str, int]
     env["NEWSBOT_HOME"] = str(home)
     if chroma:
         env["NEWSBOT_CHROMA_HOST"], env["NEWSBOT_CHROMA_PORT"] = chroma[0], str(chroma[1])
-    cmd = [sys.executable, str(Path(__file__).resolve()), "_query", "--questions", str(questions),
+    cmd = [sys.executable, "-m", "bench.scale", "_query", "--questions", str(questions),
            "--questions-n", str(n)] + (["--profile"] if profile else [])
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
@@ -147,7 +141,7 @@ def measure_tier(results: dict, service, server, size, home: Path, server_home: 
 
 def run_peer_child(models_dir: Path, articles: Path) -> dict:
     """The llama-index recipe on the same corpus in its own process (its own peak RSS)."""
-    cmd = [sys.executable, str(ROOT / "bench" / "peer_llamaindex.py"), "--json", "--models-dir", str(models_dir),
+    cmd = [sys.executable, "-m", "bench.peer_llamaindex", "--json", "--models-dir", str(models_dir),
            "--articles", str(articles)]
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
     if proc.returncode != 0:

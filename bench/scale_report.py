@@ -1,14 +1,7 @@
 """bench/scale.py's output: the latency-against-size plot and the markdown report."""
 from __future__ import annotations
 
-import sys
 from pathlib import Path
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
-
-
 
 
 def plot(results: dict, path: Path) -> None:

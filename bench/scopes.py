@@ -3,40 +3,38 @@
 Builds, in a temporary embedded Chroma store, (A) a collection holding only the shared corpus, (B) one
 collection holding the shared corpus and 100 server scopes of 1,000 chunks each (index/sources/scopes.py's
 design), and (C) the per-server collection of the alternative design (one collection per scope). Chunks
-are ~1,000-character pieces of /work/shared/data articles; the server scopes reuse 1,000 embedded chunks
+are ~1,000-character pieces of the data set's articles (bench/common.py); the server scopes reuse 1,000 embedded chunks
 with their vectors slightly perturbed (each scope a distinct point set; nothing else is re-embedded).
 Questions are the RealTime QA questions. Timings are medians of interleaved runs in one process, reported
 as ratios to (A).
 
-    python bench/scopes.py [--servers 100] [--per-server 1000] [--shared 1000] [--questions 40] [--keep]
+    python -m bench.scopes [--servers 100] [--per-server 1000] [--shared 1000] [--questions 40] [--keep]
+    python -m bench.scopes --quick     # 5 servers of 100 chunks beside 100 shared ones, 5 questions
 
-With --keep the store is left in the printed temporary folder, for bench/scopes_breakdown.py.
+With --keep the store is left in the printed temporary folder.
 """
 from __future__ import annotations
 
 import argparse
 import json
 import shutil
-import statistics
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from index.embedding.onnx_minilm import OnnxMiniLMEmbedder  # noqa: E402
-from index.store.lexical import LexicalIndex, build_snapshot  # noqa: E402
-from index.retrieval.hybrid import HybridRetriever  # noqa: E402
+from bench.common import ROOT, alternate, data_set, out_dir
+from index.embedding.onnx_minilm import OnnxMiniLMEmbedder
+from index.store.lexical import LexicalIndex, build_snapshot
+from index.retrieval.hybrid import HybridRetriever
 from index.store.chunks import Chunks, StoredChunk
-from index.settings import Settings  # noqa: E402
-from index.store.chroma import make_store  # noqa: E402
+from index.settings import Settings
+from index.store.chroma import make_store
 
-DATA = Path("/work/shared/data/realtimeqa-2025q1")
-OUT = ROOT / "bench" / "out" / "scopes"
+DATA = data_set().folder
 
 
 def chunks(count: int, skip: int = 0) -> list[tuple[str, str]]:
@@ -111,21 +109,16 @@ def measure(args: argparse.Namespace, embedder, stores: dict) -> dict:
     cases = {
         "A: single scope (shared corpus only, no filter)": lambda q: retrievers["single"].retrieve(q, 6),
         f"B: {n} servers, one collection, a server's question (shared + its scope)":
-            lambda q: retrievers["many"].retrieve(_scoped(q, ("shared", "g0")), 6),
+            lambda q: retrievers["many"].retrieve(scoped(q, ("shared", "g0")), 6),
         f"B: {n} servers, one collection, a DM (shared only)":
-            lambda q: retrievers["many"].retrieve(_scoped(q, ("shared",)), 6),
+            lambda q: retrievers["many"].retrieve(scoped(q, ("shared",)), 6),
         f"B: {n} servers, one collection, no scope filter (every chunk)": lambda q: retrievers["many"].retrieve(q, 6),
         "C: a collection per scope (shared + the server's, two retrievals)":
             lambda q: (retrievers["single"].retrieve(q, 6), retrievers["server"].retrieve(q, 6)),
     }
-    samples: dict[str, list[float]] = {name: [] for name in cases}
-    for _ in range(3):
-        for query in queries:
-            for name, case in cases.items():  # interleaved: the machine's load hits every case alike
-                samples[name].append(timed(lambda: case(query)))
-    baseline = statistics.median(samples[next(iter(cases))])
-    rows = [{"case": name, "median_ms": round(1000 * statistics.median(s), 2),
-             "ratio_to_single_scope": round(statistics.median(s) / baseline, 2)} for name, s in samples.items()]
+    timings = alternate(cases, queries, rounds=3)  # interleaved: the machine's load hits every case alike
+    rows = [{"case": name, "median_ms": round(t["median_ms"], 2), "ratio_to_single_scope": round(t["ratio"], 2)}
+            for name, t in timings.items()]
     return {"chunks": {name: s.chunks.count() for name, s in stores.items()},
             "bm25_build_seconds": {k: round(v, 2) for k, v in builds.items()},
             "bm25_build_ratio_many_to_single": round(builds["many"] / builds["single"], 1),
@@ -134,18 +127,21 @@ def measure(args: argparse.Namespace, embedder, stores: dict) -> dict:
 
 def main() -> None:
     """Build the stores, measure, write bench/out/scopes/results.json."""
-    parser = argparse.ArgumentParser()
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--servers", type=int, default=100)
     parser.add_argument("--per-server", type=int, default=1000)
     parser.add_argument("--shared", type=int, default=1000)
     parser.add_argument("--questions", type=int, default=40)
-    parser.add_argument("--keep", action="store_true", help="keep the store (for bench/scopes_breakdown.py)")
+    parser.add_argument("--keep", action="store_true", help="keep the store")
+    parser.add_argument("--quick", action="store_true", help="5 servers of 100 chunks, 100 shared, 5 questions")
     args = parser.parse_args()
-    OUT.mkdir(parents=True, exist_ok=True)
+    if args.quick:
+        args.servers, args.per_server, args.shared, args.questions = 5, 100, 100, 5
+    out = out_dir("scopes", args.quick)
     embedder = OnnxMiniLMEmbedder(cache_dir=ROOT / "bench" / "out" / "models")
     home = Path(tempfile.mkdtemp(prefix="newsbot-scopes-"))
     result = measure(args, embedder, build(args, embedder, home))
-    (OUT / "results.json").write_text(json.dumps(result, indent=2))
+    (out / "results.json").write_text(json.dumps(result, indent=2))
     print(json.dumps(result, indent=2))
     if args.keep:
         print(f"store kept in {home}", file=sys.stderr)
@@ -153,9 +149,8 @@ def main() -> None:
         shutil.rmtree(home, ignore_errors=True)
 
 
-def _scoped(query, scopes):
-    from dataclasses import replace
-
+def scoped(query, scopes):
+    """The query limited to `scopes`."""
     return replace(query, scopes=scopes)
 
 

@@ -1,6 +1,7 @@
 """Memory across a soak: N /ask interactions through the fake Discord against the real bot and core.
 
-    python bench/soak.py [--questions 1000] [--wave 8]
+    python -m bench.soak [--questions 1000] [--wave 8]
+    python -m bench.soak --quick        # 40 questions
 
 Builds a service on the seed articles in a temporary home, starts the unmodified discord.py client
 against tests/support/fake_discord.py on 127.0.0.1, sends /ask in waves (distinct users, so the per-user
@@ -15,14 +16,11 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from bot.discord.limits import Limits  # noqa: E402
-from index.app import build_service  # noqa: E402
-from index.service.feedback import FeedbackStore  # noqa: E402
-from index.settings import Settings  # noqa: E402
-from tests.support.discord_bot import running_bot  # noqa: E402
+from bot.discord.limits import Limits
+from index.app import build_service
+from index.service.feedback import FeedbackStore
+from index.settings import Settings
+from tests.support.discord_bot import running_bot
 
 QUESTIONS = ("What did Putin agree to?", "What did Zelensky say about the energy pause?",
              "Who proposed hockey matches?", "What did Putin say about Taiwan?",
@@ -71,7 +69,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--questions", type=int, default=1000)
     parser.add_argument("--wave", type=int, default=8)
+    parser.add_argument("--quick", action="store_true", help="40 questions")
     args = parser.parse_args()
+    if args.quick:
+        args.questions = 40
     with tempfile.TemporaryDirectory(prefix="newsbot-soak-") as home:
         samples = asyncio.run(soak(args.questions, args.wave, Path(home)))
     print("| answered | RSS MiB | seconds |\n|---|---|---|")

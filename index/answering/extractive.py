@@ -15,7 +15,7 @@ import numpy as np
 
 from index.answering import answer_type
 from index.answering.injection import addresses_the_model
-from index.retrieval.rerank import name_overlap, profile
+from index.retrieval.question_names import name_overlap, question_names
 from index.text import jaccard, sentence_spans, shingles, terms, words
 from index.types import Answer, ArticleRef, Citation, Passage
 
@@ -40,7 +40,6 @@ class SentenceWeights:
     kind: float = 0.2  # the sentence offers the kind of answer asked for (answer_type.offers)
     rank: float = 0.05  # divided by 1 + the passage's rank
     novelty: float = 0.05  # IDF-weighted share of the sentence's terms the question does not use
-    lead: float = 0.0  # the sentence is in its article's first chunk (lost on the tune half: BENCHMARKS.md)
     embedded: int = MAX_EMBEDDED  # sentences embedded (the lexically best)
     sentences: int = 3  # at most this many quoted
     floor: float = 0.6  # a further sentence must score at least this share of the best one
@@ -156,7 +155,7 @@ def answer(question: str, query_vector: np.ndarray, passages: Sequence[Passage],
     if not sentences:
         return refusal(passages, question)
     lexical = np.array([coverage(question_terms, set(terms(s.text)), idf) for s in sentences])
-    prior = (sentence_prior(question, sentences, weights, passages)
+    prior = (sentence_prior(question, sentences, weights)
              + weights.novelty * novelty(question_terms, sentences, idf))
     keep = np.argsort(-(lexical + prior), kind="stable")[: weights.embedded]
     sentences = [sentences[i] for i in keep]
@@ -172,17 +171,15 @@ def answer(question: str, query_vector: np.ndarray, passages: Sequence[Passage],
     return Answer(text=render(picked, numbers), refused=False, citations=citations, question=question)
 
 
-def sentence_prior(question: str, sentences: Sequence[Sentence], weights: SentenceWeights,
-                   passages: Sequence[Passage]) -> np.ndarray:
+def sentence_prior(question: str, sentences: Sequence[Sentence], weights: SentenceWeights) -> np.ndarray:
     """The part of a sentence's score that needs no model: the passage's rank, the question's names it
-    repeats, whether it offers the kind of answer asked for, and whether it opens its article."""
-    names = profile(question).names
+    repeats, and whether it offers the kind of answer asked for."""
+    names = question_names(question)
     asked = answer_type.kind(question)
     return np.array([
         weights.rank / (1 + s.passage)
         + weights.names * name_overlap(names, set(words(s.text)))
         + weights.kind * answer_type.offers(asked, s.text, question)
-        + weights.lead * (passages[s.passage].position == 0)
         for s in sentences
     ])
 

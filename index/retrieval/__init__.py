@@ -2,6 +2,6 @@
 
 - `hybrid`: `HybridRetriever`, dense (Chroma) and BM25 fused by reciprocal rank, near-duplicates collapsed.
 - `timed`, `timeexpr`: the time of asking, and a question's time expression as a date window.
-- `rerank`, `second_stage`: the optional levers past plain fusion (off by default, see BENCHMARKS.md).
+- `question_names`: the names and numbers a question writes (the offline answer counts them).
 - `questions`: cleaning what users type.
 """

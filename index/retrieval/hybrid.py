@@ -7,15 +7,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from index.retrieval import rerank
-
-from index.retrieval import second_stage
 from index.embedding.embedders import Embedder
 from index.errors import StoreUnavailable
-from index.store.lexical import LexicalIndex, LexicalSnapshot
+from index.store.lexical import LexicalIndex, LexicalSnapshot, top_rows
 from index.store.chunks import ChunkFilter, Chunks
-from index.retrieval.field_index import title_scores
-from index.retrieval.second_stage import CandidatePool, RetrievalConfig
 from index.text import jaccard, shingles, terms
 from index.types import Passage
 
@@ -65,14 +60,23 @@ def passage_from_record(chunk_id: str, text: str, metadata: dict, score: float) 
     )
 
 
-def fuse(rankings: list[list[str]], weights: list[float] | None = None, k: int = RRF_K) -> list[tuple[str, float]]:
-    """Reciprocal rank fusion of several rankings of ids (constant `k`): (id, fused score), best first."""
-    weights = weights or [1.0] * len(rankings)
+def fuse(rankings: list[list[str]], k: int = RRF_K) -> list[tuple[str, float]]:
+    """Reciprocal rank fusion of several rankings of ids, each weighted 1 (constant `k`): (id, fused
+    score), best first."""
     scores: dict[str, float] = {}
-    for ranking, weight in zip(rankings, weights):
+    for ranking in rankings:
         for rank, item in enumerate(ranking, start=1):
-            scores[item] = scores.get(item, 0.0) + weight / (k + rank)
+            scores[item] = scores.get(item, 0.0) + 1.0 / (k + rank)
     return sorted(scores.items(), key=lambda pair: -pair[1])
+
+
+def bm25_scores(snapshot: LexicalSnapshot, query_terms: list[str],
+                scopes: tuple[str, ...] | None = None) -> np.ndarray | None:
+    """BM25 scores of every chunk for the question's terms (None for an empty index or a question without
+    terms); zero outside `scopes` when given (index/sources/scopes.py)."""
+    if snapshot.bm25 is None or not query_terms:
+        return None
+    return snapshot.in_scopes(snapshot.bm25.get_scores(query_terms), scopes)
 
 
 def collapse_duplicates(passages: list[Passage], threshold: float = DUPLICATE_JACCARD,
@@ -90,20 +94,15 @@ def collapse_duplicates(passages: list[Passage], threshold: float = DUPLICATE_JA
 
 
 class HybridRetriever:
-    """Dense + BM25 candidates, fused, deduplicated, cut to k."""
+    """Dense + BM25 candidates, fused, deduplicated, cut to k. The levers measured past plain fusion (a
+    second stage, RM3, lexical fields, a title list, other fusion constants) lost on the tune half and left
+    the code: BENCHMARKS.md's decisions ledger names the commit that holds each."""
 
-    def __init__(self, chunks: Chunks, embedder: Embedder, lexical: LexicalIndex, candidates: int = 40,
-                 config: RetrievalConfig | None = None) -> None:
+    def __init__(self, chunks: Chunks, embedder: Embedder, lexical: LexicalIndex, candidates: int = 40) -> None:
         self._chunks = chunks
         self._embedder = embedder
         self._lexical = lexical
-        self.config = config or RetrievalConfig(candidates=candidates)
-        self._pool: CandidatePool | None = None
-
-    @property
-    def candidates(self) -> int:
-        """Candidates per side and after fusion."""
-        return self.config.candidates
+        self.candidates = candidates  # per side (dense, BM25) and kept after fusion
 
     def embed_query(self, text: str, since_day: int | None = None, scopes: tuple[str, ...] | None = None) -> Query:
         """Embed a question once; the vector is reused by retrieval and by answer selection."""
@@ -112,44 +111,12 @@ class HybridRetriever:
     def retrieve(self, query: Query, k: int) -> list[Passage]:
         """The k best distinct passages for `query`."""
         records: dict[str, tuple[str, dict]] = {}
-        similarity: dict[str, float] = {}
-        dense_ids = self._dense(query, records, similarity)
+        dense_ids = self._dense(query, records)
         snapshot = self._snapshot()
-        bm25 = second_stage.bm25_scores(snapshot, terms(query.text), self.config, query.scopes, query.text)
-        rankings = [dense_ids, self._bm25(query, records, snapshot, bm25)]
-        weights = [1.0, self.config.bm25_weight]
-        if self.config.title_list > 0:  # a lever that lost on the tune half (bench/lexical_levers.py)
-            rankings.append(self._titles(query, records, snapshot, bm25))
-            weights.append(self.config.title_list)
-        fused = fuse(rankings, weights, self.config.rrf_k)[: self.candidates]
+        bm25 = bm25_scores(snapshot, terms(query.text), query.scopes)
+        fused = fuse([dense_ids, self._bm25(query, records, snapshot, bm25)])[: self.candidates]
         passages = [passage_from_record(i, *records[i], score=s) for i, s in fused]
-        if self.config.weights is not None:
-            passages = self._second_stage(query, passages, dict(fused), similarity, snapshot, bm25)
         return collapse_duplicates(passages, limit=k)
-
-    def _second_stage(self, query: Query, passages: list[Passage], fused: dict[str, float],
-                      similarity: dict[str, float], snapshot: LexicalSnapshot, bm25) -> list[Passage]:
-        """Add the other chunks of the best articles, then rerank every candidate (index/retrieval/rerank.py)."""
-        if self._pool is None or self._pool.generation != snapshot.generation:
-            self._pool = CandidatePool(snapshot)
-        pool = self._pool
-        present = {p.chunk_id for p in passages}
-        for row in pool.article_rows(passages, self.config.expand_articles, query.since_day):
-            if snapshot.ids[row] not in present:
-                present.add(snapshot.ids[row])
-                passages.append(passage_from_record(snapshot.ids[row], snapshot.texts[row],
-                                                    snapshot.metadatas[row] or {}, 0.0))
-        ids = [p.chunk_id for p in passages]
-        similarity = {**similarity, **self._cosines([i for i in ids if i not in similarity], query.vector)}
-        found = second_stage.candidates(passages, fused, [similarity.get(i, 0.0) for i in ids],
-                                        pool.bm25_of(ids, bm25))
-        return rerank.rerank(query.text, found, snapshot.idf, self.config.weights)
-
-    def _cosines(self, chunk_ids: list[str], vector: np.ndarray) -> dict[str, float]:
-        """Cosine to the question of chunks the dense side did not return (their vectors read from Chroma)."""
-        if not chunk_ids:
-            return {}
-        return {c.id: float(c.embedding @ vector) for c in self._chunks.get(chunk_ids, metadata=False, embeddings=True)}
 
     def _snapshot(self) -> LexicalSnapshot:
         try:
@@ -157,22 +124,16 @@ class HybridRetriever:
         except Exception as exc:
             raise StoreUnavailable(f"the vector store did not answer ({type(exc).__name__})") from exc
 
-    def _dense(self, query: Query, records: dict, similarity: dict) -> list[str]:
+    def _dense(self, query: Query, records: dict) -> list[str]:
         found = self._chunks.query(query.vector, self.candidates, query.chunk_filter())
-        for chunk, distance in found:
+        for chunk, _distance in found:
             records[chunk.id] = (chunk.text, dict(chunk.metadata))
-            similarity[chunk.id] = 1.0 - distance  # the collection's space is cosine
         return [chunk.id for chunk, _ in found]
-
-    def _titles(self, query: Query, records: dict, snapshot: LexicalSnapshot, bm25) -> list[str]:
-        """The title list: chunks ranked by their title's BM25 (index/retrieval/field_index.py)."""
-        titles = title_scores(snapshot, query.text, bm25)
-        return [] if titles is None else self._bm25(query, records, snapshot, snapshot.in_scopes(titles, query.scopes))
 
     def _bm25(self, query: Query, records: dict, snapshot: LexicalSnapshot, scores) -> list[str]:
         ids = []
         # inside date bounds most of the best rows may be filtered out: look further down the ranking
-        for row, _score in second_stage.top_rows(scores, self.candidates * (50 if query.has_date_bounds() else 2)):
+        for row, _score in top_rows(scores, self.candidates * (50 if query.has_date_bounds() else 2)):
             metadata = snapshot.metadatas[row] or {}
             if not query.admits(int(metadata.get("published_day", -1))):
                 continue

@@ -28,10 +28,9 @@ def test_the_sentence_that_names_what_was_asked_for_is_quoted(embedder) -> None:
 
 def test_the_default_prior_favours_the_sentence_offering_a_name_the_question_lacks() -> None:
     sentences = extractive.candidate_sentences([PASSAGE])
-    prior = extractive.sentence_prior(QUESTION, sentences, extractive.DEFAULT_WEIGHTS, [PASSAGE])
+    prior = extractive.sentence_prior(QUESTION, sentences, extractive.DEFAULT_WEIGHTS)
     assert "BP" in sentences[int(prior.argmax())].text
-    plain = extractive.sentence_prior(QUESTION, sentences, dataclasses.replace(extractive.DEFAULT_WEIGHTS, kind=0.0),
-                                   [PASSAGE])
+    plain = extractive.sentence_prior(QUESTION, sentences, dataclasses.replace(extractive.DEFAULT_WEIGHTS, kind=0.0))
     assert "BP" not in sentences[int(plain.argmax())].text  # without it, the passage's first sentence leads
 
 
@@ -42,13 +41,3 @@ def test_novelty_is_what_a_sentence_adds_to_the_question() -> None:
     assert 0.0 <= restating < answering <= 1.0
     assert list(extractive.novelty(terms(sentences[2].text), sentences[2:], lambda term: 1.0)) == [0.0]
 
-
-def test_the_lead_weight_favours_sentences_from_an_articles_first_chunk() -> None:
-    later = dataclasses.replace(PASSAGE, chunk_id="c2", position=3)
-    sentences = extractive.candidate_sentences([later, PASSAGE])
-    weights = dataclasses.replace(extractive.DEFAULT_WEIGHTS, lead=0.3)
-    prior = extractive.sentence_prior(QUESTION, sentences, weights, [later, PASSAGE])
-    off = extractive.sentence_prior(QUESTION, sentences, extractive.DEFAULT_WEIGHTS, [later, PASSAGE])
-    gained = prior - off  # the default is off; on, only the first chunk's sentences gain
-    assert extractive.DEFAULT_WEIGHTS.lead == 0.0
-    assert [round(float(g), 6) for g in gained] == [0.0 if s.passage == 0 else 0.3 for s in sentences]

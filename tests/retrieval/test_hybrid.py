@@ -58,55 +58,6 @@ def test_seed_story_is_retrieved_from_the_week(week_service):
     assert len({p.chunk_id for p in top}) == 3
 
 
-def test_every_lever_on_retrieves_distinct_passages_within_the_date_floor(week_service):
-    from index.retrieval.rerank import Weights
-    from index.retrieval.second_stage import RetrievalConfig
-
-    service, gold = week_service
-    retriever = service.retriever
-    retriever.config = RetrievalConfig(candidates=80, rm3_terms=10, expand_articles=3, weights=Weights())
-    try:
-        top = service.search("Putin agrees to pause attacks on energy infrastructure", 10)
-        assert len({p.chunk_id for p in top}) == 10
-        assert any("energy" in p.text.lower() and "putin" in (p.title + p.text).lower() for p in top[:3])
-        days = sorted(int(m["published_day"]) for m in service.lexical.snapshot().metadatas)
-        floor = days[len(days) // 2]
-        query = retriever.embed_query(gold[0]["question"], since_day=floor)
-        dated = retriever.retrieve(query, 10)
-        snapshot = service.lexical.snapshot()
-        day_of = {i: int(m["published_day"]) for i, m in zip(snapshot.ids, snapshot.metadatas)}
-        assert dated and all(day_of[p.chunk_id] >= floor for p in dated)
-    finally:
-        retriever.config = RetrievalConfig()
-
-
 def test_fusion_ranks_items_found_by_both_first():
     fused = [item for item, _ in fuse([["a", "b", "c"], ["c", "d", "a"]])]
     assert fused[:2] == ["a", "c"] and set(fused) == {"a", "b", "c", "d"}
-
-
-def test_lexical_levers_through_the_retriever(week_service):
-    from index.retrieval.lexical_fields import LexicalFields
-    from index.retrieval.second_stage import RetrievalConfig
-
-    service, gold = week_service
-    retriever = service.retriever
-    question = "Putin agrees to pause attacks on energy infrastructure"
-    query = retriever.embed_query(question)
-    today = [p.chunk_id for p in retriever.retrieve(query, 10)]
-    try:
-        retriever.config = RetrievalConfig(rrf_k=60, bm25_weight=1.0, fields=LexicalFields(), title_list=0.0)
-        assert [p.chunk_id for p in retriever.retrieve(query, 10)] == today  # the defaults are today's
-        snapshot = service.lexical.snapshot()
-        day_of = {i: int(m["published_day"]) for i, m in zip(snapshot.ids, snapshot.metadatas)}
-        floor = sorted(day_of.values())[len(day_of) // 2]
-        for config in (RetrievalConfig(rrf_k=5, bm25_weight=1.25), RetrievalConfig(title_list=0.5),
-                       RetrievalConfig(fields=LexicalFields(title_weight=2, bigrams=True))):
-            retriever.config = config
-            top = retriever.retrieve(query, 10)
-            assert len({p.chunk_id for p in top}) == 10
-            assert any("energy" in p.text.lower() and "putin" in (p.title + p.text).lower() for p in top[:3])
-            dated = retriever.retrieve(retriever.embed_query(gold[0]["question"], since_day=floor), 10)
-            assert dated and all(day_of[p.chunk_id] >= floor for p in dated)
-    finally:
-        retriever.config = RetrievalConfig()

@@ -1,0 +1,86 @@
+"""The benchmarks a user re-runs (bench/README.md): none reaches past newsbot's public names or edits
+`sys.path`, and each one's `--quick` run finishes and prints its result, on a small slice of the data."""
+from __future__ import annotations
+
+import ast
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bench.common import data_set
+
+ROOT = Path(__file__).resolve().parents[2]
+BENCH = ROOT / "bench"
+HELPERS = {"__init__", "common", "scale_corpus", "scale_machine", "scale_queries", "scale_report"}  # imported, not run
+# every kept script's quick command, and a piece of text its output must hold
+QUICK: dict[str, tuple[list[str], str]] = {
+    "scale": (["--quick", "--no-peer"], "cold start"),
+    "peer_llamaindex": (["--quick", "--json"], "recall@4000c"),
+    "retrieval_vs_peer": (["--quick"], "recall@4000c"),
+    "embed_throughput": (["--quick"], "tokens_per_s_median"),
+    "bm25_incremental": (["--quick"], "new_refresh_over_full"),
+    "scopes": (["--quick"], "ratio"),
+    "soak": (["--quick"], "RSS after"),
+    "llm_outage": (["--quick"], "closed port"),
+    "injection_guard": (["--quick"], "injections caught"),
+    "answer_tuning": (["--quick"], "answer accuracy"),
+    "calibrate_support": (["--quick"], "auc_combined"),
+    "recency_prior": (["--quick"], "prior 0.5"),
+    "eval_llama": (["--quick"], "answer_accuracy"),
+}
+
+
+def bench_scripts() -> list[Path]:
+    return sorted(p for p in BENCH.glob("*.py"))
+
+
+def reaches(path: Path) -> list[str]:
+    """`sys.path` uses, and attributes named `_x` (not dunder) on anything but `self` or `cls`."""
+    found: list[tuple[int, str]] = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(node, ast.Attribute):
+            continue
+        owner = node.value.id if isinstance(node.value, ast.Name) else None
+        if owner == "sys" and node.attr == "path":
+            found.append((node.lineno, f"{path.name}:{node.lineno} sys.path"))
+        private = node.attr.startswith("_") and not (node.attr.startswith("__") and node.attr.endswith("__"))
+        if private and owner not in ("self", "cls"):
+            found.append((node.lineno, f"{path.name}:{node.lineno} .{node.attr}"))
+    return [text for _, text in sorted(found)]
+
+
+def test_no_bench_edits_sys_path_or_touches_a_private_name():
+    scripts = bench_scripts()
+    assert len(scripts) >= len(QUICK)
+    assert [hit for path in scripts for hit in reaches(path)] == []
+
+
+def test_the_scan_sees_what_it_forbids(tmp_path):
+    probe = tmp_path / "probe.py"
+    probe.write_text("import sys\nsys.path.insert(0, '.')\nservice.retriever._dense(q)\nself._x = 1\nobj.__class__\n")
+    assert reaches(probe) == ["probe.py:2 sys.path", "probe.py:3 ._dense"]
+
+
+def test_the_data_set_is_found():
+    assert data_set().articles.is_file() and data_set().questions.is_file(), data_set().folder
+
+
+def test_every_script_has_a_quick_run_here():
+    runnable = {p.stem for p in bench_scripts()} - HELPERS
+    assert runnable == set(QUICK)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(QUICK))
+def test_quick_run(name, tmp_path):
+    args, expected = QUICK[name]
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEWSBOT_", "OPENAI_"))}
+    env.update(PYTHONPATH=str(ROOT), NEWSBOT_HOME=str(tmp_path / "home"),
+               ANONYMIZED_TELEMETRY="False", HF_HUB_OFFLINE="1", TMPDIR=str(tmp_path))
+    done = subprocess.run([sys.executable, "-m", f"bench.{name}", *args], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=900)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert expected in done.stdout, done.stdout[-3000:]
