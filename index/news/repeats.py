@@ -2,7 +2,7 @@
 story (the same wire text syndicated under two URLs, a live blog copying its own report) can be dropped
 before an answer or a summary is written, so the same story is not cited twice under two URLs.
 
-Not called by NewsService yet: its cost in answer accuracy is measured by bench/story_citations.py first
+Not called by NewsService yet: its cost in answer accuracy is measured by `python -m bench.stories --citations` first
 (docs/benchmarks/issue-23-stories.md)."""
 from __future__ import annotations
 
