@@ -17,6 +17,7 @@ from index.answering.summaries import article_passages, find_article
 from index.answering.writers import Question, SummaryRequest, writer_for
 from index.embedding.embedders import Embedder
 from index.llm.chat import LLM
+from index.news.repeats import without_repeats
 from index.retrieval.hybrid import HybridRetriever
 from index.retrieval.questions import clean_question
 from index.retrieval.timed import place_in_time, retrieve_timed
@@ -96,15 +97,17 @@ class NewsService(Indexing, ScopeMaintenance, Digests):
         Offline, or when the model fails, the last item is the (extractive) Answer.
         """
         standalone, timed, passages = self._retrieve_for(question, history, k, scopes, as_of, since)
-        request = Question(standalone, timed.query.text, timed.query.vector, passages, timed.as_of)
+        request = Question(standalone, timed.query.text, timed.query.vector, without_repeats(passages), timed.as_of)
         for item in self.writer.stream(request):
             yield dated(item, timed.as_of) if isinstance(item, Answer) else item
 
     def compose(self, question: str, retrieval_text: str, vector, passages: list[Passage],
                 as_of: date | None = None) -> Answer:
         """Write the answer from retrieved passages with the configured writer: generated (its citations
-        checked) with the extractive fallback, or extractive offline (index/answering/writers.py)."""
-        return dated(self.writer.answer(Question(question, retrieval_text, vector, passages, as_of)), as_of)
+        checked) with the extractive fallback, or extractive offline (index/answering/writers.py). A passage
+        that repeats another article of its story is left out (index/news/repeats.py)."""
+        request = Question(question, retrieval_text, vector, without_repeats(passages), as_of)
+        return dated(self.writer.answer(request), as_of)
 
     def search(self, query: str, k: int = 10, scopes: tuple[str, ...] = (SHARED,)) -> list[Passage]:
         """The k best passages for `query` among the sources of `scopes`, best first."""
@@ -123,7 +126,7 @@ class NewsService(Indexing, ScopeMaintenance, Digests):
             passages = article_passages(self.store.chunks, article)
             return self.writer.summary(SummaryRequest(f"the article “{article.title}”", target, passages, None))
         query = self.retriever.embed_query(target, since_day, tuple(scopes))
-        passages = self.retriever.retrieve(query, 8)
+        passages = without_repeats(self.retriever.retrieve(query, 8))
         text = set(terms(" ".join(p.title + " " + p.text for p in passages)))
         if not passages or extractive.coverage(terms(target), text, snapshot.idf) < extractive.MIN_SUPPORT:
             return extractive.refusal(passages, target)
