@@ -6,7 +6,7 @@ them), plus a bonus for the names (capitalised words of title and lead) they sha
 the words of their titles they share. Stories grow from the strongest pairs down; two stories join only
 when the mean score of all their pairs reaches `link` (so one article on two events does not chain them
 into one) and their first and last day stay within `max_span` days (so a chain of daily articles does
-not become a month-long "story"). The parameters were chosen on RealTime QA q1's odd weeks (bench/stories.py,
+not become a month-long "story"). The parameters were chosen on RealTime QA q1's odd weeks (`python -m bench.stories`,
 docs/benchmarks/issue-23-stories.md).
 """
 from __future__ import annotations
