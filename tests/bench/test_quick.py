@@ -30,6 +30,7 @@ QUICK: dict[str, tuple[list[str], str]] = {
     "calibrate_support": (["--quick"], "auc_combined"),
     "recency_prior": (["--quick"], "prior 0.5"),
     "eval_llama": (["--quick"], "answer_accuracy"),
+    "stories": (["--quick"], "| precision | recall |"),
 }
 
 

@@ -1,4 +1,6 @@
 """Story grouping on small hand-made inputs: vectors, names, title words and days decide (index/news/stories.py)."""
+from dataclasses import replace
+
 import numpy as np
 
 from index.news.repeats import without_repeats
@@ -52,11 +54,21 @@ def test_a_chain_of_daily_articles_stops_at_the_span():
     # each day's article is the same as the day before's, but a story spans at most max_span days
     chain = [signal(f"d{day}", unit(1, 0, 0), "Pope Francis remains in hospital", "Vatican", 100 + 2 * day)
              for day in range(6)]
-    groups = group(chain, PARAMS)
+    groups = group(chain, replace(PARAMS, link=0.0))  # single link: only the span stops the chain
     assert sorted(len(g) for g in groups) == [2, 4]
     for members in groups:
         days = [chain[i].day for i in members]
         assert max(days) - min(days) <= PARAMS.max_span
+
+
+def test_an_article_between_two_events_does_not_chain_them():
+    # a roundup (b) is close to both a and c, which have nothing in common: the mean link keeps them apart
+    a = signal("a", unit(1, 0, 0), "Kohl's closes 27 stores", "", 100)
+    b = signal("b", unit(1, 1, 0), "Macy's, Kohl's and Joann close stores", "", 100)
+    c = signal("c", unit(0, 1, 0), "Joann closes 500 stores", "", 100)
+    loose = StoryParams(threshold=0.7, names=0.0, title=0.0, link=0.0)
+    assert group([a, b, c], loose) == [[0, 1, 2]]
+    assert group([a, b, c], replace(loose, link=0.5)) in ([[0, 1], [2]], [[0], [1, 2]])
 
 
 def passage(article_id: str, text: str, published: str = "2025-03-19") -> Passage:
