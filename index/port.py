@@ -21,7 +21,7 @@ from typing import Callable, Iterator, Protocol, Sequence
 from index.push_ports import AlertSettingsPort, DigestSchedule, DigestSchedulesPort
 from index.text import clean_question, one_line, without_controls
 from index.types import (Answer, ArticleRef, Citation, Digest, IndexReport, NewArticle, Passage, Problem, Scope,
-                         SourceHealth, SourceStatus, Turn)
+                         SourceHealth, SourceStatus, Story, Turn)
 
 __all__ = ["NewsPort", "FeedbackPort", "GuildSettingsPort", "Feedback", "FeedbackTally", "ChannelRules",
            "SubscriptionsPort", "FeedPost", "Follow", "PostLedgerPort", "Pending", "Progress", "clean_question",
@@ -52,6 +52,10 @@ class NewsPort(Protocol):
     def digest(self, since: date | None = None, until: date | None = None,
                sources: Sequence[str] | None = None, scopes: tuple[Scope, ...] = ..., limit: int = 10) -> Digest:
         """The stories of the window, newest and most covered first, each with a short cited summary."""
+
+    def story_of(self, article_id: str, scopes: tuple[Scope, ...] = ...) -> Story | None:
+        """The story an indexed article of `scopes` belongs to (its articles, not summarised); None when it is
+        not indexed there."""
 
     def search(self, query: str, k: int = 10, scopes: tuple[Scope, ...] = ...) -> list[Passage]:
         """The k best passages for `query`, best first."""
@@ -266,6 +270,9 @@ class PostLedgerPort(Protocol):
 
     def article_of_thread(self, thread_id: int) -> str | None:
         """The article a thread of the bot's posts is about, None for any other thread."""
+
+    def thread_of(self, guild_id: int, channel: str, article_ids: Sequence[str]) -> int | None:
+        """The thread of the earliest post to this channel about one of `article_ids` (None when none has one)."""
 
     def pending(self, now: datetime | None = None) -> list[Pending]:
         """Posts claimed and not confirmed, oldest first (old ones dropped)."""

@@ -63,8 +63,8 @@ def _central(leads: Sequence[Lead]) -> Lead:
     return leads[int(np.argmax(vectors @ vectors.mean(axis=0)))]
 
 
-def story_of(grouped: Grouped, summary: Answer) -> Story:
-    """The Story of a group, with the summary written from its central article."""
+def story_of(grouped: Grouped, summary: Answer | None) -> Story:
+    """The Story of a group, with the summary written from its central article (none without `summary`)."""
     articles = tuple(StoryArticle(
         article_id=lead.passage.article_id, title=lead.passage.title, url=lead.passage.url,
         source=Scope.split(lead.passage.source)[1], outlet=outlet_of(lead), published=day_to_date(lead.day),
@@ -72,9 +72,9 @@ def story_of(grouped: Grouped, summary: Answer) -> Story:
     known = [lead.day for lead in grouped.leads if lead.day >= 0]
     return Story(
         story_id=f"story-{grouped.leads[0].passage.article_id}", title=grouped.central.passage.title,
-        summary="" if summary.refused else summary.text, first=day_to_date(min(known)) if known else None,
+        summary="" if summary is None or summary.refused else summary.text, first=day_to_date(min(known)) if known else None,
         last=day_to_date(max(known)) if known else None, outlets=grouped.outlets, articles=articles,
-        citations=() if summary.refused else summary.citations,
+        citations=() if summary is None or summary.refused else summary.citations,
     )
 
 
@@ -89,3 +89,12 @@ def build_digest(leads: Sequence[Lead], writer: AnswerWriter, since: date | None
     """The digest of these leads: at most `limit` stories, each summarised."""
     shown = grouped_stories(leads, params)[: max(0, limit)]
     return Digest(tuple(story_of(g, summarize_story(writer, g)) for g in shown), since, until)
+
+
+def story_containing(leads: Sequence[Lead], article_id: str, params: StoryParams = DEFAULT_PARAMS) -> Story | None:
+    """The story (not summarised) that the article `article_id` belongs to among `leads`; None when it is not
+    one of them."""
+    for grouped in grouped_stories(leads, params):
+        if any(lead.passage.article_id == article_id for lead in grouped.leads):
+            return story_of(grouped, None)
+    return None

@@ -8,11 +8,13 @@ from typing import Sequence
 from index.answering.writers import AnswerWriter
 from index.errors import BadInput
 from index.indexing.catalog import SourceCatalog
-from index.news.digest import build_digest
+from index.news.digest import build_digest, story_containing
 from index.news.leads import read_leads, window_filters
+from index.news.stories import DEFAULT_PARAMS
 from index.sources.articles import published_day
 from index.store.chroma import Store
-from index.types import Digest, Scope
+from index.store.chunks import ChunkFilter
+from index.types import Digest, Scope, Story
 
 DEFAULT_DAYS = 1  # without `since`, a digest covers yesterday and today
 
@@ -37,6 +39,18 @@ class Digests:
         with self.store.pinned():
             leads = read_leads(self.store.chunks, filters)
         return build_digest(leads, self.writer, since, until, limit)  # each LLM summary has its own budget
+
+    def story_of(self, article_id: str, scopes: tuple[Scope, ...] = (Scope.SHARED,)) -> Story | None:
+        """The story an indexed article of `scopes` belongs to, grouped as a digest groups it among the
+        articles published up to a story's span before and after it (not summarised); None when the article
+        is not indexed there. An undated article is a story of its own."""
+        with self.store.pinned():
+            own = read_leads(self.store.chunks, [ChunkFilter(article_id=article_id, scopes=tuple(scopes), position=0)])
+            if not own:
+                return None
+            day, span = own[0].day, DEFAULT_PARAMS.max_span
+            leads = read_leads(self.store.chunks, window_filters(scopes, day - span, day + span)) if day >= 0 else own
+        return story_containing(leads, article_id)
 
     def _known_sources(self, names: Sequence[str], scopes: tuple[Scope, ...]) -> None:
         """BadInput for a source name that no scope of `scopes` configures."""

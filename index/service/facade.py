@@ -34,7 +34,7 @@ from index.store.chroma import Store
 from index.store.lexical import LexicalIndex
 from index.text import clean_question, terms
 from index.types import (Answer, ArticleRef, Citation, Digest, IndexReport, Passage, Problem, Scope, SourceHealth,
-                         SourceStatus, Turn)
+                         SourceStatus, Story, Turn)
 
 log = logging.getLogger(__name__)
 __all__ = ["NewsService", "Paths"]
@@ -143,6 +143,10 @@ class NewsService(NewsPush):
                scopes: tuple[Scope, ...] = (Scope.SHARED,), limit: int = 10) -> Digest:
         """The stories of the window, newest and most covered first, each with a short cited summary."""
         return self.digests.digest(since, until, sources, scopes, limit)
+
+    def story_of(self, article_id: str, scopes: tuple[Scope, ...] = (Scope.SHARED,)) -> Story | None:
+        """The story (index/news/) an indexed article of `scopes` belongs to; None when it is not indexed there."""
+        return self.digests.story_of(article_id, scopes)
 
     def titles(self, prefix: str, limit: int = 25, scopes: tuple[Scope, ...] = (Scope.SHARED,)) -> list[ArticleRef]:
         """Indexed article titles of `scopes` matching `prefix` (start of title first, then anywhere)."""
