@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 import sys
 from dataclasses import asdict
-from datetime import date
+from datetime import date, timedelta
 
 from bot import cli_servers
 from bot import output
@@ -129,6 +129,26 @@ def cmd_summary(args, settings: Settings) -> int:
     return 0
 
 
+def since_option(value: str, today: date) -> date:
+    """`--since`: a date (YYYY-MM-DD) or a number of days back (`3d`: the last three days and today)."""
+    text = value.strip().lower()
+    if text.endswith("d") and text[:-1].isdigit():
+        return today - timedelta(days=int(text[:-1]))
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise BadInput(f"--since takes a date like 2025-03-01 or a number of days like 3d, not {value!r}") from None
+
+
+def cmd_digest(args, settings: Settings) -> int:
+    since = since_option(args.since, date.today())
+    if args.limit < 1:
+        raise BadInput("--limit must be at least 1")
+    digest = _service(settings).digest(since=since, sources=args.source, limit=args.limit)
+    print(output.to_json(output.digest_json(digest)) if args.json else output.digest_text(digest))
+    return 0
+
+
 def cmd_sources(args, settings: Settings) -> int:
     statuses = _service(settings).sources()
     print(output.to_json([asdict(s) for s in statuses]) if args.json else output.sources_text(statuses))
@@ -182,5 +202,5 @@ def cmd_run(args, settings: Settings) -> int:
 
 
 COMMANDS = {"index": cmd_index, "ask": cmd_ask, "search": cmd_search, "summary": cmd_summary,
-            "sources": cmd_sources, "eval": cmd_eval, "feedback": cmd_feedback, "doctor": cmd_doctor,
+            "digest": cmd_digest, "sources": cmd_sources, "eval": cmd_eval, "feedback": cmd_feedback, "doctor": cmd_doctor,
             "run": cmd_run, **cli_servers.COMMANDS}

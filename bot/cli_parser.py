@@ -31,7 +31,7 @@ def _add_indexing(commands) -> None:
 
 
 def _add_questions(commands) -> None:
-    """`ask`, `search` and `summary`."""
+    """`ask`, `search`, `summary` and `digest`."""
     ask = commands.add_parser("ask", help="answer a question with cited passages")
     ask.add_argument("question")
     ask.add_argument("--json", action="store_true", help="print the answer as JSON")
@@ -45,6 +45,12 @@ def _add_questions(commands) -> None:
     summary.add_argument("target")
     summary.add_argument("--since", help="only articles published since this date (YYYY-MM-DD)")
     summary.add_argument("--json", action="store_true")
+    digest = commands.add_parser("digest", help="the stories of the last days, each summarised with citations")
+    digest.add_argument("--since", default="1d",
+                        help="since this date (YYYY-MM-DD) or this many days back (3d; default 1d: yesterday and today)")
+    digest.add_argument("--source", action="append", help="only this source (repeat for several)")
+    digest.add_argument("--limit", type=int, default=10, help="at most this many stories (default 10)")
+    digest.add_argument("--json", action="store_true")
 
 
 def _add_operations(commands) -> None:

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from typing import Any, Iterator, Sequence, TextIO
 
 from index.port import Feedback
-from index.types import Answer, IndexReport, Passage, Scope, SourceStatus
+from index.types import Answer, Citation, Digest, IndexReport, Passage, Scope, SourceStatus
 
 # What a terminal may act on: C0 controls but tab and newline (ESC, BEL, CR, backspace…), DEL and C1
 # controls (U+009B is an 8-bit CSI), and the bidirectional overrides that reorder what is displayed.
@@ -57,16 +57,15 @@ def terminal_safe_streams() -> Iterator[None]:
         sys.stdout, sys.stderr = saved
 
 
+def citations_json(citations: Sequence[Citation]) -> list[dict]:
+    """Citations as `ask --json` shows them: n, title, source, url, published, quote."""
+    return [{"n": c.n, "title": c.title, "source": c.source, "url": c.url, "published": c.published, "quote": c.quote}
+            for c in citations]
+
+
 def answer_json(answer: Answer) -> dict:
     """The `ask --json` contract: answer, refused, citations[n, title, source, url, published, quote]."""
-    payload = {
-        "answer": answer.text,
-        "refused": answer.refused,
-        "citations": [
-            {"n": c.n, "title": c.title, "source": c.source, "url": c.url, "published": c.published, "quote": c.quote}
-            for c in answer.citations
-        ],
-    }
+    payload = {"answer": answer.text, "refused": answer.refused, "citations": citations_json(answer.citations)}
     if answer.refused:
         payload["closest"] = [{"title": a.title, "url": a.url, "source": a.outlet, "published": a.published}
                               for a in answer.closest]
@@ -137,8 +136,17 @@ def sources_text(statuses: Sequence[SourceStatus]) -> str:
              for s in statuses]
     widths = [max(len(r[i]) for r in rows) for i in range(7)]
     lines = ["  ".join(r[i].ljust(widths[i]) for i in range(7)) + "  " + r[7] for r in rows]
-    lines += [f"last error of {s.name}: {s.last_error}" for s in statuses if s.last_error]
+    lines += [health_line(s) for s in statuses if s.last_error or s.last_success or s.health != "ok"]
     return "\n".join(lines)
+
+
+def health_line(s: SourceStatus) -> str:
+    """One line on a source's health: its state, last success and last error (with its kind)."""
+    error = ""
+    if s.last_error:
+        kind = f"{s.last_error_kind}, " if s.last_error_kind else ""
+        error = f"; last error ({kind}{s.last_error_at or '?'}): {s.last_error}"
+    return f"{s.name}: {s.health}; last success {s.last_success or 'never'}{error}"
 
 
 def eval_text(result: dict) -> str:
@@ -163,3 +171,35 @@ def feedback_text(rows: Sequence[Feedback]) -> str:
         where = f"  server {row.guild_id}" if row.guild_id else ""
         blocks.append(f"{row.created[:16]}  {vote}  user {row.user_id}{where}\n  Q: {row.question}\n  A: {answer}")
     return "\n".join(blocks)
+
+
+def _day(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def digest_json(digest: Digest) -> dict:
+    """The `digest --json` contract: stories[title, summary, first, last, outlets, articles, citations]."""
+    return {"stories": [{
+        "title": s.title, "summary": s.summary, "first": _day(s.first), "last": _day(s.last),
+        "outlets": list(s.outlets),
+        "articles": [{"title": a.title, "url": a.url, "source": a.source, "published": _day(a.published)}
+                     for a in s.articles],
+        "citations": citations_json(s.citations),
+    } for s in digest.stories]}
+
+
+def digest_text(digest: Digest) -> str:
+    """The stories for the terminal: title, dates and outlets, the cited summary, the sources."""
+    if not digest.stories:
+        since = f" since {digest.since.isoformat()}" if digest.since else ""
+        return f"No articles{since} in the index: nothing to digest (try a wider --since, or `newsbot index`)."
+    blocks = []
+    for number, story in enumerate(digest.stories, start=1):
+        days = " to ".join(dict.fromkeys(_day(d) for d in (story.first, story.last) if d))
+        count = f"{len(story.articles)} article" + ("s" if len(story.articles) != 1 else "")
+        lines = [f"{number}. {story.title}", f"   {days or 'undated'} · {count} · {', '.join(story.outlets)}"]
+        if story.summary:
+            lines.append(f"   {story.summary}")
+        lines += [f"   [{c.n}] {_source_line(c.title, c.outlet or c.source, c.published, c.url)}" for c in story.citations]
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)

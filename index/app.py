@@ -18,7 +18,8 @@ from index.embedding.packaged_models import CROSS_ENCODER, CrossEncoder, model_d
 from index.home import ensure_home
 from index.llm.chat import LLM, OpenAICompatibleLLM
 from index.answering.prompts import load_prompts
-from index.port import FeedbackPort, GuildSettingsPort, PostLedgerPort, SubscriptionsPort
+from index.port import (AlertSettingsPort, DigestSchedulesPort, FeedbackPort, GuildSettingsPort, PostLedgerPort,
+                        SubscriptionsPort)
 from index.indexing.catalog import SourceCatalog
 from index.indexing.paths import LazyIndexer, Paths
 from index.indexing.runs import IndexRuns
@@ -26,6 +27,7 @@ from index.service.facade import NewsService
 from index.service.feedback import FeedbackStore, feedback_path
 from index.service.guild_settings import GuildSettings, guild_settings_path
 from index.service.post_ledger import PostLedger
+from index.service.push_store import AlertSettings, DigestSchedules
 from index.service.subscriptions import Subscriptions
 from index.retrieval.cross_stage import CrossEncoderStage
 from index.settings import PROMPTS_DIR, Settings
@@ -112,6 +114,13 @@ def build_post_stores(guild_settings: GuildSettingsPort) -> tuple[PostLedgerPort
     `guild_settings` (in memory when it is), so that forgetting a server removes them with its settings."""
     path = getattr(guild_settings, "path", ":memory:")
     return PostLedger(path), Subscriptions(path)
+
+
+def build_push_stores(guild_settings: GuildSettingsPort) -> tuple[AlertSettingsPort, DigestSchedulesPort]:
+    """Each server's alert channel (and the spells reported there) and digest schedules, in the sqlite file of
+    `guild_settings` (in memory when it is), so that forgetting a server removes them with its settings."""
+    path = getattr(guild_settings, "path", ":memory:")
+    return AlertSettings(path), DigestSchedules(path)
 
 
 def refresh_in_background(service: NewsService) -> AbstractContextManager:

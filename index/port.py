@@ -8,6 +8,8 @@ composition root, which builds what implements these protocols); tests/test_boun
 - `GuildSettingsPort` (`index.service.guild_settings.GuildSettings`): what each Discord server chose.
 - `SubscriptionsPort`, `PostLedgerPort` (`index.service.subscriptions`, `index.service.post_ledger`): the feed
   channels and follows of each server, and what the bot posted unprompted (in the same `guilds.sqlite3`).
+- `AlertSettingsPort`, `DigestSchedulesPort` (`index.service.push_store`, protocols in `index/push_ports.py`):
+  each server's alert channel and digest schedules, in the same file.
 - The pure text hygiene the adapters apply to what users type and what articles say (`index/text.py`).
 """
 from __future__ import annotations
@@ -16,13 +18,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Callable, Iterator, Protocol, Sequence
 
+from index.push_ports import AlertSettingsPort, DigestSchedule, DigestSchedulesPort
 from index.text import clean_question, one_line, without_controls
-from index.types import (Answer, ArticleRef, Citation, IndexReport, NewArticle, Passage, Problem, Scope,
-                         SourceStatus, Turn)
+from index.types import (Answer, ArticleRef, Citation, Digest, IndexReport, NewArticle, Passage, Problem, Scope,
+                         SourceHealth, SourceStatus, Story, Turn)
 
 __all__ = ["NewsPort", "FeedbackPort", "GuildSettingsPort", "Feedback", "FeedbackTally", "ChannelRules",
            "SubscriptionsPort", "FeedPost", "Follow", "PostLedgerPort", "Pending", "Progress", "clean_question",
-           "one_line", "without_controls"]
+           "one_line", "without_controls", "AlertSettingsPort", "DigestSchedule", "DigestSchedulesPort"]
 Progress = Callable[[int, int], None]
 
 
@@ -46,6 +49,14 @@ class NewsPort(Protocol):
     def summarize(self, target: str, since: date | None = None, scopes: tuple[Scope, ...] = ...) -> Answer:
         """A cited summary of one article (title or URL) or of a topic."""
 
+    def digest(self, since: date | None = None, until: date | None = None,
+               sources: Sequence[str] | None = None, scopes: tuple[Scope, ...] = ..., limit: int = 10) -> Digest:
+        """The stories of the window, newest and most covered first, each with a short cited summary."""
+
+    def story_of(self, article_id: str, scopes: tuple[Scope, ...] = ...) -> Story | None:
+        """The story an indexed article of `scopes` belongs to (its articles, not summarised); None when it is
+        not indexed there."""
+
     def search(self, query: str, k: int = 10, scopes: tuple[Scope, ...] = ...) -> list[Passage]:
         """The k best passages for `query`, best first."""
 
@@ -65,6 +76,9 @@ class NewsPort(Protocol):
 
     def sources(self, scopes: Sequence[Scope] | None = None) -> list[SourceStatus]:
         """Each configured source of `scopes` with what is indexed of it."""
+
+    def source_health(self, scopes: Sequence[Scope] | None = None) -> list[SourceHealth]:
+        """The health of each configured source of `scopes`: ok, failing or stale, with its last success and error."""
 
     def add_source(self, location: str, name: str | None = None, scope: Scope = ...) -> str:
         """Add a feed or page to the sources of `scope`; returns its name."""
@@ -256,6 +270,9 @@ class PostLedgerPort(Protocol):
 
     def article_of_thread(self, thread_id: int) -> str | None:
         """The article a thread of the bot's posts is about, None for any other thread."""
+
+    def thread_of(self, guild_id: int, channel: str, article_ids: Sequence[str]) -> int | None:
+        """The thread of the earliest post to this channel about one of `article_ids` (None when none has one)."""
 
     def pending(self, now: datetime | None = None) -> list[Pending]:
         """Posts claimed and not confirmed, oldest first (old ones dropped)."""

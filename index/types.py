@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from typing import ClassVar
 
 _SHARED_WORD = "shared"
@@ -182,6 +183,26 @@ class SourceStatus:
     oldest: str = ""
     last_error: str = ""  # the last refresh's error, "" when it had none
     scope: Scope = Scope.SHARED  # `name` is the name within it
+    last_success: str = ""  # ISO 8601 of the last refresh that read the source as a whole, "" when none
+    last_error_kind: str = ""  # "HTTP 403", "parse error", "unreachable"… of the last whole-source failure
+    last_error_at: str = ""
+    health: str = "ok"  # "ok", "failing" or "stale" (index/sources/feed_health.py)
+
+
+@dataclass(frozen=True)
+class SourceHealth:
+    """The health of one source (index/sources/feed_health.py): `episode` names the current failing or
+    stale spell ("" while ok), stable across restarts, so each spell can be reported once."""
+
+    name: str  # the name within its scope
+    scope: Scope
+    state: str  # "ok", "failing" or "stale"
+    episode: str
+    last_success: str = ""
+    last_error: str = ""
+    last_error_kind: str = ""
+    last_error_at: str = ""
+    usual_interval_seconds: float | None = None  # between new items, learned; None until known
 
 
 @dataclass(frozen=True)
@@ -242,3 +263,38 @@ class Turn:
 
     question: str
     answer: str
+
+
+@dataclass(frozen=True)
+class StoryArticle:
+    """One article of a story, as a digest lists it."""
+
+    article_id: str
+    title: str
+    url: str
+    source: str  # the source's name (as the user knows it, not an internal scoped name)
+    outlet: str  # the outlet shown to users (e.g. "CNN"), derived as answers' citations do
+    published: date | None
+
+
+@dataclass(frozen=True)
+class Story:
+    """Articles that tell the same event, from one outlet or several (index/news/stories.py)."""
+
+    story_id: str  # stable: derived from its earliest article's id
+    title: str
+    summary: str  # one or two sentences with [n] markers
+    first: date | None
+    last: date | None
+    outlets: tuple[str, ...]
+    articles: tuple[StoryArticle, ...]
+    citations: tuple[Citation, ...]
+
+
+@dataclass(frozen=True)
+class Digest:
+    """The stories of a window of days, newest and most covered first."""
+
+    stories: tuple[Story, ...]
+    since: date | None
+    until: date | None

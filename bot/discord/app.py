@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import timedelta
-from typing import Any, Iterable
+from datetime import datetime, timedelta
+from typing import Any, Callable, Iterable
 
 import aiohttp
 import discord
@@ -13,6 +13,8 @@ from discord.ext import commands
 from bot.discord.rules import Access
 from bot.discord.access import ScopedTree
 from bot.discord.admin import AdminCommands
+from bot.discord.alerts import AlertCommands
+from bot.discord.digests import DigestCommands
 from bot.discord.channels import ChannelCommands
 from bot.discord.guilds import GuildEvents
 from bot.discord.lifecycle import install_signal_handlers
@@ -53,16 +55,17 @@ class NewsBot(commands.Bot):
                  admin_role_ids: Iterable[int] = (), limits: Limits | None = None, start_threads: bool = True,
                  operator_ids: Iterable[int] = (), allow_dms: bool = False,
                  guild_settings: GuildSettingsPort | None = None, forget_after: timedelta = timedelta(days=7),
-                 **options: Any) -> None:
+                 clock: Callable[[], datetime] | None = None, **options: Any) -> None:
         super().__init__(command_prefix=commands.when_mentioned, intents=intents(), help_command=None,
                          allowed_mentions=NO_MENTIONS, tree_cls=ScopedTree, **options)
         self.guild_ids = list(guild_ids)
         limits = limits or Limits()
-        from index.app import build_guild_settings, build_post_stores
+        from index.app import build_guild_settings, build_post_stores, build_push_stores
 
         if guild_settings is None:  # kept in memory, for this process only
             guild_settings = build_guild_settings()
         ledger, subscriptions = build_post_stores(guild_settings)  # beside the settings: forgotten with them
+        alerts, schedules = build_push_stores(guild_settings)
         poster = ChannelPoster(self, ledger)
         self.deps = Deps(service=service, feedback=feedback,
                          access=Access(frozenset(self.guild_ids), frozenset(operator_ids), allow_dms),
@@ -70,12 +73,14 @@ class NewsBot(commands.Bot):
                          admission=Admission(limits), conversations=Conversations(), answers=AnswerCache(),
                          admin_role_ids=frozenset(admin_role_ids), start_threads=start_threads,
                          forget_after=forget_after, poster=poster, subscriptions=subscriptions,
-                         relay=NewsRelay(service, subscriptions, poster, limits.posts_per_refresh))
+                         relay=NewsRelay(service, subscriptions, poster, limits.posts_per_refresh),
+                         alerts=alerts, schedules=schedules,
+                         **({"clock": clock} if clock else {}))
 
     async def setup_hook(self) -> None:
         """Add the cogs and sync the slash commands (to NEWSBOT_GUILD_IDS when given, else globally)."""
         for cog in (AskCommands, AdminCommands, ChannelCommands, GuildEvents, MentionListener, FeedCommands,
-                    FollowCommands):
+                    FollowCommands, AlertCommands, DigestCommands):
             await self.add_cog(cog(self, self.deps))
         self.add_view(AnswerButtons(self.deps))  # persistent: serves the buttons of every answer message
         if self.guild_ids:

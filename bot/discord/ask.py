@@ -39,7 +39,7 @@ class AskCommands(DepsCog):
         since_date = parse_since(since, date.today())
         check_channel(interaction)
         scopes = scopes_of(interaction.guild_id)
-        thread_history = self.deps.conversations.get(interaction.channel_id)
+        thread_history = self.deps.conversations.of_thread(interaction.channel_id)
         history = thread_history or ()
         streaming = self.deps.service.streams()
         async with self.deps.admission.admit(interaction.user.id) as ticket:
@@ -52,8 +52,8 @@ class AskCommands(DepsCog):
                 answer = await ticket.run(self.deps.service.ask, question, history, scopes=scopes, since=since_date)
         post = edit_answer if streaming else followup_answer
         sent = await post(self.deps, interaction, answer, question)
-        keys = [m.id for m in sent] + ([interaction.channel_id] if thread_history is not None else [])
-        self.deps.conversations.record(keys, history, Turn(question, answer.text))
+        thread_id = interaction.channel_id if thread_history is not None else None
+        self.deps.conversations.record([m.id for m in sent], history, Turn(question, answer.text), thread_id)
 
     @app_commands.command(name="summary", description="Summarise an article or a topic")
     @app_commands.describe(target="An article (start typing its title) or a topic",

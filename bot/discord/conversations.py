@@ -1,41 +1,57 @@
 """Memory of recent conversations, so that replies and thread messages are understood as follow-ups.
 
-Keys are Discord ids: the id of a thread the bot started, and the ids of the bot's answer messages.
+Keys are Discord ids: the id of a thread the bot answers in, and the ids of the bot's answer messages,
+kept apart: on Discord a thread started from a message has that message's id, and the answer message
+(replied to in the channel) and its thread (the conversation that went on there) are two conversations.
 Each maps to the turns so far. The memory is bounded (least recently used entries are dropped) and
 lives only as long as the process.
 """
 from __future__ import annotations
 
 from collections import OrderedDict
-from typing import Iterable, Sequence
+from typing import Iterable, Literal, Sequence
 
 from index.types import Answer, Turn
 
 
+Key = tuple[Literal["thread", "message"], int]
+
+
 class Conversations:
-    """A bounded map from thread and message ids to the conversation turns that led there."""
+    """A bounded map from thread ids and from message ids (two kinds of key, never confused) to the
+    conversation turns that led there."""
 
     def __init__(self, max_entries: int = 5000, max_turns: int = 8) -> None:
         self.max_entries = max_entries
         self.max_turns = max_turns
-        self._turns: OrderedDict[int, tuple[Turn, ...]] = OrderedDict()
+        self._turns: OrderedDict[Key, tuple[Turn, ...]] = OrderedDict()
 
-    def get(self, key: int | None) -> tuple[Turn, ...] | None:
-        """The turns recorded under a thread or message id, or None if it is not a known conversation."""
-        if key is None or key not in self._turns:
+    def _get(self, key: Key) -> tuple[Turn, ...] | None:
+        if key[1] is None or key not in self._turns:
             return None
         self._turns.move_to_end(key)
         return self._turns[key]
 
+    def of_thread(self, thread_id: int | None) -> tuple[Turn, ...] | None:
+        """The turns of the conversation in a thread, or None if it is not a known conversation."""
+        return self._get(("thread", thread_id))  # type: ignore[arg-type]
+
+    def of_message(self, message_id: int | None) -> tuple[Turn, ...] | None:
+        """The turns that led to one of the bot's answer messages, or None if it is not known."""
+        return self._get(("message", message_id))  # type: ignore[arg-type]
+
     def history(self, channel_id: int, reference_id: int | None) -> tuple[Turn, ...] | None:
         """Turns for a message in `channel_id` replying to `reference_id`: the thread's, else the reply's."""
-        found = self.get(channel_id)
-        return found if found is not None else self.get(reference_id)
+        found = self.of_thread(channel_id)
+        return found if found is not None else self.of_message(reference_id)
 
-    def record(self, keys: Iterable[int], history: Sequence[Turn], turn: Turn) -> tuple[Turn, ...]:
-        """Append `turn` to `history` and remember the result under every key; returns the new turns."""
+    def record(self, message_ids: Iterable[int], history: Sequence[Turn], turn: Turn,
+               thread_id: int | None = None) -> tuple[Turn, ...]:
+        """Append `turn` to `history` and remember the result under each answer message and the thread it
+        was asked in (if any); returns the new turns."""
         turns = (*history, turn)[-self.max_turns:]
-        for key in keys:
+        keys: list[Key] = [("message", m) for m in message_ids]
+        for key in keys + ([("thread", thread_id)] if thread_id is not None else []):
             self._turns[key] = turns
             self._turns.move_to_end(key)
         while len(self._turns) > self.max_entries:

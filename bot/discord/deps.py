@@ -7,8 +7,8 @@ Checks and the command tree, which discord.py hands only an `Interaction`, use `
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
-from typing import Any
+from datetime import datetime, timedelta, timezone
+from typing import Any, Callable
 
 from discord.ext import commands
 
@@ -17,7 +17,8 @@ from bot.discord.limits import Admission, Limits
 from bot.discord.news_relay import NewsRelay
 from bot.discord.poster import ChannelPoster
 from bot.discord.rules import Access
-from index.port import FeedbackPort, GuildSettingsPort, NewsPort, SubscriptionsPort
+from index.port import (AlertSettingsPort, DigestSchedulesPort, FeedbackPort, GuildSettingsPort, NewsPort,
+                        SubscriptionsPort)
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,9 @@ class Deps:
     poster: ChannelPoster  # everything the bot posts unprompted (bot/discord/poster.py)
     subscriptions: SubscriptionsPort  # feed channels and follows (index/service/subscriptions.py)
     relay: NewsRelay  # new articles -> feed channels and follows (bot/discord/news_relay.py)
+    alerts: AlertSettingsPort  # each server's alert channel (index/service/push_store.py)
+    schedules: DigestSchedulesPort  # each server's digest schedules (index/service/push_store.py)
+    clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)  # aware UTC; tests inject their own
 
 
 def deps_of(client: Any) -> Deps:

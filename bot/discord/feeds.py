@@ -2,8 +2,8 @@
 
 Admin-only like /source add (Manage Server, or an admin role; registered with `default_permissions` and
 checked again by the bot). The source is one of this server's or a shared one. Each post opens a thread
-where questions are answered about that article first; in a forum channel each article is a post of its
-own (one post per article: stories are not grouped here). The relay (bot/discord/news_relay.py) does the
+where questions are answered about that article first; in a forum channel each story is a post of its
+own (a later article of the story is a reply in it: one post per story). The relay (bot/discord/news_relay.py) does the
 posting, through the poster (bot/discord/poster.py).
 """
 from __future__ import annotations

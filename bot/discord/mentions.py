@@ -67,8 +67,8 @@ class MentionListener(DepsCog):
                                           scopes=scopes_of(message.guild.id if message.guild else None),
                                           **({"article": article} if article else {}))
         sent = await reply_answer(self.deps, message, answer, question)
-        keys = [m.id for m in sent] + ([message.channel.id] if in_thread else [])
-        turns = self.deps.conversations.record(keys, history, Turn(question, answer.text))
+        turns = self.deps.conversations.record([m.id for m in sent], history, Turn(question, answer.text),
+                                               message.channel.id if in_thread else None)
         if not in_thread and len(turns) == 1:
             await self._start_thread(sent[0], question, turns)
 
@@ -81,4 +81,4 @@ class MentionListener(DepsCog):
         except discord.HTTPException:
             log.warning("could not start a thread on message %s", answer_message.id, exc_info=True)
             return
-        self.deps.conversations.record([thread.id], turns[:-1], turns[-1])
+        self.deps.conversations.record((), turns[:-1], turns[-1], thread_id=thread.id)

@@ -1,5 +1,6 @@
 """From the index to the channels: the articles each refresh adds are posted to the feed channels that
-follow their source (filtered, at most N per refresh) and announced to the follows they match.
+follow their source (filtered, at most N per refresh) and announced to the follows they match. A forum
+channel gets one post per story (index/news/): a later article of a story is a reply in that story's post.
 
 The core calls `offer` in the indexing thread (the refresh schedule's, or a /reindex worker's) once a run
 has added articles (`NewsPort.watch_new_articles`); the batch crosses to the event loop and is handled
@@ -14,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import defaultdict
+from dataclasses import replace
 from typing import Sequence
 
 from bot.discord.feed_filters import admits, parse_filter
@@ -100,16 +102,27 @@ class NewsRelay:
 
     async def _post_feed(self, feed: FeedPost, articles: list[NewArticle]) -> int:
         target, label = Target(feed.guild_id, feed.channel_id), source_label(feed.scope, feed.source)
-        posted = 0
+        posted, forum = 0, self.poster.is_forum(target)
         for article in articles[: self.cap]:
-            sent = await self.poster.post(target, f"article:{article.article_id}", article_post(article, label),
-                                          owner_id=feed.owner_id)
+            post = article_post(article, label)
+            if forum:  # one forum post per story: a later article of it is a reply in that post
+                post = replace(post, story_articles=await self._story_mates(article, feed.guild_id))
+            sent = await self.poster.post(target, f"article:{article.article_id}", post, owner_id=feed.owner_id)
             posted += sent is not None
         if len(articles) > self.cap:
             rest = articles[self.cap:]
             await self.poster.post(target, f"more:{rest[0].article_id}", more_line(len(rest), label, self.cap),
                                    owner_id=feed.owner_id)
         return posted
+
+    async def _story_mates(self, article: NewArticle, guild_id: int) -> tuple[str, ...]:
+        """The other articles of the article's story (index/news/), as the server's scopes see them."""
+        try:
+            story = await asyncio.to_thread(self.service.story_of, article.article_id, Scope.visible_from(guild_id))
+        except Exception:  # without its story, the article gets a post of its own
+            log.exception("could not find the story of %s", article.article_id)
+            return ()
+        return tuple(a.article_id for a in story.articles if a.article_id != article.article_id) if story else ()
 
     async def notify_follows(self, articles: Sequence[NewArticle]) -> int:
         """Tell each follow of the new articles that match its topic (its server's scopes only)."""

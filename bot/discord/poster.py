@@ -18,18 +18,18 @@ import asyncio
 import hashlib
 import logging
 import time
-from collections import defaultdict, deque
-from dataclasses import dataclass, field
+from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any, Awaitable, Callable
 
 import discord
 
 from bot.discord.errors import NO_MENTIONS
+from bot.discord.pace import Pace
 from bot.discord.text import escape_line
 from index.port import PostLedgerPort
 
 log = logging.getLogger("newsbot.discord.poster")
-BURST, WINDOW = 5, 5.0  # messages per channel per window of seconds
 PERMISSION_NAMES = {"view_channel": "View Channel", "send_messages": "Send Messages",
                     "send_messages_in_threads": "Send Messages in Threads", "embed_links": "Embed Links",
                     "create_public_threads": "Create Public Threads"}
@@ -43,17 +43,18 @@ class Outgoing:
     embeds: tuple[dict, ...] = ()
     thread_name: str = ""  # open a public thread on it (in a forum channel: the post's title)
     article_id: str = ""  # the article it is about: questions in its thread are about that article first
+    story_articles: tuple[str, ...] = ()  # the other articles of its story: in a forum, it joins their post
 
     def to_json(self) -> dict:
         """The message as JSON (the ledger keeps it)."""
         return {"content": self.content, "embeds": list(self.embeds), "thread_name": self.thread_name,
-                "article_id": self.article_id}
+                "article_id": self.article_id, "story_articles": list(self.story_articles)}
 
     @classmethod
     def from_json(cls, data: dict) -> "Outgoing":
         """The message the ledger kept."""
         return cls(data.get("content", ""), tuple(data.get("embeds", ())), data.get("thread_name", ""),
-                   data.get("article_id", ""))
+                   data.get("article_id", ""), tuple(data.get("story_articles", ())))
 
 
 @dataclass(frozen=True)
@@ -98,26 +99,6 @@ Report = Callable[[Missing], Awaitable[None]]
 def nonce_of(guild_id: int, channel: str, key: str) -> str:
     """The message nonce of one ledger entry: the same on every retry (Discord allows 25 characters)."""
     return hashlib.sha256(f"{guild_id}/{channel}/{key}".encode()).hexdigest()[:25]
-
-
-@dataclass
-class Pace:
-    """At most `burst` sends per `window` seconds per channel. Pure: the caller brings the time."""
-
-    burst: int = BURST
-    window: float = WINDOW
-    sent: dict[str, deque] = field(default_factory=lambda: defaultdict(deque))
-
-    def delay(self, channel: str, now: float) -> float:
-        """Seconds to wait before the next send to `channel` (0: send now)."""
-        recent = self.sent[channel]
-        while recent and now - recent[0] >= self.window:
-            recent.popleft()
-        return 0.0 if len(recent) < self.burst else self.window - (now - recent[0])
-
-    def record(self, channel: str, now: float) -> None:
-        """A message was sent to `channel` at `now`."""
-        self.sent[channel].append(now)
 
 
 def missing_permission(permissions: discord.Permissions, message: Outgoing, forum: bool,
@@ -170,6 +151,7 @@ class ChannelPoster:
         channel = await self._resolve(target, owner_id)
         if channel is None:
             return None
+        channel = await self._story_thread(channel, message, target)
         forum = isinstance(channel, discord.ForumChannel)
         if target.user_id is None and await self._lacks(channel, message, forum, target, owner_id):
             return None
@@ -178,6 +160,7 @@ class ChannelPoster:
         sent, thread = await self._deliver(channel, message, forum, target, key, owner_id)
         if sent is None:
             return None
+        thread = channel if isinstance(channel, discord.Thread) else thread
         self.pace.record(target.channel, self._clock())
         await asyncio.to_thread(self.ledger.confirm, target.guild_id, target.channel, key, sent.id)
         self._reported = {r for r in self._reported if r[0] != channel.id}
@@ -208,6 +191,26 @@ class ChannelPoster:
         except discord.HTTPException:
             log.warning("cannot find %s of server %s to post in", target.channel, target.guild_id, exc_info=True)
         return None
+
+    def is_forum(self, target: Target) -> bool:
+        """True when the target is a forum channel the bot knows (its posts are threads)."""
+        known = self.client.get_channel(target.channel_id) if target.channel_id is not None else None
+        return target.user_id is None and isinstance(known, discord.ForumChannel)
+
+    async def _story_thread(self, channel: Any, message: Outgoing, target: Target) -> Any:
+        """In a forum, the thread of the post of an earlier article of the message's story (a later article
+        is a reply there, not a new post); otherwise (or when that thread is gone) the channel itself."""
+        if not isinstance(channel, discord.ForumChannel) or not message.story_articles:
+            return channel
+        thread_id = await asyncio.to_thread(self.ledger.thread_of, target.guild_id, target.channel,
+                                            list(message.story_articles))
+        if thread_id is None:
+            return channel
+        try:
+            return channel.guild.get_thread(thread_id) or await self.client.fetch_channel(thread_id)
+        except discord.HTTPException:
+            log.info("the story thread %s of %s is gone: a new post", thread_id, target.channel)
+            return channel
 
     async def _lacks(self, channel: Any, message: Outgoing, forum: bool, target: Target, owner_id: int | None) -> bool:
         me = channel.guild.me

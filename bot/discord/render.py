@@ -204,6 +204,26 @@ def _when(iso: str) -> str:
         return f"last indexed {iso}"
 
 
+def timestamp_tag(iso: str) -> str:
+    """A Discord relative timestamp (<t:…:R>) for an ISO 8601 time; the text itself when it is not one."""
+    try:
+        return f"<t:{int(datetime.fromisoformat(iso).timestamp())}:R>"
+    except ValueError:
+        return escape_line(iso) or "?"
+
+
+def _health(s: SourceStatus) -> str:
+    """The health part of a /sources line: last success, and the last error with its kind and time."""
+    text = f"; last success {timestamp_tag(s.last_success)}" if s.last_success else ""
+    if s.health != "ok":
+        text += f"; **{s.health}**"
+    if s.last_error:
+        kind = f"{escape_line(s.last_error_kind)} " if s.last_error_kind else ""
+        when = f" {timestamp_tag(s.last_error_at)}" if s.last_error_at else ""
+        text += f"\n  last error{when}: {kind}— {escape_line(clip(s.last_error, 200))}"
+    return text
+
+
 def sources_messages(statuses: Sequence[SourceStatus]) -> list[list[EmbedDict]]:
     """The /sources listing: one line per source with its article count and when it was last indexed."""
     if not statuses:
@@ -211,7 +231,7 @@ def sources_messages(statuses: Sequence[SourceStatus]) -> list[list[EmbedDict]]:
     lines = [f"**{escape_line(s.name)}** ({s.kind}{'' if Scope(s.scope).is_shared else ', this server'}) — "
              f"{s.articles} article{'s' if s.articles != 1 else ''}, "
              f"{s.chunks} passages, {_when(s.last_indexed)}"
-             + (f", published {s.oldest} to {s.newest}" if s.newest else "") for s in statuses]
+             + (f", published {s.oldest} to {s.newest}" if s.newest else "") + _health(s) for s in statuses]
     return pack(_long_embeds("Sources", "\n".join(lines), INFO_COLOUR))
 
 

@@ -211,3 +211,11 @@ def summarize_within_context(llm: LLM, prompts: Mapping[str, Prompt], label: str
     reply = llm.complete(system, prompts["reduce"].format(target=label, summaries="\n\n".join(texts)))
     answer = checked_answer(reply, passages, target, embed)
     return replace(answer, checks=_sum_checks([*checks, answer.checks or AnswerChecks()]))
+
+
+def brief_summary(llm: LLM, prompts: Mapping[str, Prompt], label: str, passages: Sequence[Passage],
+                  embed: Embed) -> Answer:
+    """One or two checked sentences about `label` from a few passages (a digest's story, prompts/story.md)."""
+    blocks = [format_passages([p], n) for n, p in enumerate(passages, start=1)]
+    reply = llm.complete(prompts["system"].template, prompts["story"].format(target=label, passages="\n\n".join(blocks)))
+    return checked_answer(reply, passages, label, embed)

@@ -13,6 +13,7 @@ REQUIRED = {
     "answer": {"passages", "question", "today"},  # today: the date the question is asked
     "summary": {"passages", "target"},
     "reduce": {"summaries", "target"},  # merges the partial summaries of a map-reduce summary
+    "story": {"passages", "target"},  # a digest's story in one or two sentences
     "rewrite": {"history", "question"},
 }
 

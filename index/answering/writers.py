@@ -27,6 +27,7 @@ from index.types import Answer, Passage, Turn
 log = logging.getLogger(__name__)
 LLM_FALLBACK_NOTE = "The language model is unavailable; these are quoted passages instead."
 Embed = Callable[[list[str]], np.ndarray]
+BRIEF_SENTENCES = 2
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ class SummaryRequest:
     target: str
     passages: Sequence[Passage]
     focus: np.ndarray | None
+    brief: bool = False  # one or two sentences (a digest's story: prompts/story.md), not a full summary
 
 
 class AnswerWriter(Protocol):
@@ -82,7 +84,8 @@ class ExtractiveWriter:
 
     def summary(self, request: SummaryRequest) -> Answer:
         """The most central sentences of the passages, cited."""
-        return extractive.summarize(request.passages, self._embed, request.focus)
+        return extractive.summarize(request.passages, self._embed, request.focus,
+                                    max_sentences=BRIEF_SENTENCES if request.brief else 5)
 
     def standalone(self, question: str, history: Sequence[Turn]) -> tuple[str, str]:
         """(question to answer, text to retrieve with): offline, the previous question is carried along."""
@@ -120,6 +123,9 @@ class GeneratedWriter:
     def summary(self, request: SummaryRequest) -> Answer:
         """Map-reduce when the passages do not fit the model's context window; one budget for all calls."""
         with self.budget():
+            if request.brief:
+                return generated.brief_summary(self._llm, self._prompts, request.label, request.passages,
+                                               self._embed)
             return generated.summarize_within_context(self._llm, self._prompts, request.label, request.target,
                                                       request.passages, self._embed)
 

@@ -37,6 +37,10 @@ class Paths:
         return self.home / "fetch" / self.collection
 
     @property
+    def health(self) -> Path:
+        return self.home / "health" / self.collection
+
+    @property
     def lock(self) -> Path:
         return self.home / "locks" / f"{self.collection}.lock"
 

@@ -24,6 +24,7 @@ from index.indexing.scope_migration import stamp_missing_scopes
 from index.settings import Settings
 from index.sources import archive
 from index.sources.fetch_state import forget_state
+from index.sources.health_book import HealthBook
 from index.sources.item_guard import source_failure
 from index.sources.scopes import scoped_articles
 from index.sources.sources_config import SourceSpec
@@ -55,7 +56,7 @@ class IndexRuns:
     """Indexes the configured sources into the store, and drops what is no longer configured."""
 
     def __init__(self, settings: Settings, store: Store, indexer: LazyIndexer, lexical: LexicalIndex,
-                 paths: Paths, catalog: SourceCatalog) -> None:
+                 paths: Paths, catalog: SourceCatalog, health_book: HealthBook | None = None) -> None:
         self.settings = settings
         self.store = store
         self._indexer = indexer
@@ -63,6 +64,7 @@ class IndexRuns:
         self.paths = paths
         self.catalog = catalog
         self.state = RunState(paths.state)
+        self.health_book = health_book or HealthBook(paths.health)  # each source's outcomes (feed health)
 
     @property
     def indexer(self):
@@ -132,6 +134,7 @@ class IndexRuns:
             log.debug("source %s failed", spec.name, exc_info=True)
             run.total.errors.append(failure := source_failure(spec.name, spec.location, exc))
             archive.record_failure(spec, self.paths.fetch_state, failure.reason)
+            self.health_book.note(spec.name, failure=exc, reason=failure.reason)
             if run.full and not spec.is_archive:  # an unreachable source keeps what it had, it is not emptied
                 self.indexer.copy_source(spec.name, run.live, run.target)
             return
@@ -142,6 +145,7 @@ class IndexRuns:
         _merge(run.total, report)
         run.total.errors.extend(read.errors)
         archive.commit(read, self.paths.fetch_state)
+        self.health_book.note(spec.name, added=len(report.added))
         run.state[spec.name] = datetime.now(timezone.utc).isoformat(timespec="seconds")
         if not run.full:  # saved per source: a later failure or kill keeps what was written recorded
             self.state.save(run.state)
@@ -179,6 +183,7 @@ class IndexRuns:
             write_text_atomic(path, text)
             self._drop_sources([qualified])
             forget_state(self.paths.fetch_state, qualified)
+            self.health_book.forget([qualified])
 
     def forget_scope(self, scope: Scope) -> list[str]:
         """Delete a server's sources config and every chunk of its sources; returns the sources dropped."""
@@ -188,6 +193,7 @@ class IndexRuns:
             names = [n for n in self.indexer.indexed_sources() if Scope.split(n)[0] == scope]
             names += [s.name for s, _ in self.catalog.specs([scope]) if s.name not in names]
             self._drop_sources(names)
+            self.health_book.forget(names)
             self.catalog.forget(scope)
         return [Scope.split(n)[1] for n in names]
 

@@ -10,7 +10,7 @@ from index.sources.fetch_state import load_state
 from index.sources.source_dates import source_dates
 from index.store.chunks import ChunkFilter
 from index.store.locking import exclusive
-from index.types import Problem, Scope, SourceStatus
+from index.types import Problem, Scope, SourceHealth, SourceStatus
 
 
 class IndexStatus:
@@ -32,11 +32,18 @@ class IndexStatus:
             articles = len(docstore_ids(load_docstore(runs.indexer.docstore_path(spec.name))))
             chunks = len(runs.store.chunks.ids(ChunkFilter(source=spec.name)))
             scope, name = Scope.split(spec.name)
-            fetched = load_state(runs.paths.fetch_state, spec.name)
+            fetched, health = load_state(runs.paths.fetch_state, spec.name), runs.health_book.record(spec.name)
             oldest, newest = dates.get(spec.name, ("", ""))
             statuses.append(SourceStatus(name, spec.kind, spec.location, articles, chunks, state.get(spec.name, ""),
-                                         newest=newest, oldest=oldest, last_error=fetched.last_error, scope=scope))
+                                         newest=newest, oldest=oldest, last_error=fetched.last_error, scope=scope,
+                                         last_success=health.last_success, last_error_kind=health.last_error_kind,
+                                         last_error_at=health.last_error_at or fetched.last_error_at,
+                                         health=runs.health_book.state(spec)))
         return statuses
+
+    def source_health(self, scopes: Sequence[Scope] | None = None) -> list[SourceHealth]:
+        """The health of each configured source of `scopes` (default: every scope): ok, failing or stale."""
+        return self.runs.health_book.report(spec for spec, _ in self.runs.catalog.specs(scopes))
 
     def doctor(self, repair: bool = False) -> tuple[list[Problem], list[Problem]]:
         """(problems found, problems left): mismatches between sources, docstores and the vector store,

@@ -22,8 +22,10 @@ from index.indexing.paths import Paths
 from index.indexing.runs import IndexRuns, Progress
 from index.indexing.status import IndexStatus
 from index.llm.chat import LLM
+from index.news.repeats import without_repeats
 from index.retrieval.hybrid import HybridRetriever
 from index.retrieval.timed import place_in_time, retrieve_timed
+from index.service.digests import Digests
 from index.service.feedback import citation_records
 from index.service.news_push import NewsPush
 from index.settings import Settings
@@ -31,15 +33,16 @@ from index.sources.articles import published_day
 from index.store.chroma import Store
 from index.store.lexical import LexicalIndex
 from index.text import clean_question, terms
-from index.types import Answer, ArticleRef, Citation, IndexReport, Passage, Problem, Scope, SourceStatus, Turn
+from index.types import (Answer, ArticleRef, Citation, Digest, IndexReport, Passage, Problem, Scope, SourceHealth,
+                         SourceStatus, Story, Turn)
 
 log = logging.getLogger(__name__)
 __all__ = ["NewsService", "Paths"]
 
 
 class NewsService(NewsPush):
-    """Retrieval, answers and summaries over one logical index in the store; indexing by its collaborators;
-    new articles for the adapters (index/service/news_push.py)."""
+    """Retrieval, answers and summaries over one logical index in the store; indexing, digests and source
+    health by its collaborators; new articles for the adapters (index/service/news_push.py)."""
 
     def __init__(self, settings: Settings, store: Store, embedder: Embedder, llm: LLM | None,
                  prompts: dict[str, Prompt], paths: Paths, lexical: LexicalIndex, runs: IndexRuns) -> None:
@@ -55,6 +58,7 @@ class NewsService(NewsPush):
         self.status = IndexStatus(runs)
         self.retriever = HybridRetriever(store.chunks, embedder, lexical)
         self.writer = writer_for(llm, prompts, embedder.embed, lambda: self.lexical.snapshot().idf)
+        self.digests = Digests(store, self.writer, runs.catalog)
 
     @property
     def indexer(self):
@@ -100,15 +104,17 @@ class NewsService(NewsPush):
         Offline, or when the model fails, the last item is the (extractive) Answer.
         """
         standalone, timed, passages = self._retrieve_for(question, history, k, scopes, as_of, since)
-        request = Question(standalone, timed.query.text, timed.query.vector, passages, timed.as_of)
+        request = Question(standalone, timed.query.text, timed.query.vector, without_repeats(passages), timed.as_of)
         for item in self.writer.stream(request):
             yield dated(item, timed.as_of) if isinstance(item, Answer) else item
 
     def compose(self, question: str, retrieval_text: str, vector, passages: list[Passage],
                 as_of: date | None = None) -> Answer:
         """Write the answer from retrieved passages with the configured writer: generated (its citations
-        checked) with the extractive fallback, or extractive offline (index/answering/writers.py)."""
-        return dated(self.writer.answer(Question(question, retrieval_text, vector, passages, as_of)), as_of)
+        checked) with the extractive fallback, or extractive offline (index/answering/writers.py). A passage
+        that repeats another article of its story is left out (index/news/repeats.py)."""
+        request = Question(question, retrieval_text, vector, without_repeats(passages), as_of)
+        return dated(self.writer.answer(request), as_of)
 
     def search(self, query: str, k: int = 10, scopes: tuple[Scope, ...] = (Scope.SHARED,)) -> list[Passage]:
         """The k best passages for `query` among the sources of `scopes`, best first."""
@@ -127,11 +133,20 @@ class NewsService(NewsPush):
             passages = article_passages(self.store.chunks, article)
             return self.writer.summary(SummaryRequest(f"the article “{article.title}”", target, passages, None))
         query = self.retriever.embed_query(target, since_day, tuple(scopes))
-        passages = self.retriever.retrieve(query, 8)
+        passages = without_repeats(self.retriever.retrieve(query, 8))
         text = set(terms(" ".join(p.title + " " + p.text for p in passages)))
         if not passages or extractive.coverage(terms(target), text, snapshot.idf) < extractive.MIN_SUPPORT:
             return extractive.refusal(passages, target)
         return self.writer.summary(SummaryRequest(f"news about {target}", target, passages, query.vector))
+
+    def digest(self, since: date | None = None, until: date | None = None, sources: Sequence[str] | None = None,
+               scopes: tuple[Scope, ...] = (Scope.SHARED,), limit: int = 10) -> Digest:
+        """The stories of the window, newest and most covered first, each with a short cited summary."""
+        return self.digests.digest(since, until, sources, scopes, limit)
+
+    def story_of(self, article_id: str, scopes: tuple[Scope, ...] = (Scope.SHARED,)) -> Story | None:
+        """The story (index/news/) an indexed article of `scopes` belongs to; None when it is not indexed there."""
+        return self.digests.story_of(article_id, scopes)
 
     def titles(self, prefix: str, limit: int = 25, scopes: tuple[Scope, ...] = (Scope.SHARED,)) -> list[ArticleRef]:
         """Indexed article titles of `scopes` matching `prefix` (start of title first, then anywhere)."""
@@ -170,6 +185,10 @@ class NewsService(NewsPush):
     def sources(self, scopes: Sequence[Scope] | None = None) -> list[SourceStatus]:
         """Each configured source of `scopes` (default: every scope) with what is indexed of it."""
         return self.status.sources(scopes)
+
+    def source_health(self, scopes: Sequence[Scope] | None = None) -> list[SourceHealth]:
+        """The health of each configured source of `scopes` (default: every scope): ok, failing or stale."""
+        return self.status.source_health(scopes)
 
     def add_source(self, location: str, name: str | None = None, scope: Scope = Scope.SHARED) -> str:
         """Add a URL or feed to the sources of `scope` (its kind found by fetching it); returns its name."""

@@ -23,6 +23,7 @@ import sqlite3
 import threading
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Sequence
 
 from index.errors import StoreUnavailable
 from index.port import Pending
@@ -99,6 +100,16 @@ class PostLedger:
         rows = self._read("SELECT article_id FROM posts WHERE thread_id = ? AND article_id IS NOT NULL",
                           str(thread_id))
         return rows[0][0] if rows else None
+
+    def thread_of(self, guild_id: int, channel: str, article_ids: Sequence[str]) -> int | None:
+        """The thread of the earliest post to this channel about one of `article_ids` (None when none has one):
+        where a forum channel's later article of a story goes."""
+        if not article_ids:
+            return None
+        marks = ", ".join("?" * len(article_ids))
+        rows = self._read(f"SELECT thread_id FROM posts WHERE guild_id = ? AND channel = ? AND article_id IN ({marks})"
+                          " AND thread_id IS NOT NULL ORDER BY rowid LIMIT 1", str(guild_id), channel, *article_ids)
+        return int(rows[0][0]) if rows else None
 
     def pending(self, now: datetime | None = None) -> list[Pending]:
         """Posts claimed and not confirmed, oldest first; pending ones older than PENDING_DAYS and posted ones

@@ -33,11 +33,12 @@ class ChunkFilter:
     since_day: int | None = None
     until_day: int | None = None
     before_day: int | None = None
+    position: int | None = None  # the chunk's place in its article (0: the lead)
 
     def to_where(self) -> dict | None:
         """The same conditions in Chroma's `where` syntax (None when there are none)."""
         conditions: list[dict] = []
-        for key, value in (("source", self.source), ("article_id", self.article_id)):
+        for key, value in (("source", self.source), ("article_id", self.article_id), ("position", self.position)):
             if value is not None:
                 conditions.append({key: value})
         if self.scopes is not None:

@@ -31,6 +31,7 @@ QUICK: dict[str, tuple[list[str], str]] = {
     "recency_prior": (["--quick"], "prior 0.5"),
     "eval_llama": (["--quick"], "answer_accuracy"),
     "models": (["speed", "--quick"], "ColBERT token vectors"),
+    "stories": (["--quick"], "| precision | recall |"),
 }
 
 

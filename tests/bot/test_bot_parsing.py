@@ -40,14 +40,25 @@ def test_strip_mentions_and_id_lists():
 
 def test_conversations_follow_threads_and_replies_and_stay_bounded():
     conv = Conversations(max_entries=3, max_turns=2)
-    first = conv.record([10, 11], (), Turn("q1", "a1"))
+    first = conv.record([11], (), Turn("q1", "a1"), thread_id=10)
     assert conv.history(channel_id=99, reference_id=11) == first
-    second = conv.record([10, 12], first, Turn("q2", "a2"))
-    third = conv.record([10], second, Turn("q3", "a3"))
+    second = conv.record([12], first, Turn("q2", "a2"), thread_id=10)
+    third = conv.record([], second, Turn("q3", "a3"), thread_id=10)
     assert conv.history(channel_id=10, reference_id=None) == third == (Turn("q2", "a2"), Turn("q3", "a3"))
     conv.record([13, 14], (), Turn("x", "y"))
-    assert conv.get(11) is None and conv.get(10) is not None  # least recently used dropped first
+    assert conv.of_message(11) is None and conv.of_thread(10) is not None  # least recently used dropped first
     assert conv.history(channel_id=1, reference_id=None) is None
+
+
+def test_a_thread_with_its_starter_messages_id_keeps_its_own_conversation():
+    """On Discord a thread started from the bot's answer has that answer's id: a reply to the answer in the
+    channel goes on from the answer, a message in the thread from the thread's later turns."""
+    conv = Conversations()
+    answer = conv.record([7], (), Turn("q1", "a1"))
+    conv.record((), answer[:-1], answer[-1], thread_id=7)  # the thread opened on message 7
+    in_thread = conv.record([8], conv.history(channel_id=7, reference_id=None), Turn("q2", "a2"), thread_id=7)
+    assert conv.history(channel_id=7, reference_id=None) == in_thread
+    assert conv.history(channel_id=1, reference_id=7) == answer == (Turn("q1", "a1"),)
 
 
 def test_admission_limits_each_user_and_the_queue():

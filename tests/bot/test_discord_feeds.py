@@ -1,5 +1,5 @@
 """/feed post end to end: a source's new articles posted into a text channel (filtered) and a forum channel
-(one post per article), at most N per refresh with the rest in one line, a thread per post where questions
+(one post per story; tests/bot/test_discord_forum_stories.py), at most N per refresh with the rest in one line, a thread per post where questions
 are answered about its article first; a bad regex refused with a clear line; subscriptions that survive a
 restart without posting anything twice; forget-server removing them."""
 from __future__ import annotations

@@ -116,7 +116,9 @@ def test_another_servers_admin_can_neither_see_nor_touch_its_sources(run_bot_sce
                                else str(c["default_member_permissions"]) for c in fake.commands[guild]}
                 assert permissions == {"ask": None, "summary": None, "sources": None,
                                        "reindex": str(MANAGE_GUILD), "source": str(MANAGE_GUILD),
-                                       "channels": str(MANAGE_GUILD), "feed": str(MANAGE_GUILD), "follow": None}
+                                       "channels": str(MANAGE_GUILD), "alerts": str(MANAGE_GUILD),
+                                       "feed": str(MANAGE_GUILD), "follow": None,
+                                       "digest": None}  # /digest now and /follow are for everyone
         run_bot_scenario(scenario, svc=scoped_service, second_guild=True, limits=MANY)
 
 

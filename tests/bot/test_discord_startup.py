@@ -12,7 +12,7 @@ from bot.discord.app import run_bot
 from tests.support.ports import free_port
 from tests.support.fake_discord import FakeDiscord
 
-COMMANDS = ["ask", "channels", "feed", "follow", "reindex", "source", "sources", "summary"]
+COMMANDS = ["alerts", "ask", "channels", "digest", "feed", "follow", "reindex", "source", "sources", "summary"]
 
 
 def test_login_ready_and_guild_sync(run_bot_scenario):

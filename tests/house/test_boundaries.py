@@ -23,12 +23,14 @@ PACKAGES = ("index", "bot")
 
 # Lowest first. A module belongs to the longest prefix listed here.
 STAGES = [
-    ("index.types", "index.errors", "index.settings", "index.text", "index.tokens", "index.port"),
+    ("index.types", "index.errors", "index.settings", "index.text", "index.tokens", "index.port",
+     "index.push_ports"),
     ("index.store", "index.embedding", "index.llm"),
     ("index.sources",),
     ("index.indexing",),
     ("index.retrieval",),
     ("index.answering",),
+    ("index.news",),
     ("index.service",),
     ("index.evaluation",),
     ("index.app", "index.home"),

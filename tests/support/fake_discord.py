@@ -505,9 +505,9 @@ class FakeDiscord(PostingRoutes):
             refusal = self._thread_on_message(channel_id)
             if refusal is not None:
                 return refusal
-            # NB: on Discord a thread started from a message has the message's id; a fresh id is kept here
-            # because bot/discord/conversations.py keys threads and messages in one map (see the post report)
-            thread = self.new_thread(channel_id, body["name"], body.get("auto_archive_duration", 1440))
+            # as on Discord, a thread started from a message has that message's id
+            thread = self.new_thread(channel_id, body["name"], body.get("auto_archive_duration", 1440),
+                                     message_id=rest[1])
             return self._reply(thread, status=201)
         return self._reject("channels/" + "/".join(parts), "unhandled channel route", body, code=0)
 

@@ -1,0 +1,276 @@
+"""Story grouping on RealTime QA q1: pairwise precision and recall on hand-labelled pairs, and a digest's time.
+
+    python -m bench.stories [--home DIR] [--quick] [--no-timing]
+    python -m bench.stories [--home DIR] --sample OUT.jsonl     (how the labelled pairs were drawn)
+    python -m bench.stories [--home DIR] --citations            (what citing a story once costs answers)
+
+DIR (default: a fresh folder) is a NEWSBOT_HOME; the first run writes there the q1 articles cut to their
+first LEAD_CHARS characters as one JSONL source and indexes it: grouping reads only each article's lead
+chunk, which is the same as the whole article's (the splitter fills the first chunk from the start), so
+3,500 chunks are embedded instead of 23,000. `--quick` indexes only the weeks 20250103 and 20250110 (into
+DIR/quick) and scores the pairs of those weeks on a coarser grid.
+
+The labels are bench/data/story_pairs.jsonl: pairs of articles of one week (or of two adjacent weeks,
+`"week": "W1+W2"`), each labelled same event (1) or not (0) by reading titles and leads, with a one-line
+reason. The articles of each pair's week(s) are grouped as a digest groups them (index/news/stories.py, on
+the lead vectors the store holds), and a pair is predicted "same" when both land in one story. Parameters
+are chosen on the tune pairs (odd weeks in date order; a cross-week pair belongs to its first week's half)
+by F1, and reported on the report pairs (even weeks).
+
+The timing: one week of q1 (20250110, 130 articles) digested as `newsbot digest` does (leads read from the
+store, grouped, the 10 stories shown summarised by the offline writer), best of three, in one process
+whose model is already loaded; printed with its ratio to the 10 s budget.
+"""
+from __future__ import annotations
+
+import argparse
+import itertools
+import os
+import random
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from bench.common import QUICK_WEEKS, ROOT, add_common_arguments, data_set, open_service, read_jsonl, write_jsonl
+
+LABELS = ROOT / "bench" / "data" / "story_pairs.jsonl"
+TIMED_WEEK = "20250110"
+LEAD_CHARS = 1600
+BUDGET_SECONDS = 10.0
+
+
+def leads_service(home: Path, articles: Path, weeks: tuple[str, ...] | None):
+    """The service on `home`'s index of the articles' leads (of `weeks`), indexed on first use."""
+    home.mkdir(parents=True, exist_ok=True)
+    sources = home / "sources.toml"
+    if not sources.exists():
+        rows = [r for r in read_jsonl(articles) if weeks is None or r["week"] in weeks]
+        write_jsonl(home / "q1-leads.jsonl", [r | {"text": r["text"][:LEAD_CHARS]} for r in rows])
+        sources.write_text('[[source]]\nname = "q1"\nkind = "jsonl"\nlocation = "q1-leads.jsonl"\n')
+    service = open_service(home, sources_file=sources)
+    if service.is_empty():
+        print("indexing the q1 articles' leads (once)…", flush=True)
+        service.index()
+    return service
+
+
+def load_leads(service) -> dict:
+    """article id -> Lead, for every article in the store."""
+    from index.news.leads import read_leads, window_filters
+
+    return {lead.passage.article_id: lead for lead in read_leads(service.store.chunks, window_filters(("shared",), None, None))}
+
+
+def week_members(articles: Path, leads: dict) -> dict[str, list[str]]:
+    """week -> the ids of its articles in the store, in file order."""
+    members: dict[str, list[str]] = {}
+    for row in read_jsonl(articles):
+        if row["id"] in leads:
+            members.setdefault(row["week"], []).append(row["id"])
+    return members
+
+
+def half_of(week_key: str, tune_weeks: set[str]) -> str:
+    return "tune" if week_key.split("+")[0] in tune_weeks else "report"
+
+
+class Contexts:
+    """The signals of each pair's week(s), computed once; their score matrices once per weighting."""
+
+    def __init__(self, labels: list[dict], leads: dict, members: dict[str, list[str]]) -> None:
+        self.signals = {}
+        self.matrices: dict = {}
+        for key in {label["week"] for label in labels}:
+            ids = [i for week in key.split("+") for i in members[week]]
+            self.signals[key] = (ids, [leads[i].signal() for i in ids])
+
+    def matrix(self, key: str, params):
+        from index.news.stories import score_matrix
+
+        cached = (key, params.names, params.title, params.max_days)
+        if cached not in self.matrices:
+            self.matrices[cached] = score_matrix(self.signals[key][1], params)
+        return self.matrices[cached]
+
+    def predict(self, labels: list[dict], params) -> list[bool]:
+        """For each label, whether the grouping puts both articles in one story."""
+        from index.news.stories import group_scored
+
+        story_of: dict[str, dict[str, int]] = {}
+        for key in {label["week"] for label in labels}:
+            ids, signals = self.signals[key]
+            groups = group_scored(self.matrix(key, params), [s.day for s in signals], params)
+            story_of[key] = {ids[i]: n for n, members in enumerate(groups) for i in members}
+        return [story_of[l["week"]][l["a"]] == story_of[l["week"]][l["b"]] for l in labels]
+
+
+def scores(labels: list[dict], predicted: list[bool]) -> dict:
+    """Pairwise precision, recall and F1 of the predictions against the labels."""
+    tp = sum(1 for l, p in zip(labels, predicted) if p and l["label"])
+    fp = sum(1 for l, p in zip(labels, predicted) if p and not l["label"])
+    fn = sum(1 for l, p in zip(labels, predicted) if not p and l["label"])
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"pairs": len(labels), "same": sum(l["label"] for l in labels), "precision": precision,
+            "recall": recall, "f1": f1}
+
+
+def grid(quick: bool, names: tuple[float, ...], titles: tuple[float, ...], links: tuple[float, ...]):
+    """The parameter settings searched (threshold steps of 0.025, or 0.05 with --quick)."""
+    from index.news.stories import StoryParams
+
+    step = 0.05 if quick else 0.025
+    thresholds = [round(0.5 + step * i, 3) for i in range(int(0.7 / step) + 1)]
+    days = (2, 3) if quick else (2, 3, 5)
+    for name, title, max_days, link, threshold in itertools.product(names, titles, days, links, thresholds):
+        yield StoryParams(threshold=threshold, names=name, title=title, max_days=max_days, max_span=7, link=link)
+
+
+def choose(contexts: Contexts, tune: list[dict], settings) -> object:
+    """The setting with the best F1 on the tune pairs (the stricter threshold on a tie)."""
+    best = None
+    for params in settings:
+        row = scores(tune, contexts.predict(tune, params))
+        key = (round(row["f1"], 6), params.threshold)
+        if best is None or key > best[0]:
+            best = (key, params)
+    return best[1]
+
+
+def timing(service, members: dict[str, list[str]]) -> tuple[float, int, int]:
+    """Best of three: seconds to read the leads and build the digest of one week (articles, stories)."""
+    from index.news.digest import build_digest, grouped_stories
+    from index.news.leads import read_leads, window_filters
+
+    week = set(members[TIMED_WEEK])
+    best, found = float("inf"), []
+    for _ in range(3):
+        started = time.perf_counter()
+        found = [lead for lead in read_leads(service.store.chunks, window_filters(("shared",), None, None))
+                 if lead.passage.article_id in week]
+        build_digest(found, service.writer, None, None, limit=10)
+        best = min(best, time.perf_counter() - started)
+    return best, len(week), len(grouped_stories(found))
+
+
+def table(args, service, leads: dict, members: dict[str, list[str]]) -> None:
+    """The precision/recall table of the shipped parameters and of the settings chosen on tune."""
+    from index.evaluation.scoring import split_weeks
+    from index.news.stories import DEFAULT_PARAMS
+
+    labels = [l for l in read_jsonl(LABELS) if all(w in members for w in l["week"].split("+"))]
+    tune_weeks, _ = split_weeks(members)
+    halves = {h: [l for l in labels if half_of(l["week"], tune_weeks) == h] for h in ("tune", "report")}
+    contexts = Contexts(labels, leads, members)
+    weights = (0.0, 0.1, 0.2, 0.3) if not args.quick else (0.1, 0.2, 0.3)
+    links = (0.0, 0.5, 0.65) if not args.quick else (0.0, 0.5, 0.7)
+    lineup = {
+        "shipped (index/news/stories.py)": DEFAULT_PARAMS,
+        "cosine alone": choose(contexts, halves["tune"], grid(args.quick, (0.0,), (0.0,), links)),
+        "cosine + names + title words": choose(contexts, halves["tune"], grid(args.quick, weights, weights, links)),
+    }
+    print("| grouping | parameters | half | pairs | same | precision | recall | F1 |")
+    print("|---|---|---|---:|---:|---:|---:|---:|")
+    for name, params in lineup.items():
+        described = (f"threshold {params.threshold:.2f}, names {params.names:.1f}, title {params.title:.1f}, "
+                     f"link {params.link:.2f}, ≤{params.max_days} d apart, span ≤{params.max_span} d")
+        for half in ("tune", "report"):
+            row = scores(halves[half], contexts.predict(halves[half], params))
+            print(f"| {name} | {described} | {half} | {row['pairs']} | {row['same']} | {row['precision']:.3f} "
+                  f"| {row['recall']:.3f} | {row['f1']:.3f} |")
+    if not args.no_timing:
+        seconds, articles, stories = timing(service, members)
+        print(f"\ndigest of week {TIMED_WEEK}: {articles} articles, {stories} stories, 10 summarised: "
+              f"{seconds:.2f} s ({seconds / BUDGET_SECONDS:.2f} of the {BUDGET_SECONDS:.0f} s budget; "
+              f"os.cpu_count() = {os.cpu_count()}, load average {os.getloadavg()[0]:.1f})")
+
+
+def sample(leads: dict, members: dict[str, list[str]], out: Path) -> None:
+    """Pairs to label, seed 23: per week, 4 pairs at most 4 days apart from each band of lead cosine
+    [0.3, 0.5), [0.5, 0.65), [0.65, 0.8), [0.8, 1] and 3 pairs further apart with a cosine of at least 0.55;
+    per two adjacent weeks, 3 pairs at most 6 days apart with a cosine of at least 0.4."""
+    rng, weeks, rows = random.Random(23), sorted(members), []
+    unit = {i: lead.vector / np.linalg.norm(lead.vector) for i, lead in leads.items()}
+
+    def gap(a: str, b: str) -> int | None:
+        return None if min(leads[a].day, leads[b].day) < 0 else abs(leads[a].day - leads[b].day)
+
+    bands = ((0.3, 0.5), (0.5, 0.65), (0.65, 0.8), (0.8, 1.01))
+    for week in weeks:
+        pairs = [(a, b) for a, b in itertools.combinations(members[week], 2) if gap(a, b) is not None]
+        for low, high in bands:
+            found = [p for p in pairs if gap(*p) <= 4 and low <= float(unit[p[0]] @ unit[p[1]]) < high]
+            rng.shuffle(found)
+            rows += [(week, a, b) for a, b in found[:4]]
+        far = [p for p in pairs if gap(*p) > 4 and float(unit[p[0]] @ unit[p[1]]) >= 0.55]
+        rng.shuffle(far)
+        rows += [(week, a, b) for a, b in far[:3]]
+    for first, second in zip(weeks, weeks[1:]):
+        found = [(a, b) for a in members[first] for b in members[second]
+                 if gap(a, b) is not None and gap(a, b) <= 6 and float(unit[a] @ unit[b]) >= 0.4]
+        rng.shuffle(found)
+        rows += [(f"{first}+{second}", a, b) for a, b in found[:3]]
+    write_jsonl(out, [{"week": w, "a": a, "b": b, "title_a": leads[a].passage.title, "title_b": leads[b].passage.title,
+                       "lead_a": leads[a].passage.text[:300], "lead_b": leads[b].passage.text[:300]} for w, a, b in rows])
+    print(f"{len(rows)} pairs to label in {out}")
+
+
+def citations(service, articles: Path, questions: Path) -> None:
+    """Answer accuracy with the passages as retrieved and without repeats of a story (index/news/repeats.py),
+    on this index of the leads: a proxy (shorter articles than `newsbot eval`'s), paired question by question."""
+    from index.answering.writers import Question
+    from index.evaluation import scoring
+    from index.news.repeats import without_repeats
+
+    rows, asked = read_jsonl(articles), read_jsonl(questions)
+    gold = scoring.gold_from_questions(scoring.answerable(asked, rows))
+    text_of = {q["id"]: q["question"] for q in asked}
+    runs: dict[str, list] = {"as retrieved": [], "repeats left out": []}
+    changed = set()
+    for item in gold:
+        query = service.retriever.embed_query(text_of[item.id])
+        passages = service.retriever.retrieve(query, max(10, service.settings.top_k))
+        used = passages[: service.settings.top_k]
+        kept = without_repeats(used)
+        changed |= {item.id} if len(kept) < len(used) else set()
+        for name, given in (("as retrieved", used), ("repeats left out", kept)):
+            answer = service.writer.answer(Question(text_of[item.id], text_of[item.id], query.vector, given))
+            runs[name].append(scoring.QuestionResult(item.id, tuple(p.text for p in passages[:10]), 0.0,
+                                                     None if answer.refused else answer.text))
+    print("| passages | half | questions | Recall@4000c | answer accuracy | questions whose passages changed |")
+    print("|---|---|---:|---:|---:|---:|")
+    week_of = {q["id"]: scoring.normalize_week(q["week"]) for q in asked}
+    for name, results in runs.items():
+        split = scoring.score_split(scoring.Run(gold, tuple(results), 0.0), asked)
+        for half in ("tune", "report"):
+            row, weeks = split[half], set(split[half]["weeks"])
+            print(f"| {name} | {half} | {row['answerable']} | {row['recall@4000c']:.3f} | {row['answer_accuracy']:.3f} "
+                  f"| {sum(1 for i in changed if week_of[i] in weeks)} |")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    add_common_arguments(parser, home=True)
+    parser.add_argument("--no-timing", action="store_true")
+    parser.add_argument("--sample", type=Path, help="write pairs to label to this .jsonl file, then stop")
+    parser.add_argument("--citations", action="store_true", help="what leaving out a story's repeats costs answers")
+    args = parser.parse_args()
+    data = data_set(args.data)
+    home = args.home or Path(tempfile.mkdtemp(prefix="newsbot-stories-"))
+    service = leads_service(home / "quick" if args.quick else home, data.articles, QUICK_WEEKS if args.quick else None)
+    leads = load_leads(service)
+    members = week_members(data.articles, leads)
+    if args.sample:
+        sample(leads, members, args.sample)
+    elif args.citations:
+        citations(service, data.articles, data.questions)
+    else:
+        table(args, service, leads, members)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,100 @@
+"""A digest: the stories of a window of days, newest and most covered first, each with a short cited summary.
+
+Each story is summarised from one article (the one closest to the story's centre), so a digest cites one
+article per story; its other articles are listed with their outlets. Only the stories shown are
+summarised: summarising is the cost of a digest.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Sequence
+
+import numpy as np
+
+from index.answering.writers import AnswerWriter, SummaryRequest
+from index.news.leads import Lead
+from index.news.stories import DEFAULT_PARAMS, StoryParams, group
+from index.types import Answer, Digest, Scope, Story, StoryArticle
+
+EPOCH = date(1970, 1, 1)
+
+
+@dataclass(frozen=True)
+class Grouped:
+    """One story before it is summarised: its leads (oldest first) and the most central one."""
+
+    leads: tuple[Lead, ...]
+    central: Lead
+
+    @property
+    def last_day(self) -> int:
+        return max(lead.day for lead in self.leads)
+
+    @property
+    def outlets(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(outlet_of(lead) for lead in self.leads))
+
+
+def day_to_date(day: int) -> date | None:
+    """The date of a day number (days since 1970), None when undated (-1)."""
+    return EPOCH + timedelta(days=day) if day >= 0 else None
+
+
+def outlet_of(lead: Lead) -> str:
+    """The outlet users see, as answers' citations show it: the outlet, else the source's name."""
+    return lead.passage.outlet or Scope.split(lead.passage.source)[1]
+
+
+def grouped_stories(leads: Sequence[Lead], params: StoryParams = DEFAULT_PARAMS) -> list[Grouped]:
+    """The leads grouped into stories, newest first, then most outlets, then most articles."""
+    stories = []
+    for members in group([lead.signal() for lead in leads], params):
+        chosen = tuple(sorted((leads[i] for i in members), key=lambda l: (l.day, l.passage.article_id)))
+        stories.append(Grouped(chosen, _central(chosen)))
+    return sorted(stories, key=lambda s: (-s.last_day, -len(s.outlets), -len(s.leads), s.leads[0].passage.article_id))
+
+
+def _central(leads: Sequence[Lead]) -> Lead:
+    """The lead closest to the mean of the story's lead vectors (the first one on a tie)."""
+    if len(leads) <= 2:
+        return leads[0]
+    vectors = np.stack([lead.vector / max(float(np.linalg.norm(lead.vector)), 1e-9) for lead in leads])
+    return leads[int(np.argmax(vectors @ vectors.mean(axis=0)))]
+
+
+def story_of(grouped: Grouped, summary: Answer | None) -> Story:
+    """The Story of a group, with the summary written from its central article (none without `summary`)."""
+    articles = tuple(StoryArticle(
+        article_id=lead.passage.article_id, title=lead.passage.title, url=lead.passage.url,
+        source=Scope.split(lead.passage.source)[1], outlet=outlet_of(lead), published=day_to_date(lead.day),
+    ) for lead in grouped.leads)
+    known = [lead.day for lead in grouped.leads if lead.day >= 0]
+    return Story(
+        story_id=f"story-{grouped.leads[0].passage.article_id}", title=grouped.central.passage.title,
+        summary="" if summary is None or summary.refused else summary.text, first=day_to_date(min(known)) if known else None,
+        last=day_to_date(max(known)) if known else None, outlets=grouped.outlets, articles=articles,
+        citations=() if summary is None or summary.refused else summary.citations,
+    )
+
+
+def summarize_story(writer: AnswerWriter, grouped: Grouped) -> Answer:
+    """One or two cited sentences from the story's central article."""
+    lead = grouped.central.passage
+    return writer.summary(SummaryRequest(f"the story “{lead.title}”", lead.title, [lead], None, brief=True))
+
+
+def build_digest(leads: Sequence[Lead], writer: AnswerWriter, since: date | None, until: date | None,
+                 limit: int = 10, params: StoryParams = DEFAULT_PARAMS) -> Digest:
+    """The digest of these leads: at most `limit` stories, each summarised."""
+    shown = grouped_stories(leads, params)[: max(0, limit)]
+    return Digest(tuple(story_of(g, summarize_story(writer, g)) for g in shown), since, until)
+
+
+def story_containing(leads: Sequence[Lead], article_id: str, params: StoryParams = DEFAULT_PARAMS) -> Story | None:
+    """The story (not summarised) that the article `article_id` belongs to among `leads`; None when it is not
+    one of them."""
+    for grouped in grouped_stories(leads, params):
+        if any(lead.passage.article_id == article_id for lead in grouped.leads):
+            return story_of(grouped, None)
+    return None

@@ -1,0 +1,145 @@
+"""Stories: articles that tell the same event, from one outlet or several, grouped. Pure logic, no I/O.
+
+Two articles tell the same event when they were published within `max_days` of each other and their
+evidence is strong enough: the cosine of their lead vectors (title and first chunk, as the store holds
+them), plus a bonus for the names (capitalised words of title and lead) they share, plus a bonus for
+the words of their titles they share. Stories grow from the strongest pairs down; two stories join only
+when the mean score of all their pairs reaches `link` (so one article on two events does not chain them
+into one) and their first and last day stay within `max_span` days (so a chain of daily articles does
+not become a month-long "story"). The parameters were chosen on RealTime QA q1's odd weeks (`python -m bench.stories`,
+docs/benchmarks/issue-23-stories.md).
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+
+from index.text import STOPWORDS, terms
+
+_NAME = re.compile(r"\b[A-Z][A-Za-z'’.-]*[A-Za-z]\b")
+UNKNOWN_DAY = -1
+_NOT_NAMES = frozenset("""monday tuesday wednesday thursday friday saturday sunday january february march april
+june july august september october november december""".split())
+
+
+@dataclass(frozen=True)
+class StoryParams:
+    """How sure the evidence must be that two articles tell the same event (chosen on the tune weeks)."""
+
+    threshold: float = 0.70  # cosine + bonuses a pair must reach
+    names: float = 0.2  # weight of the share of names both articles use
+    title: float = 0.3  # weight of the share of title terms both titles use
+    max_days: int = 3  # published at most this many days apart (an undated article pairs with any day)
+    max_span: int = 7  # a story's first and last day at most this many days apart
+    link: float = 0.0  # two stories join only when the mean score of all their pairs reaches this (0: any
+    # strong pair joins them; 0.5-0.8 lost recall for no precision on the tune weeks)
+
+
+DEFAULT_PARAMS = StoryParams()
+
+
+@dataclass(frozen=True)
+class StorySignal:
+    """What grouping looks at in one article: its lead vector (unit length), names, title terms, day."""
+
+    article_id: str
+    vector: np.ndarray
+    names: frozenset[str]
+    title_terms: frozenset[str]
+    day: int = UNKNOWN_DAY  # days since 1970, or -1 when undated
+
+
+def names_in(text: str) -> frozenset[str]:
+    """The capitalised words of `text` that are not stopwords (casefolded): a cheap stand-in for entities."""
+    found = (m.group().casefold().strip("'’.") for m in _NAME.finditer(text))
+    return frozenset(n for n in found if len(n) > 2 and n not in STOPWORDS and n not in _NOT_NAMES)
+
+
+def signal(article_id: str, vector: np.ndarray, title: str, lead: str, day: int = UNKNOWN_DAY) -> StorySignal:
+    """The signal of one article from its lead vector, title, lead text and published day."""
+    vector = np.asarray(vector, dtype=np.float32)
+    norm = float(np.linalg.norm(vector))
+    return StorySignal(article_id, vector / norm if norm else vector, names_in(f"{title}\n{lead}"),
+                       frozenset(terms(title)), day)
+
+
+def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
+    """Shared items over the smaller set (0 when either is empty)."""
+    return len(a & b) / min(len(a), len(b)) if a and b else 0.0
+
+
+def pair_score(a: StorySignal, b: StorySignal, params: StoryParams = DEFAULT_PARAMS) -> float:
+    """The evidence that two articles tell the same event (ignoring their dates)."""
+    return (float(a.vector @ b.vector) + params.names * _overlap(a.names, b.names)
+            + params.title * _overlap(a.title_terms, b.title_terms))
+
+
+def same_event(a: StorySignal, b: StorySignal, params: StoryParams = DEFAULT_PARAMS) -> bool:
+    """True when two articles, taken alone, tell the same event."""
+    gap = abs(a.day - b.day) if a.day != UNKNOWN_DAY and b.day != UNKNOWN_DAY else 0
+    return gap <= params.max_days and pair_score(a, b, params) >= params.threshold
+
+
+def _overlaps(sets: Sequence[frozenset[str]]) -> np.ndarray:
+    """The `_overlap` of every two sets, as a matrix (items of one set only cannot overlap: left out)."""
+    counts = Counter(item for s in sets for item in s)
+    vocabulary = {item: i for i, item in enumerate(item for item, n in counts.items() if n > 1)}
+    member = np.zeros((len(sets), max(len(vocabulary), 1)), dtype=np.float32)
+    for row, items in enumerate(sets):
+        member[row, [vocabulary[i] for i in items if i in vocabulary]] = 1.0
+    sizes = np.array([len(s) for s in sets], dtype=np.float32)
+    smaller = np.minimum.outer(sizes, sizes)
+    return np.where(smaller > 0, (member @ member.T) / np.maximum(smaller, 1.0), 0.0)
+
+
+def score_matrix(signals: Sequence[StorySignal], params: StoryParams = DEFAULT_PARAMS) -> np.ndarray:
+    """`pair_score` of every two signals, 0 where they were published more than `max_days` apart."""
+    vectors = np.stack([s.vector for s in signals])
+    scores = (vectors @ vectors.T + params.names * _overlaps([s.names for s in signals])
+              + params.title * _overlaps([s.title_terms for s in signals]))
+    days = np.array([s.day for s in signals])
+    dated = (days[:, None] >= 0) & (days[None, :] >= 0)
+    gaps = np.where(dated, np.abs(days[:, None] - days[None, :]), 0)
+    return np.where(gaps <= params.max_days, scores, 0.0)
+
+
+def group(signals: Sequence[StorySignal], params: StoryParams = DEFAULT_PARAMS) -> list[list[int]]:
+    """Indices of `signals` grouped into stories; each group in input order, groups in order of their
+    first member."""
+    if not signals:
+        return []
+    return group_scored(score_matrix(signals, params), [s.day for s in signals], params)
+
+
+def group_scored(scores: np.ndarray, days: Sequence[int], params: StoryParams) -> list[list[int]]:
+    """Stories from a `score_matrix`: the strongest pairs first, two stories joined only when the mean
+    score of all their pairs reaches `link` and their days stay within `max_span`."""
+    members = {i: [i] for i in range(len(days))}
+    root = list(range(len(days)))
+    spans = {i: _joined([days[i]] * 2, [days[i]] * 2) for i in range(len(days))}
+    rows, columns = np.nonzero(np.triu(scores >= params.threshold, k=1))
+    for i, j in sorted(zip(rows.tolist(), columns.tolist()), key=lambda p: (-scores[p[0], p[1]], p)):
+        a, b = root[i], root[j]
+        if a == b or not _span_fits(spans[a], spans[b], params.max_span):
+            continue
+        if float(scores[np.ix_(members[a], members[b])].mean()) < params.link:
+            continue
+        for k in members[b]:
+            root[k] = a
+        members[a] += members.pop(b)
+        spans[a] = _joined(spans[a], spans.pop(b))
+    return sorted((sorted(m) for m in members.values()), key=lambda m: m[0])
+
+
+def _span_fits(a: list[int], b: list[int], max_span: int) -> bool:
+    joined = _joined(a, b)
+    return joined[0] == UNKNOWN_DAY or joined[1] - joined[0] <= max_span
+
+
+def _joined(a: list[int], b: list[int]) -> list[int]:
+    known = [d for d in (*a, *b) if d != UNKNOWN_DAY]
+    return [min(known), max(known)] if known else [UNKNOWN_DAY, UNKNOWN_DAY]

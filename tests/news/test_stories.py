@@ -1,0 +1,90 @@
+"""Story grouping on small hand-made inputs: vectors, names, title words and days decide (index/news/stories.py)."""
+from dataclasses import replace
+
+import numpy as np
+
+from index.news.repeats import without_repeats
+from index.news.stories import StoryParams, group, names_in, pair_score, same_event, signal
+from index.types import Passage
+
+PARAMS = StoryParams(threshold=0.8, names=0.2, title=0.2, max_days=3, max_span=7)
+
+
+def unit(*values: float) -> np.ndarray:
+    vector = np.array(values, dtype=np.float32)
+    return vector / np.linalg.norm(vector)
+
+
+def test_names_are_the_capitalised_words_without_stopwords():
+    assert names_in("The Pope was taken to Gemelli hospital in Rome, the Vatican said on Tuesday.") == {
+        "pope", "gemelli", "rome", "vatican"}  # days and months are not names
+    assert names_in("no names here at all") == frozenset()
+
+
+def test_shared_names_and_title_words_add_to_the_cosine():
+    a = signal("a", unit(1, 0.6, 0), "Vatican says Pope Francis has pneumonia", "The Vatican said on Tuesday.", 100)
+    b = signal("b", unit(1, 0.2, 0), "Pope Francis has pneumonia in both lungs", "Pope Francis, 88, in Rome.", 101)
+    c = signal("c", unit(1, 0.2, 0), "Markets slide on tariff fears", "Stocks fell in New York.", 101)
+    cosine = float(a.vector @ b.vector)
+    assert pair_score(a, b, PARAMS) > cosine + 0.2  # names (pope, francis) and title terms shared
+    assert pair_score(a, c, PARAMS) == float(a.vector @ c.vector) == cosine  # nothing shared: the cosine alone
+    strict = StoryParams(threshold=cosine + 0.1, names=0.2, title=0.2)
+    assert same_event(a, b, strict) and not same_event(a, c, strict)
+
+
+def test_articles_too_far_apart_in_time_never_pair_but_undated_ones_may():
+    a = signal("a", unit(1, 0, 0), "Plane and helicopter collide over Potomac", "", 100)
+    b = signal("b", unit(1, 0, 0), "Plane and helicopter collide over Potomac", "", 104)
+    undated = signal("u", unit(1, 0, 0), "Plane and helicopter collide over Potomac", "", -1)
+    assert not same_event(a, b, PARAMS)
+    assert same_event(a, undated, PARAMS) and same_event(b, undated, PARAMS)
+
+
+def test_groups_are_connected_pairs_in_input_order():
+    crash = [signal(f"crash{i}", unit(1, 0.05 * i, 0), "DC plane crash", "American Airlines, Potomac", 100 + i % 2)
+             for i in range(3)]
+    dye = [signal(f"dye{i}", unit(0, 1, 0.05 * i), "FDA bans Red No. 3", "The FDA banned the dye", 101) for i in range(2)]
+    alone = signal("alone", unit(0, 0, 1), "Westminster dog show", "A giant schnauzer won", 101)
+    signals = [crash[0], dye[0], crash[1], alone, dye[1], crash[2]]
+    assert group(signals, PARAMS) == [[0, 2, 5], [1, 4], [3]]
+    assert group([], PARAMS) == []
+
+
+def test_a_chain_of_daily_articles_stops_at_the_span():
+    # each day's article is the same as the day before's, but a story spans at most max_span days
+    chain = [signal(f"d{day}", unit(1, 0, 0), "Pope Francis remains in hospital", "Vatican", 100 + 2 * day)
+             for day in range(6)]
+    groups = group(chain, replace(PARAMS, link=0.0))  # single link: only the span stops the chain
+    assert sorted(len(g) for g in groups) == [2, 4]
+    for members in groups:
+        days = [chain[i].day for i in members]
+        assert max(days) - min(days) <= PARAMS.max_span
+
+
+def test_an_article_between_two_events_does_not_chain_them():
+    # a roundup (b) is close to both a and c, which have nothing in common: the mean link keeps them apart
+    a = signal("a", unit(1, 0, 0), "Kohl's closes 27 stores", "", 100)
+    b = signal("b", unit(1, 1, 0), "Macy's, Kohl's and Joann close stores", "", 100)
+    c = signal("c", unit(0, 1, 0), "Joann closes 500 stores", "", 100)
+    loose = StoryParams(threshold=0.7, names=0.0, title=0.0, link=0.0)
+    assert group([a, b, c], loose) == [[0, 1, 2]]
+    assert group([a, b, c], replace(loose, link=0.5)) in ([[0, 1], [2]], [[0], [1, 2]])
+
+
+def passage(article_id: str, text: str, published: str = "2025-03-19") -> Passage:
+    return Passage(chunk_id=f"{article_id}#0", article_id=article_id, text=text, title="t", source="s",
+                   published=published)
+
+
+WIRE = ("Russian President Vladimir Putin agreed on Tuesday to a 30-day pause in attacks on Ukraine's energy "
+        "infrastructure after a long phone call with President Donald Trump, the Kremlin said.")
+
+
+def test_a_story_is_cited_once_when_two_urls_carry_the_same_text():
+    syndicated = [passage("ap", WIRE), passage("ap-copy", "By The Associated Press. " + WIRE),
+                  passage("ap", "Kyiv said it would wait for details before agreeing to anything."),
+                  passage("other", "Ukraine's president said Russia had attacked energy sites overnight.")]
+    assert [p.article_id for p in without_repeats(syndicated)] == ["ap", "ap", "other"]
+    # the same text a month later is another event; two passages of one article are both kept
+    later = [passage("ap", WIRE), passage("anniversary", WIRE, "2025-04-25"), passage("ap", WIRE)]
+    assert [p.article_id for p in without_repeats(later)] == ["ap", "anniversary", "ap"]
