@@ -3,23 +3,22 @@
     python -m bench.stories [--home DIR] [--quick] [--no-timing]
     python -m bench.stories [--home DIR] --sample OUT.jsonl     (how the labelled pairs were drawn)
     python -m bench.stories [--home DIR] --citations            (what citing a story once costs answers)
+    python -m bench.stories [--home DIR] --designs              (the designs tried for issue 23's precision)
 
-DIR (default: a fresh folder) is a NEWSBOT_HOME; the first run writes there the q1 articles cut to their
-first LEAD_CHARS characters as one JSONL source and indexes it: grouping reads only each article's lead
-chunk, which is the same as the whole article's (the splitter fills the first chunk from the start), so
-3,500 chunks are embedded instead of 23,000. `--quick` indexes only the weeks 20250103 and 20250110 (into
-DIR/quick) and scores the pairs of those weeks on a coarser grid.
+DIR (default: a fresh folder) is a NEWSBOT_HOME; the first run writes there the q1 articles cut to their first
+LEAD_CHARS characters as one JSONL source and indexes it: grouping reads only each article's lead chunk, the
+same as the whole article's (the splitter fills the first chunk from the start), so 3,500 chunks are embedded
+instead of 23,000. `--quick` indexes only the weeks 20250103 and 20250110 (into DIR/quick) and scores the pairs
+of those weeks on a coarser grid.
 
-The labels are bench/data/story_pairs.jsonl: pairs of articles of one week (or of two adjacent weeks,
-`"week": "W1+W2"`), each labelled same event (1) or not (0) by reading titles and leads, with a one-line
-reason. The articles of each pair's week(s) are grouped as a digest groups them (index/news/stories.py, on
-the lead vectors the store holds), and a pair is predicted "same" when both land in one story. Parameters
-are chosen on the tune pairs (odd weeks in date order; a cross-week pair belongs to its first week's half)
-by F1, and reported on the report pairs (even weeks).
-
-The timing: one week of q1 (20250110, 130 articles) digested as `newsbot digest` does (leads read from the
-store, grouped, the 10 stories shown summarised by the offline writer), best of three, in one process
-whose model is already loaded; printed with its ratio to the 10 s budget.
+The labels are bench/data/story_pairs.jsonl: pairs of articles of one week (or of two adjacent weeks, `"week":
+"W1+W2"`), each labelled same event (1) or not (0) by reading titles and leads, with a one-line reason. The
+articles of each pair's week(s) are grouped as a digest groups them (index/news/stories.py, on the stored lead
+vectors), and a pair is predicted "same" when both land in one story. Parameters are chosen on the tune pairs
+(odd weeks in date order; a cross-week pair belongs to its first week's half) by F1, and reported on the report
+pairs (even weeks). The timing: one week of q1 (20250110, 130 articles) digested as `newsbot digest` does (leads
+read from the store, grouped, the 10 stories shown summarised by the offline writer), best of three, in one
+process whose model is already loaded; printed with its ratio to the 10 s budget.
 """
 from __future__ import annotations
 
@@ -76,6 +75,16 @@ def half_of(week_key: str, tune_weeks: set[str]) -> str:
     return "tune" if week_key.split("+")[0] in tune_weeks else "report"
 
 
+def labelled(members: dict[str, list[str]], leads: dict) -> tuple[list[dict], dict[str, list[dict]], "Contexts"]:
+    """The labelled pairs of the stored weeks, the same split into the tune and report halves, their contexts."""
+    from index.evaluation.scoring import split_weeks
+
+    labels = [l for l in read_jsonl(LABELS) if all(w in members for w in l["week"].split("+"))]
+    tune_weeks, _ = split_weeks(members)
+    halves = {h: [l for l in labels if half_of(l["week"], tune_weeks) == h] for h in ("tune", "report")}
+    return labels, halves, Contexts(labels, leads, members)
+
+
 class Contexts:
     """The signals of each pair's week(s), computed once; their score matrices once per weighting."""
 
@@ -89,7 +98,7 @@ class Contexts:
     def matrix(self, key: str, params):
         from index.news.stories import score_matrix
 
-        cached = (key, params.names, params.title, params.max_days)
+        cached = (key, params.names, params.title, params.max_days, params.overlap)
         if cached not in self.matrices:
             self.matrices[cached] = score_matrix(self.signals[key][1], params)
         return self.matrices[cached]
@@ -158,22 +167,15 @@ def timing(service, members: dict[str, list[str]]) -> tuple[float, int, int]:
 
 def table(args, service, leads: dict, members: dict[str, list[str]]) -> None:
     """The precision/recall table of the shipped parameters and of the settings chosen on tune."""
-    from index.evaluation.scoring import split_weeks
     from index.news.stories import DEFAULT_PARAMS
 
-    labels = [l for l in read_jsonl(LABELS) if all(w in members for w in l["week"].split("+"))]
-    tune_weeks, _ = split_weeks(members)
-    halves = {h: [l for l in labels if half_of(l["week"], tune_weeks) == h] for h in ("tune", "report")}
-    contexts = Contexts(labels, leads, members)
+    labels, halves, contexts = labelled(members, leads)
     weights = (0.0, 0.1, 0.2, 0.3) if not args.quick else (0.1, 0.2, 0.3)
     links = (0.0, 0.5, 0.65) if not args.quick else (0.0, 0.5, 0.7)
-    lineup = {
-        "shipped (index/news/stories.py)": DEFAULT_PARAMS,
-        "cosine alone": choose(contexts, halves["tune"], grid(args.quick, (0.0,), (0.0,), links)),
-        "cosine + names + title words": choose(contexts, halves["tune"], grid(args.quick, weights, weights, links)),
-    }
-    print("| grouping | parameters | half | pairs | same | precision | recall | F1 |")
-    print("|---|---|---|---:|---:|---:|---:|---:|")
+    lineup = {"shipped (index/news/stories.py)": DEFAULT_PARAMS,
+              "cosine alone": choose(contexts, halves["tune"], grid(args.quick, (0.0,), (0.0,), links)),
+              "cosine + names + title words": choose(contexts, halves["tune"], grid(args.quick, weights, weights, links))}
+    print("| grouping | parameters | half | pairs | same | precision | recall | F1 |\n|---|---|---|---:|---:|---:|---:|---:|")
     for name, params in lineup.items():
         described = (f"threshold {params.threshold:.2f}, names {params.names:.1f}, title {params.title:.1f}, "
                      f"link {params.link:.2f}, ≤{params.max_days} d apart, span ≤{params.max_span} d")
@@ -186,6 +188,25 @@ def table(args, service, leads: dict, members: dict[str, list[str]]) -> None:
         print(f"\ndigest of week {TIMED_WEEK}: {articles} articles, {stories} stories, 10 summarised: "
               f"{seconds:.2f} s ({seconds / BUDGET_SECONDS:.2f} of the {BUDGET_SECONDS:.0f} s budget; "
               f"os.cpu_count() = {os.cpu_count()}, load average {os.getloadavg()[0]:.1f})")
+
+
+DESIGNS = {  # chosen on the tune pairs only (docs/benchmarks/issue-23-stories.md: the grids and criteria)
+    "shares over the geometric mean (F1 on tune)": dict(threshold=0.725, names=0.4, title=0.2, overlap="mean"),
+    "mean link 0.65 (precision at recall >= 0.90 on tune)": dict(threshold=0.725, names=0.4, title=0.2, link=0.65)}
+
+
+def designs(leads: dict, members: dict[str, list[str]]) -> None:
+    """Precision, recall and F1 of the shipped parameters and of each design in DESIGNS, per half and in all."""
+    from index.news.stories import DEFAULT_PARAMS, StoryParams
+
+    labels, halves, contexts = labelled(members, leads)
+    print("| design | half | pairs | same | precision | recall | F1 |\n|---|---|---:|---:|---:|---:|---:|")
+    lineup = {"shipped (index/news/stories.py)": DEFAULT_PARAMS} | {k: StoryParams(**v) for k, v in DESIGNS.items()}
+    for name, params in lineup.items():
+        for half, rows in (*halves.items(), ("full", labels)):
+            row = scores(rows, contexts.predict(rows, params))
+            print(f"| {name} | {half} | {row['pairs']} | {row['same']} | {row['precision']:.3f} | {row['recall']:.3f} "
+                  f"| {row['f1']:.3f} |")
 
 
 def sample(leads: dict, members: dict[str, list[str]], out: Path) -> None:
@@ -257,6 +278,7 @@ def main() -> int:
     parser.add_argument("--no-timing", action="store_true")
     parser.add_argument("--sample", type=Path, help="write pairs to label to this .jsonl file, then stop")
     parser.add_argument("--citations", action="store_true", help="what leaving out a story's repeats costs answers")
+    parser.add_argument("--designs", action="store_true", help="the designs tried for precision, on both halves")
     args = parser.parse_args()
     data = data_set(args.data)
     home = args.home or Path(tempfile.mkdtemp(prefix="newsbot-stories-"))
@@ -267,6 +289,8 @@ def main() -> int:
         sample(leads, members, args.sample)
     elif args.citations:
         citations(service, data.articles, data.questions)
+    elif args.designs:
+        designs(leads, members)
     else:
         table(args, service, leads, members)
     return 0

@@ -11,6 +11,7 @@ docs/benchmarks/issue-23-stories.md).
 """
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -37,6 +38,8 @@ class StoryParams:
     max_span: int = 7  # a story's first and last day at most this many days apart
     link: float = 0.0  # two stories join only when the mean score of all their pairs reaches this (0: any
     # strong pair joins them; 0.5-0.8 lost recall for no precision on the tune weeks)
+    overlap: str = "smaller"  # shares over the "smaller" set, or over the geometric "mean" of both sizes (a
+    # roundup's many names then count for less; better on the tune weeks, not on the report weeks)
 
 
 DEFAULT_PARAMS = StoryParams()
@@ -67,15 +70,19 @@ def signal(article_id: str, vector: np.ndarray, title: str, lead: str, day: int 
                        frozenset(terms(title)), day)
 
 
-def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
-    """Shared items over the smaller set (0 when either is empty)."""
-    return len(a & b) / min(len(a), len(b)) if a and b else 0.0
+def _overlap(a: frozenset[str], b: frozenset[str], overlap: str = "smaller") -> float:
+    """Shared items over the smaller set, or over the geometric mean of both sizes with `overlap="mean"`
+    (a roundup's many names contain a report's few, but share only a small part of their own); 0 when
+    either set is empty."""
+    if not (a and b):
+        return 0.0
+    return len(a & b) / (math.sqrt(len(a) * len(b)) if overlap == "mean" else min(len(a), len(b)))
 
 
 def pair_score(a: StorySignal, b: StorySignal, params: StoryParams = DEFAULT_PARAMS) -> float:
     """The evidence that two articles tell the same event (ignoring their dates)."""
-    return (float(a.vector @ b.vector) + params.names * _overlap(a.names, b.names)
-            + params.title * _overlap(a.title_terms, b.title_terms))
+    return (float(a.vector @ b.vector) + params.names * _overlap(a.names, b.names, params.overlap)
+            + params.title * _overlap(a.title_terms, b.title_terms, params.overlap))
 
 
 def same_event(a: StorySignal, b: StorySignal, params: StoryParams = DEFAULT_PARAMS) -> bool:
@@ -84,7 +91,7 @@ def same_event(a: StorySignal, b: StorySignal, params: StoryParams = DEFAULT_PAR
     return gap <= params.max_days and pair_score(a, b, params) >= params.threshold
 
 
-def _overlaps(sets: Sequence[frozenset[str]]) -> np.ndarray:
+def _overlaps(sets: Sequence[frozenset[str]], overlap: str = "smaller") -> np.ndarray:
     """The `_overlap` of every two sets, as a matrix (items of one set only cannot overlap: left out)."""
     counts = Counter(item for s in sets for item in s)
     vocabulary = {item: i for i, item in enumerate(item for item, n in counts.items() if n > 1)}
@@ -92,15 +99,15 @@ def _overlaps(sets: Sequence[frozenset[str]]) -> np.ndarray:
     for row, items in enumerate(sets):
         member[row, [vocabulary[i] for i in items if i in vocabulary]] = 1.0
     sizes = np.array([len(s) for s in sets], dtype=np.float32)
-    smaller = np.minimum.outer(sizes, sizes)
-    return np.where(smaller > 0, (member @ member.T) / np.maximum(smaller, 1.0), 0.0)
+    size = np.sqrt(np.outer(sizes, sizes)) if overlap == "mean" else np.minimum.outer(sizes, sizes)
+    return np.where(size > 0, (member @ member.T) / np.maximum(size, 1.0), 0.0)
 
 
 def score_matrix(signals: Sequence[StorySignal], params: StoryParams = DEFAULT_PARAMS) -> np.ndarray:
     """`pair_score` of every two signals, 0 where they were published more than `max_days` apart."""
     vectors = np.stack([s.vector for s in signals])
-    scores = (vectors @ vectors.T + params.names * _overlaps([s.names for s in signals])
-              + params.title * _overlaps([s.title_terms for s in signals]))
+    scores = (vectors @ vectors.T + params.names * _overlaps([s.names for s in signals], params.overlap)
+              + params.title * _overlaps([s.title_terms for s in signals], params.overlap))
     days = np.array([s.day for s in signals])
     dated = (days[:, None] >= 0) & (days[None, :] >= 0)
     gaps = np.where(dated, np.abs(days[:, None] - days[None, :]), 0)

@@ -88,3 +88,22 @@ def test_a_story_is_cited_once_when_two_urls_carry_the_same_text():
     # the same text a month later is another event; two passages of one article are both kept
     later = [passage("ap", WIRE), passage("anniversary", WIRE, "2025-04-25"), passage("ap", WIRE)]
     assert [p.article_id for p in without_repeats(later)] == ["ap", "anniversary", "ap"]
+
+
+def test_a_roundup_shares_less_of_its_names_over_the_mean_than_over_the_smaller_set():
+    # a report names 3 things; a roundup names 12 (its title's "Plane" among them), those 3 too
+    report = signal("r", unit(1, 0.3, 0), "Toronto plane flips on landing", "Delta, Toronto, Endeavor", 100)
+    roundup = signal("u", unit(1, 0, 0), "Plane crashes this year",
+                     "Delta Toronto Endeavor Potomac Philadelphia Learjet Alaska Bering Nome Medevac Reagan", 100)
+    assert len(report.names) == 3 and len(roundup.names) == 12 and report.names <= roundup.names
+    smaller, mean = StoryParams(names=0.4, title=0.0), StoryParams(names=0.4, title=0.0, overlap="mean")
+    cosine = float(report.vector @ roundup.vector)
+    assert abs(pair_score(report, roundup, smaller) - (cosine + 0.4 * 3 / 3)) < 1e-6
+    assert abs(pair_score(report, roundup, mean) - (cosine + 0.4 * 3 / 6)) < 1e-6  # 3 / sqrt(3 * 12)
+    threshold = cosine + 0.3  # the report and the roundup pair over the smaller set only
+    assert group([report, roundup], replace(smaller, threshold=threshold)) == [[0, 1]]
+    assert group([report, roundup], replace(mean, threshold=threshold)) == [[0], [1]]
+    # two reports of the same size score the same either way, one signal at a time or as a matrix
+    other = signal("o", unit(1, 0.3, 0.1), "Delta jet flips in Toronto", "Delta, Toronto, Endeavor", 101)
+    assert abs(pair_score(report, other, smaller) - pair_score(report, other, mean)) < 1e-6
+    assert group([report, other, roundup], replace(mean, threshold=threshold)) == [[0, 1], [2]]
