@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from datetime import date
-from typing import Iterator, Sequence
+from typing import Callable, Iterator, Sequence
 
 from index.answering import extractive
 from index.answering.answer_dates import dated
@@ -33,16 +33,16 @@ from index.sources.articles import published_day
 from index.store.chroma import Store
 from index.store.lexical import LexicalIndex
 from index.text import clean_question, terms
-from index.types import (Answer, ArticleRef, Citation, Digest, IndexReport, Passage, Problem, Scope, SourceHealth,
-                         SourceStatus, Story, Turn)
+from index.types import (Answer, ArticleRef, Citation, Digest, IndexReport, NewArticle, Passage, Problem, Scope,
+                         SourceHealth, SourceStatus, Story, Turn)
 
 log = logging.getLogger(__name__)
 __all__ = ["NewsService", "Paths"]
 
 
-class NewsService(NewsPush):
-    """Retrieval, answers and summaries over one logical index in the store; indexing, digests and source
-    health by its collaborators; new articles for the adapters (index/service/news_push.py)."""
+class NewsService:
+    """Retrieval, answers and summaries over one logical index in the store; indexing, digests, source
+    health and new articles for the adapters by its collaborators."""
 
     def __init__(self, settings: Settings, store: Store, embedder: Embedder, llm: LLM | None,
                  prompts: dict[str, Prompt], paths: Paths, lexical: LexicalIndex, runs: IndexRuns) -> None:
@@ -59,6 +59,7 @@ class NewsService(NewsPush):
         self.retriever = HybridRetriever(store.chunks, embedder, lexical)
         self.writer = writer_for(llm, prompts, embedder.embed, lambda: self.lexical.snapshot().idf)
         self.digests = Digests(store, self.writer, runs.catalog)
+        self.push = NewsPush(runs, store.chunks, embedder.embed)
 
     @property
     def indexer(self):
@@ -78,11 +79,11 @@ class NewsService(NewsPush):
         with self.store.pinned(), self.writer.budget():  # one pointer read; one LLM budget for the question
             standalone, timed, passages = self._retrieve_for(question, history, k, scopes, as_of, since)
             if article:  # its own passages answer first; when they cannot, everything retrieved, them first
-                own = self.article_first(article, timed.query.vector, [], k or self.settings.top_k, scopes)
+                own = self.push.article_first(article, timed.query.vector, [], k or self.settings.top_k, scopes)
                 answer = self.compose(standalone, timed.query.text, timed.query.vector, own, timed.as_of)
                 if not answer.refused or not own:
                     return answer
-                passages = self.article_first(article, timed.query.vector, passages, k or self.settings.top_k,
+                passages = self.push.article_first(article, timed.query.vector, passages, k or self.settings.top_k,
                                               scopes)
             return self.compose(standalone, timed.query.text, timed.query.vector, passages, timed.as_of)
 
@@ -201,6 +202,15 @@ class NewsService(NewsPush):
     def forget_scope(self, scope: Scope) -> list[str]:
         """Forget a Discord server's sources config and their chunks; returns the sources dropped."""
         return self.runs.forget_scope(scope)
+
+    def watch_new_articles(self, listener: Callable[[list[NewArticle]], None]) -> None:
+        """Call `listener(list[NewArticle])`, in the indexing thread, after each incremental index run that
+        added articles."""
+        self.push.watch_new_articles(listener)
+
+    def matches(self, topic: str, article_ids: Sequence[str], scopes: tuple[Scope, ...]) -> list[Citation]:
+        """Which of `article_ids` (among the sources of `scopes`) match `topic`: one citation each, best first."""
+        return self.push.matches(topic, article_ids, scopes)
 
     def doctor(self, repair: bool = False) -> tuple[list[Problem], list[Problem]]:
         """(problems found, problems left) between sources, docstores and the vector store; repaired (by

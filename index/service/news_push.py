@@ -1,9 +1,9 @@
-"""The half of NewsService (index/service/facade.py) that serves news as it arrives: who wants to hear of
-new articles, which new articles match a followed topic, and a posted article's passages first in the
-answers asked in its thread. Mixed into NewsService; uses its store and embedder."""
+"""News as it arrives, for NewsService (index/service/facade.py): who wants to hear of new articles, which
+new articles match a followed topic, and a posted article's passages first in the answers asked in its
+thread. A collaborator of the facade, built with the index runs, the chunks and the embedder it reads."""
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 
@@ -11,7 +11,8 @@ from index.answering.topic_match import topic_matches
 from index.retrieval.hybrid import passage_from_record
 from index.text import clean_question
 from index.indexing import new_articles
-from index.store.chunks import ChunkFilter
+from index.indexing.runs import IndexRuns
+from index.store.chunks import ChunkFilter, Chunks
 from index.types import Citation, NewArticle, Passage, Scope
 
 ARTICLE_FIRST = 4  # passages of the thread's article put before the others
@@ -20,10 +21,15 @@ ARTICLE_FIRST = 4  # passages of the thread's article put before the others
 class NewsPush:
     """New articles for the adapters: listeners, topic matches, article-first passages."""
 
+    def __init__(self, runs: IndexRuns, chunks: Chunks, embed: Callable[[list[str]], np.ndarray]) -> None:
+        self._runs = runs
+        self._chunks = chunks
+        self._embed = embed
+
     def watch_new_articles(self, listener) -> None:
         """Call `listener(list[NewArticle])`, in the indexing thread, after each incremental index run that
         added articles (index/service/new_articles.py)."""
-        new_articles.watch(self.runs, listener)  # the refresh schedule runs index runs directly
+        new_articles.watch(self._runs, listener)  # the refresh schedule runs index runs directly
 
     def matches(self, topic: str, article_ids: Sequence[str], scopes: tuple[Scope, ...]) -> list[Citation]:
         """Which of `article_ids` (among the sources of `scopes`) match `topic`, by the support check of an
@@ -31,7 +37,7 @@ class NewsPush:
         sentence closest to the topic, best match first."""
         topic = clean_question(topic, what="topic")
         passages = [p for article_id in dict.fromkeys(article_ids) for p in self._article_chunks(article_id, scopes)]
-        found = topic_matches(topic, passages, self.embedder.embed)
+        found = topic_matches(topic, passages, self._embed)
         return [Citation(n, m.passage.title, m.passage.source, m.passage.url, m.passage.published, m.sentence,
                          m.passage.outlet, m.passage.article_id, m.passage.chunk_id)
                 for n, m in enumerate(found, start=1)]
@@ -40,7 +46,7 @@ class NewsPush:
         """The passages of one article of `scopes`, in reading order; scored by cosine to `vector` when given."""
         where = ChunkFilter(article_id=article_id, scopes=tuple(scopes))
         out = []
-        for page in self.store.chunks.pages(where, embeddings=vector is not None):
+        for page in self._chunks.pages(where, embeddings=vector is not None):
             for c in page:
                 score = float(np.dot(c.embedding, vector)) if vector is not None and c.embedding is not None else 0.0
                 out.append(passage_from_record(c.id, c.text, dict(c.metadata), score))
