@@ -36,7 +36,7 @@ from index.store.lexical import LexicalIndex
 
 # the cross-encoder's head, the weight of its rank against the fused rank (None: its score alone) and the
 # word pieces of a (question, passage) pair: chosen on the tune weeks (docs/benchmarks/issue-22-models.md)
-RERANK_HEAD, RERANK_WEIGHT, RERANK_TOKENS = 20, 1.0, 128
+RERANK_HEAD, RERANK_WEIGHT, RERANK_TOKENS = 10, None, 256
 
 
 def build_embedder(settings: Settings) -> Embedder:
