@@ -19,15 +19,12 @@ round: never a duplicate, but a post lost for good whenever the process dies mid
 from __future__ import annotations
 
 import json
-import sqlite3
-import threading
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Sequence
 
-from index.errors import StoreUnavailable
 from index.port import Pending
-from index.store.sqlite_file import open_database
+from index.store.sqlite_file import SharedConnection
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS posts (
@@ -54,50 +51,36 @@ class PostLedger:
 
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
-        self._lock = threading.Lock()
-        self._db = open_database(self.path, "post ledger", lambda db: db.executescript(_SCHEMA))
-
-    def _write(self, sql: str, *params: object) -> int:
-        with self._lock:
-            try:
-                changed = self._db.execute(sql, params).rowcount
-                self._db.commit()
-                return changed
-            except sqlite3.Error as e:
-                raise StoreUnavailable(f"cannot write the post ledger {self.path}: {e}") from e
-
-    def _read(self, sql: str, *params: object) -> list[tuple]:
-        with self._lock:
-            return self._db.execute(sql, params).fetchall()
+        self._db = SharedConnection(self.path, "post ledger", _SCHEMA)
 
     def claim(self, guild_id: int, channel: str, key: str, payload: dict, owner_id: int | None = None,
               article_id: str = "") -> bool:
         """Record a post as pending; False when it was posted already (then it must not be sent again)."""
         now = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        self._write("INSERT OR IGNORE INTO posts (guild_id, channel, item_key, state, payload, owner_id, article_id,"
+        self._db.execute("INSERT OR IGNORE INTO posts (guild_id, channel, item_key, state, payload, owner_id, article_id,"
                     " created_at) VALUES (?, ?, ?, 'pending', ?, ?, ?, ?)", str(guild_id), channel, key,
                     json.dumps(payload), None if owner_id is None else str(owner_id), article_id or None, now)
         return self.state(guild_id, channel, key) == "pending"
 
     def state(self, guild_id: int, channel: str, key: str) -> str | None:
         """'pending', 'posted' or None (never claimed)."""
-        rows = self._read("SELECT state FROM posts WHERE guild_id = ? AND channel = ? AND item_key = ?",
+        rows = self._db.query("SELECT state FROM posts WHERE guild_id = ? AND channel = ? AND item_key = ?",
                           str(guild_id), channel, key)
         return rows[0][0] if rows else None
 
     def confirm(self, guild_id: int, channel: str, key: str, message_id: int) -> None:
         """Discord created the message: the post is done."""
-        self._write("UPDATE posts SET state = 'posted', message_id = ? WHERE guild_id = ? AND channel = ? "
+        self._db.execute("UPDATE posts SET state = 'posted', message_id = ? WHERE guild_id = ? AND channel = ? "
                     "AND item_key = ?", str(message_id), str(guild_id), channel, key)
 
     def set_thread(self, guild_id: int, channel: str, key: str, thread_id: int) -> None:
         """The thread opened on the post (questions there are about its article first)."""
-        self._write("UPDATE posts SET thread_id = ? WHERE guild_id = ? AND channel = ? AND item_key = ?",
+        self._db.execute("UPDATE posts SET thread_id = ? WHERE guild_id = ? AND channel = ? AND item_key = ?",
                     str(thread_id), str(guild_id), channel, key)
 
     def article_of_thread(self, thread_id: int) -> str | None:
         """The article a thread of the bot's posts is about, None for any other thread."""
-        rows = self._read("SELECT article_id FROM posts WHERE thread_id = ? AND article_id IS NOT NULL",
+        rows = self._db.query("SELECT article_id FROM posts WHERE thread_id = ? AND article_id IS NOT NULL",
                           str(thread_id))
         return rows[0][0] if rows else None
 
@@ -107,7 +90,7 @@ class PostLedger:
         if not article_ids:
             return None
         marks = ", ".join("?" * len(article_ids))
-        rows = self._read(f"SELECT thread_id FROM posts WHERE guild_id = ? AND channel = ? AND article_id IN ({marks})"
+        rows = self._db.query(f"SELECT thread_id FROM posts WHERE guild_id = ? AND channel = ? AND article_id IN ({marks})"
                           " AND thread_id IS NOT NULL ORDER BY rowid LIMIT 1", str(guild_id), channel, *article_ids)
         return int(rows[0][0]) if rows else None
 
@@ -116,18 +99,17 @@ class PostLedger:
         older than POSTED_DAYS are dropped (the bot calls it once at start-up)."""
         now = now or datetime.now(timezone.utc)
         cutoff = (now - timedelta(days=PENDING_DAYS)).isoformat(timespec="seconds")
-        self._write("DELETE FROM posts WHERE state = 'pending' AND created_at < ?", cutoff)
-        self._write("DELETE FROM posts WHERE state = 'posted' AND created_at < ?",
+        self._db.execute("DELETE FROM posts WHERE state = 'pending' AND created_at < ?", cutoff)
+        self._db.execute("DELETE FROM posts WHERE state = 'posted' AND created_at < ?",
                     (now - timedelta(days=POSTED_DAYS)).isoformat(timespec="seconds"))
-        rows = self._read("SELECT guild_id, channel, item_key, payload, owner_id FROM posts "
+        rows = self._db.query("SELECT guild_id, channel, item_key, payload, owner_id FROM posts "
                           "WHERE state = 'pending' ORDER BY created_at, rowid")
         return [Pending(int(g), c, k, json.loads(p), None if o is None else int(o)) for g, c, k, p, o in rows]
 
     def count(self, guild_id: int) -> int:
         """How many posts of a server the ledger holds (either state)."""
-        return self._read("SELECT COUNT(*) FROM posts WHERE guild_id = ?", str(guild_id))[0][0]
+        return self._db.query("SELECT COUNT(*) FROM posts WHERE guild_id = ?", str(guild_id))[0][0]
 
     def close(self) -> None:
         """Close the database."""
-        with self._lock:
-            self._db.close()
+        self._db.close()

@@ -7,13 +7,11 @@ other settings. Knows nothing of Discord.
 """
 from __future__ import annotations
 
-import sqlite3
-import threading
 from pathlib import Path
 
-from index.errors import BadInput, StoreUnavailable
+from index.errors import BadInput
 from index.port import DigestSchedule
-from index.store.sqlite_file import open_database
+from index.store.sqlite_file import SharedConnection
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS alert_channels (
@@ -29,35 +27,11 @@ CREATE TABLE IF NOT EXISTS digest_schedules (
 MAX_SCHEDULES = 10  # per server
 
 
-class _Tables:
-    """One connection to `guilds.sqlite3` (the push tables created), safe to call from several threads."""
-
-    def __init__(self, path: str | Path) -> None:
-        self.path = str(path)
-        self._lock = threading.Lock()
-        self._db = open_database(self.path, "push database", lambda db: db.executescript(_SCHEMA))
-
-    def execute(self, sql: str, *params: object) -> int:
-        """Run one write statement; returns the rows it changed."""
-        with self._lock:
-            try:
-                changed = self._db.execute(sql, params).rowcount
-                self._db.commit()
-                return changed
-            except sqlite3.Error as e:
-                raise StoreUnavailable(f"cannot write server settings to {self.path}: {e}") from e
-
-    def query(self, sql: str, *params: object) -> list[tuple]:
-        """Run one read statement."""
-        with self._lock:
-            return self._db.execute(sql, params).fetchall()
-
-
 class AlertSettings:
     """Where each server wants source alerts, and the episodes already reported there."""
 
     def __init__(self, path: str | Path) -> None:
-        self.db = _Tables(path)
+        self.db = SharedConnection(path, "push database", _SCHEMA)
 
     def set_channel(self, guild_id: int, channel_id: int, owner_id: int | None = None) -> None:
         """Send this server's source alerts to `channel_id` (set up by member `owner_id`)."""
@@ -94,7 +68,7 @@ class DigestSchedules:
     """The digest schedules of every server."""
 
     def __init__(self, path: str | Path) -> None:
-        self.db = _Tables(path)
+        self.db = SharedConnection(path, "push database", _SCHEMA)
 
     def add(self, guild_id: int, channel_id: int, at: str, every: str, weekday: int, tz: str,
             sources: tuple[str, ...], created: str, owner_id: int | None = None) -> int:

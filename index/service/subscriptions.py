@@ -6,14 +6,12 @@ Knows nothing of Discord (`index.port.SubscriptionsPort`).
 """
 from __future__ import annotations
 
-import sqlite3
-import threading
 from datetime import datetime, timezone
 from pathlib import Path
 
-from index.errors import BadInput, StoreUnavailable
+from index.errors import BadInput
 from index.port import FeedPost, Follow
-from index.store.sqlite_file import open_database
+from index.store.sqlite_file import SharedConnection
 from index.types import Scope
 
 _SCHEMA = """
@@ -53,21 +51,7 @@ class Subscriptions:
 
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
-        self._lock = threading.Lock()
-        self._db = open_database(self.path, "subscriptions database", lambda db: db.executescript(_SCHEMA))
-
-    def _write(self, sql: str, *params: object) -> int:
-        with self._lock:
-            try:
-                changed = self._db.execute(sql, params).rowcount
-                self._db.commit()
-                return changed
-            except sqlite3.Error as e:
-                raise StoreUnavailable(f"cannot write subscriptions to {self.path}: {e}") from e
-
-    def _read(self, sql: str, *params: object) -> list[tuple]:
-        with self._lock:
-            return self._db.execute(sql, params).fetchall()
+        self._db = SharedConnection(self.path, "subscriptions database", _SCHEMA)
 
     # -- feeds -------------------------------------------------------------------------------------
     def add_feed(self, guild_id: int, channel_id: int, scope: Scope, source: str, include: str, exclude: str,
@@ -76,7 +60,7 @@ class Subscriptions:
         known = {(f.channel_id, f.scope, f.source) for f in self.feeds(guild_id)}
         if (channel_id, scope, source) not in known and len(known) >= MAX_FEEDS:
             raise BadInput(f"This server already has {MAX_FEEDS} feed channels; remove one with /feed remove.")
-        self._write("INSERT INTO feed_posts (guild_id, channel_id, scope, source, include, exclude, owner_id, "
+        self._db.execute("INSERT INTO feed_posts (guild_id, channel_id, scope, source, include, exclude, owner_id, "
                     "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (guild_id, channel_id, scope, source) "
                     "DO UPDATE SET include = excluded.include, exclude = excluded.exclude, owner_id = excluded.owner_id",
                     str(guild_id), str(channel_id), str(scope), source, include, exclude, str(owner_id), _now())
@@ -90,13 +74,13 @@ class Subscriptions:
         return self._feeds("WHERE scope = ? AND source = ?", str(scope), source)
 
     def _feeds(self, where: str, *params: object) -> list[FeedPost]:
-        rows = self._read("SELECT id, guild_id, channel_id, scope, source, include, exclude, owner_id "
+        rows = self._db.query("SELECT id, guild_id, channel_id, scope, source, include, exclude, owner_id "
                           f"FROM feed_posts {where} ORDER BY id", *params)
         return [FeedPost(i, int(g), int(c), Scope(sc), so, inc, exc, int(o)) for i, g, c, sc, so, inc, exc, o in rows]
 
     def remove_feed(self, guild_id: int, feed_id: int) -> bool:
         """Stop a feed channel of this server; False when it has none with that id."""
-        return self._write("DELETE FROM feed_posts WHERE guild_id = ? AND id = ?", str(guild_id), feed_id) > 0
+        return self._db.execute("DELETE FROM feed_posts WHERE guild_id = ? AND id = ?", str(guild_id), feed_id) > 0
 
     # -- follows -----------------------------------------------------------------------------------
     def add_follow(self, guild_id: int, topic: str, owner_id: int, user_id: int | None = None,
@@ -105,14 +89,14 @@ class Subscriptions:
         mine = [f for f in self.follows(guild_id) if f.user_id == user_id]  # a member's, or the channels'
         if len(mine) >= MAX_FOLLOWS:
             raise BadInput(f"At most {MAX_FOLLOWS} follows; stop one with /follow stop.")
-        self._write("INSERT OR IGNORE INTO follows (guild_id, topic, user_id, channel_id, owner_id, created_at) "
+        self._db.execute("INSERT OR IGNORE INTO follows (guild_id, topic, user_id, channel_id, owner_id, created_at) "
                     "VALUES (?, ?, ?, ?, ?, ?)", str(guild_id), topic, "" if user_id is None else str(user_id),
                     "" if channel_id is None else str(channel_id), str(owner_id), _now())
 
     def follows(self, guild_id: int | None = None) -> list[Follow]:
         """The follows of one server (every server's when None)."""
         where, params = ("WHERE guild_id = ?", (str(guild_id),)) if guild_id is not None else ("", ())
-        rows = self._read(f"SELECT id, guild_id, topic, user_id, channel_id, owner_id FROM follows {where} "
+        rows = self._db.query(f"SELECT id, guild_id, topic, user_id, channel_id, owner_id FROM follows {where} "
                           "ORDER BY id", *params)
         return [Follow(i, int(g), t, int(u) if u else None, int(c) if c else None, int(o))
                 for i, g, t, u, c, o in rows]
@@ -120,12 +104,11 @@ class Subscriptions:
     def remove_follow(self, guild_id: int, follow_id: int, user_id: int | None) -> bool:
         """Stop a follow: a member's own (user_id), or a channel's (user_id None: an admin)."""
         if user_id is None:
-            return self._write("DELETE FROM follows WHERE guild_id = ? AND id = ? AND user_id = ''",
+            return self._db.execute("DELETE FROM follows WHERE guild_id = ? AND id = ? AND user_id = ''",
                                str(guild_id), follow_id) > 0
-        return self._write("DELETE FROM follows WHERE guild_id = ? AND id = ? AND user_id = ?", str(guild_id),
+        return self._db.execute("DELETE FROM follows WHERE guild_id = ? AND id = ? AND user_id = ?", str(guild_id),
                            follow_id, str(user_id)) > 0
 
     def close(self) -> None:
         """Close the database."""
-        with self._lock:
-            self._db.close()
+        self._db.close()

@@ -4,6 +4,8 @@ and nothing posted twice, after a restart or a crash between Discord's answer an
 from __future__ import annotations
 
 import asyncio
+import sqlite3
+from contextlib import closing
 
 from index.service.guild_settings import GuildSettings
 from index.service.post_ledger import PostLedger
@@ -122,8 +124,11 @@ def test_nothing_is_posted_twice_across_a_restart_or_a_crash_before_the_ledger_w
             assert await bot.deps.poster.post(target, "article:1", Outgoing(content="first")) is not None
             assert await bot.deps.poster.post(target, "article:1", Outgoing(content="first")) is None
             assert await bot.deps.poster.post(target, "article:2", Outgoing(content="second")) is not None
-            ledger = PostLedger(path)  # a crash after Discord created "second" and before the ledger knew:
-            ledger._write("UPDATE posts SET state = 'pending' WHERE item_key = 'article:2'")
+            # a crash after Discord created "second" and before the ledger knew it, written into the file itself
+            with closing(sqlite3.connect(path)) as db:
+                db.execute("UPDATE posts SET state = 'pending' WHERE item_key = 'article:2'")
+                db.commit()
+            ledger = PostLedger(path)
         # A new process on the same file, against the same Discord: it sends "second" again at start-up,
         # with the same nonce, and Discord answers with the message it created before.
         async with running_bot(service, feedback, guild_settings=GuildSettings(path), fake=fake) as (_, bot2):
