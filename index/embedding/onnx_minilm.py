@@ -64,6 +64,21 @@ def plan_batches(lengths: Sequence[int], token_budget: int, max_batch: int) -> l
     return batches
 
 
+
+def cpu_session(path: str, threads: int, allow_spinning: bool = False):
+    """An onnxruntime session on the CPU: `threads` intra-op threads, sequential, every graph optimisation,
+    spinning threads only when asked, and onnxruntime's telemetry off (every ONNX model newsbot runs)."""
+    import onnxruntime as ort
+
+    ort.disable_telemetry_events()  # newsbot keeps every library's telemetry off
+    opts = ort.SessionOptions()
+    opts.intra_op_num_threads = threads
+    opts.inter_op_num_threads = 1
+    opts.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+    opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    opts.add_session_config_entry("session.intra_op.allow_spinning", "1" if allow_spinning else "0")
+    return ort.InferenceSession(path, sess_options=opts, providers=["CPUExecutionProvider"])
+
 class OnnxMiniLMEmbedder:
     """all-MiniLM-L6-v2, int8 weights, on onnxruntime's CPU execution provider.
 
@@ -133,22 +148,13 @@ class OnnxMiniLMEmbedder:
             with self._lock:
                 if self._session is None:
                     import onnxruntime as ort
-                    ort.disable_telemetry_events()  # newsbot keeps every library's telemetry off
 
-                    opts = ort.SessionOptions()
-                    opts.intra_op_num_threads = self.intra_op_threads
-                    opts.inter_op_num_threads = 1
-                    opts.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
-                    opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-                    opts.add_session_config_entry(
-                        "session.intra_op.allow_spinning", "1" if self.allow_spinning else "0"
-                    )
+                    ort.disable_telemetry_events()  # before the graph is prepared: that runs onnxruntime too
                     from index.embedding.onnx_prepare import prepared_model_path
 
                     path = self._model_path or prepared_model_path(self.onnx_path(), self.cache_dir,
                                                                          self.quantize)
-                    self._session = ort.InferenceSession(path, sess_options=opts,
-                                                         providers=["CPUExecutionProvider"])
+                    self._session = cpu_session(path, self.intra_op_threads, self.allow_spinning)
         return self._session
 
     def encode_ids(self, texts: Sequence[str]) -> list[list[int]]:

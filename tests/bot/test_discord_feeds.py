@@ -15,7 +15,7 @@ from index.service.post_ledger import PostLedger
 from index.service.subscriptions import Subscriptions
 from index.app import build_service
 from tests.support.discord_bot import running_bot
-from tests.support.discord_helpers import assert_never_pings, text_of
+from tests.support.discord_helpers import assert_never_pings, text_of, until
 from tests.support.fake_discord import FakeDiscord
 from tests.support.fake_discord_posting import FORUM
 from tests.support.scoped_sources import ADMIN, BAKERY, CHESS, ROWING, page, scoped_settings
@@ -38,15 +38,6 @@ def publish(svc, *articles: tuple[str, str]) -> list:
         (folder / f"2025-03-21-{title.split()[0].lower()}-{i}.txt").write_text(page(title, text), encoding="utf-8")
     return svc.index(source="news").new_articles
 
-
-async def until(predicate, timeout: float = 30.0):
-    """Poll `predicate` (the bot posts in the background) until it holds."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not (found := predicate()):
-        assert loop.time() < deadline, "timed out"
-        await asyncio.sleep(0.02)
-    return found
 
 
 async def reply(fake: FakeDiscord, inter) -> str:

@@ -7,9 +7,9 @@ import asyncio
 
 from index.app import build_service
 from tests.support.discord_bot import running_bot
-from tests.support.discord_helpers import assert_never_pings, text_of
+from tests.support.discord_helpers import assert_never_pings, text_of, until
 from tests.support.fake_discord import MEMBER_PERMISSIONS, FakeDiscord
-from tests.support.scoped_sources import ADMIN, CHESS, MANY, add_and_index, admin, pages_server, scoped_settings
+from tests.support.scoped_sources import ADMIN, CHESS, MANY, add_and_index, pages_server, scoped_settings
 
 
 async def acked(fake: FakeDiscord, inter) -> str:
@@ -61,12 +61,3 @@ def test_follows_are_told_of_matching_articles_of_their_server_only(tmp_path, se
             assert_never_pings(fake)
     asyncio.run(main())
 
-
-async def until(predicate, timeout: float = 30.0):
-    """Poll `predicate` (the bot posts in the background) until it holds."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not (found := predicate()):
-        assert loop.time() < deadline, "timed out"
-        await asyncio.sleep(0.02)
-    return found

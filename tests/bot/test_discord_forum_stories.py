@@ -10,7 +10,7 @@ from bot.discord.limits import Limits
 from index.app import build_service
 from index.service.guild_settings import GuildSettings
 from tests.support.discord_bot import running_bot
-from tests.support.discord_helpers import assert_never_pings
+from tests.support.discord_helpers import assert_never_pings, until
 from tests.support.fake_discord_posting import FORUM
 from tests.support.scoped_sources import ADMIN, CHESS, ROWING, page, scoped_settings
 
@@ -36,15 +36,6 @@ def publish(svc, *articles: tuple[str, str]) -> list:
         (folder / f"2025-03-21-{'-'.join(title.lower().split()[:3])}.txt").write_text(page(title, text), "utf-8")
     return svc.index(source="news").new_articles
 
-
-async def until(predicate, timeout: float = 30.0):
-    """Poll `predicate` (the bot posts in the background) until it holds."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not (found := predicate()):
-        assert loop.time() < deadline, "timed out"
-        await asyncio.sleep(0.02)
-    return found
 
 
 def test_the_story_of_an_article_holds_the_other_articles_of_its_event(fresh_service):

@@ -1,6 +1,7 @@
 """Small readers of what the fake recorded, shared by the end-to-end tests."""
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from tests.support.fake_discord import EPHEMERAL, FakeDiscord, FakeInteraction
@@ -51,3 +52,13 @@ def assert_never_pings(fake: FakeDiscord) -> None:
 async def answered_with_buttons(fake: FakeDiscord, inter) -> None:
     """Wait for the final answer (it carries the quote and vote buttons), streamed or sent at once."""
     await fake.wait_for(lambda: any(m.get("components") and text_of(m) for m in inter.visible_messages()), 60)
+
+
+async def until(predicate, timeout: float = 30.0):
+    """Poll `predicate` (the bot posts in the background) until it holds."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not (found := predicate()):
+        assert loop.time() < deadline, "timed out"
+        await asyncio.sleep(0.02)
+    return found
