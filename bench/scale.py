@@ -67,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     out = args.out or (OUT.with_name("scale-quick") if args.quick else OUT)
     if args.mode == "plot":
-        plot(json.loads((out / "results.json").read_text()), out / "latency_vs_size.png")
+        return 0 if draw(json.loads((out / "results.json").read_text()), out) else 1
         return 0
     if args.mode == "incremental":
         return incremental_only(args, out)
@@ -190,12 +190,20 @@ def run(args: argparse.Namespace, out: Path) -> int:
     if profile:
         (out / "profile_ask.txt").write_text(profile)
     (out / "results.json").write_text(json.dumps(results, indent=1))
-    plot(results, out / "latency_vs_size.png")
+    draw(results, out)
     (out / "report.md").write_text(report(results))
     print(report(results))
     if args.work is None:
         shutil.rmtree(work, ignore_errors=True)
     return 0
+
+
+def draw(results: dict, out: Path) -> bool:
+    """The plot next to results.json, or a line saying why there is none."""
+    if plot(results, out / "latency_vs_size.png"):
+        return True
+    print("no plot: matplotlib is not installed (pip install -e \".[bench]\")", file=sys.stderr)
+    return False
 
 
 if __name__ == "__main__":

@@ -4,9 +4,15 @@ from __future__ import annotations
 from pathlib import Path
 
 
-def plot(results: dict, path: Path) -> None:
-    """Latency (p50 and p95 of search and offline ask, embedded and server) against chunks."""
-    import matplotlib
+def plot(results: dict, path: Path) -> bool:
+    """Latency (p50 and p95 of search and offline ask, embedded and server) against chunks.
+
+    Returns False, drawing nothing, where matplotlib is not installed (it comes with the `bench` extra,
+    not with `test`: the tables need no plot)."""
+    try:
+        import matplotlib
+    except ModuleNotFoundError:
+        return False
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -40,6 +46,7 @@ def plot(results: dict, path: Path) -> None:
     fig.suptitle(f"{m['cpu']}, {m['cores_usable']} cores; {results.get('started', '')}", fontsize=8)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
+    return True
 
 
 def report(r: dict) -> str:
