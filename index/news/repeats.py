@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from index.news.stories import DEFAULT_PARAMS
 from index.sources.articles import published_day
 from index.text import shingles
 from index.types import Passage
 
 REPEAT = 0.5  # share of the shorter passage's word bigrams found in the other: it says the same thing
+REPEAT_DAYS = 3  # published at most this many days apart (what `--citations` measured)
 
 
 def repeats(a: frozenset[str], b: frozenset[str]) -> bool:
@@ -25,7 +25,7 @@ def _same_time(a: Passage, b: Passage, max_days: int) -> bool:
     return day_a < 0 or day_b < 0 or abs(day_a - day_b) <= max_days
 
 
-def without_repeats(passages: Sequence[Passage], max_days: int = DEFAULT_PARAMS.max_days) -> list[Passage]:
+def without_repeats(passages: Sequence[Passage], max_days: int = REPEAT_DAYS) -> list[Passage]:
     """`passages` in their order, less each one that repeats a kept passage of another article published
     within `max_days` of it (a story's articles); passages of one article are never dropped here."""
     kept: list[tuple[Passage, frozenset[str]]] = []
