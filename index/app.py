@@ -90,8 +90,8 @@ def build_service(settings: Settings, *, embedder: Embedder | None = None,
 
 
 def build_stage(settings: Settings) -> CrossEncoderStage | None:
-    """The opt-in cross-encoder (NEWSBOT_RERANK=cross-encoder; bench/models.py rerank chose its head, weight
-    and passage length on the tune weeks); None by default."""
+    """The cross-encoder second stage (bench/models.py rerank chose its head, weight and passage length on
+    the tune weeks); None with NEWSBOT_RERANK=none."""
     if settings.rerank != "cross-encoder":
         return None
     encoder = CrossEncoder(max_tokens=RERANK_TOKENS, intra_op_threads=settings.onnx_threads)

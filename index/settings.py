@@ -94,8 +94,8 @@ class Settings(BaseSettings):
     feed_posts_per_refresh: int | None = Field(default=None, gt=0, le=50,
                                                validation_alias="NEWSBOT_FEED_POSTS_PER_REFRESH")
     onnx_threads: int | None = Field(default=None, gt=0, validation_alias="NEWSBOT_ONNX_THREADS")
-    # an opt-in second stage: "cross-encoder" (index/retrieval/cross_stage.py); unset or "none": off
-    rerank: Literal["none", "cross-encoder"] = Field(default="none", validation_alias="NEWSBOT_RERANK")
+    # the second stage: "cross-encoder" (index/retrieval/cross_stage.py; the default since issue 22) or "none"
+    rerank: Literal["none", "cross-encoder"] = Field(default="cross-encoder", validation_alias="NEWSBOT_RERANK")
 
     @field_validator("discord_token", "openai_api_key", "chroma_token")
     @classmethod

