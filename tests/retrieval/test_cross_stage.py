@@ -1,17 +1,21 @@
-"""The opt-in cross-encoder stage (NEWSBOT_RERANK=cross-encoder): its order, and a real service using it."""
+"""The cross-encoder stage (on by default; NEWSBOT_RERANK=none turns it off): its order, and a real service using it."""
 from __future__ import annotations
+
+from dataclasses import replace
 
 import numpy as np
 
 from index.app import build_service, build_stage
 from index.embedding.packaged_models import CrossEncoder
 from index.retrieval.cross_stage import CrossEncoderStage, fused_order, passage_text
+from index.retrieval.timed import with_recency_prior
 from index.settings import Settings
 from index.types import Passage
 
 
-def passage(n: int, text: str, title: str = "") -> Passage:
-    return Passage(chunk_id=f"a#{n}", article_id="a", text=text, title=title, source="seeds")
+def passage(n: int, text: str, title: str = "", score: float = 0.0, published: str = "") -> Passage:
+    return Passage(chunk_id=f"a#{n}", article_id="a", text=text, title=title, source="seeds", score=score,
+                   published=published)
 
 
 def test_the_model_alone_orders_by_its_score() -> None:
@@ -34,15 +38,28 @@ def test_only_the_head_is_reordered_and_nothing_is_lost() -> None:
     assert stage("q", []) == []
 
 
+def test_scores_follow_the_new_order_so_the_recency_prior_does_not_undo_it() -> None:
+    fused = [0.05, 0.04, 0.03, 0.02]
+    passages = [passage(i, t, score=s, published=d) for i, (t, s, d) in enumerate(
+        zip(["a", "bbb", "cc", "dddd"], fused, ["2025-03-18", "2025-03-17", "2025-03-18", "2025-03-10"]))]
+    stage = CrossEncoderStage(lambda q, texts: np.array([len(t) for t in texts], dtype=float), head=3)
+    reordered = stage("q", passages)
+    assert [p.score for p in reordered] == fused  # the head's scores handed out again, in the new order
+    # the prior re-sorts by score: it may move a newer passage up a little, never back to the fused order
+    assert [p.text for p in with_recency_prior(reordered, 0.0)] == ["bbb", "cc", "a", "dddd"]
+    same_day = [replace(p, published="2025-03-18") for p in reordered]
+    assert [p.text for p in with_recency_prior(same_day, 0.5)] == ["bbb", "cc", "a", "dddd"]
+
+
 def test_the_title_is_read_before_the_text() -> None:
     assert passage_text(passage(0, "body", "Headline")) == "Headline\nbody"
     assert passage_text(passage(0, "body")) == "body"
 
 
-def test_off_by_default_and_on_when_asked() -> None:
-    assert build_stage(Settings()) is None
-    stage = build_stage(Settings(rerank="cross-encoder"))
+def test_on_by_default_and_off_when_asked() -> None:
+    stage = build_stage(Settings())
     assert isinstance(stage, CrossEncoderStage) and stage.head >= 1
+    assert build_stage(Settings(rerank="none")) is None
 
 
 def test_a_service_with_the_cross_encoder_answers_the_seed_and_refuses_what_it_does_not_hold(store_settings, embedder):
