@@ -21,6 +21,7 @@ from index.tokens import tiktoken_encoder
 
 log = logging.getLogger(__name__)
 MAX_REPLY_TOKENS = 512  # cap on one reply; also what a prompt leaves free in the context window
+_NOT_STARTED = -1.0  # a question whose budget starts with its first call
 
 
 def count_tokens(model: str, text: str) -> int:
@@ -76,15 +77,23 @@ class OpenAICompatibleLLM:
     @contextmanager
     def question(self) -> Iterator[None]:
         """The calls made inside (in this thread) share one budget: a follow-up's rewrite and its answer, or
-        the map and reduce steps of a summary, take NEWSBOT_LLM_TIMEOUT together."""
+        the map and reduce steps of a summary, take NEWSBOT_LLM_TIMEOUT together. The clock starts at the
+        first call, so retrieval (the cross-encoder's model load on a first question) spends none of it."""
         outer = getattr(self._question, "deadline", None)
         if outer is None:
-            self._question.deadline = time.monotonic() + self.policy.budget
+            self._question.deadline = _NOT_STARTED
         try:
             yield
         finally:
             if outer is None:
                 self._question.deadline = None
+
+    def _deadline(self) -> float | None:
+        """The deadline of the question this thread is answering, started by its first call; None outside one."""
+        deadline = getattr(self._question, "deadline", None)
+        if deadline == _NOT_STARTED:
+            deadline = self._question.deadline = time.monotonic() + self.policy.budget
+        return deadline
 
     @staticmethod
     def _messages(system: str, user: str):
@@ -101,7 +110,7 @@ class OpenAICompatibleLLM:
         """One chat completion; the reply text."""
         messages = self._messages(system, user)
         response = llm_policy.call(lambda timeout, retry: self.chat_model.chat(messages, **self._request(timeout, retry)),
-                                   self.policy, self.breaker, deadline=getattr(self._question, "deadline", None))
+                                   self.policy, self.breaker, deadline=self._deadline())
         self._log_usage(response.raw)
         if not response.message.content:
             raise LLMUnavailable("the language model sent an empty reply")
@@ -113,7 +122,7 @@ class OpenAICompatibleLLM:
         The policy covers the request up to the first piece; a stream that breaks or outlasts the budget
         after that fails the call (and opens the circuit) without a retry: its pieces were already shown."""
         messages = self._messages(system, user)
-        deadline = min(time.monotonic() + self.policy.budget, getattr(self._question, "deadline", None) or float("inf"))
+        deadline = min(time.monotonic() + self.policy.budget, self._deadline() or float("inf"))
 
         def start(timeout: float, retry: int):
             chunks = iter(self.chat_model.stream_chat(messages, **self._request(timeout, retry)))
