@@ -1,8 +1,9 @@
 """/alerts channel|off: a server's admins choose a channel where broken sources are reported.
 
-Every minute the bot reads the health of the sources each such server sees (its own and the shared ones,
-NewsPort.source_health) and posts, once per episode, that a source started failing (or went quiet for
-five times its usual interval), and once more when it works again. Which episodes were reported is kept
+Every minute the bot reads the health of the sources once (NewsPort.source_health, for every server with
+alerts on) and, for each such server and each source it sees (its own and the shared ones), posts once
+per episode that the source started failing (or went quiet for five times its usual interval), and once
+more when it works again. Which episodes were reported is kept
 in guilds.sqlite3 (index/service/push_store.py), claimed before posting: a restart never reports twice.
 Alerts go through the channel poster (bot/discord/poster.py), and the poster's reports of a missing
 permission (Send Messages, Embed Links…) in another channel of the server go to the alert channel too.
@@ -150,12 +151,17 @@ class AlertCommands(DepsCog):
     async def tick(self) -> int:
         """One check of every server with alerts on; returns the number of alerts posted."""
         posted = 0
-        for guild_id, (channel_id, owner_id) in (await asyncio.to_thread(self.store.channels)).items():
-            if not self.deps.access.guild_enabled(guild_id):
-                continue
-            health = await asyncio.to_thread(self.deps.service.source_health, list(scopes_of(guild_id)))
+        guilds = {guild_id: where for guild_id, where in (await asyncio.to_thread(self.store.channels)).items()
+                  if self.deps.access.guild_enabled(guild_id)}
+        if not guilds:
+            return 0
+        # one read of every source's health per tick (the shared ones are seen by every server)
+        scopes = sorted({scope for guild_id in guilds for scope in scopes_of(guild_id)})
+        health = await asyncio.to_thread(self.deps.service.source_health, scopes)
+        for guild_id, (channel_id, owner_id) in guilds.items():
+            visible = set(scopes_of(guild_id))
             opened = await asyncio.to_thread(self.store.open_reports, guild_id)
-            for notice in plan_alerts(health, opened):
+            for notice in plan_alerts([h for h in health if h.scope in visible], opened):
                 posted += await self._deliver(Target(guild_id, channel_id), notice, owner_id)
         return posted
 

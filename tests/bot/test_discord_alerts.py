@@ -72,7 +72,10 @@ def test_a_broken_feed_is_reported_once_and_its_recovery_once(scoped_service, fe
                 await asyncio.to_thread(scoped_service.add_source, site.url("/feed"), "wire", scope)
                 assert len((await asyncio.to_thread(scoped_service.index, None, scopes=[scope])).added) == 1
                 cog = bot.get_cog("AlertCommands")
+                reads, read = [], scoped_service.source_health
+                scoped_service.source_health = lambda scopes=None: reads.append(scopes) or read(scopes)
                 assert await cog.tick() == 0
+                assert reads == [sorted({"shared", scope, f"g{fake.other_guild_id}"})]  # once a tick, both servers
 
                 routes.overrides["/feed"] = body("forbidden", "text/plain", 403)
                 for _ in range(2):
