@@ -53,9 +53,9 @@ class NewsPort(Protocol):
                sources: Sequence[str] | None = None, scopes: tuple[Scope, ...] = ..., limit: int = 10) -> Digest:
         """The stories of the window, newest and most covered first, each with a short cited summary."""
 
-    def story_of(self, article_id: str, scopes: tuple[Scope, ...] = ...) -> Story | None:
-        """The story an indexed article of `scopes` belongs to (its articles, not summarised); None when it is
-        not indexed there."""
+    def stories_of(self, article_ids: Sequence[str], scopes: tuple[Scope, ...] = ...) -> dict[str, Story]:
+        """The story of each indexed article of `scopes` among `article_ids` (their articles, not summarised),
+        from one grouping; an article not indexed there is left out."""
 
     def search(self, query: str, k: int = 10, scopes: tuple[Scope, ...] = ...) -> list[Passage]:
         """The k best passages for `query`, best first."""

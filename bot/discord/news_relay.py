@@ -22,7 +22,7 @@ from bot.discord.feed_filters import admits, parse_filter
 from bot.discord.news_posts import article_post, follow_notice, more_line
 from bot.discord.poster import ChannelPoster, Target
 from index.port import FeedPost, Follow, NewsPort, SubscriptionsPort
-from index.types import NewArticle, Scope
+from index.types import NewArticle, Scope, Story
 
 log = logging.getLogger("newsbot.discord.feeds")
 
@@ -103,10 +103,14 @@ class NewsRelay:
     async def _post_feed(self, feed: FeedPost, articles: list[NewArticle]) -> int:
         target, label = Target(feed.guild_id, feed.channel_id), source_label(feed.scope, feed.source)
         posted, forum = 0, self.poster.is_forum(target)
-        for article in articles[: self.cap]:
+        shown = articles[: self.cap]
+        stories = await self._stories(shown, feed.guild_id) if forum else {}
+        for article in shown:
             post = article_post(article, label)
             if forum:  # one forum post per story: a later article of it is a reply in that post
-                post = replace(post, story_articles=await self._story_mates(article, feed.guild_id))
+                story = stories.get(article.article_id)
+                mates = tuple(a.article_id for a in story.articles if a.article_id != article.article_id) if story else ()
+                post = replace(post, story_articles=mates)
             sent = await self.poster.post(target, f"article:{article.article_id}", post, owner_id=feed.owner_id)
             posted += sent is not None
         if len(articles) > self.cap:
@@ -115,14 +119,14 @@ class NewsRelay:
                                    owner_id=feed.owner_id)
         return posted
 
-    async def _story_mates(self, article: NewArticle, guild_id: int) -> tuple[str, ...]:
-        """The other articles of the article's story (index/news/), as the server's scopes see them."""
+    async def _stories(self, articles: Sequence[NewArticle], guild_id: int) -> dict[str, Story]:
+        """The story (index/news/) of each article, as the server's scopes see them: one grouping for all."""
         try:
-            story = await asyncio.to_thread(self.service.story_of, article.article_id, Scope.visible_from(guild_id))
-        except Exception:  # without its story, the article gets a post of its own
-            log.exception("could not find the story of %s", article.article_id)
-            return ()
-        return tuple(a.article_id for a in story.articles if a.article_id != article.article_id) if story else ()
+            return await asyncio.to_thread(self.service.stories_of, [a.article_id for a in articles],
+                                           Scope.visible_from(guild_id))
+        except Exception:  # without their stories, the articles get posts of their own
+            log.exception("could not find the stories of %d new articles", len(articles))
+            return {}
 
     async def notify_follows(self, articles: Sequence[NewArticle]) -> int:
         """Tell each follow of the new articles that match its topic (its server's scopes only)."""

@@ -91,10 +91,14 @@ def build_digest(leads: Sequence[Lead], writer: AnswerWriter, since: date | None
     return Digest(tuple(story_of(g, summarize_story(writer, g)) for g in shown), since, until)
 
 
-def story_containing(leads: Sequence[Lead], article_id: str, params: StoryParams = DEFAULT_PARAMS) -> Story | None:
-    """The story (not summarised) that the article `article_id` belongs to among `leads`; None when it is not
-    one of them."""
+def stories_containing(leads: Sequence[Lead], article_ids: Sequence[str],
+                       params: StoryParams = DEFAULT_PARAMS) -> dict[str, Story]:
+    """The story (not summarised) each of `article_ids` belongs to among `leads`, from one grouping; an
+    article that is not one of the leads is left out."""
+    wanted, found = set(article_ids), {}
     for grouped in grouped_stories(leads, params):
-        if any(lead.passage.article_id == article_id for lead in grouped.leads):
-            return story_of(grouped, None)
-    return None
+        members = {lead.passage.article_id for lead in grouped.leads} & wanted
+        if members:
+            story = story_of(grouped, None)
+            found.update((article_id, story) for article_id in members)
+    return found

@@ -8,7 +8,7 @@ from typing import Sequence
 from index.answering.writers import AnswerWriter
 from index.errors import BadInput
 from index.indexing.catalog import SourceCatalog
-from index.news.digest import build_digest, story_containing
+from index.news.digest import build_digest, stories_containing
 from index.news.leads import read_leads, window_filters
 from index.news.stories import DEFAULT_PARAMS
 from index.sources.articles import published_day
@@ -40,17 +40,22 @@ class Digests:
             leads = read_leads(self.store.chunks, filters)
         return build_digest(leads, self.writer, since, until, limit)  # each LLM summary has its own budget
 
-    def story_of(self, article_id: str, scopes: tuple[Scope, ...] = (Scope.SHARED,)) -> Story | None:
-        """The story an indexed article of `scopes` belongs to, grouped as a digest groups it among the
-        articles published up to a story's span before and after it (not summarised); None when the article
-        is not indexed there. An undated article is a story of its own."""
+    def stories_of(self, article_ids: Sequence[str], scopes: tuple[Scope, ...] = (Scope.SHARED,)) -> dict[str, Story]:
+        """The story of each indexed article of `scopes` among `article_ids` (not summarised; an article not
+        indexed there is left out), grouped as a digest groups them among the articles published up to a
+        story's span before the first of them and after the last: one read and one grouping for them all.
+        An undated article is a story of its own."""
+        filters = [ChunkFilter(article_id=article_id, scopes=tuple(scopes), position=0)
+                   for article_id in dict.fromkeys(article_ids)]
         with self.store.pinned():
-            own = read_leads(self.store.chunks, [ChunkFilter(article_id=article_id, scopes=tuple(scopes), position=0)])
-            if not own:
-                return None
-            day, span = own[0].day, DEFAULT_PARAMS.max_span
-            leads = read_leads(self.store.chunks, window_filters(scopes, day - span, day + span)) if day >= 0 else own
-        return story_containing(leads, article_id)
+            own = read_leads(self.store.chunks, filters) if filters else []
+            days, span = [lead.day for lead in own if lead.day >= 0], DEFAULT_PARAMS.max_span
+            leads = read_leads(self.store.chunks, window_filters(scopes, min(days) - span, max(days) + span)) if days else []
+        found = stories_containing(leads, [lead.passage.article_id for lead in own if lead.day >= 0])
+        for lead in own:
+            if lead.day < 0:
+                found |= stories_containing([lead], [lead.passage.article_id])
+        return found
 
     def _known_sources(self, names: Sequence[str], scopes: tuple[Scope, ...]) -> None:
         """BadInput for a source name that no scope of `scopes` configures."""

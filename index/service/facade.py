@@ -145,9 +145,9 @@ class NewsService:
         """The stories of the window, newest and most covered first, each with a short cited summary."""
         return self.digests.digest(since, until, sources, scopes, limit)
 
-    def story_of(self, article_id: str, scopes: tuple[Scope, ...] = (Scope.SHARED,)) -> Story | None:
-        """The story (index/news/) an indexed article of `scopes` belongs to; None when it is not indexed there."""
-        return self.digests.story_of(article_id, scopes)
+    def stories_of(self, article_ids: Sequence[str], scopes: tuple[Scope, ...] = (Scope.SHARED,)) -> dict[str, Story]:
+        """The story (index/news/) of each indexed article of `scopes` among `article_ids`; the others are left out."""
+        return self.digests.stories_of(article_ids, scopes)
 
     def titles(self, prefix: str, limit: int = 25, scopes: tuple[Scope, ...] = (Scope.SHARED,)) -> list[ArticleRef]:
         """Indexed article titles of `scopes` matching `prefix` (start of title first, then anywhere)."""

@@ -41,10 +41,11 @@ def publish(svc, *articles: tuple[str, str]) -> list:
 def test_the_story_of_an_article_holds_the_other_articles_of_its_event(fresh_service):
     [chess] = publish(fresh_service, CHESS)
     again, rowing = sorted(publish(fresh_service, CHESS_AGAIN, ROWING), key=lambda a: a.title != CHESS_AGAIN[0])
-    story = fresh_service.story_of(again.article_id)
-    assert story is not None and {a.article_id for a in story.articles} == {chess.article_id, again.article_id}
-    assert [a.article_id for a in fresh_service.story_of(rowing.article_id).articles] == [rowing.article_id]
-    assert fresh_service.story_of("no such article") is None
+    stories = fresh_service.stories_of([again.article_id, rowing.article_id, chess.article_id, "no such article"])
+    assert {a.article_id for a in stories[again.article_id].articles} == {chess.article_id, again.article_id}
+    assert stories[chess.article_id] == stories[again.article_id]  # one grouping: the same story for both
+    assert [a.article_id for a in stories[rowing.article_id].articles] == [rowing.article_id]
+    assert "no such article" not in stories and fresh_service.stories_of([]) == {}
 
 
 def test_a_forum_gets_one_post_per_story_and_later_articles_as_replies(fresh_service, feedback, tmp_path):
