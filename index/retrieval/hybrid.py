@@ -105,7 +105,7 @@ class HybridRetriever:
         self._embedder = embedder
         self._lexical = lexical
         self.candidates = candidates  # per side (dense, BM25) and kept after fusion
-        self.stage = stage  # the opt-in cross-encoder (NEWSBOT_RERANK); None: the fused order
+        self.stage = stage  # the cross-encoder (NEWSBOT_RERANK, on by default); None: the fused order
 
     def embed_query(self, text: str, since_day: int | None = None, scopes: tuple[str, ...] | None = None) -> Query:
         """Embed a question once; the vector is reused by retrieval and by answer selection."""
