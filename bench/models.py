@@ -417,8 +417,8 @@ def rerank(args) -> None:
 
 
 def latency(args) -> None:
-    """Ask (embed, retrieve, offline answer) with the product's opt-in cross-encoder stage
-    (NEWSBOT_RERANK=cross-encoder, index/app.py `build_stage`) and without it, alternating per question."""
+    """Ask (embed, retrieve, offline answer) with the product's cross-encoder stage (the default)
+    (index/app.py `build_stage`) and without it (NEWSBOT_RERANK=none), alternating per question."""
     service = open_service(args.home, args.weeks, None)
     stage = build_stage(Settings(rerank="cross-encoder"))
     if args.lever == "colbert":  # ColBERT as chosen on tune: 384 dims, top 20, its rank at weight 2
