@@ -58,6 +58,8 @@ def main(argv: list[str] | None = None) -> int:
                         help=f"smoke run of every step on the first {QUICK_ROWS} articles (tiers 100 and 200 chunks)")
     parser.add_argument("--no-peer", action="store_true")
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--rerank", choices=["cross-encoder", "none"], default="cross-encoder",
+                        help="the query processes' second stage (NEWSBOT_RERANK; default: the product's default)")
     parser.add_argument("--out", type=Path, default=None, help="results folder (default: bench/out/scale, "
                         "bench/out/scale-quick with --quick)")
     parser.add_argument("--work", type=Path, default=None, help="working folder (default: a temp dir, removed)")
@@ -104,7 +106,8 @@ def run(args: argparse.Namespace, out: Path) -> int:
     out.mkdir(parents=True, exist_ok=True)
     work = args.work or Path(tempfile.mkdtemp(prefix="newsbot-scale-"))
     home, server_home = work / "home", work / "server-home"
-    results: dict = {"machine": machine(), "tiers": [], "started": time.strftime("%Y-%m-%d %H:%M:%S")}
+    results: dict = {"machine": machine(), "tiers": [], "started": time.strftime("%Y-%m-%d %H:%M:%S"),
+                     "rerank": args.rerank}
     limits = [matmul_rate()]
     log(f"machine: {results['machine']}, matmul {limits[0]:.0f} GFLOP/s")
 

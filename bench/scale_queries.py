@@ -77,10 +77,11 @@ def query_child(args: argparse.Namespace) -> None:
 
 
 def run_query_child(home: Path, questions: Path, n: int, chroma: tuple[str, int] | None,
-                    profile: bool = False) -> dict:
+                    profile: bool = False, rerank: str = "cross-encoder") -> dict:
     """Start the query process, time process start -> first answer, return its report."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "NEWSBOT_"))}
     env["NEWSBOT_HOME"] = str(home)
+    env["NEWSBOT_RERANK"] = rerank
     if chroma:
         env["NEWSBOT_CHROMA_HOST"], env["NEWSBOT_CHROMA_PORT"] = chroma[0], str(chroma[1])
     cmd = [sys.executable, "-m", "bench.scale", "_query", "--questions", str(questions),
@@ -129,8 +130,10 @@ def measure_tier(results: dict, service, server, size, home: Path, server_home: 
         index_rows(server, source, rows)
     tier = {"label": label, "articles": sum(len(r) for _, r in sources), "chunks": chunk_count(service),
             "server_chunks": chunk_count(server)}
-    tier["embedded"] = run_query_child(home, args.questions, n_questions, None, profile=profile)
-    tier["server"] = run_query_child(server_home, args.questions, n_questions, ("127.0.0.1", port))
+    tier["embedded"] = run_query_child(home, args.questions, n_questions, None, profile=profile,
+                                       rerank=args.rerank)
+    tier["server"] = run_query_child(server_home, args.questions, n_questions, ("127.0.0.1", port),
+                                     rerank=args.rerank)
     if tier["embedded"].get("profile"):
         results["profile"] = tier["embedded"].pop("profile")
     tier["server"].pop("profile", None)

@@ -56,7 +56,8 @@ def report(r: dict) -> str:
              f"Python {m['python']}, onnxruntime {m['onnxruntime']}, chromadb {m['chromadb']}; load average "
              f"{m['load_average'][0]:.1f} at start, {m.get('load_average_end', [float('nan')])[0]:.1f} at end; "
              f"fp32 matmul limit {r.get('limit_gflops', {}).get('start', 0):.0f} / "
-             f"{r.get('limit_gflops', {}).get('end', 0):.0f} GFLOP/s (start / end).", ""]
+             f"{r.get('limit_gflops', {}).get('end', 0):.0f} GFLOP/s (start / end). Second stage of the timed "
+             f"questions: {r.get('rerank', 'none (before the cross-encoder)')}.", ""]
     if "throughput" in r:
         t = r["throughput"]
         lines += ["| indexing (same batches) | chunks/s | tokens/s | share of the fp32 limit |", "|---|---|---|---|",
