@@ -11,24 +11,23 @@ permission (Send Messages, Embed Links…) in another channel of the server go t
 from __future__ import annotations
 
 import asyncio
-import logging
 from dataclasses import dataclass
 from typing import Sequence
 
 import discord
 from discord import app_commands
-from discord.ext import commands, tasks
+from discord.ext import commands
 
 from bot.discord.access import scopes_of
 from bot.discord.admin import admin_only
 from bot.discord.deps import Deps, DepsCog
 from bot.discord.errors import NO_MENTIONS
+from bot.discord.periodic import every
 from bot.discord.poster import Missing, Outgoing, Target
 from bot.discord.render import clip, no_previews, timestamp_tag
 from bot.discord.text import escape_line
 from index.types import Scope, SourceHealth
 
-log = logging.getLogger("newsbot.discord")
 CHECK_SECONDS = 60.0
 
 
@@ -93,6 +92,7 @@ class AlertCommands(DepsCog):
     def __init__(self, bot: commands.Bot, deps: Deps) -> None:
         super().__init__(bot, deps)
         self.store = deps.alerts
+        self.watch = every(CHECK_SECONDS, bot, self.tick, "could not check the health of the sources")
 
     async def cog_load(self) -> None:
         """Start checking source health; the poster's missing-permission reports go to the alert channel."""
@@ -112,18 +112,6 @@ class AlertCommands(DepsCog):
     async def cog_unload(self) -> None:
         """Stop checking."""
         self.watch.cancel()
-
-    @tasks.loop(seconds=CHECK_SECONDS)
-    async def watch(self) -> None:
-        """Report what changed since the last check."""
-        try:
-            await self.tick()
-        except Exception:
-            log.exception("could not check the health of the sources")
-
-    @watch.before_loop
-    async def _when_ready(self) -> None:
-        await self.bot.wait_until_ready()
 
     @alerts.command(name="channel", description="Report broken news sources in this channel (admins only)")
     @app_commands.describe(channel="The channel (default: this one)")

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 import discord
 from discord import app_commands
-from discord.ext import commands, tasks
+from discord.ext import commands
 
 from bot.discord import digest_times as times
 from bot.discord.access import check_channel, scopes_of
@@ -25,6 +25,7 @@ from bot.discord.admin import admin_only
 from bot.discord.deps import Deps, DepsCog
 from bot.discord.digest_render import digest_heading, digest_messages
 from bot.discord.errors import NO_MENTIONS
+from bot.discord.periodic import every
 from bot.discord.poster import Outgoing, Target
 from bot.discord.render import clip
 from bot.discord.text import escape_line
@@ -57,6 +58,7 @@ class DigestCommands(DepsCog):
     def __init__(self, bot: commands.Bot, deps: Deps) -> None:
         super().__init__(bot, deps)
         self.schedules = deps.schedules
+        self.watch = every(CHECK_SECONDS, bot, self.tick, "could not fire the digest schedules")
 
     async def cog_load(self) -> None:
         """Start firing the schedules."""
@@ -65,18 +67,6 @@ class DigestCommands(DepsCog):
     async def cog_unload(self) -> None:
         """Stop firing."""
         self.watch.cancel()
-
-    @tasks.loop(seconds=CHECK_SECONDS)
-    async def watch(self) -> None:
-        """Fire the due schedules."""
-        try:
-            await self.tick()
-        except Exception:
-            log.exception("could not fire the digest schedules")
-
-    @watch.before_loop
-    async def _when_ready(self) -> None:
-        await self.bot.wait_until_ready()
 
     # ------------------------------------------------------------------------------------- commands
     @digest.command(name="now", description="Post the news digest of the last days here, now")

@@ -8,13 +8,15 @@ import logging
 from datetime import datetime, timezone
 
 import discord
-from discord.ext import commands, tasks
+from discord.ext import commands
 
 from bot.discord.errors import NO_MENTIONS
 from index.types import Scope
 from bot.discord.deps import Deps, DepsCog
+from bot.discord.periodic import every
 
 log = logging.getLogger("newsbot.discord")
+SWEEP_SECONDS = 3600.0
 NOT_ENABLED_NOTICE = ("newsbot is not enabled in this server: its operator runs it for other servers only "
                       "(NEWSBOT_GUILD_IDS), so it will not answer here. An admin can remove it in "
                       "Server Settings → Integrations.")
@@ -33,6 +35,7 @@ class GuildEvents(DepsCog):
     def __init__(self, bot: commands.Bot, deps: Deps) -> None:
         super().__init__(bot, deps)
         self.forget_after = deps.forget_after
+        self.sweep = every(SWEEP_SECONDS, bot, self.sweep_now, "could not forget removed servers")
 
     async def cog_load(self) -> None:
         """Start the hourly sweep of servers removed long enough ago."""
@@ -42,18 +45,10 @@ class GuildEvents(DepsCog):
         """Stop the sweep."""
         self.sweep.cancel()
 
-    @tasks.loop(hours=1)
-    async def sweep(self) -> None:
-        """Forget the servers whose grace period is over."""
-        try:
-            await self.forget_removed(datetime.now(timezone.utc))
-        except Exception:
-            log.exception("could not forget removed servers")
-
-    @sweep.before_loop
-    async def _when_ready(self) -> None:
-        # Before READY the server list is empty: a server that invited the bot back must not look gone.
-        await self.bot.wait_until_ready()
+    async def sweep_now(self) -> list[int]:
+        """Forget the servers whose grace period is over (a server that invited the bot back before READY
+        does not look gone: the sweep starts after READY)."""
+        return await self.forget_removed(datetime.now(timezone.utc))
 
     async def forget_removed(self, now: datetime) -> list[int]:
         """Forget every server the bot was removed from more than the grace period before `now`."""
