@@ -18,17 +18,14 @@ separated from the two small I/O functions at the end.
 """
 from __future__ import annotations
 
-import json
-import logging
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from statistics import median
 
-from index.store.atomic_files import write_text_atomic
+from index.store.atomic_files import load_json_record, save_json_record
 
-log = logging.getLogger(__name__)
 
 FAILURES_TO_FAIL = 2  # one failed refresh is often a blip; two in a row is a failing source
 STALE_FACTOR = 5
@@ -138,19 +135,13 @@ def health_path(directory: Path, source: str) -> Path:
 
 def load_health(directory: Path, source: str) -> HealthRecord:
     """The saved health of `source`, or a fresh record (also when the file is unreadable)."""
-    path = health_path(directory, source)
-    try:
-        return HealthRecord(**json.loads(path.read_text(encoding="utf-8")))
-    except FileNotFoundError:
-        return HealthRecord()
-    except (OSError, ValueError, TypeError) as exc:
-        log.warning("source health %s unreadable (%s); starting afresh", path, exc)
-        return HealthRecord()
+    return load_json_record(health_path(directory, source), lambda data: HealthRecord(**data), HealthRecord,
+                            "its health starts afresh")
 
 
 def save_health(directory: Path, source: str, record: HealthRecord) -> None:
     """Write the health of `source` atomically."""
-    write_text_atomic(health_path(directory, source), json.dumps(asdict(record), indent=1, sort_keys=True))
+    save_json_record(health_path(directory, source), record)
 
 
 def forget_health(directory: Path, source: str) -> None:

@@ -5,14 +5,10 @@ atomically *after* the articles it describes are indexed: a run killed in betwee
 """
 from __future__ import annotations
 
-import json
-import logging
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from index.store.atomic_files import write_text_atomic
-
-log = logging.getLogger(__name__)
+from index.store.atomic_files import load_json_record, save_json_record
 
 
 @dataclass
@@ -60,23 +56,20 @@ def state_path(directory: Path, source: str) -> Path:
     return directory / f"{source}.json"
 
 
+def _decode_state(data: dict) -> SourceState:
+    pages = {link: PageState(**page) for link, page in data.pop("pages", {}).items()}
+    return SourceState(pages=pages, **data)
+
+
 def load_state(directory: Path, source: str) -> SourceState:
     """The saved state of `source`, or an empty one (also when the file is unreadable: costs re-fetching)."""
-    path = state_path(directory, source)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        pages = {link: PageState(**page) for link, page in data.pop("pages", {}).items()}
-        return SourceState(pages=pages, **data)
-    except FileNotFoundError:
-        return SourceState()
-    except (OSError, ValueError, TypeError) as exc:
-        log.warning("fetch state %s unreadable (%s); its pages will be fetched again", path, exc)
-        return SourceState()
+    return load_json_record(state_path(directory, source), _decode_state, SourceState,
+                            "its pages will be fetched again")
 
 
 def save_state(directory: Path, source: str, state: SourceState) -> None:
     """Write the state of `source` atomically."""
-    write_text_atomic(state_path(directory, source), json.dumps(asdict(state), indent=1, sort_keys=True))
+    save_json_record(state_path(directory, source), state)
 
 
 def forget_state(directory: Path, source: str) -> None:
