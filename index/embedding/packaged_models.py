@@ -20,6 +20,7 @@ database with dependencies of its own) is never imported, and nothing is downloa
 """
 from __future__ import annotations
 
+import functools
 import threading
 from importlib import metadata
 from pathlib import Path
@@ -46,6 +47,14 @@ def model_dir(folder: str) -> Path:
     if not (path / "model.onnx").is_file() or not (path / "tokenizer.json").is_file():
         raise EmbedderUnavailable(f"the model {folder} is missing from the installed {DIST} package")
     return path
+
+
+@functools.lru_cache(maxsize=None)
+def shared_session(path: str, intra_op_threads: int):
+    """One onnxruntime session per model file and thread count in a process (its `run` is thread-safe):
+    a service built again in the same process (a re-opened store, the tests' hundreds of services) does not
+    load the graph again."""
+    return cpu_session(path, intra_op_threads)
 
 
 class PackagedModel:
@@ -76,7 +85,7 @@ class PackagedModel:
         if self._session is None:
             with self._lock:
                 if self._session is None:
-                    self._session = cpu_session(str(model_dir(self.folder) / "model.onnx"), self.intra_op_threads)
+                    self._session = shared_session(str(model_dir(self.folder) / "model.onnx"), self.intra_op_threads)
         return self._session
 
     def pieces(self, texts: Sequence[str]) -> list[list[int]]:

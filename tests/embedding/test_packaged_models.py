@@ -56,3 +56,10 @@ def test_the_cross_encoder_cuts_long_passages_to_its_length() -> None:
     encoder = CrossEncoder(max_tokens=64)
     rows, types = encoder.pairs(QUESTION, [seed_passage() * 20])
     assert len(rows[0]) == 64 and len(types[0]) == 64 and rows[0][-1] == packaged_models.SEP_ID
+
+
+def test_a_model_file_is_loaded_once_per_process_and_thread_count() -> None:
+    first, second = CrossEncoder(intra_op_threads=1), CrossEncoder(intra_op_threads=1)
+    assert first.model.session() is second.model.session()  # a second service reuses the loaded graph
+    assert CrossEncoder(intra_op_threads=2).model.session() is not first.model.session()
+    assert np.allclose(first.score(QUESTION, [seed_passage()]), second.score(QUESTION, [seed_passage()]))
