@@ -126,6 +126,7 @@ def map_reduce_model(body: dict) -> str:
     return " ".join(f"{first_sentence(text)} [{n}]." for n, text in passages_in(prompt).items())
 
 
+@pytest.mark.slow  # about 3 s or more here (a --durations run)
 def test_a_long_article_is_summarised_by_map_reduce_within_the_context_window(seed_service, fake_openai):  # noqa: F811
     service = build_service(_settings(seed_service.settings.home, fake_openai.base_url, llm_context_window=1400),
                             embedder=seed_service.embedder)

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # real newsbot processes (ARCHITECTURE.md, "Tests")
+
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = ROOT / "tests" / "data" / "stories.jsonl"
 ARTICLES = {row["url"]: row for row in map(json.loads, FIXTURE.read_text(encoding="utf-8").splitlines())}

@@ -127,6 +127,7 @@ def silent_server():
     listener.close()
 
 
+@pytest.mark.slow  # about 3 s or more here (a --durations run)
 def test_a_server_that_never_answers_costs_one_attempt_within_the_budget(seed_service, silent_server):
     url, held = silent_server
     service = _llm_service(seed_service, url, llm_timeout=1.0)
@@ -138,6 +139,7 @@ def test_a_server_that_never_answers_costs_one_attempt_within_the_budget(seed_se
     assert second.note == first.note and service.llm.breaker.state == "open"
 
 
+@pytest.mark.slow  # about 3 s or more here (a --durations run)
 def test_after_a_failure_questions_fall_back_at_once_until_the_probe_succeeds(seed_service, fake_openai):  # noqa: F811
     service = _llm_service(seed_service, fake_openai.base_url, llm_max_retries=1, llm_probe_seconds=3600)
     fake_openai.enqueue(http_error(500), http_error(500))
@@ -179,6 +181,7 @@ def test_a_call_with_no_time_left_of_its_question_does_not_go_out_nor_open_the_b
     assert attempts == [] and breaker.state == "closed"
 
 
+@pytest.mark.slow  # about 3 s or more here (a --durations run)
 def test_a_follow_up_rewrite_and_its_answer_share_one_budget(seed_service, fake_openai):  # noqa: F811
     from index.types import Turn
     from tests.support.fake_openai import slow

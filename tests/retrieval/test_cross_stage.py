@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import numpy as np
+import pytest
 
 from index.app import build_service, build_stage
 from index.retrieval.cross_stage import CrossEncoderStage, fused_order, passage_text
@@ -61,6 +62,7 @@ def test_on_by_default_and_off_when_asked() -> None:
     assert build_stage(Settings(rerank="none")) is None
 
 
+@pytest.mark.slow  # about 3 s or more here (a --durations run)
 def test_a_service_with_the_cross_encoder_answers_the_seed_and_refuses_what_it_does_not_hold(store_settings, embedder):
     settings = store_settings.model_copy(update={"rerank": "cross-encoder"})
     service = build_service(settings, embedder=embedder)

@@ -20,6 +20,7 @@ def _titles(service) -> set[str]:
     return {m["title"] for m in live_chroma(service).get(where={"source": "local"}, include=["metadatas"])["metadatas"]}
 
 
+@pytest.mark.slow  # about 3 s or more here (a --durations run)
 def test_entries_that_leave_the_feed_or_fail_once_stay_and_a_gone_page_is_removed(store_settings, fake_embedder):
     with FeedSite() as site:
         site.publish("bridge", "Bridge reopens", "bridge")
