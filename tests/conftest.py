@@ -95,3 +95,20 @@ def seed_service(tmp_path_factory, embedder):
     service = build_service(Settings(home=home), embedder=embedder)
     service.index()
     return service
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A real PostgreSQL cluster (Debian's initdb/pg_ctl) on 127.0.0.1 for the session (tests/support/postgres.py)."""
+    from tests.support.postgres import postgres_cluster
+
+    with postgres_cluster() as cluster:
+        yield cluster
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path) -> str:
+    """Where a fresh database lives: a sqlite file, then a new database on the session's PostgreSQL."""
+    if request.param == "sqlite":
+        return str(tmp_path / "state.sqlite3")
+    return request.getfixturevalue("postgres").new_database()
