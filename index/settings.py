@@ -84,6 +84,12 @@ class Settings(BaseSettings):
     operator_ids: str = Field(default="", validation_alias="NEWSBOT_OPERATOR_IDS")  # may re-index shared sources
     allow_dms: bool = Field(default=False, validation_alias="NEWSBOT_ALLOW_DMS")
     sharded: bool = Field(default=False, validation_alias="NEWSBOT_SHARDED")  # discord.py's AutoShardedBot
+    # shared state in PostgreSQL (postgresql://user:pass@host/db) for several processes; unset: sqlite files in
+    # the home (index/store/database.py)
+    database_url: SecretStr | None = Field(default=None, validation_alias="NEWSBOT_DATABASE_URL")
+    # the gateway shards this process runs (NEWSBOT_SHARD_IDS=0,1 of NEWSBOT_SHARD_COUNT=4); unset: all of them
+    shard_count: int | None = Field(default=None, gt=0, le=4096, validation_alias="NEWSBOT_SHARD_COUNT")
+    shard_ids: str = Field(default="", validation_alias="NEWSBOT_SHARD_IDS")
     forget_after_days: float = Field(default=7.0, ge=0, validation_alias="NEWSBOT_FORGET_AFTER_DAYS")
     # admission control of the bot (bot/discord/limits.py); unset means the default of `Limits`
     rate_per_user: int | None = Field(default=None, gt=0, validation_alias="NEWSBOT_RATE_PER_USER")
@@ -97,7 +103,7 @@ class Settings(BaseSettings):
     # the second stage: "cross-encoder" (index/retrieval/cross_stage.py; the default since issue 22) or "none"
     rerank: Literal["none", "cross-encoder"] = Field(default="cross-encoder", validation_alias="NEWSBOT_RERANK")
 
-    @field_validator("discord_token", "openai_api_key", "chroma_token")
+    @field_validator("discord_token", "openai_api_key", "chroma_token", "database_url")
     @classmethod
     def _one_line_secret(cls, value: SecretStr | None) -> SecretStr | None:
         """A token pasted with a trailing newline works; one with a space or line break inside is refused
@@ -120,6 +126,11 @@ class Settings(BaseSettings):
         """An LLM writes answers when an API key or an OpenAI-compatible base URL is configured."""
         key = self.openai_api_key.get_secret_value().strip() if self.openai_api_key else ""
         return bool(self.openai_base_url.strip() or key)
+
+    @property
+    def database(self) -> str | None:
+        """The PostgreSQL URL of the shared state, None for the sqlite files of the home (the default)."""
+        return self.database_url.get_secret_value() if self.database_url else None
 
     @property
     def chroma_dir(self) -> Path:
