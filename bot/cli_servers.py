@@ -42,11 +42,12 @@ def cmd_invite(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_forget_server(args: argparse.Namespace, settings: Settings) -> int:
-    """Forget one server: its sources config, their chunks and docstores, its channel rules."""
+    """Forget one server: its sources config, their chunks and docstores, and what the bot keeps of it."""
     from bot.discord.guilds import forget_server
-    from index.app import build_guild_settings, build_service
+    from bot.state import open_state
+    from index.app import build_service, build_state_database
 
-    dropped = forget_server(build_service(settings), build_guild_settings(settings), args.server_id)
+    dropped = forget_server(build_service(settings), open_state(build_state_database(settings)), args.server_id)
     print(f"forgot server {args.server_id}: " + (f"sources {', '.join(dropped)} removed" if dropped
                                                    else "it had no sources of its own") + "; its settings removed")
     return 0

@@ -18,20 +18,16 @@ from index.embedding.packaged_models import CROSS_ENCODER, CrossEncoder, model_d
 from index.home import ensure_home
 from index.llm.chat import LLM, OpenAICompatibleLLM
 from index.answering.prompts import load_prompts
-from index.port import (AlertSettingsPort, DigestSchedulesPort, FeedbackPort, GuildSettingsPort, PostLedgerPort,
-                        SubscriptionsPort)
+from index.port import Database, FeedbackPort
 from index.indexing.catalog import SourceCatalog
 from index.indexing.paths import LazyIndexer, Paths
 from index.indexing.runs import IndexRuns
 from index.service.facade import NewsService
 from index.service.feedback import FeedbackStore, feedback_path
-from index.service.guild_settings import GuildSettings, guild_settings_path
-from index.service.post_ledger import PostLedger
-from index.service.push_store import AlertSettings, DigestSchedules
-from index.service.subscriptions import Subscriptions
 from index.retrieval.cross_stage import CrossEncoderStage
 from index.settings import PROMPTS_DIR, Settings
 from index.store.chroma import make_store
+from index.store.database import open_database
 from index.store.lexical import LexicalIndex
 
 # the cross-encoder's head, the weight of its rank against the fused rank (None: its score alone) and the
@@ -104,23 +100,18 @@ def build_feedback(settings: Settings) -> FeedbackPort:
     return FeedbackStore(feedback_path(settings.home))
 
 
-def build_guild_settings(settings: Settings | None = None) -> GuildSettingsPort:
-    """The per-server settings in the data folder; in memory (kept for the process only) without settings."""
-    return GuildSettings(guild_settings_path(settings.home) if settings is not None else ":memory:")
-
-
-def build_post_stores(guild_settings: GuildSettingsPort) -> tuple[PostLedgerPort, SubscriptionsPort]:
-    """The ledger of the bot's posts and the servers' feed channels and follows, in the sqlite file of
-    `guild_settings` (in memory when it is), so that forgetting a server removes them with its settings."""
-    path = getattr(guild_settings, "path", ":memory:")
-    return PostLedger(path), Subscriptions(path)
-
-
-def build_push_stores(guild_settings: GuildSettingsPort) -> tuple[AlertSettingsPort, DigestSchedulesPort]:
-    """Each server's alert channel (and the spells reported there) and digest schedules, in the sqlite file of
-    `guild_settings` (in memory when it is), so that forgetting a server removes them with its settings."""
-    path = getattr(guild_settings, "path", ":memory:")
-    return AlertSettings(path), DigestSchedules(path)
+def build_state_database(settings: Settings | None = None) -> Database:
+    """Where an adapter keeps its own state (the Discord adapter's: bot/state/): PostgreSQL at
+    NEWSBOT_DATABASE_URL, else `guilds.sqlite3` in the data folder; in memory, for the process only, without
+    settings. StoreUnavailable in one line when the server cannot be reached."""
+    if settings is None:
+        return open_database(":memory:", "bot state")
+    if settings.database:
+        database = open_database(settings.database, "database")
+        database.query("SELECT 1")  # a wrong URL or a server that is down fails here, at start-up
+        return database
+    ensure_home(settings.home)
+    return open_database(settings.home / "guilds.sqlite3", "server settings database")
 
 
 def refresh_in_background(service: NewsService) -> AbstractContextManager:

@@ -5,27 +5,22 @@ composition root, which builds what implements these protocols); tests/test_boun
 
 - `NewsPort`, implemented by `index.service.facade.NewsService`: questions, summaries, sources, indexing.
 - `FeedbackPort` (`index.service.feedback.FeedbackStore`): 👍/👎 on answers.
-- `GuildSettingsPort` (`index.service.guild_settings.GuildSettings`): what each Discord server chose.
-- `SubscriptionsPort`, `PostLedgerPort` (`index.service.subscriptions`, `index.service.post_ledger`): the feed
-  channels and follows of each server, and what the bot posted unprompted (in the same `guilds.sqlite3`).
-- `AlertSettingsPort`, `DigestSchedulesPort` (`index.service.push_store`, protocols in `index/push_ports.py`):
-  each server's alert channel and digest schedules, in the same file.
+- `Database` (`index.store.database`): the SQL seam (a sqlite file, or PostgreSQL with NEWSBOT_DATABASE_URL)
+  that an adapter writes its own state on (the Discord adapter's: bot/state/), built by `index.app`.
 - The pure text hygiene the adapters apply to what users type and what articles say (`index/text.py`).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
-from typing import Callable, Iterator, Protocol, Sequence
+from datetime import date
+from typing import Any, Callable, Iterator, Protocol, Sequence
 
-from index.push_ports import AlertSettingsPort, DigestSchedule, DigestSchedulesPort
 from index.text import clean_question, one_line, without_controls
 from index.types import (Answer, ArticleRef, Citation, Digest, IndexReport, NewArticle, Passage, Problem, Scope,
                          SourceHealth, SourceStatus, Story, Turn)
 
-__all__ = ["NewsPort", "FeedbackPort", "GuildSettingsPort", "Feedback", "FeedbackTally", "ChannelRules",
-           "SubscriptionsPort", "FeedPost", "Follow", "PostLedgerPort", "Pending", "Progress", "clean_question",
-           "one_line", "without_controls", "AlertSettingsPort", "DigestSchedule", "DigestSchedulesPort"]
+__all__ = ["NewsPort", "FeedbackPort", "Feedback", "FeedbackTally", "Database", "Progress", "clean_question",
+           "one_line", "without_controls"]
 Progress = Callable[[int, int], None]
 
 
@@ -76,6 +71,10 @@ class NewsPort(Protocol):
 
     def sources(self, scopes: Sequence[Scope] | None = None) -> list[SourceStatus]:
         """Each configured source of `scopes` with what is indexed of it."""
+
+    def find_source(self, name: str, scopes: Sequence[Scope]) -> tuple[Scope, str] | None:
+        """(scope, name) of the source called `name` in the first of `scopes` that configures one, None when none
+        does (a server's own before the shared ones, as the scopes are given)."""
 
     def source_health(self, scopes: Sequence[Scope] | None = None) -> list[SourceHealth]:
         """The health of each configured source of `scopes`: ok, failing or stale, with its last success and error."""
@@ -142,137 +141,26 @@ class FeedbackPort(Protocol):
         """Close the store."""
 
 
-@dataclass(frozen=True)
-class ChannelRules:
-    """Where the bot answers in one server: nowhere in `denied`; only in `allowed` when it is not empty."""
+class Database(Protocol):
+    """What a store needs of its SQL engine (`SqliteDatabase` or `PostgresDatabase`)."""
 
-    allowed: frozenset[int] = frozenset()
-    denied: frozenset[int] = frozenset()
+    dialect: str  # "sqlite" or "postgresql"
+    where: str  # the file or the server, without a password: for messages
 
-    def permits(self, channel_id: int | None, parent_id: int | None = None) -> bool:
-        """True when the bot answers in this channel (a thread follows its parent channel's rule)."""
-        ids = {i for i in (channel_id, parent_id) if i is not None}
-        if ids & self.denied:
-            return False
-        return not self.allowed or bool(ids & self.allowed)
+    def prepare(self, schema: str) -> None:
+        """Create the tables of `schema` if they are missing ({serial}, {json} filled in for this engine)."""
 
+    def execute(self, sql: str, *params: object) -> int:
+        """Run one statement (committed unless inside `transaction()`); the rows it changed."""
 
-class GuildSettingsPort(Protocol):
-    """What each Discord server's admins chose, and the bot's presence in each server."""
+    def query(self, sql: str, *params: object) -> list[tuple]:
+        """Run one statement that returns rows (a SELECT, or a write with RETURNING, committed); its rows."""
 
-    def set_channel(self, guild_id: int, channel_id: int, rule: str) -> None:
-        """Record `allow` or `deny` for one channel of a server (replacing any earlier rule)."""
+    def transaction(self) -> Any:
+        """A context manager: the statements of the block (from this thread) commit together or not at all."""
 
-    def clear_channels(self, guild_id: int) -> None:
-        """Forget every channel rule of a server: it answers everywhere again."""
-
-    def channel_rules(self, guild_id: int) -> ChannelRules:
-        """The channel rules of one server."""
-
-    def mark_removed(self, guild_id: int, when: datetime | None = None) -> None:
-        """Record that the bot left (or was removed from) a server."""
-
-    def mark_present(self, guild_id: int) -> None:
-        """The bot is in this server (again): nothing is to be forgotten."""
-
-    def removed_before(self, cutoff: datetime) -> list[int]:
-        """Servers the bot was removed from before `cutoff`."""
-
-    def first_notice(self, guild_id: int) -> bool:
-        """True the first time it is asked for a server (then it was told it is not enabled)."""
-
-    def forget(self, guild_id: int) -> None:
-        """Delete everything stored about a server."""
+    def try_lock(self, name: str, what: str = "a re-index") -> Any:
+        """A context manager holding the lock `name` across processes; IndexBusy at once when it is held."""
 
     def close(self) -> None:
-        """Close the store."""
-
-
-@dataclass(frozen=True)
-class FeedPost:
-    """A source's new articles posted to a channel of a server (Discord's /feed post)."""
-
-    id: int
-    guild_id: int
-    channel_id: int
-    scope: Scope
-    source: str  # the source's name within its scope
-    include: str
-    exclude: str
-    owner_id: int  # the admin who set it up
-
-
-@dataclass(frozen=True)
-class Follow:
-    """A topic followed in a server: by a member (notices by DM) or by a channel (/follow)."""
-
-    id: int
-    guild_id: int
-    topic: str
-    user_id: int | None
-    channel_id: int | None
-    owner_id: int
-
-
-class SubscriptionsPort(Protocol):
-    """Feed channels and follows of each server (`index.service.subscriptions.Subscriptions`)."""
-
-    def add_feed(self, guild_id: int, channel_id: int, scope: Scope, source: str, include: str, exclude: str,
-                 owner_id: int) -> None:
-        """Post a source's new articles to a channel (its filters replaced when it is already posted there)."""
-
-    def feeds(self, guild_id: int) -> list[FeedPost]:
-        """The feed channels of one server."""
-
-    def feeds_of(self, scope: Scope, source: str) -> list[FeedPost]:
-        """Every feed channel that posts this source."""
-
-    def remove_feed(self, guild_id: int, feed_id: int) -> bool:
-        """Stop a feed channel of this server; False when it has none with that id."""
-
-    def add_follow(self, guild_id: int, topic: str, owner_id: int, user_id: int | None = None,
-                   channel_id: int | None = None) -> None:
-        """Follow a topic in a server, for a member (DMs) or a channel."""
-
-    def follows(self, guild_id: int | None = None) -> list[Follow]:
-        """The follows of one server (every server's when None)."""
-
-    def remove_follow(self, guild_id: int, follow_id: int, user_id: int | None) -> bool:
-        """Stop a member's own follow (user_id), or a channel's (None)."""
-
-
-@dataclass(frozen=True)
-class Pending:
-    """A post claimed in the ledger but not confirmed by Discord: sent again at start-up."""
-
-    guild_id: int
-    channel: str  # a channel id, or @<user id> for a DM
-    key: str
-    payload: dict
-    owner_id: int | None
-
-
-class PostLedgerPort(Protocol):
-    """What the bot posted unprompted, so that nothing is posted twice (`index.service.post_ledger`)."""
-
-    def claim(self, guild_id: int, channel: str, key: str, payload: dict, owner_id: int | None = None,
-              article_id: str = "") -> bool:
-        """Record a post as pending; False when it was posted already."""
-
-    def state(self, guild_id: int, channel: str, key: str) -> str | None:
-        """'pending', 'posted' or None (never claimed)."""
-
-    def confirm(self, guild_id: int, channel: str, key: str, message_id: int) -> None:
-        """Discord created the message: the post is done."""
-
-    def set_thread(self, guild_id: int, channel: str, key: str, thread_id: int) -> None:
-        """The thread opened on the post."""
-
-    def article_of_thread(self, thread_id: int) -> str | None:
-        """The article a thread of the bot's posts is about, None for any other thread."""
-
-    def thread_of(self, guild_id: int, channel: str, article_ids: Sequence[str]) -> int | None:
-        """The thread of the earliest post to this channel about one of `article_ids` (None when none has one)."""
-
-    def pending(self, now: datetime | None = None) -> list[Pending]:
-        """Posts claimed and not confirmed, oldest first (old ones dropped)."""
+        """Close the connection."""

@@ -32,7 +32,7 @@ def channel_refusal(deps: Deps, guild_id: int | None, channel: Any, channel_id: 
     """Why the bot does not answer questions in this channel, or None when it does."""
     if guild_id is None:
         return None
-    rules = deps.guild_settings.channel_rules(guild_id)
+    rules = deps.state.servers.channel_rules(guild_id)
     return None if rules.permits(channel_id, getattr(channel, "parent_id", None)) else where_to_ask(rules)
 
 

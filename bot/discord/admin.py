@@ -103,21 +103,12 @@ class AdminCommands(DepsCog):
         super().__init__(bot, deps)
         self._reindexing = asyncio.Lock()
 
-    def _names(self, interaction: discord.Interaction) -> dict[str, tuple[Scope, str]]:
-        """The sources this admin may re-index: name shown -> (scope, name within it); this server's own
-        first, then the shared ones for an operator."""
-        operator = self.deps.access.is_operator(interaction.user.id)
-        scopes = [own_scope(interaction)] + ([Scope.SHARED] if operator else [])
-        names: dict[str, tuple[Scope, str]] = {}
-        for status in self.deps.service.sources(scopes):
-            names.setdefault(status.name, (status.scope, status.name))
-        return names
-
     def _reindex_plan(self, interaction: discord.Interaction, source: str | None) -> dict:
         """The arguments of `service.index` for this /reindex; BadInput when the source is not this server's."""
         operator = self.deps.access.is_operator(interaction.user.id)
         if source:
-            found = self._names(interaction).get(source)
+            scopes = [own_scope(interaction)] + ([Scope.SHARED] if operator else [])
+            found = self.deps.service.find_source(source, scopes)
             if found is None:
                 raise BadInput(f"There is no source named {clip(source, 100)!r} in this server; see /sources.")
             return {"source": found[1], "scopes": [found[0]]}

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Callable, Iterable
+from typing import Any, Callable
 
 import aiohttp
 import discord
@@ -13,8 +14,8 @@ from discord.ext import commands
 from bot.discord.rules import Access
 from bot.discord.access import ScopedTree
 from bot.discord.admin import AdminCommands
-from bot.discord.alerts import AlertCommands
-from bot.discord.digests import DigestCommands
+from bot.discord.push.alerts import AlertCommands
+from bot.discord.push.digests import DigestCommands
 from bot.discord.channels import ChannelCommands
 from bot.discord.guilds import GuildEvents
 from bot.discord.lifecycle import install_signal_handlers
@@ -22,17 +23,17 @@ from bot.discord.ask import AskCommands
 from bot.discord.conversations import AnswerCache, Conversations
 from bot.discord.errors import NO_MENTIONS
 from bot.discord.deps import Deps
-from bot.discord.limits import Admission, Limits, limits_from_settings
+from bot.discord.limits import Admission, Limits
 from bot.discord.mentions import MentionListener
 from bot.discord.views import AnswerButtons
-from bot.discord.parsing import parse_id_list
-from bot.discord.feeds import FeedCommands
-from bot.discord.follows import FollowCommands
-from bot.discord.news_relay import NewsRelay
-from bot.discord.poster import ChannelPoster
+from bot.discord.push.feeds import FeedCommands
+from bot.discord.push.follows import FollowCommands
+from bot.discord.push.news_relay import NewsRelay
+from bot.discord.push.poster import ChannelPoster
+from bot.discord.push.shards import Shards
+from bot.state import AdapterState
 from index.errors import StartupError
-from index.port import FeedbackPort, GuildSettingsPort, NewsPort
-from index.settings import Settings
+from index.port import FeedbackPort, NewsPort
 
 log = logging.getLogger("newsbot.discord")
 
@@ -47,35 +48,49 @@ def intents() -> discord.Intents:
     return wanted
 
 
-class NewsBot(commands.Bot):
-    """The bot. Everything it needs (service, feedback store, limits) is built outside and passed in, and
-    handed to the cogs as one frozen `Deps` (bot/discord/deps.py)."""
+@dataclass(frozen=True)
+class BotConfig:
+    """How the bot behaves, read from Settings once by the composition root (`build_bot`)."""
 
-    def __init__(self, service: NewsPort, *, feedback: FeedbackPort, guild_ids: Iterable[int] = (),
-                 admin_role_ids: Iterable[int] = (), limits: Limits | None = None, start_threads: bool = True,
-                 operator_ids: Iterable[int] = (), allow_dms: bool = False,
-                 guild_settings: GuildSettingsPort | None = None, forget_after: timedelta = timedelta(days=7),
-                 clock: Callable[[], datetime] | None = None, **options: Any) -> None:
+    guild_ids: tuple[int, ...] = ()  # NEWSBOT_GUILD_IDS: empty, every server
+    admin_role_ids: frozenset[int] = frozenset()
+    operator_ids: frozenset[int] = frozenset()
+    allow_dms: bool = False
+    limits: Limits = field(default_factory=Limits)
+    start_threads: bool = True
+    forget_after: timedelta = timedelta(days=7)
+    shards: Shards = field(default_factory=Shards)  # NEWSBOT_SHARD_COUNT / NEWSBOT_SHARD_IDS
+    clock: Callable[[], datetime] | None = None  # aware UTC; tests inject their own
+
+
+def build_deps(client: discord.Client, service: NewsPort, feedback: FeedbackPort, state: AdapterState,
+               config: BotConfig) -> Deps:
+    """Everything the cogs use, built once: the poster (reporting to the alert channels of `state`) and the
+    relay need the client they post through; the rest is what the composition root was given."""
+    clock = {"clock": config.clock} if config.clock else {}
+    poster = ChannelPoster(client, state.ledger, state.alerts, **clock)
+    relay = NewsRelay(service, state.subscriptions, state.outbox, poster, config.limits.posts_per_refresh,
+                      config.shards)
+    return Deps(service=service, feedback=feedback,
+                access=Access(frozenset(config.guild_ids), config.operator_ids, config.allow_dms),
+                state=state, limits=config.limits, admission=Admission(config.limits), conversations=Conversations(),
+                answers=AnswerCache(), admin_role_ids=config.admin_role_ids, start_threads=config.start_threads,
+                forget_after=config.forget_after, poster=poster, relay=relay, shards=config.shards, **clock)
+
+
+class NewsBot(commands.Bot):
+    """The bot. The service, the feedback store and the adapter's state are built outside (`build_bot`) and
+    passed in; the cogs get them as one frozen `Deps` (bot/discord/deps.py)."""
+
+    def __init__(self, service: NewsPort, *, feedback: FeedbackPort, state: AdapterState,
+                 config: BotConfig | None = None, **options: Any) -> None:
+        config = config or BotConfig()
+        if config.shards.count is not None:  # this process runs these gateway shards only
+            options |= {"shard_count": config.shards.count, "shard_ids": sorted(config.shards.ids or ())}
         super().__init__(command_prefix=commands.when_mentioned, intents=intents(), help_command=None,
                          allowed_mentions=NO_MENTIONS, tree_cls=ScopedTree, **options)
-        self.guild_ids = list(guild_ids)
-        limits = limits or Limits()
-        from index.app import build_guild_settings, build_post_stores, build_push_stores
-
-        if guild_settings is None:  # kept in memory, for this process only
-            guild_settings = build_guild_settings()
-        ledger, subscriptions = build_post_stores(guild_settings)  # beside the settings: forgotten with them
-        alerts, schedules = build_push_stores(guild_settings)
-        poster = ChannelPoster(self, ledger)
-        self.deps = Deps(service=service, feedback=feedback,
-                         access=Access(frozenset(self.guild_ids), frozenset(operator_ids), allow_dms),
-                         guild_settings=guild_settings, limits=limits,
-                         admission=Admission(limits), conversations=Conversations(), answers=AnswerCache(),
-                         admin_role_ids=frozenset(admin_role_ids), start_threads=start_threads,
-                         forget_after=forget_after, poster=poster, subscriptions=subscriptions,
-                         relay=NewsRelay(service, subscriptions, poster, limits.posts_per_refresh),
-                         alerts=alerts, schedules=schedules,
-                         **({"clock": clock} if clock else {}))
+        self.guild_ids = list(config.guild_ids)
+        self.deps = build_deps(self, service, feedback, state, config)
 
     async def setup_hook(self) -> None:
         """Add the cogs and sync the slash commands (to NEWSBOT_GUILD_IDS when given, else globally)."""
@@ -102,8 +117,8 @@ class NewsBot(commands.Bot):
 
 
 class ShardedNewsBot(NewsBot, commands.AutoShardedBot):
-    """The bot on discord.py's AutoShardedBot (NEWSBOT_SHARDED=1): one process, as many gateway shards as
-    Discord recommends (needed from 2,500 servers on)."""
+    """The bot on discord.py's AutoShardedBot: several gateway shards in one process (NEWSBOT_SHARDED=1: as many
+    as Discord recommends; NEWSBOT_SHARD_COUNT/NEWSBOT_SHARD_IDS: the given ones, the others in other processes)."""
 
 
 async def _serve(bot: NewsBot, token: str) -> None:
@@ -122,25 +137,18 @@ def require_token(token: str | None) -> str:
     return token.strip()
 
 
-def run_bot(service: NewsPort, token: str, guild_ids: list[int], admin_role_ids: list[int], *,
-            feedback: FeedbackPort, limits: Limits | None = None, settings: Settings | None = None,
-            guild_settings: GuildSettingsPort | None = None) -> int:
+def run_bot(bot: NewsBot, token: str) -> int:
     """Run the bot until interrupted; returns 0. A start-up failure (a missing or rejected token, Discord
     unreachable or refusing) is a StartupError, translated by the CLI (bot/cli.py) like every error."""
     token = require_token(token)
     if not logging.getLogger().handlers:
         discord.utils.setup_logging(level=logging.INFO)
-    settings = settings or Settings()
-    bot_class = ShardedNewsBot if settings.sharded else NewsBot
-    bot = bot_class(service, feedback=feedback, guild_ids=guild_ids, admin_role_ids=admin_role_ids, limits=limits,
-                    operator_ids=parse_id_list(settings.operator_ids), allow_dms=settings.allow_dms,
-                    guild_settings=guild_settings, forget_after=timedelta(days=settings.forget_after_days))
     try:
         asyncio.run(_serve(bot, token))
     except KeyboardInterrupt:
         pass
     except Exception as exc:
-        raise _startup_error(exc, bool(guild_ids)) from None
+        raise _startup_error(exc, bool(bot.guild_ids)) from None
     return 0
 
 
@@ -158,18 +166,3 @@ def _startup_error(exc: Exception, with_guild_ids: bool) -> Exception:
     if isinstance(exc, (OSError, aiohttp.ClientError, discord.GatewayNotFound, discord.ConnectionClosed)):
         return StartupError(f"cannot reach Discord ({type(exc).__name__}: {exc})")
     return exc
-
-
-def run_from_settings(service: NewsPort, settings: Settings) -> int:
-    """Run the bot from Settings: DISCORD_TOKEN, NEWSBOT_GUILD_IDS, NEWSBOT_ADMIN_ROLE_IDS, the limits."""
-    token = settings.discord_token.get_secret_value() if settings.discord_token else ""
-    guild_ids = parse_id_list(settings.guild_ids)  # a malformed list is BadInput, translated by the CLI
-    admin_role_ids = parse_id_list(settings.admin_role_ids)
-    parse_id_list(settings.operator_ids)
-    limits = limits_from_settings(settings)
-    from index.app import build_feedback, build_guild_settings
-
-    feedback = build_feedback(settings)
-    guild_settings = build_guild_settings(settings)
-    return run_bot(service, token, guild_ids, admin_role_ids, feedback=feedback, limits=limits, settings=settings,
-                   guild_settings=guild_settings)

@@ -26,13 +26,13 @@ class ChannelCommands(DepsCog):
                    rule: str) -> None:
         assert interaction.guild_id is not None
         target = channel.id if channel is not None else interaction.channel_id
-        settings = self.deps.guild_settings
+        settings = self.deps.state.servers
         await asyncio.to_thread(settings.set_channel, interaction.guild_id, target, rule)
         await self._show(interaction)
 
     async def _show(self, interaction: discord.Interaction) -> None:
         assert interaction.guild_id is not None
-        rules = await asyncio.to_thread(self.deps.guild_settings.channel_rules, interaction.guild_id)
+        rules = await asyncio.to_thread(self.deps.state.servers.channel_rules, interaction.guild_id)
         await interaction.response.send_message(describe_rules(rules), ephemeral=True, allowed_mentions=NO_MENTIONS)
 
     @channels.command(name="allow", description="Answer questions in this channel (and only the allowed ones)")
@@ -60,5 +60,5 @@ class ChannelCommands(DepsCog):
     async def reset(self, interaction: discord.Interaction) -> None:
         """Forget the server's channel rules."""
         assert interaction.guild_id is not None
-        await asyncio.to_thread(self.deps.guild_settings.clear_channels, interaction.guild_id)
+        await asyncio.to_thread(self.deps.state.servers.clear_channels, interaction.guild_id)
         await self._show(interaction)

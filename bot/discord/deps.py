@@ -14,11 +14,12 @@ from discord.ext import commands
 
 from bot.discord.conversations import AnswerCache, Conversations
 from bot.discord.limits import Admission, Limits
-from bot.discord.news_relay import NewsRelay
-from bot.discord.poster import ChannelPoster
+from bot.discord.push.news_relay import NewsRelay
+from bot.discord.push.poster import ChannelPoster
+from bot.discord.push.shards import Shards
 from bot.discord.rules import Access
-from index.port import (AlertSettingsPort, DigestSchedulesPort, FeedbackPort, GuildSettingsPort, NewsPort,
-                        SubscriptionsPort)
+from bot.state import AdapterState
+from index.port import FeedbackPort, NewsPort
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,7 @@ class Deps:
     service: NewsPort
     feedback: FeedbackPort
     access: Access
-    guild_settings: GuildSettingsPort
+    state: AdapterState  # what the adapter keeps: servers' settings, posts, feeds, follows, alerts, schedules
     limits: Limits
     admission: Admission
     conversations: Conversations
@@ -36,11 +37,9 @@ class Deps:
     admin_role_ids: frozenset[int]
     start_threads: bool
     forget_after: timedelta
-    poster: ChannelPoster  # everything the bot posts unprompted (bot/discord/poster.py)
-    subscriptions: SubscriptionsPort  # feed channels and follows (index/service/subscriptions.py)
-    relay: NewsRelay  # new articles -> feed channels and follows (bot/discord/news_relay.py)
-    alerts: AlertSettingsPort  # each server's alert channel (index/service/push_store.py)
-    schedules: DigestSchedulesPort  # each server's digest schedules (index/service/push_store.py)
+    poster: ChannelPoster  # everything the bot posts unprompted (bot/discord/push/poster.py)
+    relay: NewsRelay  # new articles -> feed channels and follows (bot/discord/push/news_relay.py)
+    shards: Shards  # the servers whose pushed work this process does (bot/discord/push/shards.py)
     clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)  # aware UTC; tests inject their own
 
 

@@ -10,10 +10,12 @@ from datetime import datetime, timezone
 import discord
 from discord.ext import commands
 
-from bot.discord.errors import NO_MENTIONS
-from index.types import Scope
 from bot.discord.deps import Deps, DepsCog
+from bot.discord.errors import NO_MENTIONS
 from bot.discord.periodic import every
+from bot.state import AdapterState
+from index.port import NewsPort
+from index.types import Scope
 
 log = logging.getLogger("newsbot.discord")
 SWEEP_SECONDS = 3600.0
@@ -22,10 +24,11 @@ NOT_ENABLED_NOTICE = ("newsbot is not enabled in this server: its operator runs 
                       "Server Settings → Integrations.")
 
 
-def forget_server(service, settings, guild_id: int) -> list[str]:
-    """Forget one server: its sources, their chunks and its settings; returns the sources dropped."""
+def forget_server(service: NewsPort, state: AdapterState, guild_id: int) -> list[str]:
+    """Forget one server: its sources and their chunks (the core), and everything the adapter keeps of it (every
+    store's `forget`); returns the sources dropped."""
     dropped = service.forget_scope(Scope.server(guild_id))
-    settings.forget(guild_id)
+    state.forget(guild_id)
     return dropped
 
 
@@ -52,13 +55,15 @@ class GuildEvents(DepsCog):
 
     async def forget_removed(self, now: datetime) -> list[int]:
         """Forget every server the bot was removed from more than the grace period before `now`."""
-        due = await asyncio.to_thread(self.deps.guild_settings.removed_before, now - self.forget_after)
+        due = await asyncio.to_thread(self.deps.state.servers.removed_before, now - self.forget_after)
         forgotten = []
         for guild_id in due:
-            if self.bot.get_guild(guild_id) is not None:  # it came back
-                await asyncio.to_thread(self.deps.guild_settings.mark_present, guild_id)
+            if not self.deps.shards.holds(guild_id):  # the process holding its shard forgets it
                 continue
-            dropped = await asyncio.to_thread(forget_server, self.deps.service, self.deps.guild_settings, guild_id)
+            if self.bot.get_guild(guild_id) is not None:  # it came back
+                await asyncio.to_thread(self.deps.state.servers.mark_present, guild_id)
+                continue
+            dropped = await asyncio.to_thread(forget_server, self.deps.service, self.deps.state, guild_id)
             log.info("forgot server %s (removed %s ago): sources %s", guild_id, self.forget_after, dropped)
             forgotten.append(guild_id)
         return forgotten
@@ -78,14 +83,14 @@ class GuildEvents(DepsCog):
         """Removed from a server: its scope is forgotten after the grace period."""
         log.info("removed from server %s (%s); its sources are forgotten in %s unless it comes back",
                  guild.id, guild.name, self.forget_after)
-        await asyncio.to_thread(self.deps.guild_settings.mark_removed, guild.id)
+        await asyncio.to_thread(self.deps.state.servers.mark_removed, guild.id)
 
     async def _present(self, guild: discord.Guild) -> None:
-        await asyncio.to_thread(self.deps.guild_settings.mark_present, guild.id)
+        await asyncio.to_thread(self.deps.state.servers.mark_present, guild.id)
         if self.deps.access.guild_enabled(guild.id):
             return
         log.warning("server %s (%s) is not in NEWSBOT_GUILD_IDS: the bot answers nothing there", guild.id, guild.name)
-        if not await asyncio.to_thread(self.deps.guild_settings.first_notice, guild.id):
+        if not await asyncio.to_thread(self.deps.state.servers.first_notice, guild.id):
             return
         channel = guild.system_channel or next(
             (c for c in guild.text_channels if c.permissions_for(guild.me).send_messages), None)

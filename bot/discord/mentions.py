@@ -59,7 +59,7 @@ class MentionListener(DepsCog):
             await message.reply(HELP, mention_author=False, allowed_mentions=NO_MENTIONS)
             return
         # In the thread of a posted article, questions are about that article first.
-        article = await asyncio.to_thread(self.deps.poster.ledger.article_of_thread, message.channel.id) \
+        article = await asyncio.to_thread(self.deps.state.ledger.article_of_thread, message.channel.id) \
             if in_thread else None
         async with self.deps.admission.admit(message.author.id) as ticket:
             async with message.channel.typing():

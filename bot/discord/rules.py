@@ -3,13 +3,13 @@
 - NEWSBOT_GUILD_IDS, when set, is an allow-list: in any other server the bot answers nothing.
 - Direct messages only with NEWSBOT_ALLOW_DMS; a DM sees the shared sources only.
 - NEWSBOT_OPERATOR_IDS: users who may re-index the shared sources from Discord.
-- Per server, the channel rules its admins chose (`index.port.GuildSettingsPort`).
+- Per server, the channel rules its admins chose (bot/state/servers.py).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from index.port import ChannelRules
+from bot.state.servers import ChannelRules
 
 NO_DMS = "I don't answer direct messages here; ask me in a server."
 NOT_ENABLED = "newsbot is not enabled in this server."

@@ -2,6 +2,7 @@
 
 - `facade`: `NewsService`, which implements `index.port.NewsPort` over explicit collaborators (questions
   here; index runs, sources and scopes in `index/indexing/`).
-- `feedback`: 👍/👎 on answers (`index.port.FeedbackPort`); `guild_settings`: what each Discord server
-  chose (`index.port.GuildSettingsPort`). Both in sqlite, built by `index.app`.
+- `feedback`: 👍/👎 on answers (`index.port.FeedbackPort`), built by `index.app`.
+
+What an adapter keeps of its own (Discord's servers, channels, posts, schedules) is the adapter's: bot/state/.
 """

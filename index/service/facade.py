@@ -187,6 +187,15 @@ class NewsService:
         """Each configured source of `scopes` (default: every scope) with what is indexed of it."""
         return self.status.sources(scopes)
 
+    def find_source(self, name: str, scopes: Sequence[Scope]) -> tuple[Scope, str] | None:
+        """(scope, name) of the source called `name` in the first of `scopes` that configures one, None when none
+        does: the one lookup the adapters make before they act on a source a member named."""
+        wanted = name.strip()
+        for scope in scopes:
+            if any(Scope.split(spec.name)[1] == wanted for spec, _ in self.catalog.specs([scope])):
+                return scope, wanted
+        return None
+
     def source_health(self, scopes: Sequence[Scope] | None = None) -> list[SourceHealth]:
         """The health of each configured source of `scopes` (default: every scope): ok, failing or stale."""
         return self.status.source_health(scopes)

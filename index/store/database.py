@@ -21,39 +21,15 @@ import sqlite3
 import threading
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator, Protocol
+from typing import Any, Iterator
 from urllib.parse import urlsplit
 
 from index.errors import BadInput, IndexBusy, StoreUnavailable
+from index.port import Database
 
 CONNECT_TIMEOUT = 5  # seconds; an unreachable server fails a call in this long, not a minute
 _DDL = {"sqlite": {"serial": "INTEGER PRIMARY KEY AUTOINCREMENT", "json": "TEXT"},
         "postgresql": {"serial": "BIGSERIAL PRIMARY KEY", "json": "TEXT"}}
-
-
-class Database(Protocol):
-    """What a store needs of its SQL engine (`SqliteDatabase` or `PostgresDatabase`)."""
-
-    dialect: str  # "sqlite" or "postgresql"
-    where: str  # the file or the server, without a password: for messages
-
-    def prepare(self, schema: str) -> None:
-        """Create the tables of `schema` if they are missing ({serial}, {json} filled in for this engine)."""
-
-    def execute(self, sql: str, *params: object) -> int:
-        """Run one statement (committed unless inside `transaction()`); the rows it changed."""
-
-    def query(self, sql: str, *params: object) -> list[tuple]:
-        """Run one statement that returns rows (a SELECT, or a write with RETURNING, committed); its rows."""
-
-    def transaction(self) -> Any:
-        """A context manager: the statements of the block (from this thread) commit together or not at all."""
-
-    def try_lock(self, name: str, what: str = "a re-index") -> Any:
-        """A context manager holding the lock `name` across processes; IndexBusy at once when it is held."""
-
-    def close(self) -> None:
-        """Close the connection."""
 
 
 def open_database(location: str | Path, what: str = "database") -> Database:

@@ -1,7 +1,7 @@
-"""What a server's alert channel is told (bot/discord/alerts.py): each spell once, its end once."""
+"""What a server's alert channel is told (bot/discord/push/alerts.py): each spell once, its end once."""
 from __future__ import annotations
 
-from bot.discord.alerts import alert_text, plan_alerts
+from bot.discord.push.alerts import alert_text, plan_alerts
 from index.types import SourceHealth
 
 
@@ -30,7 +30,8 @@ def test_alert_texts_name_the_source_and_the_error_without_previews_or_markdown(
                       last_error_kind="HTTP 403", last_success="2026-03-01T08:00:00+00:00")
     [notice] = plan_alerts([failing], {})
     text = alert_text(notice)
-    assert text.startswith("⚠️ The source **\\*wire\\*** is failing (HTTP 403): <http://x.org/feed>: HTTP 403.")
+    # the kind is in the error already: said once, not "failing (HTTP 403): …: HTTP 403"
+    assert text.startswith("⚠️ The source **\\*wire\\*** is failing: <http://x.org/feed>: HTTP 403.")
     assert "Last success <t:1772352000:R>." in text
     stale = plan_alerts([_health("wire", "stale", "stale@t", scope="shared", usual_interval_seconds=7200.0)], {})[0]
     assert "shared source **wire** has had no new article" in alert_text(stale) and "one every 2.0 hours" in alert_text(stale)

@@ -1,9 +1,9 @@
-"""A digest as Discord messages (bot/discord/digest_render.py): escaped, cited, within Discord's limits."""
+"""A digest as Discord messages (bot/discord/push/digest_render.py): escaped, cited, within Discord's limits."""
 from __future__ import annotations
 
 from datetime import date
 
-from bot.discord.digest_render import digest_heading, digest_messages
+from bot.discord.push.digest_render import digest_heading, digest_messages
 from bot.discord.render import EMBED_TOTAL_LIMIT, EMBEDS_PER_MESSAGE, embed_size
 from index.types import Citation, Digest, Story, StoryArticle
 

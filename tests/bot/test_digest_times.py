@@ -1,11 +1,11 @@
-"""When a digest schedule fires (bot/discord/digest_times.py): pure, on given times."""
+"""When a digest schedule fires (bot/discord/push/digest_times.py): pure, on given times."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
 
 import pytest
 
-from bot.discord import digest_times as dt
+from bot.discord.push import digest_times as dt
 from index.errors import BadInput
 
 

@@ -7,8 +7,7 @@ import asyncio
 
 import pytest
 
-from index.service.guild_settings import GuildSettings
-from tests.support.discord_bot import running_bot
+from tests.support.discord_bot import running_bot, state_at
 from tests.support.discord_helpers import assert_never_pings, finished, text_of
 from tests.support.fake_discord import MANAGE_GUILD, MEMBER_PERMISSIONS, FakeDiscord
 from tests.support.feeds import FeedSite
@@ -62,7 +61,7 @@ def test_a_broken_feed_is_reported_once_and_its_recovery_once(scoped_service, fe
 
         async def first_run() -> str:
             async with running_bot(scoped_service, feedback, second_guild=True,
-                                   guild_settings=GuildSettings(path)) as (fake, bot):
+                                   state=state_at(path)) as (fake, bot):
                 scope = f"g{fake.guild_id}"
                 alerts, other = fake.side_channel_id, fake.other_channel_id
                 refused = await _command_text(fake, "alerts", "channel", alerts, admin=False)
@@ -82,7 +81,7 @@ def test_a_broken_feed_is_reported_once_and_its_recovery_once(scoped_service, fe
                     await asyncio.to_thread(scoped_service.index, None, scopes=[scope])
                 await cog.tick()
                 [alert] = await _in_channel(fake, alerts, 1)
-                assert "source **wire** is failing (HTTP 403)" in alert["content"], alert["content"]
+                assert "source **wire** is failing: <" in alert["content"] and alert["content"].count("HTTP 403") == 1, alert["content"]
                 assert "Last success <t:" in alert["content"]
                 assert await cog.tick() == 0
                 listing = await _command_text(fake, "sources", None, fake.channel_id, admin=False)
@@ -95,7 +94,7 @@ def test_a_broken_feed_is_reported_once_and_its_recovery_once(scoped_service, fe
 
         async def second_run(scope: str) -> None:
             async with running_bot(scoped_service, feedback, second_guild=True,
-                                   guild_settings=GuildSettings(path)) as (fake, bot):
+                                   state=state_at(path)) as (fake, bot):
                 cog = bot.get_cog("AlertCommands")
                 routes.overrides["/feed"] = BROKEN_XML  # still failing: the same spell, not reported again
                 await asyncio.to_thread(scoped_service.index, None, scopes=[scope])

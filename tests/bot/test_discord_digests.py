@@ -7,10 +7,8 @@ from datetime import datetime, timezone
 
 import pytest
 
-from index.service.guild_settings import GuildSettings
 from bot.discord.guilds import forget_server
-from index.service.push_store import AlertSettings, DigestSchedules
-from tests.support.discord_bot import running_bot
+from tests.support.discord_bot import running_bot, state_at
 from tests.support.discord_helpers import assert_never_pings, finished, text_of
 from tests.support.fake_discord import MANAGE_GUILD, MEMBER_PERMISSIONS, FakeDiscord
 from tests.support.scoped_sources import scoped_settings
@@ -55,7 +53,7 @@ def test_digest_now_posts_the_stories_with_their_sources_here(scoped_service, fe
 
     async def main() -> None:
         async with running_bot(scoped_service, feedback, clock=clock,
-                               guild_settings=GuildSettings(tmp_path / "guilds.sqlite3")) as (fake, bot):
+                               state=state_at(tmp_path / "guilds.sqlite3")) as (fake, bot):
             inter = await fake.slash("digest", sub="now")
             await finished(fake, inter)
             text = text_of(inter.followups[0])
@@ -76,7 +74,7 @@ def test_a_schedule_fires_once_per_slot_and_once_after_a_restart(scoped_service,
 
     async def first_run() -> None:
         async with running_bot(scoped_service, feedback, clock=clock, second_guild=True,
-                               guild_settings=GuildSettings(path)) as (fake, bot):
+                               state=state_at(path)) as (fake, bot):
             side = fake.side_channel_id
             member = await fake.slash("digest", {"time": "08:00"}, sub="schedule")
             await fake.wait_for(lambda: member.acks)
@@ -109,7 +107,7 @@ def test_a_schedule_fires_once_per_slot_and_once_after_a_restart(scoped_service,
     async def after_restart() -> None:
         clock.now = datetime(2025, 3, 23, 10, 0, tzinfo=timezone.utc)  # down for three days
         async with running_bot(scoped_service, feedback, clock=clock, second_guild=True,
-                               guild_settings=GuildSettings(path)) as (fake, bot):
+                               state=state_at(path)) as (fake, bot):
             cog = bot.get_cog("DigestCommands")
             await cog.tick()  # the loop also ticks once on start: together they post once
             [posted] = await _digests_in(fake, fake.side_channel_id, 1)
@@ -126,19 +124,20 @@ def test_a_schedule_fires_once_per_slot_and_once_after_a_restart(scoped_service,
 
 
 def test_forgetting_a_server_removes_its_schedules_and_alerts_only(scoped_service, tmp_path):
-    settings = GuildSettings(tmp_path / "guilds.sqlite3")
-    schedules = DigestSchedules(settings.path)
+    state = state_at(tmp_path / "guilds.sqlite3")
+    schedules = state.schedules
     schedules.add(1, 10, "08:00", "day", 0, "UTC", (), "2025-03-19T09:00:00+00:00")
     schedules.add(2, 20, "09:00", "week", 3, "Europe/Paris", ("wire",), "2025-03-19T09:00:00+00:00")
-    alerts = AlertSettings(settings.path)
+    alerts = state.alerts
     for guild in (1, 2):
         alerts.set_channel(guild, guild * 10, owner_id=5)
         assert alerts.claim_failure(guild, "shared/wire", "failing@t")
-    forget_server(scoped_service, settings, 1)
+    forget_server(scoped_service, state, 1)
     assert alerts.channels() == {2: (20, 5)}
     assert alerts.open_reports(1) == {} and alerts.open_reports(2) == {"shared/wire": "failing@t"}
-    assert [s.guild_id for s in DigestSchedules(settings.path).all()] == [2]
-    assert DigestSchedules(settings.path).all()[0].sources == ("wire",)
+    again = state_at(tmp_path / "guilds.sqlite3").schedules  # as a restarted process reads it
+    assert [s.guild_id for s in again.all()] == [2]
+    assert again.all()[0].sources == ("wire",)
 
 
 def test_a_digest_the_bot_cannot_post_is_told_to_the_alert_channel_in_one_line(scoped_service, feedback, tmp_path):
@@ -148,7 +147,7 @@ def test_a_digest_the_bot_cannot_post_is_told_to_the_alert_channel_in_one_line(s
 
     async def main() -> None:
         async with running_bot(scoped_service, feedback, clock=clock,
-                               guild_settings=GuildSettings(tmp_path / "guilds.sqlite3")) as (fake, bot):
+                               state=state_at(tmp_path / "guilds.sqlite3")) as (fake, bot):
             side = fake.side_channel_id
             alerts = await fake.slash("alerts", sub="channel", permissions=ADMIN)
             await fake.wait_for(lambda: alerts.acks)

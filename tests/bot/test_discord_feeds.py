@@ -8,13 +8,10 @@ import asyncio
 
 import pytest
 
-from index.service.guild_settings import GuildSettings
 from bot.discord.guilds import forget_server
 from bot.discord.limits import Limits
-from index.service.post_ledger import PostLedger
-from index.service.subscriptions import Subscriptions
 from index.app import build_service
-from tests.support.discord_bot import running_bot
+from tests.support.discord_bot import running_bot, state_at
 from tests.support.discord_helpers import assert_never_pings, text_of, until
 from tests.support.fake_discord import FakeDiscord
 from tests.support.fake_discord_posting import FORUM
@@ -55,7 +52,7 @@ def test_feed_posts_filtered_capped_with_threads_and_forum_posts(fresh_service, 
     path = tmp_path / "guilds.sqlite3"
 
     async def first_run() -> list:
-        async with running_bot(fresh_service, feedback, guild_settings=GuildSettings(path), limits=CAP) as (fake, bot):
+        async with running_bot(fresh_service, feedback, state=state_at(path), limits=CAP) as (fake, bot):
             forum = await fake.add_channel("stories", kind=FORUM)
             told = await feed_post(fake, fake.channel_id, include="chess, rowing, bakery", exclude="bakery")
             assert "will be posted in" in told and "thread" in told
@@ -79,7 +76,7 @@ def test_feed_posts_filtered_capped_with_threads_and_forum_posts(fresh_service, 
             return new
 
     async def second_run(new: list) -> None:
-        async with running_bot(fresh_service, feedback, guild_settings=GuildSettings(path), limits=CAP) as (fake, bot):
+        async with running_bot(fresh_service, feedback, state=state_at(path), limits=CAP) as (fake, bot):
             listing = await reply(fake, await fake.slash("feed", sub="list", permissions=ADMIN))
             assert listing.count("**news**") == 2 and "only `chess, rowing, bakery`" in listing
             await bot.deps.relay.handle(new)  # the same articles announced again after a restart
@@ -91,9 +88,11 @@ def test_feed_posts_filtered_capped_with_threads_and_forum_posts(fresh_service, 
     new = asyncio.run(first_run())
     asyncio.run(second_run(new))
     guild = int(FakeDiscord().guild_id)
-    assert Subscriptions(path).feeds(guild) and PostLedger(path).count(guild)
-    forget_server(fresh_service, GuildSettings(path), guild)
-    assert Subscriptions(path).feeds(guild) == [] and PostLedger(path).count(guild) == 0
+    state = state_at(path)
+    assert state.subscriptions.feeds(guild) and state.ledger.count(guild)
+    forget_server(fresh_service, state, guild)
+    again = state_at(path)
+    assert again.subscriptions.feeds(guild) == [] and again.ledger.count(guild) == 0
 
 
 def test_feed_setup_refuses_a_bad_regex_a_plain_member_and_an_unknown_source(fresh_service, feedback, tmp_path):
@@ -108,5 +107,5 @@ def test_feed_setup_refuses_a_bad_regex_a_plain_member_and_an_unknown_source(fre
             unknown = await fake.slash("feed", {"source": "nope"}, sub="post", permissions=ADMIN,
                                        channels={"channel": fake.channel_id})
             assert "no source named 'nope'" in await reply(fake, unknown)
-            assert bot.deps.subscriptions.feeds(int(fake.guild_id)) == []
+            assert bot.deps.state.subscriptions.feeds(int(fake.guild_id)) == []
     asyncio.run(main())

@@ -51,7 +51,7 @@ def test_follows_are_told_of_matching_articles_of_their_server_only(tmp_path, se
             assert len(fake.bot_messages(bob_dm)) == 1, "another server's follow hears nothing of this server's source"
             assert fake.bot_messages(fake.side_channel_id) == [], "an unrelated topic hears nothing"
             assert len(fake.bot_messages(fake.dm_channel_id)) == 2
-            assert len(bot.deps.subscriptions.follows(int(fake.guild_id))) == 2  # not carol's
+            assert len(bot.deps.state.subscriptions.follows(int(fake.guild_id))) == 2  # not carol's
             other = await fake.slash("feed", {"source": "chess"}, sub="post", permissions=ADMIN, channel_id=b,
                                      channels={"channel": b})
             assert "no source named 'chess'" in await acked(fake, other)

@@ -8,8 +8,7 @@ import pytest
 
 from bot.discord.limits import Limits
 from index.app import build_service
-from index.service.guild_settings import GuildSettings
-from tests.support.discord_bot import running_bot
+from tests.support.discord_bot import running_bot, state_at
 from tests.support.discord_helpers import assert_never_pings, until
 from tests.support.fake_discord_posting import FORUM
 from tests.support.scoped_sources import ADMIN, CHESS, ROWING, page, scoped_settings
@@ -50,8 +49,8 @@ def test_the_story_of_an_article_holds_the_other_articles_of_its_event(fresh_ser
 
 def test_a_forum_gets_one_post_per_story_and_later_articles_as_replies(fresh_service, feedback, tmp_path):
     async def main() -> None:
-        settings = GuildSettings(tmp_path / "guilds.sqlite3")
-        async with running_bot(fresh_service, feedback, guild_settings=settings, limits=LIMITS) as (fake, bot):
+        async with running_bot(fresh_service, feedback, state=state_at(tmp_path / "guilds.sqlite3"),
+                               limits=LIMITS) as (fake, bot):
             forum = await fake.add_channel("stories", kind=FORUM)
             inter = await fake.slash("feed", {"source": "news"}, sub="post", permissions=ADMIN,
                                      channels={"channel": forum})

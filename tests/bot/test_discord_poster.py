@@ -1,4 +1,4 @@
-"""The channel poster (bot/discord/poster.py) against the fake Discord: 5 messages per 5 s per channel
+"""The channel poster (bot/discord/push/poster.py) against the fake Discord: 5 messages per 5 s per channel
 (queued, never dropped; a fake clock, no timing), a missing permission told in one line with its name,
 and nothing posted twice, after a restart or a crash between Discord's answer and the ledger's write."""
 from __future__ import annotations
@@ -7,11 +7,10 @@ import asyncio
 import sqlite3
 from contextlib import closing
 
-from index.service.guild_settings import GuildSettings
-from index.service.post_ledger import PostLedger
-from bot.discord.poster import Missing, Outgoing, Pace, Target
-from tests.support.discord_bot import running_bot
+from bot.discord.push.poster import Outgoing, Pace, Target
+from tests.support.discord_bot import running_bot, state_at
 from tests.support.discord_helpers import assert_never_pings, text_of
+from tests.support.fake_discord import FakeDiscord
 from tests.support.fake_discord_posting import EMBED_LINKS, SEND_MESSAGES
 
 OWNER = 500000000000000001  # alice
@@ -63,8 +62,7 @@ def test_pace_allows_five_per_window():
 
 def test_twelve_posts_queue_at_five_per_five_seconds_and_none_is_dropped(service, feedback, tmp_path):
     async def main() -> None:
-        settings = GuildSettings(tmp_path / "guilds.sqlite3")
-        async with running_bot(service, feedback, guild_settings=settings) as (fake, bot):
+        async with running_bot(service, feedback, state=state_at(tmp_path / "guilds.sqlite3")) as (fake, bot):
             poster, clock = bot.deps.poster, FakeClock()
             poster._clock, poster._sleep, poster.pace = clock, clock.sleep, RecordingPace(clock)
             target = Target(int(fake.guild_id), int(fake.channel_id))
@@ -83,16 +81,8 @@ def test_twelve_posts_queue_at_five_per_five_seconds_and_none_is_dropped(service
 
 def test_a_missing_permission_is_told_once_with_its_name(service, feedback, tmp_path):
     async def main() -> None:
-        settings = GuildSettings(tmp_path / "guilds.sqlite3")
-        async with running_bot(service, feedback, guild_settings=settings) as (fake, bot):
+        async with running_bot(service, feedback, state=state_at(tmp_path / "guilds.sqlite3")) as (fake, bot):
             poster = bot.deps.poster
-            told: list[Missing] = []
-            default = poster.report
-
-            async def report(problem: Missing) -> None:
-                told.append(problem)
-                await default(problem)
-            poster.report = report
             await fake.deny_bot(fake.side_channel_id, EMBED_LINKS)
             await until(lambda: not bot.get_channel(int(fake.side_channel_id)).permissions_for(
                 bot.get_guild(int(fake.guild_id)).me).embed_links)
@@ -100,8 +90,8 @@ def test_a_missing_permission_is_told_once_with_its_name(service, feedback, tmp_
             card = Outgoing(embeds=({"title": "A story", "description": "text"},))
             assert await poster.post(target, "a", card, owner_id=OWNER) is None
             assert await poster.post(target, "b", card, owner_id=OWNER) is None
-            assert [p.permission for p in told] == ["Embed Links"]
             dm = await fake.wait_for(lambda: fake.bot_messages(fake.dm_channel_id))
+            assert len(dm) == 1, "told once for the channel and permission, not once per post"
             assert "**Embed Links**" in text_of(dm[0]) and f"<#{fake.side_channel_id}>" in text_of(dm[0])
             assert fake.bot_messages(fake.side_channel_id) == []
 
@@ -110,8 +100,45 @@ def test_a_missing_permission_is_told_once_with_its_name(service, feedback, tmp_
                                                  "deny": str(SEND_MESSAGES)}]
             assert await poster.post(Target(int(fake.guild_id), int(fake.channel_id)), "c",
                                      Outgoing(content="hello"), owner_id=OWNER) is None
-            assert told[-1].permission == "Send Messages" and told[-1].channel_id == int(fake.channel_id)
+            dms = await fake.wait_for(lambda: len(fake.bot_messages(fake.dm_channel_id)) == 2
+                                      and fake.bot_messages(fake.dm_channel_id))
+            assert "**Send Messages**" in text_of(dms[1]) and f"<#{fake.channel_id}>" in text_of(dms[1])
             assert_never_pings(fake)
+    asyncio.run(main())
+
+
+def test_a_channel_without_permission_is_told_once_across_restarts_and_gets_no_stale_post(service, feedback,
+                                                                                            tmp_path):
+    path = tmp_path / "guilds.sqlite3"
+
+    async def first(fake):
+        async with running_bot(service, feedback, state=state_at(path), fake=fake) as (_, bot):
+            await fake.deny_bot(fake.side_channel_id, SEND_MESSAGES)
+            await until(lambda: not bot.get_channel(int(fake.side_channel_id)).permissions_for(
+                bot.get_guild(int(fake.guild_id)).me).send_messages)
+            target = Target(int(fake.guild_id), int(fake.side_channel_id))
+            for key in ("article:1", "article:2"):
+                assert await bot.deps.poster.post(target, key, Outgoing(content=key), owner_id=OWNER) is None
+            await fake.wait_for(lambda: fake.bot_messages(fake.dm_channel_id))
+
+    async def restarted(fake, key: str, allowed: bool = False):
+        async with running_bot(service, feedback, state=state_at(path), fake=fake) as (_, bot):
+            channel = bot.get_channel(int(fake.side_channel_id))
+            if allowed:
+                await fake.allow_bot(fake.side_channel_id)
+                await until(lambda: channel.permissions_for(channel.guild.me).send_messages)
+            assert await bot.deps.poster.replay() == 0  # nothing was left pending: the refused posts are dropped
+            target = Target(int(fake.guild_id), int(fake.side_channel_id))
+            return await bot.deps.poster.post(target, key, Outgoing(content=key), owner_id=OWNER)
+
+    async def main() -> None:
+        fake = FakeDiscord()
+        await first(fake)
+        assert await restarted(fake, "article:3") is None  # still refused, after a restart: no second notice
+        assert await restarted(fake, "article:4") is None
+        assert len(fake.bot_messages(fake.dm_channel_id)) == 1, "one notice in all, across restarts"
+        assert await restarted(fake, "article:5", allowed=True) is not None  # granted: the new post goes out ...
+        assert [m["content"] for m in fake.bot_messages(fake.side_channel_id)] == ["article:5"]  # ... alone
     asyncio.run(main())
 
 
@@ -119,7 +146,7 @@ def test_nothing_is_posted_twice_across_a_restart_or_a_crash_before_the_ledger_w
     path = tmp_path / "guilds.sqlite3"
 
     async def main() -> None:
-        async with running_bot(service, feedback, guild_settings=GuildSettings(path)) as (fake, bot):
+        async with running_bot(service, feedback, state=state_at(path)) as (fake, bot):
             target = Target(int(fake.guild_id), int(fake.channel_id))
             assert await bot.deps.poster.post(target, "article:1", Outgoing(content="first")) is not None
             assert await bot.deps.poster.post(target, "article:1", Outgoing(content="first")) is None
@@ -128,10 +155,10 @@ def test_nothing_is_posted_twice_across_a_restart_or_a_crash_before_the_ledger_w
             with closing(sqlite3.connect(path)) as db:
                 db.execute("UPDATE posts SET state = 'pending' WHERE item_key = 'article:2'")
                 db.commit()
-            ledger = PostLedger(path)
+            ledger = state_at(path).ledger
         # A new process on the same file, against the same Discord: it sends "second" again at start-up,
         # with the same nonce, and Discord answers with the message it created before.
-        async with running_bot(service, feedback, guild_settings=GuildSettings(path), fake=fake) as (_, bot2):
+        async with running_bot(service, feedback, state=state_at(path), fake=fake) as (_, bot2):
             await until(lambda: ledger.state(int(fake.guild_id), fake.channel_id, "article:2") == "posted")
             assert await bot2.deps.poster.post(target, "article:1", Outgoing(content="first")) is None
             assert [m["content"] for m in fake.bot_messages(fake.channel_id)] == ["first", "second"]

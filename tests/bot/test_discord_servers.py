@@ -10,8 +10,7 @@ import pytest
 from bot.discord.rules import NO_DMS, NOT_ENABLED
 from bot.discord.guilds import NOT_ENABLED_NOTICE
 from bot.discord.limits import Limits
-from index.service.guild_settings import GuildSettings
-from tests.support.discord_bot import running_bot
+from tests.support.discord_bot import running_bot, state_at
 from tests.support.discord_helpers import finished, is_ephemeral, text_of
 from tests.support.scoped_sources import (ADMIN, CHESS, MANY, SEED_TITLE, add_and_index, ask, pages_server,
                                          scoped_settings)
@@ -41,7 +40,7 @@ def test_channel_rules_are_kept_across_a_restart(service, feedback, tmp_path):
     path = tmp_path / "guilds.sqlite3"
 
     async def main() -> None:
-        async with running_bot(service, feedback, guild_settings=GuildSettings(path), limits=MANY) as (fake, bot):
+        async with running_bot(service, feedback, state=state_at(path), limits=MANY) as (fake, bot):
             side, main_channel = fake.side_channel_id, fake.channel_id
             member = await fake.slash("channels", sub="allow", channel_id=side)
             allow = await fake.slash("channels", sub="allow", channel_id=side, permissions=ADMIN)
@@ -56,7 +55,7 @@ def test_channel_rules_are_kept_across_a_restart(service, feedback, tmp_path):
             assert SEED_TITLE in text_of(fake.bot_messages(side)[0])
             assert fake.bot_messages(main_channel) == []  # the mention elsewhere was ignored
 
-        async with running_bot(service, feedback, guild_settings=GuildSettings(path), limits=MANY) as (fake, bot):
+        async with running_bot(service, feedback, state=state_at(path), limits=MANY) as (fake, bot):
             refused = await fake.slash("ask", {"question": QUESTION}, channel_id=fake.channel_id)
             assert await _refusal(fake, refused) == f"I only answer in <#{fake.side_channel_id}> in this server."
             deny = await fake.slash("channels", sub="deny", channel_id=fake.side_channel_id, permissions=ADMIN)
@@ -95,7 +94,7 @@ def test_a_server_outside_the_allow_list_gets_no_answer_and_one_notice(service, 
 
     async def once() -> list[str]:
         async with running_bot(service, feedback, second_guild=True, guild_ids=enabled, limits=MANY,
-                               guild_settings=GuildSettings(path)) as (fake, bot):
+                               state=state_at(path)) as (fake, bot):
             assert fake.other_guild_id not in fake.commands  # no commands registered there
             await fake.say(f"<@{fake.bot_user['id']}> {QUESTION}", mention_bot=True, channel_id=fake.other_channel_id)
             await fake.say(f"<@{fake.bot_user['id']}> {QUESTION}", mention_bot=True)
@@ -113,11 +112,12 @@ def test_a_server_outside_the_allow_list_gets_no_answer_and_one_notice(service, 
 
 @pytest.mark.slow
 def test_a_removed_server_is_forgotten_after_the_grace_period(scoped_service, feedback, tmp_path):
-    settings = GuildSettings(tmp_path / "guilds.sqlite3")
+    state = state_at(tmp_path / "guilds.sqlite3")
+    settings = state.servers
 
     async def main() -> None:
         with pages_server() as web:
-            async with running_bot(scoped_service, feedback, second_guild=True, guild_settings=settings,
+            async with running_bot(scoped_service, feedback, second_guild=True, state=state,
                                    limits=MANY) as (fake, bot):
                 b = fake.other_guild_id
                 await add_and_index(fake, web, [(fake.other_channel_id, "/chess", "chess")])

@@ -8,7 +8,8 @@ import pytest
 import yarl
 
 from index.errors import BadInput, StartupError
-from bot.discord.app import run_bot
+from bot.discord.app import NewsBot, run_bot
+from tests.support.discord_bot import state_at
 from tests.support.ports import free_port
 from tests.support.fake_discord import FakeDiscord
 
@@ -48,7 +49,7 @@ def test_rejected_token_is_one_line_and_non_zero(service, feedback, capsys):
         discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(f"ws://127.0.0.1:{port}/gateway")
         try:
             with pytest.raises(StartupError) as failed:
-                await asyncio.to_thread(run_bot, service, "a-wrong-token", [], [], feedback=feedback)
+                await asyncio.to_thread(run_bot, _bot(service, feedback), "a-wrong-token")
             assert [r.path for r in fake.requests] == ["/users/@me"]
             return failed.value
         finally:
@@ -63,7 +64,7 @@ def test_rejected_token_is_one_line_and_non_zero(service, feedback, capsys):
 
 def test_missing_token_is_one_line_and_non_zero(service, feedback, capsys):
     with pytest.raises(StartupError) as failed:
-        run_bot(service, "  ", [], [], feedback=feedback)
+        run_bot(_bot(service, feedback), "  ")
     assert failed.value.exit_code == 2 and str(failed.value).startswith("DISCORD_TOKEN is not set")
 
 
@@ -78,14 +79,19 @@ def test_newsbot_run_without_a_token_fails_fast(monkeypatch, tmp_path, capsys):
         "newsbot: error: DISCORD_TOKEN is not set; create a bot token in the Discord developer portal."
 
 
-def test_run_from_settings_rejects_malformed_ids_in_one_line(service, news_settings, capsys):
-    from bot.discord.app import run_from_settings
+def test_the_composition_root_rejects_malformed_ids_and_shards_in_one_line(service, news_settings, capsys):
+    from bot.discord.main import build_bot
     from pydantic import SecretStr
 
     settings = news_settings.model_copy(update={"discord_token": SecretStr("x"), "admin_role_ids": "12,admins"})
     with pytest.raises(BadInput) as failed:
-        run_from_settings(service, settings)
+        build_bot(service, settings)
     assert str(failed.value) == "expected comma-separated numeric ids, got '12,admins'"
+    for count, ids, message in ((None, "0", "NEWSBOT_SHARD_IDS needs NEWSBOT_SHARD_COUNT"),
+                                (2, "0,2", "NEWSBOT_SHARD_IDS must be between 0 and 1"),
+                                (2, "one", "NEWSBOT_SHARD_IDS must be shard numbers")):
+        with pytest.raises(BadInput, match=message):
+            build_bot(service, news_settings.model_copy(update={"shard_count": count, "shard_ids": ids}))
 
 
 def test_unreachable_discord_is_one_line_and_non_zero(service, feedback, capsys):
@@ -93,8 +99,12 @@ def test_unreachable_discord_is_one_line_and_non_zero(service, feedback, capsys)
     discord.http.Route.BASE = f"http://127.0.0.1:{free_port()}/api/v10"  # nothing listens there
     try:
         with pytest.raises(StartupError) as failed:
-            run_bot(service, "some-token", [], [], feedback=feedback)
+            run_bot(_bot(service, feedback), "some-token")
     finally:
         discord.http.Route.BASE = saved
     assert failed.value.exit_code == 1 and str(failed.value).startswith("cannot reach Discord (ClientConnectorError")
     assert "Traceback" not in capsys.readouterr().err
+
+
+def _bot(service, feedback) -> NewsBot:
+    return NewsBot(service, feedback=feedback, state=state_at(":memory:"))

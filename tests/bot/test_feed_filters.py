@@ -1,10 +1,10 @@
-"""The filters of /feed post (bot/discord/feed_filters.py): keywords as whole words, phrases, regular
+"""The filters of /feed post (bot/discord/push/feed_filters.py): keywords as whole words, phrases, regular
 expressions, exclusion, and the bounds on a regular expression."""
 from __future__ import annotations
 
 import pytest
 
-from bot.discord.feed_filters import admits, parse_filter
+from bot.discord.push.feed_filters import admits, parse_filter
 from index.errors import BadInput
 
 

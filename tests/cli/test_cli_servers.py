@@ -35,13 +35,14 @@ def test_invite_prints_the_url_with_scopes_and_the_smallest_permissions(tmp_path
 
 
 def test_forget_server_removes_its_sources_chunks_and_settings(tmp_path):
-    from index.service.guild_settings import GuildSettings
+    from tests.support.discord_bot import state_at
 
     home = tmp_path / "home"
     server = home / "guilds" / "42"
     server.mkdir(parents=True)
     (server / "sources.toml").write_text(f'[[source]]\nname = "club"\nkind = "folder"\nlocation = "{SEEDS}"\n')
-    GuildSettings(home / "guilds.sqlite3").set_channel(42, 7, "deny")
+    state_at(home / "guilds.sqlite3").servers.set_channel(42, 7, "deny")
+    state_at(home / "guilds.sqlite3").subscriptions.add_follow(42, "chess", owner_id=5, channel_id=7)
     env = {"NEWSBOT_SOURCES": str(SEEDS / "sources.toml")}
     assert newsbot("index", home=home, env=env).returncode == 0
     listed = {(s["name"], s["scope"], s["articles"]) for s in json.loads(newsbot("sources", "--json", home=home,
@@ -55,7 +56,8 @@ def test_forget_server_removes_its_sources_chunks_and_settings(tmp_path):
     listed = [(s["name"], s["scope"], s["chunks"] > 0) for s in json.loads(newsbot("sources", "--json", home=home,
                                                                                    env=env).stdout)]
     assert listed == [("seeds", "shared", True)] and not server.exists()
-    assert GuildSettings(home / "guilds.sqlite3").channel_rules(42).denied == frozenset()
+    state = state_at(home / "guilds.sqlite3")
+    assert state.servers.channel_rules(42).denied == frozenset() and state.subscriptions.follows(42) == []
     doctor = newsbot("doctor", home=home, env=env)
     assert doctor.returncode == 0, doctor.stdout  # nothing of the server is left behind
 

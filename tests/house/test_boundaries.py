@@ -23,8 +23,7 @@ PACKAGES = ("index", "bot")
 
 # Lowest first. A module belongs to the longest prefix listed here.
 STAGES = [
-    ("index.types", "index.errors", "index.settings", "index.text", "index.tokens", "index.port",
-     "index.push_ports"),
+    ("index.types", "index.errors", "index.settings", "index.text", "index.tokens", "index.port"),
     ("index.store", "index.embedding", "index.llm"),
     ("index.sources",),
     ("index.indexing",),
@@ -35,12 +34,14 @@ STAGES = [
     ("index.evaluation",),
     ("index.app", "index.home"),
     ("bot.output", "bot.cli_errors", "bot.run_logging"),
+    ("bot.state",),
     ("bot.discord",),
     ("bot.cli", "bot.cli_commands", "bot.cli_parser", "bot.cli_servers"),
 ]
 SEAMS = {
     "chromadb": "index.store",
     "bm25s": "index.store",
+    "psycopg": "index.store",
     "onnxruntime": "index.embedding",
     "openai": "index.embedding",
     "discord": "bot.discord",

@@ -11,11 +11,12 @@ import yarl
 
 import pytest
 
-from bot.discord.app import NewsBot
+from bot.discord.app import BotConfig, NewsBot
 from bot.discord.limits import Limits
 from index.app import build_service
 from index.service.feedback import FeedbackStore
 from index.settings import Settings
+from tests.support.discord_bot import state_at
 from tests.support.discord_helpers import answered_with_buttons
 from tests.support.paths import SEEDS
 from tests.support.ports import free_port
@@ -73,8 +74,9 @@ def test_a_discord_session_never_logs_a_secret(tmp_path, embedder, fake_openai, 
         saved = discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY
         discord.http.Route.BASE = f"http://127.0.0.1:{port}/api/v10"
         discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(f"ws://127.0.0.1:{port}/gateway")
-        bot = NewsBot(service, feedback=FeedbackStore(tmp_path / "feedback.sqlite"), guild_ids=[int(fake.guild_id)],
-                      admin_role_ids=(), limits=Limits(progress_interval=0.0), guild_ready_timeout=0.05)
+        bot = NewsBot(service, feedback=FeedbackStore(tmp_path / "feedback.sqlite"), state=state_at(":memory:"),
+                      config=BotConfig(guild_ids=(int(fake.guild_id),), limits=Limits(progress_interval=0.0)),
+                      guild_ready_timeout=0.05)
         task = asyncio.create_task(bot.start(settings.discord_token.get_secret_value()))
         try:
             await asyncio.wait_for(fake.identified.wait(), 20)

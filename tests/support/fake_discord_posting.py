@@ -53,6 +53,11 @@ class PostingRoutes:
         self.overwrites[channel_id] = [{"id": self.bot_user["id"], "type": 1, "allow": "0", "deny": str(bits)}]
         await self._dispatch("CHANNEL_UPDATE", self.channel_payload(channel_id, name))
 
+    async def allow_bot(self, channel_id: str, name: str = "news") -> None:
+        """Lift the bot's overwrites in a channel (an admin granted the permission), announced with CHANNEL_UPDATE."""
+        self.overwrites.pop(channel_id, None)
+        await self._dispatch("CHANNEL_UPDATE", self.channel_payload(channel_id, name))
+
     def channel_payload(self, channel_id: str, name: str, position: int = 0) -> dict[str, Any]:
         """A guild channel object as Discord sends it."""
         payload = {"id": channel_id, "type": self.channel_types.get(channel_id, TEXT), "name": name,

@@ -19,7 +19,7 @@ import regex
 
 from index.errors import BadInput
 
-log = logging.getLogger("newsbot.discord.feeds")
+log = logging.getLogger("newsbot.discord.push.feeds")
 MAX_FILTER = 200
 MAX_TEXT = 2000
 TIMEOUT = 0.05

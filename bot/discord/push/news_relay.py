@@ -1,14 +1,14 @@
 """From the index to the channels: the articles each refresh adds are posted to the feed channels that
-follow their source (filtered, at most N per refresh) and announced to the follows they match. A forum
-channel gets one post per story (index/news/): a later article of a story is a reply in that story's post.
+follow their source (filtered, at most N per refresh, oldest first) and announced to the follows they match.
+A forum channel gets one post per story (index/news/): a later article of a story is a reply in that story's
+post.
 
-The core calls `offer` in the indexing thread (the refresh schedule's, or a /reindex worker's) once a run
-has added articles (`NewsPort.watch_new_articles`); the batch crosses to the event loop and is handled
-there, one batch at a time, through the poster (bot/discord/poster.py: paced, permission-checked, once).
+The core calls `publish` in the indexing thread (the refresh schedule's, or a /reindex worker's) once a run
+has added articles (`NewsPort.watch_new_articles`): the batch goes to the outbox (bot/state/outbox.py), which
+every process reads every few seconds, handling the servers of its own shards (bot/discord/push/shards.py),
+one batch at a time, through the poster (bot/discord/push/poster.py: paced, permission-checked, once). So
+with several processes, the one that refreshed a feed is not the only one whose servers see its articles.
 A server's feed channels and follows see only the scopes a question asked in that server may see.
-
-Articles added by another process (a `newsbot index` run beside the bot) are not seen here; the refresh
-schedule inside `newsbot run` is what feeds the channels.
 """
 from __future__ import annotations
 
@@ -18,13 +18,17 @@ from collections import defaultdict
 from dataclasses import replace
 from typing import Sequence
 
-from bot.discord.feed_filters import admits, parse_filter
-from bot.discord.news_posts import article_post, follow_notice, more_line
-from bot.discord.poster import ChannelPoster, Target
-from index.port import FeedPost, Follow, NewsPort, SubscriptionsPort
+from bot.discord.push.feed_filters import admits, parse_filter
+from bot.discord.push.news_posts import article_post, follow_notice, more_line
+from bot.discord.push.poster import ChannelPoster, Target
+from bot.discord.push.shards import Shards
+from bot.state.ledger import PENDING_HOURS
+from bot.state.outbox import NewsOutbox
+from bot.state.subscriptions import FeedPost, Follow, Subscriptions
+from index.port import NewsPort
 from index.types import NewArticle, Scope, Story
 
-log = logging.getLogger("newsbot.discord.feeds")
+log = logging.getLogger("newsbot.discord.push.feeds")
 
 
 def source_label(scope: Scope, source: str) -> str:
@@ -40,50 +44,70 @@ def passing(feed: FeedPost, articles: Sequence[NewArticle]) -> list[NewArticle]:
     except Exception:
         log.warning("feed %s has a filter that does not parse; nothing posted", feed.id)
         return []
-    return [a for a in articles if a.scope == feed.scope and a.source == feed.source
+    kept = [a for a in articles if a.scope == feed.scope and a.source == feed.source
             and admits(include, exclude, a.title, a.lead)]
+    return sorted(kept, key=lambda a: a.published or "")  # oldest first: the channel reads in order
+
+
+POLL_SECONDS = 3.0  # how often a process reads the outbox
 
 
 class NewsRelay:
-    """Takes batches of new articles to the feed channels and follows of every server."""
+    """Takes batches of new articles from the outbox to the feed channels and follows of this process's servers."""
 
-    def __init__(self, service: NewsPort, subscriptions: SubscriptionsPort, poster: ChannelPoster, cap: int) -> None:
+    def __init__(self, service: NewsPort, subscriptions: Subscriptions, outbox: NewsOutbox, poster: ChannelPoster,
+                 cap: int, shards: Shards = Shards(), poll_seconds: float = POLL_SECONDS) -> None:
         self.service = service
         self.subscriptions = subscriptions
+        self.outbox = outbox
         self.poster = poster
         self.cap = cap
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._queue: asyncio.Queue[list[NewArticle]] | None = None
+        self.shards = shards
+        self.poll_seconds = poll_seconds
         self._task: asyncio.Task | None = None
+        self._wake = asyncio.Event()
 
     def start(self) -> None:
-        """Listen to the core and handle batches on the running loop, until `stop`."""
+        """Publish the core's new articles to the outbox, and relay the outbox's on the running loop until
+        `stop` (the entries of the last hours again first: what was posted already is not posted twice)."""
         self._loop = asyncio.get_running_loop()
-        self._queue = asyncio.Queue()
         self._task = asyncio.create_task(self._run(), name="newsbot-relay")
-        self.service.watch_new_articles(self.offer)
+        self.service.watch_new_articles(self.publish)
 
     def stop(self) -> None:
-        """Stop handling batches (the core's later calls are ignored)."""
+        """Stop relaying (the core's later batches still reach the outbox, for the other processes)."""
         if self._task is not None:
             self._task.cancel()
-        self._loop = None
 
-    def offer(self, articles: list[NewArticle]) -> None:
-        """Hand a batch over from any thread (ignored once the relay has stopped)."""
-        loop, queue = self._loop, self._queue
-        if loop is None or queue is None or loop.is_closed():
+    def publish(self, articles: list[NewArticle]) -> None:
+        """Put a run's new articles in the outbox (from the indexing thread), and wake this process's relay."""
+        try:
+            self.outbox.publish(articles)
+        except Exception:
+            log.exception("could not put %d new article(s) in the outbox", len(articles))
             return
-        loop.call_soon_threadsafe(queue.put_nowait, list(articles))
+        loop = getattr(self, "_loop", None)
+        if loop is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(self._wake.set)
 
     async def _run(self) -> None:
-        assert self._queue is not None
+        last = None
         while True:
-            batch = await self._queue.get()
             try:
-                await self.handle(batch)
-            except Exception:
-                log.exception("could not post %d new article(s)", len(batch))
+                if last is None:
+                    last = await asyncio.to_thread(self.outbox.start_after, PENDING_HOURS)
+                last, batches = await asyncio.to_thread(self.outbox.after, last)
+                for batch in batches:
+                    await self.handle(batch)
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # the database is down: the same entries are read again on the next round
+                log.exception("could not relay new articles; trying again")
+            self._wake.clear()
+            try:
+                await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
+            except asyncio.TimeoutError:
+                pass
 
     async def handle(self, articles: Sequence[NewArticle]) -> None:
         """Post a batch to the feed channels, then the notices of the follows it matches."""
@@ -96,6 +120,8 @@ class NewsRelay:
         for scope, source in dict.fromkeys((a.scope, a.source) for a in articles):
             for feed in await asyncio.to_thread(self.subscriptions.feeds_of, scope, source):
                 if scope not in Scope.visible_from(feed.guild_id):  # another server's source never reaches this one
+                    continue
+                if not self.shards.holds(feed.guild_id):  # another process serves that server
                     continue
                 posted += await self._post_feed(feed, passing(feed, articles))
         return posted
@@ -132,7 +158,8 @@ class NewsRelay:
         """Tell each follow of the new articles that match its topic (its server's scopes only)."""
         by_server: dict[int, list[Follow]] = defaultdict(list)
         for follow in await asyncio.to_thread(self.subscriptions.follows):
-            by_server[follow.guild_id].append(follow)
+            if self.shards.holds(follow.guild_id):  # a DM is sent by the process serving its server: once
+                by_server[follow.guild_id].append(follow)
         sent = 0
         for guild_id, follows in by_server.items():
             scopes = Scope.visible_from(guild_id)

@@ -5,7 +5,7 @@ http(s) URLs shown as they are, and nothing can mention anybody (the poster also
 """
 from __future__ import annotations
 
-from bot.discord.poster import Outgoing
+from bot.discord.push.poster import Outgoing
 from bot.discord.render import INFO_COLOUR, ANSWER_COLOUR, clip
 from bot.discord.text import escape_line, escape_markdown, safe_url
 from index.types import Citation, NewArticle

@@ -2,9 +2,9 @@
 
 Setting up, listing and removing schedules is for admins; anyone may ask for `/digest now` where the bot
 answers. Schedules live in guilds.sqlite3 (index/service/push_store.py) and survive restarts. Once a minute
-the due schedules fire (bot/discord/digest_times.py): a schedule that came due while the bot was down fires
+the due schedules fire (bot/discord/push/digest_times.py): a schedule that came due while the bot was down fires
 once when it is back, and each slot is claimed in the database before posting, so nothing is posted twice.
-Digests go through the channel poster (bot/discord/poster.py: paced, permission-aware, no pings), keyed in
+Digests go through the channel poster (bot/discord/push/poster.py: paced, permission-aware, no pings), keyed in
 its ledger by schedule and day.
 """
 from __future__ import annotations
@@ -19,18 +19,18 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.discord import digest_times as times
+from bot.discord.push import digest_times as times
 from bot.discord.access import check_channel, scopes_of
 from bot.discord.admin import admin_only
 from bot.discord.deps import Deps, DepsCog
-from bot.discord.digest_render import digest_heading, digest_messages
+from bot.discord.push.digest_render import digest_heading, digest_messages
 from bot.discord.errors import NO_MENTIONS
 from bot.discord.periodic import every
-from bot.discord.poster import Outgoing, Target
+from bot.discord.push.poster import Outgoing, Target
 from bot.discord.render import clip
 from bot.discord.text import escape_line
 from index.errors import BadInput, NewsbotError
-from index.port import DigestSchedule
+from bot.state.push import DigestSchedule
 from index.types import Digest
 
 log = logging.getLogger("newsbot.discord")
@@ -57,7 +57,7 @@ class DigestCommands(DepsCog):
 
     def __init__(self, bot: commands.Bot, deps: Deps) -> None:
         super().__init__(bot, deps)
-        self.schedules = deps.schedules
+        self.schedules = deps.state.schedules
         self.watch = every(CHECK_SECONDS, bot, self.tick, "could not fire the digest schedules")
 
     async def cog_load(self) -> None:
@@ -138,8 +138,7 @@ class DigestCommands(DepsCog):
         names = tuple(dict.fromkeys(n.strip() for n in (text or "").split(",") if n.strip()))
         if not names:
             return ()
-        known = {s.name for s in self.deps.service.sources(list(scopes_of(guild_id)))}
-        unknown = [n for n in names if n not in known]
+        unknown = [n for n in names if self.deps.service.find_source(n, scopes_of(guild_id)) is None]
         if unknown:
             raise BadInput(f"There is no source named {clip(unknown[0], 100)!r} here; see /sources.")
         return names
@@ -153,8 +152,8 @@ class DigestCommands(DepsCog):
         now = self.deps.clock()
         fired = 0
         for s in await asyncio.to_thread(self.schedules.all):
-            if not self.deps.access.guild_enabled(s.guild_id):
-                continue
+            if not self.deps.access.guild_enabled(s.guild_id) or not self.deps.shards.holds(s.guild_id):
+                continue  # not answered here, or served by the process holding its shard
             slot = times.due_slot(s.at, s.every, s.weekday, s.tz, s.created, s.last_slot, now)
             if slot is None or not await asyncio.to_thread(self.schedules.claim, s.id, times.slot_key(slot)):
                 continue

@@ -6,11 +6,11 @@
   `bot/discord/text.py` (`escape_line`, `escape_markdown`): articles are untrusted.
 - **Permissions**: before posting, the channel's permissions for the bot are checked (View Channel, Send
   Messages, Embed Links, Create Public Threads); a missing one, or Discord's 403 (50013 Missing Permissions,
-  50001 Missing Access), is reported once per channel and permission through `report` (one line naming the
-  permission) until a post there succeeds again. The default report logs it and tells the member who set the
-  thing up by DM; the `/alerts` channel can take its place (`ChannelPoster.report`).
-- **Once**: every post goes through the ledger (index/service/post_ledger.py, where what a crash does is
-  explained): an item already posted to a channel is not posted again, after a restart included.
+  50001 Missing Access), drops the post and is reported once per channel and permission (one line naming the
+  permission), across restarts and processes, until a post there succeeds again: in the server's `/alerts`
+  channel when it has one, else by DM to the member who set the thing up (bot/discord/push/permission_notice.py).
+- **Once**: every post goes through the ledger (bot/state/ledger.py, where what a crash does is explained): an
+  item already posted to a channel is not posted again, after a restart or by another process included.
 """
 from __future__ import annotations
 
@@ -25,14 +25,12 @@ from typing import Any, Awaitable, Callable
 import discord
 
 from bot.discord.errors import NO_MENTIONS
-from bot.discord.pace import Pace
-from bot.discord.text import escape_line
-from index.port import PostLedgerPort
+from bot.discord.push.pace import Pace
+from bot.discord.push.permission_notice import Missing, dm_owner, missing_permission
+from bot.state.ledger import PostLedger
+from bot.state.push import AlertRecords
 
-log = logging.getLogger("newsbot.discord.poster")
-PERMISSION_NAMES = {"view_channel": "View Channel", "send_messages": "Send Messages",
-                    "send_messages_in_threads": "Send Messages in Threads", "embed_links": "Embed Links",
-                    "create_public_threads": "Create Public Threads"}
+log = logging.getLogger("newsbot.discord.push.poster")
 
 
 @dataclass(frozen=True)
@@ -78,22 +76,6 @@ class Target:
         return cls(guild_id, channel_id=int(channel))
 
 
-@dataclass(frozen=True)
-class Missing:
-    """The bot lacks a permission it needs to post in a channel."""
-
-    guild_id: int
-    channel_id: int
-    permission: str  # as Discord's settings name it, e.g. "Embed Links"
-    owner_id: int | None = None  # who set up what was being posted
-
-    def line(self) -> str:
-        """The one line for the server's admins."""
-        return (f"I can't post in <#{self.channel_id}>: I need the **{self.permission}** permission there "
-                "(channel settings → Permissions).")
-
-
-Report = Callable[[Missing], Awaitable[None]]
 
 
 def nonce_of(guild_id: int, channel: str, key: str) -> str:
@@ -101,29 +83,19 @@ def nonce_of(guild_id: int, channel: str, key: str) -> str:
     return hashlib.sha256(f"{guild_id}/{channel}/{key}".encode()).hexdigest()[:25]
 
 
-def missing_permission(permissions: discord.Permissions, message: Outgoing, forum: bool,
-                       in_thread: bool) -> str | None:
-    """The first permission the bot lacks to post `message` (None when it has them all)."""
-    needed = ["view_channel", "send_messages_in_threads" if in_thread else "send_messages"]
-    needed += ["embed_links"] if message.embeds else []
-    needed += ["create_public_threads"] if message.thread_name and not forum and not in_thread else []
-    return next((PERMISSION_NAMES[p] for p in needed if not getattr(permissions, p)), None)
-
-
 class ChannelPoster:
     """Posts for the bot: paced per channel, checked for permissions, at most once per item."""
 
-    def __init__(self, client: discord.Client, ledger: PostLedgerPort, report: Report | None = None, *,
+    def __init__(self, client: discord.Client, ledger: PostLedger, alerts: AlertRecords, *,
                  clock: Callable[[], float] = time.monotonic,
                  sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep) -> None:
         self.client = client
         self.ledger = ledger
-        self.report: Report = report or self.tell_owner
+        self.alerts = alerts  # where a server wants a missing permission reported
         self.pace = Pace()
         self._clock = clock
         self._sleep = sleep
         self._locks: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
-        self._reported: set[tuple[int, str]] = set()
 
     async def post(self, target: Target, key: str, message: Outgoing,
                    owner_id: int | None = None) -> discord.Message | None:
@@ -135,10 +107,13 @@ class ChannelPoster:
             sent = await self._send(target, key, message, owner_id) if claimed else None
         return await self._finish(sent, target, key, message, owner_id)
 
-    async def replay(self) -> int:
-        """Send the posts a crash or a failure left pending (see post_ledger.py); returns how many were sent."""
+    async def replay(self, serves: Callable[[int], bool] = lambda server_id: True) -> int:
+        """Send the posts a crash or a failure left pending (bot/state/ledger.py) for the servers this process
+        `serves`; returns how many were sent."""
         sent = 0
         for row in await asyncio.to_thread(self.ledger.pending):
+            if not serves(row.guild_id):
+                continue
             message, target = Outgoing.from_json(row.payload), Target.of(row.guild_id, row.channel)
             async with self._locks[target.channel]:
                 posted = await self._send(target, row.key, message, row.owner_id)
@@ -148,12 +123,12 @@ class ChannelPoster:
     async def _send(self, target: Target, key: str, message: Outgoing,
                     owner_id: int | None) -> tuple[discord.Message, Any] | None:
         """Post in the channel (its lock held): (message, forum thread or None), None when not posted."""
-        channel = await self._resolve(target, owner_id)
+        channel = await self._resolve(target, key, owner_id)
         if channel is None:
             return None
         channel = await self._story_thread(channel, message, target)
         forum = isinstance(channel, discord.ForumChannel)
-        if target.user_id is None and await self._lacks(channel, message, forum, target, owner_id):
+        if target.user_id is None and await self._lacks(channel, message, forum, target, key, owner_id):
             return None
         while (wait := self.pace.delay(target.channel, self._clock())) > 0:
             await self._sleep(wait)
@@ -163,7 +138,8 @@ class ChannelPoster:
         thread = channel if isinstance(channel, discord.Thread) else thread
         self.pace.record(target.channel, self._clock())
         await asyncio.to_thread(self.ledger.confirm, target.guild_id, target.channel, key, sent.id)
-        self._reported = {r for r in self._reported if r[0] != channel.id}
+        if target.user_id is None:
+            await asyncio.to_thread(self.ledger.clear_problems, target.guild_id, channel.id)
         return sent, thread
 
     async def _finish(self, posted: tuple[discord.Message, Any] | None, target: Target, key: str,
@@ -178,7 +154,7 @@ class ChannelPoster:
             await asyncio.to_thread(self.ledger.set_thread, target.guild_id, target.channel, key, thread.id)
         return sent
 
-    async def _resolve(self, target: Target, owner_id: int | None) -> Any:
+    async def _resolve(self, target: Target, key: str, owner_id: int | None) -> Any:
         """The channel (or DM channel) to post in; None (logged or reported) when there is none to use."""
         try:
             if target.user_id is not None:
@@ -187,7 +163,7 @@ class ChannelPoster:
             assert target.channel_id is not None
             return self.client.get_channel(target.channel_id) or await self.client.fetch_channel(target.channel_id)
         except discord.Forbidden:
-            await self._tell(Missing(target.guild_id, target.channel_id or 0, "View Channel", owner_id))
+            await self._tell(Missing(target.guild_id, target.channel_id or 0, "View Channel", owner_id), target, key)
         except discord.HTTPException:
             log.warning("cannot find %s of server %s to post in", target.channel, target.guild_id, exc_info=True)
         return None
@@ -212,12 +188,14 @@ class ChannelPoster:
             log.info("the story thread %s of %s is gone: a new post", thread_id, target.channel)
             return channel
 
-    async def _lacks(self, channel: Any, message: Outgoing, forum: bool, target: Target, owner_id: int | None) -> bool:
+    async def _lacks(self, channel: Any, message: Outgoing, forum: bool, target: Target, key: str,
+                     owner_id: int | None) -> bool:
         me = channel.guild.me
         in_thread = isinstance(channel, discord.Thread)
-        name = missing_permission(channel.permissions_for(me), message, forum, in_thread)
+        name = missing_permission(channel.permissions_for(me), bool(message.embeds), bool(message.thread_name), forum,
+                                  in_thread)
         if name is not None:
-            await self._tell(Missing(target.guild_id, channel.id, name, owner_id))
+            await self._tell(Missing(target.guild_id, channel.id, name, owner_id), target, key)
         return name is not None
 
     async def _deliver(self, channel: Any, message: Outgoing, forum: bool, target: Target, key: str,
@@ -255,30 +233,26 @@ class ChannelPoster:
         """Discord's 403: a permission (50013), access to the channel (50001), or a member's closed DMs."""
         if target.user_id is not None:  # 50007: the member does not accept DMs from the bot
             log.info("member %s does not accept DMs; %s not sent", target.user_id, key)
-            await asyncio.to_thread(self.ledger.confirm, target.guild_id, target.channel, key, 0)
+            await asyncio.to_thread(self.ledger.drop, target.guild_id, target.channel, key)
             return
         name = "View Channel" if exc.code == 50001 else permission
-        await self._tell(Missing(target.guild_id, channel_id, name, owner_id))
+        await self._tell(Missing(target.guild_id, channel_id, name, owner_id), target, key)
 
-    async def _tell(self, problem: Missing) -> None:
-        """Report a missing permission once per channel and permission (until a post there succeeds)."""
-        if (problem.channel_id, problem.permission) in self._reported:
+    async def _tell(self, problem: Missing, target: Target, key: str) -> None:
+        """The post is dropped (not sent again when the permission is granted: it would be stale); the missing
+        permission is reported once per channel and permission, in any process, until a post there succeeds:
+        in the server's /alerts channel when it has another one, else by DM to who set the thing up."""
+        await asyncio.to_thread(self.ledger.drop, target.guild_id, target.channel, key)
+        if not await asyncio.to_thread(self.ledger.note_problem, problem.guild_id, problem.channel_id,
+                                       problem.permission):
             return
-        self._reported.add((problem.channel_id, problem.permission))
+        log.warning("server %s: %s", problem.guild_id, problem.line())
         try:
-            await self.report(problem)
+            where = (await asyncio.to_thread(self.alerts.channels)).get(problem.guild_id)
+            if where is not None and where[0] != problem.channel_id:
+                key = f"missing:{problem.channel_id}:{problem.permission}"
+                await self.post(Target(problem.guild_id, where[0]), key, Outgoing(content=problem.line()), where[1])
+            else:
+                await dm_owner(self.client, problem)
         except Exception:
             log.exception("could not report a missing permission in channel %s", problem.channel_id)
-
-    async def tell_owner(self, problem: Missing) -> None:
-        """The default report: log it, and tell the member who set the thing up, by DM."""
-        log.warning("server %s: %s", problem.guild_id, problem.line())
-        if problem.owner_id is None:
-            return
-        try:
-            user = self.client.get_user(problem.owner_id) or await self.client.fetch_user(problem.owner_id)
-            guild = self.client.get_guild(problem.guild_id)
-            where = f" (server {escape_line(guild.name)})" if guild is not None else ""
-            await user.send(problem.line() + where, allowed_mentions=NO_MENTIONS)
-        except discord.HTTPException:
-            log.info("could not tell member %s about it by DM", problem.owner_id)

@@ -4,15 +4,14 @@ Every minute the bot reads the health of the sources once (NewsPort.source_healt
 alerts on) and, for each such server and each source it sees (its own and the shared ones), posts once
 per episode that the source started failing (or went quiet for five times its usual interval), and once
 more when it works again. Which episodes were reported is kept
-in guilds.sqlite3 (index/service/push_store.py), claimed before posting: a restart never reports twice.
-Alerts go through the channel poster (bot/discord/poster.py), and the poster's reports of a missing
+in the adapter's state (bot/state/push.py), claimed before posting: a restart, or another process, never reports
+twice. Each process reports to the servers of its own shards.
+Alerts go through the channel poster (bot/discord/push/poster.py), and the poster's reports of a missing
 permission (Send Messages, Embed Links…) in another channel of the server go to the alert channel too.
 """
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
-from typing import Sequence
 
 import discord
 from discord import app_commands
@@ -23,37 +22,13 @@ from bot.discord.admin import admin_only
 from bot.discord.deps import Deps, DepsCog
 from bot.discord.errors import NO_MENTIONS
 from bot.discord.periodic import every
-from bot.discord.poster import Missing, Outgoing, Target
+from bot.discord.push.poster import Outgoing, Target
 from bot.discord.render import clip, no_previews, timestamp_tag
+from bot.discord.push.alert_rules import AlertNotice, plan_alerts
 from bot.discord.text import escape_line
-from index.types import Scope, SourceHealth
+from index.types import Scope
 
 CHECK_SECONDS = 60.0
-
-
-@dataclass(frozen=True)
-class AlertNotice:
-    """One thing to tell a server: a source `failing` or `stale` (a new episode), or `recovered`."""
-
-    kind: str
-    source: str  # "<scope>/<name>"
-    episode: str
-    health: SourceHealth | None  # None: the source is gone (its open episode is closed without a word)
-
-
-def source_key(health: SourceHealth) -> str:
-    """How a source is named in the reports table."""
-    return f"{health.scope}/{health.name}"
-
-
-def plan_alerts(health: Sequence[SourceHealth], open_reports: dict[str, str]) -> list[AlertNotice]:
-    """What to tell a server, given the health of its sources and the episodes reported and not yet over."""
-    current = {source_key(h): h for h in health}
-    notices = [AlertNotice("recovered", key, episode, current.get(key)) for key, episode in open_reports.items()
-               if key not in current or current[key].episode != episode]
-    notices += [AlertNotice(h.state, key, h.episode, h) for key, h in current.items()
-                if h.state != "ok" and open_reports.get(key) != h.episode]
-    return notices
 
 
 def alert_text(notice: AlertNotice) -> str:
@@ -69,7 +44,8 @@ def alert_text(notice: AlertNotice) -> str:
         usual = _duration(h.usual_interval_seconds or 0)
         return no_previews(f"⚠️ The {name} has had no new article for over five times its usual interval "
                            f"(one every {usual}).{success} It may have moved or stopped; check its address.")
-    kind = f" ({escape_line(h.last_error_kind)})" if h.last_error_kind else ""
+    said = h.last_error_kind and h.last_error_kind.lower() in h.last_error.lower()  # "HTTP 500" once, not twice
+    kind = f" ({escape_line(h.last_error_kind)})" if h.last_error_kind and not said else ""
     error = escape_line(clip(h.last_error, 300))
     return no_previews(f"⚠️ The {name} is failing{kind}: {error}.{success} What was indexed is kept, and "
                        "newsbot keeps retrying; it will say here when the source works again.")
@@ -91,23 +67,12 @@ class AlertCommands(DepsCog):
 
     def __init__(self, bot: commands.Bot, deps: Deps) -> None:
         super().__init__(bot, deps)
-        self.store = deps.alerts
+        self.store = deps.state.alerts
         self.watch = every(CHECK_SECONDS, bot, self.tick, "could not check the health of the sources")
 
     async def cog_load(self) -> None:
-        """Start checking source health; the poster's missing-permission reports go to the alert channel."""
-        self.deps.poster.report = self.report_missing
+        """Start checking source health."""
         self.watch.start()
-
-    async def report_missing(self, problem: Missing) -> None:
-        """Tell a server's alert channel that the bot lacks a permission elsewhere (else: the poster's default)."""
-        channel = (await asyncio.to_thread(self.store.channels)).get(problem.guild_id)
-        if channel is None or channel[0] == problem.channel_id:
-            await self.deps.poster.tell_owner(problem)
-            return
-        key = f"missing:{problem.channel_id}:{problem.permission}:{self.deps.clock().date().isoformat()}"
-        await self.deps.poster.post(Target(problem.guild_id, channel[0]), key, Outgoing(content=problem.line()),
-                                    channel[1])
 
     async def cog_unload(self) -> None:
         """Stop checking."""
@@ -140,7 +105,7 @@ class AlertCommands(DepsCog):
         """One check of every server with alerts on; returns the number of alerts posted."""
         posted = 0
         guilds = {guild_id: where for guild_id, where in (await asyncio.to_thread(self.store.channels)).items()
-                  if self.deps.access.guild_enabled(guild_id)}
+                  if self.deps.access.guild_enabled(guild_id) and self.deps.shards.holds(guild_id)}
         if not guilds:
             return 0
         # one read of every source's health per tick (the shared ones are seen by every server)

@@ -1,5 +1,5 @@
 """The pace of the bot's unprompted posts: at most 5 messages per 5 s in a channel (Discord's per-channel
-limit). Pure: the caller brings the time (bot/discord/poster.py waits)."""
+limit). Pure: the caller brings the time (bot/discord/push/poster.py waits)."""
 from __future__ import annotations
 
 from collections import defaultdict, deque

@@ -16,8 +16,8 @@ from discord import app_commands
 from bot.discord.admin import NotAdmin, is_admin
 from bot.discord.deps import DepsCog
 from bot.discord.errors import NO_MENTIONS
-from bot.discord.feeds import parse_id
-from bot.discord.news_posts import list_lines
+from bot.discord.push.feeds import parse_id
+from bot.discord.push.news_posts import list_lines
 from bot.discord.render import clip
 from bot.discord.text import escape_line
 from index.errors import BadInput
@@ -58,7 +58,7 @@ class FollowCommands(DepsCog):
                 "then follow again, or ask an admin to make a channel follow it.", ephemeral=True,
                 allowed_mentions=NO_MENTIONS)
             return
-        await asyncio.to_thread(self.deps.subscriptions.add_follow, interaction.guild_id, topic, interaction.user.id,
+        await asyncio.to_thread(self.deps.state.subscriptions.add_follow, interaction.guild_id, topic, interaction.user.id,
                                 None if channel is not None else interaction.user.id,
                                 channel.id if channel is not None else None)
         await interaction.response.send_message(
@@ -79,7 +79,7 @@ class FollowCommands(DepsCog):
     async def list_follows(self, interaction: discord.Interaction) -> None:
         """Show the member's follows and the server's channel follows."""
         assert interaction.guild_id is not None
-        follows = await asyncio.to_thread(self.deps.subscriptions.follows, interaction.guild_id)
+        follows = await asyncio.to_thread(self.deps.state.subscriptions.follows, interaction.guild_id)
         rows = [f"`#{f.id}` **{escape_line(f.topic)}** → " + ("your DMs" if f.user_id else f"<#{f.channel_id}>")
                 for f in follows if f.user_id == interaction.user.id or f.user_id is None]
         await interaction.response.send_message(list_lines(rows, "No follows yet: try /follow add."),
@@ -91,7 +91,7 @@ class FollowCommands(DepsCog):
         """Stop one of the member's follows, or (an admin) a channel's."""
         assert interaction.guild_id is not None
         follow_id = parse_id(follow, "follow")
-        subs = self.deps.subscriptions
+        subs = self.deps.state.subscriptions
         removed = await asyncio.to_thread(subs.remove_follow, interaction.guild_id, follow_id, interaction.user.id)
         if not removed and self._admin(interaction):
             removed = await asyncio.to_thread(subs.remove_follow, interaction.guild_id, follow_id, None)
@@ -104,7 +104,7 @@ class FollowCommands(DepsCog):
         if interaction.guild_id is None:
             return []
         admin = self._admin(interaction)
-        follows = await asyncio.to_thread(self.deps.subscriptions.follows, interaction.guild_id)
+        follows = await asyncio.to_thread(self.deps.state.subscriptions.follows, interaction.guild_id)
         mine = [f for f in follows if f.user_id == interaction.user.id or (admin and f.user_id is None)]
         names = [(f"#{f.id} {clip(f.topic, 80)}" + ("" if f.user_id else " (channel)"), str(f.id)) for f in mine]
         return [app_commands.Choice(name=n[:100], value=v) for n, v in names if current.lower() in n.lower()][:25]
