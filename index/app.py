@@ -80,9 +80,8 @@ def build_service(settings: Settings, *, embedder: Embedder | None = None,
     lexical = LexicalIndex(store, paths.lexical_cache)
     indexer = LazyIndexer(store, embedder, paths, settings.chunk_tokens, settings.chunk_overlap)
     runs = IndexRuns(settings, store, indexer, lexical, paths, SourceCatalog(settings))
-    service = NewsService(settings, store, embedder, build_llm(settings), prompts, paths, lexical, runs)
-    service.retriever.stage = build_stage(settings)
-    return service
+    return NewsService(settings, store, embedder, build_llm(settings), prompts, paths, lexical, runs,
+                       stage=build_stage(settings))
 
 
 def build_stage(settings: Settings) -> CrossEncoderStage | None:

@@ -12,18 +12,22 @@ log = logging.getLogger(__name__)
 Listener = Callable[[list[NewArticle]], None]
 
 
-def watch(service: object, listener: Listener) -> None:
-    """Call `listener` with the articles each later incremental index run of `service` adds."""
-    listeners = service.__dict__.setdefault("_new_article_listeners", [])
-    listeners.append(listener)
+class NewArticleListeners:
+    """Who is told of the articles each incremental index run adds (the adapters that post them)."""
 
+    def __init__(self) -> None:
+        self._listeners: list[Listener] = []
 
-def announce(service: object, articles: Sequence[NewArticle]) -> None:
-    """Give `articles` (when there are any) to every listener of `service`."""
-    if not articles:
-        return
-    for listener in list(service.__dict__.get("_new_article_listeners", ())):
-        try:
-            listener(list(articles))
-        except Exception:
-            log.exception("a listener of new articles failed")
+    def add(self, listener: Listener) -> None:
+        """Call `listener` with the articles each later incremental index run adds."""
+        self._listeners.append(listener)
+
+    def announce(self, articles: Sequence[NewArticle]) -> None:
+        """Give `articles` (when there are any) to every listener."""
+        if not articles:
+            return
+        for listener in list(self._listeners):
+            try:
+                listener(list(articles))
+            except Exception:
+                log.exception("a listener of new articles failed")

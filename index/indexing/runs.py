@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from index.errors import BadInput, StoreUnavailable
-from index.indexing.new_articles import announce
+from index.indexing.new_articles import NewArticleListeners
 from index.indexing.catalog import SourceCatalog
 from index.indexing.paths import LazyIndexer, Paths
 from index.indexing.retention import expired_articles
@@ -65,6 +65,7 @@ class IndexRuns:
         self.catalog = catalog
         self.state = RunState(paths.state)
         self.health_book = health_book or HealthBook(paths.health)  # each source's outcomes (feed health)
+        self.listeners = NewArticleListeners()  # told of what each incremental run adds (index/indexing/new_articles.py)
 
     @property
     def indexer(self):
@@ -100,7 +101,7 @@ class IndexRuns:
         with exclusive(self.paths.lock), self.shared_lease():
             report = self._index_locked(specs, prune, full, progress, show_progress)
         if not full:  # a full re-index rebuilds everything: nothing in it is news
-            announce(self, report.new_articles)
+            self.listeners.announce(report.new_articles)
         return report
 
     def _index_locked(self, pairs: Specs, prune: set[Scope], full: bool, progress: Progress | None,

@@ -23,6 +23,7 @@ from index.indexing.runs import IndexRuns, Progress
 from index.indexing.status import IndexStatus
 from index.llm.chat import LLM
 from index.news.repeats import without_repeats
+from index.retrieval.cross_stage import CrossEncoderStage
 from index.retrieval.hybrid import HybridRetriever
 from index.retrieval.timed import place_in_time, retrieve_timed
 from index.service.digests import Digests
@@ -45,7 +46,8 @@ class NewsService:
     health and new articles for the adapters by its collaborators."""
 
     def __init__(self, settings: Settings, store: Store, embedder: Embedder, llm: LLM | None,
-                 prompts: dict[str, Prompt], paths: Paths, lexical: LexicalIndex, runs: IndexRuns) -> None:
+                 prompts: dict[str, Prompt], paths: Paths, lexical: LexicalIndex, runs: IndexRuns,
+                 stage: CrossEncoderStage | None = None) -> None:
         self.settings = settings
         self.store = store
         self.embedder = embedder
@@ -56,7 +58,7 @@ class NewsService:
         self.runs = runs
         self.catalog: SourceCatalog = runs.catalog
         self.status = IndexStatus(runs)
-        self.retriever = HybridRetriever(store.chunks, embedder, lexical)
+        self.retriever = HybridRetriever(store.chunks, embedder, lexical, stage=stage)  # stage: the second stage
         self.writer = writer_for(llm, prompts, embedder.embed, lambda: self.lexical.snapshot().idf)
         self.digests = Digests(store, self.writer, runs.catalog)
         self.push = NewsPush(runs, store.chunks, embedder.embed)

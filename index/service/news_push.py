@@ -10,7 +10,6 @@ import numpy as np
 from index.answering.topic_match import topic_matches
 from index.retrieval.hybrid import passage_from_record
 from index.text import clean_question
-from index.indexing import new_articles
 from index.indexing.runs import IndexRuns
 from index.store.chunks import ChunkFilter, Chunks
 from index.types import Citation, NewArticle, Passage, Scope
@@ -28,8 +27,8 @@ class NewsPush:
 
     def watch_new_articles(self, listener) -> None:
         """Call `listener(list[NewArticle])`, in the indexing thread, after each incremental index run that
-        added articles (index/service/new_articles.py)."""
-        new_articles.watch(self._runs, listener)  # the refresh schedule runs index runs directly
+        added articles (index/indexing/new_articles.py)."""
+        self._runs.listeners.add(listener)  # the refresh schedule runs index runs directly
 
     def matches(self, topic: str, article_ids: Sequence[str], scopes: tuple[Scope, ...]) -> list[Citation]:
         """Which of `article_ids` (among the sources of `scopes`) match `topic`, by the support check of an
