@@ -9,7 +9,7 @@ import sys
 from dataclasses import asdict
 from datetime import date, timedelta
 
-from bot import cli_servers
+from bot import cli_migrate, cli_servers
 from bot import output
 from index.errors import BadInput
 from index.port import clean_question
@@ -203,4 +203,4 @@ def cmd_run(args, settings: Settings) -> int:
 
 COMMANDS = {"index": cmd_index, "ask": cmd_ask, "search": cmd_search, "summary": cmd_summary,
             "digest": cmd_digest, "sources": cmd_sources, "eval": cmd_eval, "feedback": cmd_feedback, "doctor": cmd_doctor,
-            "run": cmd_run, **cli_servers.COMMANDS}
+            "run": cmd_run, **cli_servers.COMMANDS, **cli_migrate.COMMANDS}

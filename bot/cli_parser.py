@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from bot import cli_servers
+from bot import cli_migrate, cli_servers
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -16,6 +16,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_questions(commands)
     _add_operations(commands)
     cli_servers.add_parsers(commands)
+    cli_migrate.add_parsers(commands)
     return parser
 
 

@@ -42,6 +42,11 @@ class AdapterState:
         return sum(getattr(self, f.name).forget(server_id) for f in fields(self))
 
 
+# every table of the adapter's state, in the order `newsbot migrate` copies them
+TABLES = ("guilds", "channel_rules", "posts", "post_problems", "feed_posts", "follows", "alert_channels",
+          "alert_reports", "digest_schedules", "news_outbox")
+
+
 def open_state(database: Database) -> AdapterState:
     """The adapter's stores on `database`, their tables created where missing."""
     return AdapterState(servers=ServerSettings(database), ledger=PostLedger(database),

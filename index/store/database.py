@@ -247,3 +247,30 @@ def _slug(name: str) -> str:
 
 def _first_line(error: Exception) -> str:
     return (str(error).strip().splitlines() or [type(error).__name__])[0]
+
+
+def table_columns(db: Database, table: str) -> list[str]:
+    """The columns of `table` in `db` (empty when it has no such table)."""
+    if db.dialect == "sqlite":
+        return [row[1] for row in db.query(f'PRAGMA table_info("{table}")')]
+    return [name for (name,) in db.query("SELECT column_name FROM information_schema.columns WHERE table_name = ? "
+                                         "AND table_schema = current_schema() ORDER BY ordinal_position", table)]
+
+
+def copy_table(source: Database, target: Database, table: str, batch: int = 500) -> tuple[int, int]:
+    """Copy the rows of `table` from `source` into the same table of `target` (created there already), keeping
+    their keys: a row `target` has already is left as it is, so a copy stopped half way is finished by running
+    it again. Auto-increment keys go on after the copied ones. Returns (rows in source, rows in target)."""
+    columns = [c for c in table_columns(source, table) if c in set(table_columns(target, table))]
+    if not columns:
+        return 0, 0
+    names, marks = ", ".join(columns), ", ".join("?" * len(columns))
+    rows = source.query(f"SELECT {names} FROM {table}")
+    for start in range(0, len(rows), batch):
+        with target.transaction():
+            for row in rows[start:start + batch]:
+                target.execute(f"INSERT INTO {table} ({names}) VALUES ({marks}) ON CONFLICT DO NOTHING", *row)
+    if target.dialect == "postgresql" and "id" in columns:
+        target.query(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                     f"GREATEST((SELECT COALESCE(MAX(id), 0) FROM {table}), 1))")
+    return len(rows), target.query(f"SELECT COUNT(*) FROM {table}")[0][0]

@@ -36,7 +36,7 @@ STAGES = [
     ("bot.output", "bot.cli_errors", "bot.run_logging"),
     ("bot.state",),
     ("bot.discord",),
-    ("bot.cli", "bot.cli_commands", "bot.cli_parser", "bot.cli_servers"),
+    ("bot.cli", "bot.cli_commands", "bot.cli_parser", "bot.cli_servers", "bot.cli_migrate"),
 ]
 SEAMS = {
     "chromadb": "index.store",

@@ -92,3 +92,20 @@ def test_a_url_that_is_not_postgresql_is_refused_and_passwords_never_shown():
     with pytest.raises(StoreUnavailable) as failure:
         db.query("SELECT 1")
     assert "secret" not in str(failure.value)
+
+
+def test_a_table_is_copied_to_postgresql_resumably_and_its_keys_go_on(tmp_path, postgres):
+    from index.store.database import copy_table
+
+    source = open_database(tmp_path / "home.sqlite3")
+    source.prepare(SCHEMA)
+    for name in ("a", "b", "c"):
+        source.execute("INSERT INTO things (name, body) VALUES (?, ?)", name, "{}")
+    target = open_database(postgres.new_database())
+    target.prepare(SCHEMA)
+    target.execute("INSERT INTO things (id, name, body) VALUES (1, 'a', '{}')")  # a copy stopped half way
+    assert copy_table(source, target, "things") == (3, 3)
+    assert copy_table(source, target, "things") == (3, 3)  # again: nothing doubled
+    assert target.query("SELECT id, name FROM things ORDER BY id") == [(1, "a"), (2, "b"), (3, "c")]
+    new = target.query("INSERT INTO things (name, body) VALUES (?, ?) RETURNING id", "d", "{}")[0][0]
+    assert new == 4  # the sequence goes on after the copied keys
