@@ -138,16 +138,15 @@ class Refresher:
             wait = self.schedule.done(spec, self.clock(), busy=True)
             log.info("refresh of %s skipped: a re-index is running; trying again in %.0f s", spec.name, wait)
             return
-        except NewsbotError as exc:  # e.g. the vector store is down: back off like a failed source
-            failures = load_state(self.runs.fetch_state, spec.name).failures + 1
+        except NewsbotError as exc:  # e.g. the vector store or the database is down: back off like a failed source
+            failures = self._failures(spec.name) + 1
             wait = self.schedule.done(spec, self.clock(), failures)
             log.warning("refresh of %s failed: %s; next in %.0f s", spec.name, exc, wait)
             return
         if report is None:
             self._refreshed_elsewhere(spec)
             return
-        failures = load_state(self.runs.fetch_state, spec.name).failures
-        wait = self.schedule.done(spec, self.clock(), failures)
+        wait = self.schedule.done(spec, self.clock(), self._failures(spec.name))
         errors = f", {len(report.errors)} error(s): {report.errors[0].reason}" if report.errors else ""
         log.info("refreshed %s: %d added, %d updated, %d deleted%s in %.1f s; next in %.0f s", spec.name,
                  len(report.added), len(report.updated), len(report.deleted), errors, self.clock() - started, wait)
@@ -158,11 +157,18 @@ class Refresher:
         self.schedule.refreshed_elsewhere(spec, self.clock(), age)
         log.debug("refresh of %s skipped: another process refreshed it %.0f s ago", spec.name, age)
 
-    def _last_refresh_age(self, name: str) -> float | None:
-        stamp = load_state(self.runs.fetch_state, name).last_refresh
+    def _failures(self, name: str) -> int:
+        """The failed refreshes in a row of a source (0 when its fetch state cannot be read now)."""
         try:
+            return load_state(self.runs.fetch_state, name).failures
+        except NewsbotError:  # the database is down: its refresh failed already, and is backed off
+            return 0
+
+    def _last_refresh_age(self, name: str) -> float | None:
+        try:
+            stamp = load_state(self.runs.fetch_state, name).last_refresh
             return (datetime.now(timezone.utc) - datetime.fromisoformat(stamp)).total_seconds()
-        except ValueError:
+        except (ValueError, NewsbotError):  # never refreshed, or the database is down: due now
             return None
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from index.app import build_service
-from index.errors import IndexBusy
+from index.errors import IndexBusy, StoreUnavailable
 from index.indexing.refresh import Refresher
 from index.settings import Settings
 from index.types import Scope
@@ -81,3 +81,35 @@ def test_a_source_another_process_has_just_refreshed_is_not_refreshed_again(tmp_
         assert len(site.hits) == hits
         assert "another process refreshed it" in caplog.text and "failed" not in caplog.text
         assert second.schedule.due_at["local"] - second.clock() > feed.refresh_seconds / 2
+
+
+def test_a_database_that_cannot_be_reached_at_start_up_is_one_line(tmp_path, fake_embedder):
+    from tests.support.ports import free_port
+
+    settings = Settings(home=tmp_path / "home", database_url=f"postgresql://newsbot:secret@127.0.0.1:{free_port()}/x")
+    with pytest.raises(StoreUnavailable) as raised:
+        build_service(settings, embedder=fake_embedder)
+    assert "\n" not in str(raised.value) and "secret" not in str(raised.value) and "cannot reach" in str(raised.value)
+
+
+@pytest.mark.slow
+def test_questions_are_answered_during_an_outage_of_the_database(tmp_path, postgres, fake_embedder, caplog):
+    url = postgres.new_database()
+    with FeedSite() as site:
+        site.publish("bridge", "Bridge reopens", "bridge")
+        service = build_service(_settings(tmp_path, "a", url, site), embedder=fake_embedder)
+        service.index()
+        refresher = Refresher(service.runs)
+        postgres.stop()
+        try:
+            assert not service.ask("What did Putin agree to?").refused  # Chroma and the BM25 cache only
+            with pytest.raises(StoreUnavailable):
+                service.index()
+            assert refresher.run_due() == []  # the servers' sources cannot be read: a warning, the schedule lives on
+        finally:
+            postgres.start()
+        assert "cannot read the sources" in caplog.text and "Traceback" not in caplog.text
+        caplog.clear()
+        assert refresher.run_due() == [] and not caplog.text  # back: planned from the shared fetch state again
+        assert "local" in refresher.schedule.due_at
+        assert service.index().unchanged  # the next call connects again
