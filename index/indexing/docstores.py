@@ -15,7 +15,7 @@ from typing import Protocol
 from llama_index.core.storage.docstore import SimpleDocumentStore
 from llama_index.core.storage.docstore.keyval_docstore import KVDocumentStore
 
-from index.indexing.docstore_kv import DatabaseKVStore
+from index.indexing.docstore_kv import BufferedKVStore, DatabaseKVStore
 from index.store.database import Database
 
 log = logging.getLogger("index.indexing.ingest")
@@ -134,17 +134,20 @@ class DatabaseDocstores:
 
 
 class DatabaseDocstoreShelf:
-    """The docstores of one collection in the `kv` table; every change is written when it is made."""
+    """The docstores of one collection in the `kv` table; a docstore's changes are written when it is saved,
+    in one transaction (as a file is replaced in one step)."""
 
     def __init__(self, kv: DatabaseKVStore, collection: str) -> None:
         self.kv = kv
         self.prefix = f"{collection}/"
 
     def load(self, source: str) -> KVDocumentStore:
-        return KVDocumentStore(self.kv, namespace=self.prefix + source)
+        return KVDocumentStore(BufferedKVStore(self.kv), namespace=self.prefix + source)
 
     def save(self, source: str, docstore: KVDocumentStore) -> None:
-        pass  # each hash was written (and committed) when it was set
+        kvstore = docstore._kvstore  # llama-index keeps it private; ours buffers the writes (load, above)
+        if isinstance(kvstore, BufferedKVStore):
+            kvstore.flush()
 
     def exists(self, source: str) -> bool:
         return bool(self.kv.collections(f"{self.prefix}{source}/"))

@@ -48,3 +48,17 @@ def test_sources_copies_and_collections(docstores):
     assert live.sources() == ["wire.2"] and fresh.sources() == ["wire"]
     fresh.clear()
     assert docstores.collections() == ["news-v1"] and fresh.load("wire").get_document_hash("a") is None
+
+
+def test_changes_are_seen_by_others_once_saved_as_a_file_is(docstores):
+    """A run killed between writing its chunks and saving its docstore leaves the previous docstore."""
+    shelf = docstores.of("news-v1")
+    docstore = shelf.load("wire")
+    docstore.set_document_hash("a", "h1")
+    assert docstore.get_document_hash("a") == "h1"  # its own view
+    assert shelf.load("wire").get_document_hash("a") is None  # not saved yet: nobody else's
+    shelf.save("wire", docstore)
+    docstore.delete_document("a", raise_error=False)
+    assert docstore_ids(docstore) == set() and docstore_ids(shelf.load("wire")) == {"a"}
+    shelf.save("wire", docstore)
+    assert docstore_ids(shelf.load("wire")) == set()
