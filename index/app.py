@@ -142,8 +142,8 @@ def build_state_database(settings: Settings | None = None) -> Database:
 
 def migrate_core(settings: Settings, url: str) -> list[tuple[str, int, int]]:
     """`newsbot migrate`: copy the core's shared state from the home of `settings` into the database at `url`
-    (index/indexing/migration.py); (what, in the home, in the database) for each part."""
-    from index.indexing.migration import migrate_home
+    (index/service/migration.py); (what, in the home, in the database) for each part."""
+    from index.service.migration import migrate_home
 
     return migrate_home(settings.home, open_database(url, "database"))
 

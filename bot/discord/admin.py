@@ -180,13 +180,11 @@ class AdminCommands(DepsCog):
                                                             [r.id for r in getattr(interaction.user, "roles", [])],
                                                             self.deps.admin_role_ids):
                 return []
-            if interaction.command is not None and interaction.command.name == "reindex":
-                found = await asyncio.wait_for(asyncio.to_thread(self._names, interaction), 2.0)
-                candidates = list(found)
-            else:
-                statuses = await asyncio.wait_for(
-                    asyncio.to_thread(self.deps.service.sources, [own_scope(interaction)]), 2.0)
-                candidates = [s.name for s in statuses]
+            reindex = interaction.command is not None and interaction.command.name == "reindex"
+            operator = reindex and self.deps.access.is_operator(interaction.user.id)
+            scopes = [own_scope(interaction)] + ([Scope.SHARED] if operator else [])
+            statuses = await asyncio.wait_for(asyncio.to_thread(self.deps.service.sources, scopes), 2.0)
+            candidates = list(dict.fromkeys(s.name for s in statuses))
         except Exception:
             log.warning("autocomplete of sources failed", exc_info=True)
             return []

@@ -1,4 +1,4 @@
-"""`newsbot migrate --to postgresql://…` (bot/cli_migrate.py, index/indexing/migration.py) as a user runs it: a
+"""`newsbot migrate --to postgresql://…` (bot/cli_migrate.py, index/service/migration.py) as a user runs it: a
 home's state moved into a real PostgreSQL, the counts printed and checked, a second run changing nothing, and the
 home then used on the database with nothing lost (no article re-embedded, the server's settings and sources there)."""
 from __future__ import annotations
