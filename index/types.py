@@ -240,7 +240,7 @@ class NewArticle:
     url: str = ""
     outlet: str = ""
     published: str = ""  # ISO 8601, "" when unknown
-    lead: str = ""  # the beginning of its text, less a copy of the title (filters look at the title and this)
+    lead: str = ""  # the beginning of its text (filters look at the title and this)
 
 
 @dataclass
@@ -286,19 +286,9 @@ class Story:
     summary: str  # one or two sentences with [n] markers
     first: date | None
     last: date | None
-    outlets: tuple[str, ...]  # distinct, in order of first coverage
+    outlets: tuple[str, ...]  # distinct, first coverage first: a story is "covered by len(outlets) outlets"
     articles: tuple[StoryArticle, ...]
     citations: tuple[Citation, ...]
-
-    @property
-    def outlet_count(self) -> int:
-        """How many distinct outlets cover the story ("covered by N outlets")."""
-        return len(set(self.outlets))
-
-    @property
-    def covered_by(self) -> str:
-        """"Covered by 1 outlet", "Covered by 3 outlets": what digests show users."""
-        return f"Covered by {self.outlet_count} outlet" + ("s" if self.outlet_count != 1 else "")
 
 
 @dataclass(frozen=True)
