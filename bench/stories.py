@@ -39,6 +39,8 @@ from bench.common import QUICK_WEEKS, ROOT, add_common_arguments, data_set, open
 LABELS = ROOT / "bench" / "data" / "story_pairs.jsonl"
 # 230 more pairs (seed 2312), labelled after every design was chosen, read once: `--holdout`
 HOLDOUT = ROOT / "bench" / "data" / "story_pairs_holdout.jsonl"
+# issue 29: pairs drawn per error kind (seed 2901); the last four weeks' are held out (bench/story_weeks.py)
+KINDS = ROOT / "bench" / "data" / "story_pairs_kinds.jsonl"
 TIMED_WEEK = "20250110"
 LEAD_CHARS = 1600
 BUDGET_SECONDS = 10.0
@@ -103,7 +105,8 @@ class Contexts:
     def matrix(self, key: str, params):
         from index.news.stories import score_matrix
 
-        cached = (key, params.names, params.title, params.max_days, params.overlap)
+        cached = (key, params.names, params.title, params.max_days, params.overlap, params.lead_terms, params.common,
+                  params.roundup, params.decay)
         if cached not in self.matrices:
             self.matrices[cached] = score_matrix(self.signals[key][1], params)
         return self.matrices[cached]
@@ -283,6 +286,62 @@ def sample(leads: dict, members: dict[str, list[str]], out: Path, seed: int = 23
     print(f"{len(rows)} pairs to label in {out}")
 
 
+def sample_kinds(leads: dict, members: dict[str, list[str]], out: Path, seed: int) -> None:
+    """Issue 29's pairs to label (story_pairs_kinds.jsonl: seed 2901), drawn per error kind (bench/story_weeks.py),
+    leaving out every pair labelled before."""
+    from bench.story_weeks import draw
+
+    seen = {frozenset((r["a"], r["b"])) for path in (LABELS, HOLDOUT) for r in read_jsonl(path)}
+    rows = draw(leads, members, seen, seed)
+    write_jsonl(out, [{"week": w, "kind": k, "a": a, "b": b, "outlet_a": leads[a].passage.outlet,
+                       "outlet_b": leads[b].passage.outlet, "day_gap": abs(leads[a].day - leads[b].day),
+                       "title_a": leads[a].passage.title, "title_b": leads[b].passage.title,
+                       "lead_a": leads[a].passage.text[:500], "lead_b": leads[b].passage.text[:500]}
+                      for w, k, a, b in rows])
+    print(f"{len(rows)} pairs to label in {out}")
+
+
+def all_labels(members: dict[str, list[str]], leads: dict) -> tuple[list[dict], list[dict], Contexts]:
+    """The first, held-out (issue 23) and per-kind (issue 29) labels of the stored weeks: (earlier labels,
+    per-kind labels, their contexts)."""
+    earlier = [l | {"file": p.name} for p in (LABELS, HOLDOUT) for l in read_jsonl(p)
+               if all(w in members for w in l["week"].split("+"))]
+    kinds = [l | {"file": KINDS.name} for l in (read_jsonl(KINDS) if KINDS.exists() else [])
+             if all(w in members for w in l["week"].split("+"))]
+    return earlier, kinds, Contexts(earlier + kinds, leads, members)
+
+
+def choose_weeks(leads: dict, members: dict[str, list[str]], quick: bool) -> None:
+    """Issue 29's choice: the best min(precision, recall) over bench/story_weeks.py's grid, on every labelled
+    pair of the weeks before the held-out ones (the held-out weeks' pairs are not read)."""
+    from bench.story_weeks import choose29, split
+
+    earlier, kinds, contexts = all_labels(members, leads)
+    tune = split(earlier)[0] + split(kinds)[0]
+    params, row = choose29(contexts, tune, quick)
+    print(f"{params}\non {row['pairs']} tune pairs ({row['same']} same): precision {row['precision']:.3f}, "
+          f"recall {row['recall']:.3f}, F1 {row['f1']:.3f}")
+
+
+def report_weeks(leads: dict, members: dict[str, list[str]]) -> None:
+    """The shipped grouping and issue 23's on the tune pairs and on the held-out weeks' pairs."""
+    from bench.story_weeks import split
+    from index.news.stories import DEFAULT_PARAMS, StoryParams
+
+    earlier, kinds, contexts = all_labels(members, leads)
+    (tune_old, held_old), (tune_new, held_new) = split(earlier), split(kinds)
+    parts = {"tune (weeks 0103-0228, all labels)": tune_old + tune_new, "held out, per-kind pairs (weeks 0307-0328)":
+             held_new, "held out weeks, issue 23's pairs (seen in issue 23)": held_old}
+    lineup = {"shipped (index/news/stories.py)": DEFAULT_PARAMS,
+              "issue 23's setting": StoryParams(threshold=0.85, names=0.4, title=0.2, max_days=5, link=0.65)}
+    print("| grouping | pairs | n | same | precision | recall | F1 |\n|---|---|---:|---:|---:|---:|---:|")
+    for name, params in lineup.items():
+        for part, rows in parts.items():
+            row = scores(rows, contexts.predict(rows, params))
+            print(f"| {name} | {part} | {row['pairs']} | {row['same']} | {row['precision']:.3f} | {row['recall']:.3f} "
+                  f"| {row['f1']:.3f} |")
+
+
 def citations(service, articles: Path, questions: Path) -> None:
     """Answer accuracy with the passages as retrieved and without repeats of a story (index/news/repeats.py),
     on this index of the leads: a proxy (shorter articles than `newsbot eval`'s), paired question by question."""
@@ -326,6 +385,9 @@ def main() -> int:
     parser.add_argument("--designs", action="store_true", help="the designs tried for precision, on both halves")
     parser.add_argument("--holdout", action="store_true", help="the groupings on the held-out labelled pairs")
     parser.add_argument("--choose-on-all", action="store_true", help="the shipped setting's grid on all first pairs")
+    parser.add_argument("--sample-kinds", type=Path, help="write issue 29's pairs to label (per error kind), then stop")
+    parser.add_argument("--choose-weeks", action="store_true", help="issue 29's choice, on the weeks before the held-out")
+    parser.add_argument("--report-weeks", action="store_true", help="the groupings on the held-out weeks' pairs")
     args = parser.parse_args()
     data = data_set(args.data)
     home = args.home or Path(tempfile.mkdtemp(prefix="newsbot-stories-"))
@@ -334,6 +396,12 @@ def main() -> int:
     members = week_members(data.articles, leads)
     if args.sample:
         sample(leads, members, args.sample, args.seed)
+    elif args.sample_kinds:
+        sample_kinds(leads, members, args.sample_kinds, args.seed)
+    elif args.choose_weeks:
+        choose_weeks(leads, members, args.quick)
+    elif args.report_weeks:
+        report_weeks(leads, members)
     elif args.citations:
         citations(service, data.articles, data.questions)
     elif args.designs:
