@@ -7,8 +7,7 @@
     python -m bench.stories [--home DIR] --choose-on-all        (how the shipped setting was chosen: all first pairs)
     python -m bench.stories [--home DIR] --holdout              (the shipped grouping on the held-out labels)
     python -m bench.stories [--home DIR] --sample-kinds OUT --seed 2901  (issue 29's pairs, per error kind)
-    python -m bench.stories [--home DIR] --choose-weeks [--quick]   (issue 29's choice: weeks 0103-0228 only)
-    python -m bench.stories [--home DIR] --report-weeks         (the held-out weeks 0307-0328, read once)
+    python -m bench.stories [--home DIR] --report-weeks         (issue 29's split: weeks 0103-0228, held out 0307-0328)
 
 DIR (default: a fresh folder) is a NEWSBOT_HOME; the first run writes there the q1 articles cut to their first
 LEAD_CHARS characters as one JSONL source and indexes it: grouping reads only each article's lead chunk, the
@@ -108,8 +107,7 @@ class Contexts:
     def matrix(self, key: str, params):
         from index.news.stories import score_matrix
 
-        cached = (key, params.names, params.title, params.max_days, params.overlap, params.lead_terms, params.common,
-                  params.roundup, params.decay)
+        cached = (key, params.names, params.title, params.max_days, params.overlap)
         if cached not in self.matrices:
             self.matrices[cached] = score_matrix(self.signals[key][1], params)
         return self.matrices[cached]
@@ -314,22 +312,11 @@ def all_labels(members: dict[str, list[str]], leads: dict) -> tuple[list[dict], 
     return earlier, kinds, Contexts(earlier + kinds, leads, members)
 
 
-def choose_weeks(leads: dict, members: dict[str, list[str]], quick: bool) -> None:
-    """Issue 29's choice: the best min(precision, recall) over bench/story_weeks.py's grid, on every labelled
-    pair of the weeks before the held-out ones (the held-out weeks' pairs are not read)."""
-    from bench.story_weeks import choose29, split
-
-    earlier, kinds, contexts = all_labels(members, leads)
-    tune = split(earlier)[0] + split(kinds)[0]
-    params, row = choose29(contexts, tune, quick)
-    print(f"{params}\non {row['pairs']} tune pairs ({row['same']} same): precision {row['precision']:.3f}, "
-          f"recall {row['recall']:.3f}, F1 {row['f1']:.3f}")
-
-
 def report_weeks(leads: dict, members: dict[str, list[str]]) -> None:
-    """The shipped grouping and issue 23's on the tune pairs and on the held-out weeks' pairs."""
+    """The shipped grouping on issue 29's split: the pairs of weeks 0103-0228 and the held-out weeks' pairs.
+    (Issue 29's levers, chosen on the first and lost on the second, are in commit cdddefc with `--choose-weeks`.)"""
     from bench.story_weeks import split
-    from index.news.stories import DEFAULT_PARAMS, StoryParams
+    from index.news.stories import DEFAULT_PARAMS
 
     earlier, kinds, contexts = all_labels(members, leads)
     (tune_old, held_old), (tune_new, held_new) = split(earlier), split(kinds)
@@ -338,9 +325,7 @@ def report_weeks(leads: dict, members: dict[str, list[str]]) -> None:
              held_new, "held out: those and issue 23's held-out pairs of those weeks": never,
              "weeks 0307-0328, issue 23's first pairs (issue 23 chose on them)": [
                  l for l in held_old if l["file"] == LABELS.name]}
-    lineup = {"shipped (index/news/stories.py)": DEFAULT_PARAMS,
-              "issue 23's setting": StoryParams(threshold=0.85, names=0.4, title=0.2, max_days=5, link=0.65,
-                                                   lead_terms=0.0, roundup=0.0, decay=0.0)}
+    lineup = {"shipped (index/news/stories.py)": DEFAULT_PARAMS}
     print("| grouping | pairs | n | same | precision | recall | F1 |\n|---|---|---:|---:|---:|---:|---:|")
     for name, params in lineup.items():
         for part, rows in parts.items():
@@ -393,7 +378,6 @@ def main() -> int:
     parser.add_argument("--holdout", action="store_true", help="the groupings on the held-out labelled pairs")
     parser.add_argument("--choose-on-all", action="store_true", help="the shipped setting's grid on all first pairs")
     parser.add_argument("--sample-kinds", type=Path, help="write issue 29's pairs to label (per error kind), then stop")
-    parser.add_argument("--choose-weeks", action="store_true", help="issue 29's choice, on the weeks before the held-out")
     parser.add_argument("--report-weeks", action="store_true", help="the groupings on the held-out weeks' pairs")
     args = parser.parse_args()
     data = data_set(args.data)
@@ -405,8 +389,6 @@ def main() -> int:
         sample(leads, members, args.sample, args.seed)
     elif args.sample_kinds:
         sample_kinds(leads, members, args.sample_kinds, args.seed)
-    elif args.choose_weeks:
-        choose_weeks(leads, members, args.quick)
     elif args.report_weeks:
         report_weeks(leads, members)
     elif args.citations:

@@ -85,32 +85,3 @@ def split(labels: list[dict]) -> tuple[list[dict], list[dict]]:
     weeks = [set(label["week"].split("+")) for label in labels]
     return ([l for l, w in zip(labels, weeks) if not w & set(HELD_OUT)],
             [l for l, w in zip(labels, weeks) if w <= set(HELD_OUT)])
-
-
-def grid29(quick: bool = False):
-    """The settings searched for issue 29: the matrix's levers outside, threshold and link inside (so each
-    week's score matrix is computed once per lever setting)."""
-    from index.news.stories import StoryParams
-
-    thresholds = [round(0.65 + 0.025 * i, 3) for i in range(23)][:: 2 if quick else 1]
-    levers = itertools.product((0.2, 0.4), (0.0, 0.2), (0.0, 0.2, 0.4), (1.0, 0.08), (0.0, 0.1, 0.2),
-                               ((5, 0.0), (8, 0.02), (10, 0.03)))
-    for names, title, lead_terms, common, roundup, (max_days, decay) in itertools.islice(levers, 12 if quick else None):
-        yield [StoryParams(threshold=t, names=names, title=title, max_days=max_days, link=link, lead_terms=lead_terms,
-                           common=common, roundup=roundup, decay=decay) for t in thresholds for link in (0.6, 0.65)]
-
-
-def choose29(contexts, tune: list[dict], quick: bool = False):
-    """The setting with the best min(precision, recall) on the tune pairs, then F1, then the stricter
-    threshold; (setting, its scores)."""
-    from bench.stories import scores
-
-    best = None
-    for settings in grid29(quick):
-        contexts.matrices.clear()  # one lever setting at a time: the matrices of all weeks would not fit
-        for params in settings:
-            row = scores(tune, contexts.predict(tune, params))
-            key = (round(min(row["precision"], row["recall"]), 6), round(row["f1"], 6), params.threshold)
-            if best is None or key > best[0]:
-                best = (key, params, row)
-    return best[1], best[2]
