@@ -75,8 +75,8 @@ def without_title(text: str, title: str) -> str:
     title, when the title runs on into the sentence ("Pope Francis dies at 88, the Vatican said"), or when
     nothing would be left."""
     title_words = _WORD.findall(title)
-    if len(title_words) < MIN_TITLE_WORDS:
-        return text
+    if len(title_words) < MIN_TITLE_WORDS or not text.lstrip(" \t\n\"“‘'#*").lower().startswith(title_words[0].lower()):
+        return text  # (the cheap test first: most texts do not begin with their title's first word)
     pattern = r"\s*[\"“‘'#*]*(?i:" + r"\W+".join(re.escape(w) for w in title_words) + r")[\"”’'?!*]*"
     head = re.match(pattern, text)
     gap = _TITLE_GAP.match(text, head.end()) if head else None

@@ -1,8 +1,8 @@
 """A digest: the stories of a window of days, newest and most covered first, each with a short cited summary.
 
-Each story is summarised from one article (the one closest to the story's centre), so a digest cites one
-article per story; its other articles are listed with their outlets. Only the stories shown are
-summarised: summarising is the cost of a digest.
+Each story is titled and summarised from one article (the one whose title the others repeat most), so a
+digest cites one article per story; its other articles are listed with their outlets. Near-duplicate stories
+are shown once. Only the stories shown are summarised: summarising is the cost of a digest.
 """
 from __future__ import annotations
 
@@ -88,24 +88,34 @@ def _title_support(i: int, leads: Sequence[Lead], words: Sequence[set[str]]) -> 
 def near_duplicates(a: Grouped, b: Grouped, max_days: int = DEFAULT_PARAMS.max_days) -> bool:
     """True when two stories look like one (their titles mostly alike, or one lead repeating the other's
     text) and were told within `max_days` of each other: a digest shows them once."""
-    days = [d for d in (a.last_day, b.last_day) if d >= 0]
-    if len(days) == 2 and abs(days[0] - days[1]) > max_days:
+    return _alike(_mark(a), _mark(b), max_days)
+
+
+def _mark(story: Grouped) -> tuple[int, set[str], frozenset[str]]:
+    """What near-duplicates are told by: the story's last day, its title's terms, its lead's word bigrams."""
+    return story.last_day, set(terms(story.central.passage.title)), shingles(story.central.passage.text)
+
+
+def _alike(a: tuple, b: tuple, max_days: int = DEFAULT_PARAMS.max_days) -> bool:
+    if a[0] >= 0 and b[0] >= 0 and abs(a[0] - b[0]) > max_days:
         return False
-    x, y = a.central.passage, b.central.passage
-    titles = set(terms(x.title)), set(terms(y.title))
-    alike = bool(titles[0] and titles[1]) and len(titles[0] & titles[1]) / len(titles[0] | titles[1]) >= DUPLICATE_TITLES
-    return alike or repeats(shingles(x.text), shingles(y.text))
+    titles = a[1] and b[1] and len(a[1] & b[1]) / len(a[1] | b[1]) >= DUPLICATE_TITLES
+    return bool(titles) or repeats(a[2], b[2])
 
 
 def without_duplicates(stories: Sequence[Grouped], limit: int) -> list[Grouped]:
     """The first `limit` stories in their order, each later near-duplicate of a shown story merged into it."""
     shown: list[Grouped] = []
+    marks: list[tuple] = []
     for story in stories:
-        twin = next((n for n, kept in enumerate(shown) if near_duplicates(kept, story)), None)
+        mark = _mark(story)
+        twin = next((n for n, kept in enumerate(marks) if _alike(kept, mark)), None)
         if twin is not None:
             shown[twin] = _grouped(shown[twin].leads + story.leads)
+            marks[twin] = _mark(shown[twin])
         elif len(shown) < limit:
             shown.append(story)
+            marks.append(mark)
     return shown
 
 
