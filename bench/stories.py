@@ -6,6 +6,8 @@
     python -m bench.stories [--home DIR] --designs              (the designs tried for issue 23's precision)
     python -m bench.stories [--home DIR] --choose-on-all        (how the shipped setting was chosen: all first pairs)
     python -m bench.stories [--home DIR] --holdout              (the shipped grouping on the held-out labels)
+    python -m bench.stories [--home DIR] --sample-kinds OUT --seed 2901  (issue 29's pairs, per error kind)
+    python -m bench.stories [--home DIR] --report-weeks         (issue 29's split: weeks 0103-0228, held out 0307-0328)
 
 DIR (default: a fresh folder) is a NEWSBOT_HOME; the first run writes there the q1 articles cut to their first
 LEAD_CHARS characters as one JSONL source and indexes it: grouping reads only each article's lead chunk, the
@@ -39,6 +41,8 @@ from bench.common import QUICK_WEEKS, ROOT, add_common_arguments, data_set, open
 LABELS = ROOT / "bench" / "data" / "story_pairs.jsonl"
 # 230 more pairs (seed 2312), labelled after every design was chosen, read once: `--holdout`
 HOLDOUT = ROOT / "bench" / "data" / "story_pairs_holdout.jsonl"
+# issue 29: pairs drawn per error kind (seed 2901); the last four weeks' are held out (bench/story_weeks.py)
+KINDS = ROOT / "bench" / "data" / "story_pairs_kinds.jsonl"
 TIMED_WEEK = "20250110"
 LEAD_CHARS = 1600
 BUDGET_SECONDS = 10.0
@@ -283,6 +287,53 @@ def sample(leads: dict, members: dict[str, list[str]], out: Path, seed: int = 23
     print(f"{len(rows)} pairs to label in {out}")
 
 
+def sample_kinds(leads: dict, members: dict[str, list[str]], out: Path, seed: int) -> None:
+    """Issue 29's pairs to label (story_pairs_kinds.jsonl: seed 2901), drawn per error kind (bench/story_weeks.py),
+    leaving out every pair labelled before."""
+    from bench.story_weeks import draw
+
+    seen = {frozenset((r["a"], r["b"])) for path in (LABELS, HOLDOUT) for r in read_jsonl(path)}
+    rows = draw(leads, members, seen, seed)
+    write_jsonl(out, [{"week": w, "kind": k, "a": a, "b": b, "outlet_a": leads[a].passage.outlet,
+                       "outlet_b": leads[b].passage.outlet, "day_gap": abs(leads[a].day - leads[b].day),
+                       "title_a": leads[a].passage.title, "title_b": leads[b].passage.title,
+                       "lead_a": leads[a].passage.text[:500], "lead_b": leads[b].passage.text[:500]}
+                      for w, k, a, b in rows])
+    print(f"{len(rows)} pairs to label in {out}")
+
+
+def all_labels(members: dict[str, list[str]], leads: dict) -> tuple[list[dict], list[dict], Contexts]:
+    """The first, held-out (issue 23) and per-kind (issue 29) labels of the stored weeks: (earlier labels,
+    per-kind labels, their contexts)."""
+    earlier = [l | {"file": p.name} for p in (LABELS, HOLDOUT) for l in read_jsonl(p)
+               if all(w in members for w in l["week"].split("+"))]
+    kinds = [l | {"file": KINDS.name} for l in (read_jsonl(KINDS) if KINDS.exists() else [])
+             if all(w in members for w in l["week"].split("+"))]
+    return earlier, kinds, Contexts(earlier + kinds, leads, members)
+
+
+def report_weeks(leads: dict, members: dict[str, list[str]]) -> None:
+    """The shipped grouping on issue 29's split: the pairs of weeks 0103-0228 and the held-out weeks' pairs.
+    (Issue 29's levers, chosen on the first and lost on the second, are in commit cdddefc with `--choose-weeks`.)"""
+    from bench.story_weeks import split
+    from index.news.stories import DEFAULT_PARAMS
+
+    earlier, kinds, contexts = all_labels(members, leads)
+    (tune_old, held_old), (tune_new, held_new) = split(earlier), split(kinds)
+    never = held_new + [l for l in held_old if l["file"] == HOLDOUT.name]  # issue 23 scored these once, chose on none
+    parts = {"tune (weeks 0103-0228, all files)": tune_old + tune_new, "held out: per-kind pairs (weeks 0307-0328)":
+             held_new, "held out: those and issue 23's held-out pairs of those weeks": never,
+             "weeks 0307-0328, issue 23's first pairs (issue 23 chose on them)": [
+                 l for l in held_old if l["file"] == LABELS.name]}
+    lineup = {"shipped (index/news/stories.py)": DEFAULT_PARAMS}
+    print("| grouping | pairs | n | same | precision | recall | F1 |\n|---|---|---:|---:|---:|---:|---:|")
+    for name, params in lineup.items():
+        for part, rows in parts.items():
+            row = scores(rows, contexts.predict(rows, params))
+            print(f"| {name} | {part} | {row['pairs']} | {row['same']} | {row['precision']:.3f} | {row['recall']:.3f} "
+                  f"| {row['f1']:.3f} |")
+
+
 def citations(service, articles: Path, questions: Path) -> None:
     """Answer accuracy with the passages as retrieved and without repeats of a story (index/news/repeats.py),
     on this index of the leads: a proxy (shorter articles than `newsbot eval`'s), paired question by question."""
@@ -326,6 +377,8 @@ def main() -> int:
     parser.add_argument("--designs", action="store_true", help="the designs tried for precision, on both halves")
     parser.add_argument("--holdout", action="store_true", help="the groupings on the held-out labelled pairs")
     parser.add_argument("--choose-on-all", action="store_true", help="the shipped setting's grid on all first pairs")
+    parser.add_argument("--sample-kinds", type=Path, help="write issue 29's pairs to label (per error kind), then stop")
+    parser.add_argument("--report-weeks", action="store_true", help="the groupings on the held-out weeks' pairs")
     args = parser.parse_args()
     data = data_set(args.data)
     home = args.home or Path(tempfile.mkdtemp(prefix="newsbot-stories-"))
@@ -334,6 +387,10 @@ def main() -> int:
     members = week_members(data.articles, leads)
     if args.sample:
         sample(leads, members, args.sample, args.seed)
+    elif args.sample_kinds:
+        sample_kinds(leads, members, args.sample_kinds, args.seed)
+    elif args.report_weeks:
+        report_weeks(leads, members)
     elif args.citations:
         citations(service, data.articles, data.questions)
     elif args.designs:

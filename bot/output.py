@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from typing import Any, Iterator, Sequence, TextIO
 
 from index.port import Feedback
-from index.types import Answer, Citation, Digest, IndexReport, Passage, Scope, SourceStatus
+from index.types import Answer, Citation, Digest, IndexReport, Passage, Scope, SourceStatus, Story
 
 # What a terminal may act on: C0 controls but tab and newline (ESC, BEL, CR, backspace…), DEL and C1
 # controls (U+009B is an 8-bit CSI), and the bidirectional overrides that reorder what is displayed.
@@ -177,11 +177,17 @@ def _day(value) -> str | None:
     return value.isoformat() if value else None
 
 
+def covered_by(story: Story) -> str:
+    """"Covered by 1 outlet", "Covered by 3 outlets": how many distinct outlets tell the story."""
+    return f"Covered by {len(story.outlets)} outlet" + ("s" if len(story.outlets) != 1 else "")
+
+
 def digest_json(digest: Digest) -> dict:
-    """The `digest --json` contract: stories[title, summary, first, last, outlets, articles, citations]."""
+    """The `digest --json` contract: stories[title, summary, first, last, outlets, outlet_count, articles,
+    citations]."""
     return {"stories": [{
         "title": s.title, "summary": s.summary, "first": _day(s.first), "last": _day(s.last),
-        "outlets": list(s.outlets),
+        "outlets": list(s.outlets), "outlet_count": len(s.outlets),
         "articles": [{"title": a.title, "url": a.url, "source": a.source, "published": _day(a.published)}
                      for a in s.articles],
         "citations": citations_json(s.citations),
@@ -197,7 +203,8 @@ def digest_text(digest: Digest) -> str:
     for number, story in enumerate(digest.stories, start=1):
         days = " to ".join(dict.fromkeys(_day(d) for d in (story.first, story.last) if d))
         count = f"{len(story.articles)} article" + ("s" if len(story.articles) != 1 else "")
-        lines = [f"{number}. {story.title}", f"   {days or 'undated'} · {count} · {', '.join(story.outlets)}"]
+        lines = [f"{number}. {story.title}",
+                 f"   {days or 'undated'} · {count} · {covered_by(story)}: {', '.join(story.outlets)}"]
         if story.summary:
             lines.append(f"   {story.summary}")
         lines += [f"   [{c.n}] {_source_line(c.title, c.outlet or c.source, c.published, c.url)}" for c in story.citations]

@@ -63,6 +63,28 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return [(s, e) for s, e in spans if text[s:e].strip()]
 
 
+# What may stand between a title copied at the top of an article's text and its first sentence: a line
+# break, a separator, the title's own full stop, or only spaces before a new sentence's capital.
+_TITLE_GAP = re.compile(r"[ \t]*(?:\n\s*|[:|–—-]\s+|\.\s+|\s+(?=[\"“‘'(\[]?[A-Z0-9]))")
+MIN_TITLE_WORDS = 3  # a shorter "title" ("Update", "Breaking news") is too likely to open a real sentence
+
+
+def without_title(text: str, title: str) -> str:
+    """`text` less a leading copy of its own `title` (as many feeds and plain-text files begin), so that a
+    quote or a lead does not read "Title First sentence…"; `text` itself when it does not begin with the
+    title, when the title runs on into the sentence ("Pope Francis dies at 88, the Vatican said"), or when
+    nothing would be left."""
+    title_words = _WORD.findall(title)
+    if len(title_words) < MIN_TITLE_WORDS or not text.lstrip(" \t\n\"“‘'#*").lower().startswith(title_words[0].lower()):
+        return text  # (the cheap test first: most texts do not begin with their title's first word)
+    pattern = r"\s*[\"“‘'#*]*(?i:" + r"\W+".join(re.escape(w) for w in title_words) + r")[\"”’'?!*]*"
+    head = re.match(pattern, text)
+    gap = _TITLE_GAP.match(text, head.end()) if head else None
+    if gap is None or not text[gap.end():].strip():
+        return text
+    return text[gap.end():]
+
+
 def _inside_quote(text: str) -> bool:
     """True when `text` ends inside an open quotation (curly quotes counted, straight ones paired)."""
     return text.count("“") > text.count("”") or text.count('"') % 2 == 1

@@ -286,7 +286,7 @@ class Story:
     summary: str  # one or two sentences with [n] markers
     first: date | None
     last: date | None
-    outlets: tuple[str, ...]
+    outlets: tuple[str, ...]  # distinct, first coverage first: a story is "covered by len(outlets) outlets"
     articles: tuple[StoryArticle, ...]
     citations: tuple[Citation, ...]
 

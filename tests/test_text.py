@@ -25,3 +25,27 @@ def test_shingles_find_near_duplicates():
     b = shingles("Putin agreed to pause attacks on energy targets in Ukraine, the White House said.")
     c = shingles("Hockey matches between the US and Russia were proposed.")
     assert jaccard(a, b) > 0.6 > jaccard(a, c)
+
+
+def test_a_copy_of_the_title_at_the_top_of_the_text_is_left_out():
+    from index.text import without_title
+
+    title = "Saltmere ferry crews strike over pay"
+    assert without_title(f"{title} Ferry crews in Saltmere walked out on Monday.", title) == (
+        "Ferry crews in Saltmere walked out on Monday.")  # glued, as plain-text feeds give it
+    assert without_title(f"{title}\n\nFerry crews walked out.", title) == "Ferry crews walked out."
+    assert without_title("SALTMERE FERRY CREWS STRIKE OVER PAY — Ferry crews walked out.", title) == (
+        "Ferry crews walked out.")
+    assert without_title("Can Boeing's CEO rebuild trust? The crash in Ahmedabad…", "Can Boeing’s CEO rebuild trust?") == (
+        "The crash in Ahmedabad…")
+
+
+def test_text_that_only_begins_like_its_title_is_kept_whole():
+    from index.text import without_title
+
+    assert without_title("Pope Francis dies at 88, the Vatican said.", "Pope Francis dies at 88") == (
+        "Pope Francis dies at 88, the Vatican said.")  # the title runs on into the sentence
+    assert without_title("Ferry crews walked out. Saltmere ferry crews strike", "Saltmere ferry crews strike") == (
+        "Ferry crews walked out. Saltmere ferry crews strike")
+    assert without_title("Saltmere ferry crews strike", "Saltmere ferry crews strike") == "Saltmere ferry crews strike"
+    assert without_title("Breaking news Ferry crews walked out.", "Breaking news") == "Breaking news Ferry crews walked out."

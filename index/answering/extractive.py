@@ -14,6 +14,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from index.answering import answer_type
+from index.answering.boilerplate import summary_worthy
 from index.answering.injection import addresses_the_model
 from index.retrieval.question_names import name_overlap, question_names
 from index.text import jaccard, sentence_spans, shingles, terms, words
@@ -196,14 +197,20 @@ def novelty(question_terms: Sequence[str], sentences: Sequence[Sentence], idf: I
     return np.array(out)
 
 
+HEADLINE = 1.0  # weight of the share of the headline's terms a sentence repeats: enough to rank it first
+
+
 def summarize(passages: Sequence[Passage], embed: Callable[[list[str]], np.ndarray],
-              focus: np.ndarray | None = None, max_sentences: int = 5) -> Answer:
+              focus: np.ndarray | None = None, max_sentences: int = 5, headline: str = "") -> Answer:
     """An extractive summary: central, non-redundant sentences of the passages, cited.
 
     Centrality is similarity to the passages' mean sentence vector; with a `focus` vector (a topic) the
-    similarity to the topic counts as much. Chosen sentences keep their order in the passages.
+    similarity to the topic counts as much. With a `headline` (a story's title), the sentence that repeats
+    most of its terms ranks and stands first, so the summary tells the headline's fact. Boilerplate and
+    questions are never quoted (index/answering/boilerplate.py). Other chosen sentences keep their order in
+    the passages.
     """
-    sentences = candidate_sentences(passages, limit=120)
+    sentences = [s for s in candidate_sentences(passages, limit=120) if summary_worthy(s.text)]
     if not sentences:
         return refusal(passages)
     vectors = embed([s.text for s in sentences])
@@ -212,7 +219,17 @@ def summarize(passages: Sequence[Passage], embed: Callable[[list[str]], np.ndarr
     if focus is not None:
         scores = 0.5 * scores + 0.5 * (vectors @ focus)
     scores = scores + np.array([0.03 / (1 + s.passage) for s in sentences])  # news leads with the gist
+    if headline:
+        scores = scores + HEADLINE * headline_share(headline, sentences)
     chosen = _select(scores, sentences, max_sentences, floor=-1.0)
     picked = sorted((sentences[i] for i in chosen), key=lambda s: (s.passage, s.start))
+    if headline and chosen:  # the headline's fact first, the rest in reading order
+        picked.sort(key=lambda s: s is not sentences[chosen[0]])
     numbers, citations = number_citations(passages, picked)
     return Answer(text=render(picked, numbers), refused=False, citations=citations)
+
+
+def headline_share(headline: str, sentences: Sequence[Sentence]) -> np.ndarray:
+    """Per sentence, the share of the headline's distinct terms it repeats (0 for all without a headline term)."""
+    wanted = set(terms(headline))
+    return np.array([len(wanted & set(terms(s.text))) / len(wanted) if wanted else 0.0 for s in sentences])

@@ -50,6 +50,7 @@ class SummaryRequest:
     passages: Sequence[Passage]
     focus: np.ndarray | None
     brief: bool = False  # one or two sentences (a digest's story: prompts/story.md), not a full summary
+    headline: str = ""  # the story's title: offline, the sentence that tells its fact ranks first
 
 
 class AnswerWriter(Protocol):
@@ -85,7 +86,7 @@ class ExtractiveWriter:
     def summary(self, request: SummaryRequest) -> Answer:
         """The most central sentences of the passages, cited."""
         return extractive.summarize(request.passages, self._embed, request.focus,
-                                    max_sentences=BRIEF_SENTENCES if request.brief else 5)
+                                    max_sentences=BRIEF_SENTENCES if request.brief else 5, headline=request.headline)
 
     def standalone(self, question: str, history: Sequence[Turn]) -> tuple[str, str]:
         """(question to answer, text to retrieve with): offline, the previous question is carried along."""

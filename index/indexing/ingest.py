@@ -39,6 +39,7 @@ from index.indexing.embed_guard import embed_each
 from index.indexing.llama_adapter import EmbedderAdapter
 from index.store.chroma import Store, version_of
 from index.store.chunks import ChunkFilter, Chunks, StoredChunk
+from index.text import without_title
 from index.types import Article, IndexReport, NewArticle, Scope
 
 log = logging.getLogger(__name__)
@@ -77,7 +78,8 @@ def new_articles(source: str, articles: Sequence[Article], known: set[str],
                  docstore: KVDocumentStore) -> list[NewArticle]:
     """The articles of this run that its source's docstore did not know before and that are now written."""
     scope, name = Scope.split(source)
-    return [NewArticle(a.id, name, scope, a.title, a.url, a.outlet, a.published, " ".join(a.text[:600].split()))
+    return [NewArticle(a.id, name, scope, a.title, a.url, a.outlet, a.published,
+                       " ".join(without_title(a.text, a.title)[:600].split()))
             for a in articles if a.id not in known and docstore.get_document_hash(a.id) is not None]
 
 

@@ -1,8 +1,8 @@
 """A digest: the stories of a window of days, newest and most covered first, each with a short cited summary.
 
-Each story is summarised from one article (the one closest to the story's centre), so a digest cites one
-article per story; its other articles are listed with their outlets. Only the stories shown are
-summarised: summarising is the cost of a digest.
+Each story is titled and summarised from one article (the one whose title the others repeat most), so a
+digest cites one article per story; its other articles are listed with their outlets. Near-duplicate stories
+are shown once. Only the stories shown are summarised: summarising is the cost of a digest.
 """
 from __future__ import annotations
 
@@ -14,10 +14,13 @@ import numpy as np
 
 from index.answering.writers import AnswerWriter, SummaryRequest
 from index.news.leads import Lead
+from index.news.repeats import repeats
 from index.news.stories import DEFAULT_PARAMS, StoryParams, group
+from index.text import shingles, terms
 from index.types import Answer, Digest, Scope, Story, StoryArticle
 
 EPOCH = date(1970, 1, 1)
+DUPLICATE_TITLES = 0.6  # Jaccard of two stories' title terms from which they are one story shown twice
 
 
 @dataclass(frozen=True)
@@ -48,19 +51,72 @@ def outlet_of(lead: Lead) -> str:
 
 def grouped_stories(leads: Sequence[Lead], params: StoryParams = DEFAULT_PARAMS) -> list[Grouped]:
     """The leads grouped into stories, newest first, then most outlets, then most articles."""
-    stories = []
-    for members in group([lead.signal() for lead in leads], params):
-        chosen = tuple(sorted((leads[i] for i in members), key=lambda l: (l.day, l.passage.article_id)))
-        stories.append(Grouped(chosen, _central(chosen)))
-    return sorted(stories, key=lambda s: (-s.last_day, -len(s.outlets), -len(s.leads), s.leads[0].passage.article_id))
+    stories = [_grouped([leads[i] for i in members]) for members in group([lead.signal() for lead in leads], params)]
+    return sorted(stories, key=_order)
+
+
+def _order(story: Grouped) -> tuple:
+    return -story.last_day, -len(story.outlets), -len(story.leads), story.leads[0].passage.article_id
+
+
+def _grouped(leads: Sequence[Lead]) -> Grouped:
+    chosen = tuple(sorted(leads, key=lambda l: (l.day, l.passage.article_id)))
+    return Grouped(chosen, _central(chosen))
 
 
 def _central(leads: Sequence[Lead]) -> Lead:
-    """The lead closest to the mean of the story's lead vectors (the first one on a tie)."""
-    if len(leads) <= 2:
+    """The article that fits the whole story best, whose title and summary stand for it: the one whose title
+    terms the other articles (titles and leads) repeat most, then the one closest to the mean of the lead
+    vectors (so a story of several events is not titled by one of them)."""
+    if len(leads) == 1:
         return leads[0]
     vectors = np.stack([lead.vector / max(float(np.linalg.norm(lead.vector)), 1e-9) for lead in leads])
-    return leads[int(np.argmax(vectors @ vectors.mean(axis=0)))]
+    closeness = vectors @ vectors.mean(axis=0)
+    words = [set(terms(f"{lead.passage.title} {lead.passage.text}")) for lead in leads]
+    shared = [_title_support(i, leads, words) for i in range(len(leads))]
+    return leads[max(range(len(leads)), key=lambda i: (round(shared[i], 6), closeness[i], -i))]
+
+
+def _title_support(i: int, leads: Sequence[Lead], words: Sequence[set[str]]) -> float:
+    """The mean share of article i's title terms that each other article of the story uses."""
+    own = set(terms(leads[i].passage.title))
+    if not own:
+        return 0.0
+    return sum(len(own & words[j]) / len(own) for j in range(len(leads)) if j != i) / (len(leads) - 1)
+
+
+def near_duplicates(a: Grouped, b: Grouped, max_days: int = DEFAULT_PARAMS.max_days) -> bool:
+    """True when two stories look like one (their titles mostly alike, or one lead repeating the other's
+    text) and were told within `max_days` of each other: a digest shows them once."""
+    return _alike(_mark(a), _mark(b), max_days)
+
+
+def _mark(story: Grouped) -> tuple[int, set[str], frozenset[str]]:
+    """What near-duplicates are told by: the story's last day, its title's terms, its lead's word bigrams."""
+    return story.last_day, set(terms(story.central.passage.title)), shingles(story.central.passage.text)
+
+
+def _alike(a: tuple, b: tuple, max_days: int = DEFAULT_PARAMS.max_days) -> bool:
+    if a[0] >= 0 and b[0] >= 0 and abs(a[0] - b[0]) > max_days:
+        return False
+    titles = a[1] and b[1] and len(a[1] & b[1]) / len(a[1] | b[1]) >= DUPLICATE_TITLES
+    return bool(titles) or repeats(a[2], b[2])
+
+
+def without_duplicates(stories: Sequence[Grouped], limit: int) -> list[Grouped]:
+    """The first `limit` stories in their order, each later near-duplicate of a shown story merged into it."""
+    shown: list[Grouped] = []
+    marks: list[tuple] = []
+    for story in stories:
+        mark = _mark(story)
+        twin = next((n for n, kept in enumerate(marks) if _alike(kept, mark)), None)
+        if twin is not None:
+            shown[twin] = _grouped(shown[twin].leads + story.leads)
+            marks[twin] = _mark(shown[twin])
+        elif len(shown) < limit:
+            shown.append(story)
+            marks.append(mark)
+    return shown
 
 
 def story_of(grouped: Grouped, summary: Answer | None) -> Story:
@@ -81,13 +137,14 @@ def story_of(grouped: Grouped, summary: Answer | None) -> Story:
 def summarize_story(writer: AnswerWriter, grouped: Grouped) -> Answer:
     """One or two cited sentences from the story's central article."""
     lead = grouped.central.passage
-    return writer.summary(SummaryRequest(f"the story “{lead.title}”", lead.title, [lead], None, brief=True))
+    return writer.summary(SummaryRequest(f"the story “{lead.title}”", lead.title, [lead], None, brief=True,
+                                         headline=lead.title))
 
 
 def build_digest(leads: Sequence[Lead], writer: AnswerWriter, since: date | None, until: date | None,
                  limit: int = 10, params: StoryParams = DEFAULT_PARAMS) -> Digest:
     """The digest of these leads: at most `limit` stories, each summarised."""
-    shown = grouped_stories(leads, params)[: max(0, limit)]
+    shown = without_duplicates(grouped_stories(leads, params), max(0, limit))
     return Digest(tuple(story_of(g, summarize_story(writer, g)) for g in shown), since, until)
 
 

@@ -12,7 +12,7 @@ from index.embedding.embedders import Embedder
 from index.errors import StoreUnavailable
 from index.store.lexical import LexicalIndex, LexicalSnapshot, top_rows
 from index.store.chunks import ChunkFilter, Chunks
-from index.text import jaccard, shingles, terms
+from index.text import jaccard, shingles, terms, without_title
 from index.types import Passage
 
 log = logging.getLogger(__name__)
@@ -46,18 +46,23 @@ class Query:
 
 
 def passage_from_record(chunk_id: str, text: str, metadata: dict, score: float) -> Passage:
-    """A Passage from a Chroma record written by llama-index (offsets live in `_node_content`)."""
+    """A Passage from a Chroma record written by llama-index (offsets live in `_node_content`). A copy of the
+    title at the top of the text is left out (`without_title`): every quote, lead and summary of answers,
+    follows and digests is made from these passages, so none reads "Title First sentence…"."""
     node = {}
     try:
         node = json.loads(metadata.get("_node_content") or "{}")
     except (TypeError, ValueError):
         pass
+    title, text = str(metadata.get("title") or ""), text or ""
+    shown = without_title(text, title)
     return Passage(
         chunk_id=chunk_id, article_id=str(metadata.get("article_id") or metadata.get("document_id") or ""),
-        text=text or "", title=str(metadata.get("title") or ""), source=str(metadata.get("source") or ""),
+        text=shown, title=title, source=str(metadata.get("source") or ""),
         outlet=str(metadata.get("outlet") or ""), url=str(metadata.get("url") or ""),
         published=str(metadata.get("published") or ""), position=int(metadata.get("position") or 0),
-        start=int(node.get("start_char_idx") or 0), end=int(node.get("end_char_idx") or 0), score=score,
+        start=int(node.get("start_char_idx") or 0) + len(text) - len(shown), end=int(node.get("end_char_idx") or 0),
+        score=score,
     )
 
 

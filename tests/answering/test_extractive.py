@@ -95,3 +95,22 @@ def test_titles_autocomplete(seed_service):
     refs = seed_service.titles("after call")
     assert refs and refs[0].title.startswith("After call with Trump")
     assert seed_service.titles("zzz-no-such-title") == []
+
+
+def test_a_brief_summary_tells_its_headlines_fact_and_never_quotes_boilerplate_or_questions(embedder):
+    from index.answering.extractive import summarize
+    from index.types import Passage
+
+    text = ("AI-assisted summary: this page summarizes reporting on the Masters and its weather. "
+            "When does the Masters start? Augusta National has hosted the tournament every April since 1934. "
+            "Scottie Scheffler won the Masters on Sunday, beating Rory McIlroy by two strokes at Augusta National. "
+            "Fans packed the course despite rain delays on Saturday afternoon. "
+            "Sign up for our golf newsletter to get every round's results.")
+    passage = Passage(chunk_id="m#0", article_id="m", text=text, title="Scheffler wins the Masters by two strokes",
+                      source="s", published="2025-04-13")
+    brief = summarize([passage], embedder.embed, max_sentences=2, headline=passage.title)
+    assert "Scottie Scheffler won the Masters on Sunday" in brief.text
+    for never in ("AI-assisted", "this page summarizes", "When does", "Sign up"):
+        assert never not in brief.text
+    whole = summarize([passage], embedder.embed, max_sentences=5)
+    assert whole.text.count("[1]") == 3 and "?" not in whole.text and "newsletter" not in whole.text

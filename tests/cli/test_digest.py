@@ -54,7 +54,7 @@ def test_stories_group_the_articles_of_one_event(home):
     assert {a["title"] for a in story_with(stories, "what-is-deepseek")["articles"]} >= {
         "What is DeepSeek? What to know about the Chinese AI startup", "Nvidia's $500B drop is pure DeepSeek hysteria"}
     poll = story_with(stories, "lgbtq-population-increase")  # one Gallup poll, two outlets
-    assert poll["outlets"] == ["cnn.com", "usatoday.com"] and len(poll["articles"]) == 2
+    assert poll["outlets"] == ["cnn.com", "usatoday.com"] and len(poll["articles"]) == 2 and poll["outlet_count"] == 2
     assert story_with(stories, "genz-lgbtq") is not poll  # the same poll's 2025 edition is another event
     assert story_with(stories, "tax-filing-season") is not story_with(stories, "tax-season-irs-refund-delays")
     lasts = [s["last"] for s in stories]
@@ -66,7 +66,8 @@ def test_summaries_cite_real_passages_of_the_story(home):
     assert stories and all(s["last"] >= "2025-01-27" for s in stories)
     for story in stories:
         assert story["summary"] and story["citations"]
-        assert set(story) == {"title", "summary", "first", "last", "outlets", "articles", "citations"}
+        assert set(story) == {"title", "summary", "first", "last", "outlets", "outlet_count", "articles",
+                              "citations"}
         assert all(set(a) == {"title", "url", "source", "published"} and a["source"] == "fixture"
                    for a in story["articles"])
         for citation in story["citations"]:
@@ -82,6 +83,7 @@ def test_the_terminal_digest_and_its_filters(home):
     text = newsbot("digest", "--since", "2025-01-29", "--source", "fixture", home=home)
     assert text.returncode == 0, text.stderr
     assert text.stdout.startswith("1. ") and "[1] " in text.stdout and "usatoday.com" in text.stdout
+    assert "Covered by 1 outlet: " in text.stdout or "outlets: " in text.stdout
     assert "Payton Gendron" not in text.stdout  # 2022: outside the window
     empty = newsbot("digest", home=home)  # the last day: nothing was published since
     assert empty.returncode == 0 and empty.stdout.startswith("No articles since ") and not empty.stderr

@@ -61,3 +61,25 @@ def test_seed_story_is_retrieved_from_the_week(week_service):
 def test_fusion_ranks_items_found_by_both_first():
     fused = [item for item, _ in fuse([["a", "b", "c"], ["c", "d", "a"]])]
     assert fused[:2] == ["a", "c"] and set(fused) == {"a", "b", "c", "d"}
+
+
+def test_a_title_copied_into_the_text_starts_no_quote_lead_or_summary(tmp_path, fake_embedder):
+    from datetime import date
+
+    from tests.support.scoped_sources import page, scoped_settings
+
+    title = "Saltmere ferry crews strike over pay"
+    body = (f"{title} Ferry crews in Saltmere walked out on Friday over pay, halting every crossing of the "
+            "harbour, the crews' union said. Commuters queued for buses along the coast road instead.")
+    service = build_service(scoped_settings(tmp_path / "home"), embedder=fake_embedder)
+    service.index()
+    (tmp_path / "home" / "articles" / "2025-03-21-ferry.txt").write_text(page(title, body), encoding="utf-8")
+    [new] = service.index().new_articles
+    assert new.lead.startswith("Ferry crews in Saltmere walked out")  # a feed post's lead
+    [match] = service.matches("Saltmere ferry crews strike", [new.article_id], ("shared",))
+    assert not match.quote.startswith(title)  # a follow's quote
+    story = next(s for s in service.digest(since=date(2025, 3, 21)).stories if s.title == title)
+    assert story.summary and title not in story.summary and "Ferry crews in Saltmere walked out" in story.summary
+    assert all(not c.quote.startswith(title) for c in story.citations)
+    answer = service.ask("Why did the Saltmere ferry crews walk out?")
+    assert answer.citations and all(not c.quote.startswith(title) for c in answer.citations)

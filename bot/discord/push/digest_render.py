@@ -16,6 +16,11 @@ def _day(d: date | None) -> str:
     return d.isoformat() if d else ""
 
 
+def covered_by(story: Story) -> str:
+    """"Covered by 1 outlet", "Covered by 3 outlets": how many distinct outlets tell the story."""
+    return f"Covered by {len(story.outlets)} outlet" + ("s" if len(story.outlets) != 1 else "")
+
+
 def story_embed(number: int, story: Story) -> EmbedDict:
     """One story: numbered title (linked to its first article), summary, sources, dates and outlets."""
     summary = escape_markdown(defuse_links(clip(story.summary.strip(), SUMMARY_CHARS))) or "—"
@@ -24,7 +29,8 @@ def story_embed(number: int, story: Story) -> EmbedDict:
         summary += "\n\n**Sources**\n" + "\n".join(citation_line(c) for c in cited)
     days = " to ".join(dict.fromkeys(_day(d) for d in (story.first, story.last) if d)) or "undated"
     count = f"{len(story.articles)} article" + ("s" if len(story.articles) != 1 else "")
-    footer = clip(" · ".join([days, count, ", ".join(escape_line(o) for o in story.outlets)]).strip(" ·"), 300)
+    outlets = f"{covered_by(story)}: " + ", ".join(escape_line(o) for o in story.outlets)
+    footer = clip(" · ".join([days, count, outlets]).strip(" ·"), 300)
     embed: EmbedDict = {"title": clip(f"{number}. {escape_line(story.title)}", TITLE_LIMIT),
                         "description": summary, "color": ANSWER_COLOUR, "footer": {"text": footer}}
     url = next((safe_url(a.url) for a in story.articles if safe_url(a.url)), "")
