@@ -29,10 +29,13 @@ from index.settings import PROMPTS_DIR, Settings
 from index.store.chroma import make_store
 from index.store.database import open_database
 from index.store.lexical import LexicalIndex
+from index.store.records import DatabaseRecords, FileRecords, Records
 
 # the cross-encoder's head, the weight of its rank against the fused rank (None: its score alone) and the
 # word pieces of a (question, passage) pair: chosen on the tune weeks (docs/benchmarks/issue-22-models.md)
 RERANK_HEAD, RERANK_WEIGHT, RERANK_TOKENS = 10, None, 256
+_DATABASES: dict[str, Database] = {}  # one per URL in a process: its connection shared by the core's stores
+_DATABASES_LOCK = threading.Lock()
 
 
 def build_embedder(settings: Settings) -> Embedder:
@@ -72,17 +75,40 @@ def build_service(settings: Settings, *, embedder: Embedder | None = None,
     `embedder` lets one process share a loaded model between services (e.g. `eval` and the main one).
     """
     ensure_home(settings.home)  # a home that is a file or read-only fails here, in one line
+    database = build_database(settings)
+    records = build_records(settings)  # an unreachable database fails here, in one line
     embedder = embedder or build_embedder(settings)
     name = collection_name(collection or settings.collection, embedder)
     store = make_store(settings, name)  # connects on first use, and again after an outage
     prompts = load_prompts(PROMPTS_DIR)
-    paths = Paths(settings.home, name)
+    paths = Paths(settings.home, name, records, database)
     lexical = LexicalIndex(store, paths.lexical_cache)
     indexer = LazyIndexer(store, embedder, paths, settings.chunk_tokens, settings.chunk_overlap)
-    runs = IndexRuns(settings, store, indexer, lexical, paths, SourceCatalog(settings))
+    runs = IndexRuns(settings, store, indexer, lexical, paths, SourceCatalog(settings, records))
     service = NewsService(settings, store, embedder, build_llm(settings), prompts, paths, lexical, runs)
     service.retriever.stage = build_stage(settings)
     return service
+
+
+def build_database(settings: Settings) -> Database | None:
+    """The shared database of `NEWSBOT_DATABASE_URL` (None without one): opened once per process and URL, so
+    the core's stores (records, docstores, feedback, the index lock) share its connection; it connects on
+    first use and again after an outage."""
+    url = settings.database
+    if url is None:
+        return None
+    with _DATABASES_LOCK:
+        if url not in _DATABASES:
+            _DATABASES[url] = open_database(url, "shared database")
+        return _DATABASES[url]
+
+
+def build_records(settings: Settings) -> Records:
+    """Where the core's small shared records live (fetch state, health, run state, servers' sources): the
+    shared database when there is one (its table created now: an unreachable server is StoreUnavailable, in
+    one line), else files in the home folder."""
+    database = build_database(settings)
+    return DatabaseRecords(database) if database is not None else FileRecords(settings.home)
 
 
 def build_stage(settings: Settings) -> CrossEncoderStage | None:
@@ -96,8 +122,9 @@ def build_stage(settings: Settings) -> CrossEncoderStage | None:
 
 
 def build_feedback(settings: Settings) -> FeedbackPort:
-    """The feedback store in the data folder: the bot writes votes there, `newsbot feedback` reads them."""
-    return FeedbackStore(feedback_path(settings.home))
+    """The feedback store: the bot writes votes there, `newsbot feedback` reads them; in the shared database
+    when there is one, else in the data folder."""
+    return FeedbackStore(build_database(settings) or feedback_path(settings.home))
 
 
 def build_state_database(settings: Settings | None = None) -> Database:

@@ -10,23 +10,27 @@ from index.settings import Settings
 from index.sources import scopes as scoping
 from index.sources.sources_config import SourceSpec, parse_sources, with_source_added, with_source_removed
 from index.store.atomic_files import write_text_atomic
+from index.store.records import FileRecords, Records
 from index.types import Scope
 
 
 class SourceCatalog:
-    """The configured sources of every scope, named as inside the index (`Scope.qualify`)."""
+    """The configured sources of every scope, named as inside the index (`Scope.qualify`): the shared ones in
+    the sources file, the servers' ones in `records` (the home's files by default, or the database)."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, records: Records | None = None) -> None:
         self.settings = settings
+        self.records = records if records is not None else FileRecords(settings.home)
 
     def scopes(self) -> list[Scope]:
         """The shared scope and every server scope with a sources config."""
-        return scoping.all_scopes(self.settings.home)
+        return scoping.all_scopes(self.records)
 
     def specs(self, scopes: Sequence[Scope] | None = None) -> list[tuple[SourceSpec, Path]]:
         """(spec named inside the index, folder of its config) of every source of `scopes` (default: all)."""
         chosen = self.scopes() if scopes is None else scopes
-        return scoping.specs_of(self.settings.home, self.settings.sources_file, chosen)
+        return [pair for scope in chosen
+                for pair in scoping.scope_specs(self.records, self.settings.home, self.settings.sources_file, scope)]
 
     def all_sources(self) -> list[SourceSpec]:
         """Every configured source of every scope (named as inside the index), for the refresh schedule."""
@@ -50,24 +54,36 @@ class SourceCatalog:
             raise BadInput(f"unknown source {Scope.split(name)[1]!r}; see `newsbot sources`")
         return found
 
+    def text(self, scope: Scope) -> str | None:
+        """The TOML text of the sources config of `scope` (None: a server without one)."""
+        if Scope(scope).is_shared:
+            return self.settings.sources_file.read_text(encoding="utf-8")
+        return scoping.guild_sources_text(self.records, scope)
+
+    def write(self, scope: Scope, text: str) -> None:
+        """Replace the sources config of `scope` with `text` (in one step)."""
+        if Scope(scope).is_shared:
+            write_text_atomic(self.settings.sources_file, text)
+        else:
+            scoping.save_guild_sources(self.records, scope, text)
+
     def add(self, location: str, name: str | None, scope: Scope) -> str:
         """Add a URL or feed to the sources config of `scope` (its kind found by fetching it); returns its
         name within the scope."""
         from index.sources.source_probe import probe_source
 
-        path = scoping.config_file(self.settings.home, self.settings.sources_file, scope)
-        text = path.read_text(encoding="utf-8") if path.exists() or Scope(scope).is_shared else ""
+        text = self.text(scope) or ""
         spec = probe_source(location.strip(), name, self.settings, taken={s.name for s in parse_sources(text)})
-        write_text_atomic(path, with_source_added(text, spec))
+        self.write(scope, with_source_added(text, spec))
         return spec.name
 
-    def without(self, name: str, scope: Scope) -> tuple[Path, str]:
-        """(config file of `scope`, its text without the source `name`); BadInput when there is no such source."""
-        path = scoping.config_file(self.settings.home, self.settings.sources_file, scope)
-        if not Scope(scope).is_shared and not path.exists():
+    def without(self, name: str, scope: Scope) -> str:
+        """The config text of `scope` without the source `name`; BadInput when there is no such source."""
+        text = self.text(scope)
+        if text is None:
             raise BadInput(f"no source named {name!r}")
-        return path, with_source_removed(path.read_text(encoding="utf-8"), name)
+        return with_source_removed(text, name)
 
     def forget(self, scope: Scope) -> None:
         """Delete a server's sources config."""
-        scoping.forget_guild_files(self.settings.home, scope)
+        scoping.forget_guild_sources(self.records, scope)

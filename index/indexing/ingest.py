@@ -13,23 +13,21 @@ point cannot hurt:
    re-embedding, never a wrong index, and the next run finishes whatever a killed one left.
 
 (llama-index's UPSERTS strategy deletes a changed document's chunks *before* writing the new ones, which
-is exactly the window we avoid.) Docstores live beside their physical collection, under
-`docstore/<collection>/`, so a full re-index (a new collection) brings its own docstores along.
+is exactly the window we avoid.) Docstores live beside their physical collection (index/indexing/docstores.py:
+`docstore/<collection>/` or the database), so a full re-index (a new collection) brings its own along.
 """
 from __future__ import annotations
 
 import logging
-import shutil
 import time
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
 from llama_index.core.ingestion import IngestionPipeline
 from llama_index.core.schema import BaseNode, MetadataMode
-from llama_index.core.storage.docstore import SimpleDocumentStore
+from llama_index.core.storage.docstore.keyval_docstore import KVDocumentStore
 
-from index.indexing.docstores import docstore_ids, docstore_path, load_docstore, save_docstore
+from index.indexing.docstores import DocstoreShelf, Docstores, docstore_ids
 from index.indexing.stored import StoredArticle, current_chunks, stored_articles, stored_titles
 from llama_index.core.vector_stores.utils import node_to_metadata_dict
 
@@ -56,10 +54,10 @@ class Target:
 
     name: str
     chunks: Chunks
-    docstores: Path
+    docstores: DocstoreShelf
 
 
-def _classify(documents, titles: dict[str, str], docstore: SimpleDocumentStore, known: set[str],
+def _classify(documents, titles: dict[str, str], docstore: KVDocumentStore, known: set[str],
               stored: dict[str, StoredArticle], report: IndexReport) -> tuple[list, list]:
     """(to embed, already written by a killed run) among `documents`; the unchanged ones go to `report`."""
     changed, written = [], []
@@ -76,7 +74,7 @@ def _classify(documents, titles: dict[str, str], docstore: SimpleDocumentStore, 
 
 
 def new_articles(source: str, articles: Sequence[Article], known: set[str],
-                 docstore: SimpleDocumentStore) -> list[NewArticle]:
+                 docstore: KVDocumentStore) -> list[NewArticle]:
     """The articles of this run that its source's docstore did not know before and that are now written."""
     scope, name = Scope.split(source)
     return [NewArticle(a.id, name, scope, a.title, a.url, a.outlet, a.published, " ".join(a.text[:600].split()))
@@ -98,29 +96,27 @@ def _write_groups(nodes: Sequence[BaseNode]) -> Iterator[list[BaseNode]]:
 class SourceIndexer:
     """Indexes the articles of one source into a physical collection, incrementally and crash-safely."""
 
-    def __init__(self, store: Store, embedder: Embedder, docstores_root: Path, chunk_tokens: int,
+    def __init__(self, store: Store, embedder: Embedder, docstores: Docstores, chunk_tokens: int,
                  chunk_overlap: int) -> None:
         self._store = store
         self._embed_model = EmbedderAdapter(embedder)
         self._splitter = make_splitter(embedder.tokenize, chunk_tokens, chunk_overlap)
-        self.docstores_root = docstores_root
+        self.docstores = docstores
 
     # -- targets -------------------------------------------------------------------------------
     def target(self, physical: str | None = None) -> Target:
         """The target for a physical collection (the live one by default), created if missing."""
         name = physical or self._store.live_name()
         # writers may create: a live collection deleted behind our back is rebuilt by the next run
-        return Target(name, self._store.chunks_of(name), self.docstores_root / name)
+        return Target(name, self._store.chunks_of(name), self.docstores.of(name))
 
-    def docstore_path(self, source: str, target: Target | None = None) -> Path:
-        """Where the docstore of `source` is for `target` (the live collection by default)."""
-        directory = target.docstores if target else self.docstores_root / self._store.live_name()
-        return docstore_path(directory, source)
+    def docstore(self, source: str) -> KVDocumentStore:
+        """The docstore of `source` in the live collection."""
+        return self.docstores.of(self._store.live_name()).load(source)
 
     def indexed_sources(self, target: Target | None = None) -> list[str]:
-        """The sources that have a docstore in `target`."""
-        directory = target.docstores if target else self.docstores_root / self._store.live_name()
-        return sorted(p.stem for p in directory.glob("*.json"))
+        """The sources that have a docstore in `target` (the live collection by default)."""
+        return (target.docstores if target else self.docstores.of(self._store.live_name())).sources()
 
     # -- indexing ------------------------------------------------------------------------------
     def index(self, source: str, articles: Sequence[Article], progress: Progress | None = None,
@@ -130,14 +126,14 @@ class SourceIndexer:
         `archive`, add and update `articles` and delete only the articles listed in `removed`."""
         started = time.perf_counter()
         target = target or self.target()
-        path = docstore_path(target.docstores, source)
-        docstore = load_docstore(path)
+        docstore = target.docstores.load(source)
+        save = lambda: target.docstores.save(source, docstore)  # noqa: E731
         known = docstore_ids(docstore)
         stored = stored_articles(target.chunks, source)
         report = IndexReport()
         documents = [to_document(a, published_day(a.published)) for a in articles]
         changed, written = _classify(documents, {a.id: a.title for a in articles}, docstore, known, stored, report)
-        self._adopt(target, written, stored, docstore, path)
+        self._adopt(target, written, stored, docstore, save)
         current = {d.id_ for d in documents}
         gone = sorted(((known | set(stored)) & set(removed) if archive else (known | set(stored))) - current)
         report.deleted.extend(stored_titles(target.chunks, stored, gone))
@@ -149,20 +145,20 @@ class SourceIndexer:
                 progress(done[0], total)
 
         advanced(0)
-        self._embed(source, changed, target, stored, docstore, path, report, advanced, show_progress)
+        self._embed(source, changed, target, stored, docstore, save, report, advanced, show_progress)
         report.new_articles = new_articles(source, articles, known, docstore)
         if gone:
             stale = [c for i in gone if i in stored for c in stored[i].chunk_ids]
             self._delete(target, stale)
             for article_id in gone:
                 docstore.delete_document(article_id, raise_error=False)
-        if gone or not path.exists():
-            save_docstore(docstore, path)
+        if gone or not target.docstores.exists(source):
+            save()
         report.seconds = time.perf_counter() - started
         return report
 
     def _embed(self, source: str, changed, target: Target, stored: dict[str, StoredArticle],
-               docstore: SimpleDocumentStore, path: Path, report: IndexReport, advanced: Callable[[int], None],
+               docstore: KVDocumentStore, save: Callable[[], None], report: IndexReport, advanced: Callable[[int], None],
                show_progress: bool) -> None:
         """Chunk, embed and write the changed articles, BATCH_ARTICLES at a time, saving the docstore after
         every batch (a kill loses at most one batch of work)."""
@@ -174,12 +170,12 @@ class SourceIndexer:
             self._replace(target, embedded, nodes, stored)
             for doc in embedded:
                 docstore.set_document_hash(doc.id_, doc.hash)
-            save_docstore(docstore, path)
+            save()
             report.chunks_embedded += len(nodes)
             advanced(len(batch))
 
-    def _adopt(self, target: Target, docs, stored: dict[str, StoredArticle], docstore: SimpleDocumentStore,
-               path: Path) -> None:
+    def _adopt(self, target: Target, docs, stored: dict[str, StoredArticle], docstore: KVDocumentStore,
+               save: Callable[[], None]) -> None:
         """Finish what a killed run left: these articles' current chunks are all written already, so they are
         not embedded again; the chunks they replace are deleted and the docstore records them."""
         if not docs:
@@ -188,7 +184,7 @@ class SourceIndexer:
                               if c not in current_chunks(stored[doc.id_].chunk_ids, doc.hash)])
         for doc in docs:
             docstore.set_document_hash(doc.id_, doc.hash)
-        save_docstore(docstore, path)
+        save()
 
     def _replace(self, target: Target, batch, nodes: Sequence[BaseNode], stored: dict[str, StoredArticle]) -> None:
         """Write the batch's new chunks, then delete the chunks they replace (never the other way round)."""
@@ -222,16 +218,15 @@ class SourceIndexer:
         """Delete every chunk of a source, then its docstore; returns the titles of its articles."""
         target = target or self.target()
         stored = stored_articles(target.chunks, source)
-        path = docstore_path(target.docstores, source)
         titles = stored_titles(target.chunks, stored, list(stored))
-        titles += sorted(docstore_ids(load_docstore(path)) - set(stored))
+        titles += sorted(docstore_ids(target.docstores.load(source)) - set(stored))
         self._delete(target, [c for entry in stored.values() for c in entry.chunk_ids])
-        path.unlink(missing_ok=True)
+        target.docstores.delete(source)
         return titles
 
     def hashes(self, source: str) -> dict[str, str]:
         """Article id -> content hash, from the live docstore of `source`."""
-        docstore = load_docstore(self.docstore_path(source))
+        docstore = self.docstore(source)
         return {article_id: docstore.get_document_hash(article_id) or "" for article_id in docstore_ids(docstore)}
 
     def chunks(self) -> list[tuple[str, str, str]]:
@@ -241,11 +236,11 @@ class SourceIndexer:
 
     def forget_articles(self, source: str, article_ids: Sequence[str]) -> None:
         """Remove articles from the live docstore of `source`, so that the next run re-embeds them."""
-        path = self.docstore_path(source)
-        docstore = load_docstore(path)
+        shelf = self.docstores.of(self._store.live_name())
+        docstore = shelf.load(source)
         for article_id in article_ids:
             docstore.delete_document(article_id, raise_error=False)
-        save_docstore(docstore, path)
+        shelf.save(source, docstore)
 
     def copy_source(self, source: str, origin: Target, destination: Target) -> int:
         """Copy a source's chunks (vectors included, nothing re-embedded) and docstore; returns the chunk count."""
@@ -253,29 +248,25 @@ class SourceIndexer:
         for page in origin.chunks.pages(ChunkFilter(source=source), embeddings=True):
             destination.chunks.upsert(page)
             copied += len(page)
-        path = docstore_path(origin.docstores, source)
-        if path.exists():
-            destination.docstores.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, docstore_path(destination.docstores, source))
+        origin.docstores.copy(source, destination.docstores)
         return copied
 
     def fresh_target(self) -> Target:
         """A new, empty physical collection beside the live one, for a full re-index."""
         name = self._store.next_version()
-        shutil.rmtree(self.docstores_root / name, ignore_errors=True)
+        self.docstores.of(name).clear()
         return self.target(name)
 
     def discard(self, name: str) -> None:
         """Delete a physical collection that is not live, and its docstores."""
         self._store.drop(name)
-        shutil.rmtree(self.docstores_root / name, ignore_errors=True)
+        self.docstores.of(name).clear()
 
     def leftovers(self) -> list[str]:
         """Physical collections and docstore folders of this index that are not live (a killed full re-index)."""
         live = self._store.live_name()
         names = set(self._store.list_physical())
-        if self.docstores_root.is_dir():
-            names |= {p.name for p in self.docstores_root.iterdir() if p.is_dir() and _is_version(self._store, p.name)}
+        names |= {name for name in self.docstores.collections() if _is_version(self._store, name)}
         return sorted(names - {live})
 
     def remove_leftovers(self) -> list[str]:
@@ -285,7 +276,7 @@ class SourceIndexer:
         for name in found:
             if name in physical:
                 self._store.drop(name)
-            shutil.rmtree(self.docstores_root / name, ignore_errors=True)
+            self.docstores.of(name).clear()
         return found
 
 

@@ -4,8 +4,10 @@ Each source with a refresh interval (`refresh = "30m"`; 60 minutes by default fo
 folders and JSONL files) is refreshed when due, one source at a time, through the index runs
 (`index.indexing.runs.IndexRuns.refresh`, typed here as `Refreshable`), so under the same lock as
 `/reindex` and `newsbot index` (a refresh never runs beside one; if one is running, the refresh is tried
-again a minute later). Due times get up to 10 % of random jitter, so that
-sources (and bot processes) do not all fire together; a source whose refresh fails as a whole waits
+again a minute later). Every process of a deployment may run the schedule (several bots on several machines
+sharing one database): a source that another process refreshed less than half an interval ago, as read
+under the lock, is not refreshed again but planned an interval after that refresh (a debug line, nothing
+else). Due times get up to 10 % of random jitter, so that sources (and bot processes) do not all fire together; a source whose refresh fails as a whole waits
 twice as long after each failure in a row (at most a day). The sources file is read again before each
 round, so sources added from Discord are refreshed too. One log line per refresh.
 """
@@ -18,12 +20,12 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Callable, Iterator, Protocol
 
 from index.errors import IndexBusy, NewsbotError
 from index.sources.fetch_state import load_state
 from index.sources.sources_config import SourceSpec
+from index.store.records import Shelf
 from index.types import IndexReport
 
 log = logging.getLogger("newsbot.refresh")
@@ -67,6 +69,11 @@ class Schedule:
         self.due_at[spec.name] = now + wait
         return wait
 
+    def refreshed_elsewhere(self, spec: SourceSpec, now: float, age: float) -> None:
+        """Schedule `spec` an interval after a refresh another process made `age` seconds ago."""
+        interval = float(spec.refresh_seconds or 0)
+        self.due_at[spec.name] = now + max(0.0, interval - age) + self._jitter(interval)
+
     def next_wake(self, now: float) -> float:
         """Seconds until the next due source (IDLE_SECONDS at most)."""
         return max(0.0, min([IDLE_SECONDS] + [t - now for t in self.due_at.values()]))
@@ -79,14 +86,15 @@ class Refreshable(Protocol):
     """What the schedule drives: the index runs of one logical index."""
 
     @property
-    def fetch_state(self) -> Path:
+    def fetch_state(self) -> Shelf:
         """Where each source's fetch state (last refresh, failures in a row) is kept."""
 
     def all_sources(self) -> list[SourceSpec]:
         """Every configured source of every scope, named as inside the index."""
 
-    def refresh(self, qualified: str) -> IndexReport:
-        """Index one source (named inside the index) incrementally; IndexBusy when a run holds the lock."""
+    def refresh(self, qualified: str, fresh_for: float = 0.0) -> IndexReport | None:
+        """Index one source (named inside the index) incrementally; None when it was refreshed less than
+        `fresh_for` seconds ago; IndexBusy when a run holds the lock."""
 
 
 class Refresher:
@@ -125,27 +133,42 @@ class Refresher:
         """Refresh one source and log one line about it."""
         started = self.clock()
         try:
-            report = self.runs.refresh(spec.name)
+            report = self.runs.refresh(spec.name, fresh_for=(spec.refresh_seconds or 0) / 2)
         except IndexBusy:
             wait = self.schedule.done(spec, self.clock(), busy=True)
             log.info("refresh of %s skipped: a re-index is running; trying again in %.0f s", spec.name, wait)
             return
-        except NewsbotError as exc:  # e.g. the vector store is down: back off like a failed source
-            failures = load_state(self.runs.fetch_state, spec.name).failures + 1
+        except NewsbotError as exc:  # e.g. the vector store or the database is down: back off like a failed source
+            failures = self._failures(spec.name) + 1
             wait = self.schedule.done(spec, self.clock(), failures)
             log.warning("refresh of %s failed: %s; next in %.0f s", spec.name, exc, wait)
             return
-        failures = load_state(self.runs.fetch_state, spec.name).failures
-        wait = self.schedule.done(spec, self.clock(), failures)
+        if report is None:
+            self._refreshed_elsewhere(spec)
+            return
+        wait = self.schedule.done(spec, self.clock(), self._failures(spec.name))
         errors = f", {len(report.errors)} error(s): {report.errors[0].reason}" if report.errors else ""
         log.info("refreshed %s: %d added, %d updated, %d deleted%s in %.1f s; next in %.0f s", spec.name,
                  len(report.added), len(report.updated), len(report.deleted), errors, self.clock() - started, wait)
 
-    def _last_refresh_age(self, name: str) -> float | None:
-        stamp = load_state(self.runs.fetch_state, name).last_refresh
+    def _refreshed_elsewhere(self, spec: SourceSpec) -> None:
+        """Plan the next refresh of a source that another process has just refreshed from that refresh on."""
+        age = self._last_refresh_age(spec.name) or 0.0
+        self.schedule.refreshed_elsewhere(spec, self.clock(), age)
+        log.debug("refresh of %s skipped: another process refreshed it %.0f s ago", spec.name, age)
+
+    def _failures(self, name: str) -> int:
+        """The failed refreshes in a row of a source (0 when its fetch state cannot be read now)."""
         try:
+            return load_state(self.runs.fetch_state, name).failures
+        except NewsbotError:  # the database is down: its refresh failed already, and is backed off
+            return 0
+
+    def _last_refresh_age(self, name: str) -> float | None:
+        try:
+            stamp = load_state(self.runs.fetch_state, name).last_refresh
             return (datetime.now(timezone.utc) - datetime.fromisoformat(stamp)).total_seconds()
-        except ValueError:
+        except (ValueError, NewsbotError):  # never refreshed, or the database is down: due now
             return None
 
 

@@ -1,25 +1,25 @@
-"""When each source was last indexed: one small JSON file per logical index, written atomically."""
+"""When each source was last indexed: one small record per logical index (`state/<collection>.json` under the
+home folder, or a row of the database), written in one step."""
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
-from index.store.atomic_files import write_text_atomic
+from index.store.records import Records
 
 
 class RunState:
     """Source name (inside the index) -> ISO 8601 time it was last indexed."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
+    def __init__(self, records: Records, collection: str) -> None:
+        self.records = records
+        self.collection = collection
 
     def load(self) -> dict[str, str]:
-        """What the file holds ({} when it is missing or unreadable)."""
+        """What the record holds ({} when it is missing or unreadable)."""
         try:
-            return json.loads(self.path.read_text(encoding="utf-8"))
+            found = self.records.get("state", self.collection)
         except (OSError, ValueError):
             return {}
+        return found if isinstance(found, dict) else {}
 
     def save(self, state: dict[str, str]) -> None:
-        """Replace the file with `state`."""
-        write_text_atomic(self.path, json.dumps(state, indent=2, sort_keys=True))
+        """Replace the record with `state`."""
+        self.records.put("state", self.collection, state)

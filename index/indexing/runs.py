@@ -1,6 +1,6 @@
 """Index runs over one logical index: full or incremental, one at a time, and what changes the index besides.
 
-One run at a time (the index lock, and on a Chroma server the lease); a full re-index builds a new
+One run at a time (`index_lock`: the database's lock, or the home's flock and on a Chroma server the lease); a full re-index builds a new
 collection beside the live one and swaps the pointer at the end; a failing source keeps what it had.
 Removing a source or forgetting a server's scope drops their chunks under the same lock.
 """
@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import time
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import Callable, Sequence
 from index.errors import BadInput, StoreUnavailable
 from index.indexing.new_articles import announce
 from index.indexing.catalog import SourceCatalog
+from index.indexing.index_lock import index_lock
 from index.indexing.paths import LazyIndexer, Paths
 from index.indexing.retention import expired_articles
 from index.indexing.run_state import RunState
@@ -28,10 +28,9 @@ from index.sources.health_book import HealthBook
 from index.sources.item_guard import source_failure
 from index.sources.scopes import scoped_articles
 from index.sources.sources_config import SourceSpec
-from index.store.atomic_files import write_text_atomic
 from index.store.chroma import Store
 from index.store.lexical import LexicalIndex
-from index.store.locking import exclusive
+from index.store.records import Shelf
 from index.types import IndexReport, Scope
 
 log = logging.getLogger(__name__)
@@ -63,7 +62,7 @@ class IndexRuns:
         self.lexical = lexical
         self.paths = paths
         self.catalog = catalog
-        self.state = RunState(paths.state)
+        self.state = RunState(paths.records, paths.collection)
         self.health_book = health_book or HealthBook(paths.health)  # each source's outcomes (feed health)
 
     @property
@@ -72,7 +71,7 @@ class IndexRuns:
         return self._indexer.get()
 
     @property
-    def fetch_state(self) -> Path:
+    def fetch_state(self) -> Shelf:
         """Where each source's fetch state (last refresh, failures) is kept."""
         return self.paths.fetch_state
 
@@ -86,9 +85,16 @@ class IndexRuns:
         chosen = list(scopes) if scopes is not None else self.catalog.scopes()
         return self.run(self.catalog.specs(chosen), set(chosen), full, progress, show_progress)
 
-    def refresh(self, qualified: str) -> IndexReport:
-        """Index one source, named inside the index (`Scope.qualify`): what the refresh schedule runs."""
-        return self.run(self.catalog.qualified(qualified), set(), False)
+    def refresh(self, qualified: str, fresh_for: float = 0.0) -> IndexReport | None:
+        """Index one source, named inside the index (`Scope.qualify`): what the refresh schedule runs. None
+        (nothing done) when a process refreshed it less than `fresh_for` seconds ago, as read under the lock."""
+        specs = self.catalog.qualified(qualified)
+        with self.lock():
+            if fresh_for and 0 <= refreshed_ago(self.paths.fetch_state, qualified) < fresh_for:
+                return None
+            report = self._index_locked(specs, set(), False, None, False)
+        announce(self, report.new_articles)
+        return report
 
     def all_sources(self) -> list[SourceSpec]:
         """Every configured source of every scope (named as inside the index), for the refresh schedule."""
@@ -97,7 +103,7 @@ class IndexRuns:
     def run(self, specs: Specs, prune: set[Scope], full: bool, progress: Progress | None = None,
             show_progress: bool = False) -> IndexReport:
         """Index `specs` under the index lock, then drop the sources of `prune`'s scopes no longer configured."""
-        with exclusive(self.paths.lock), self.shared_lease():
+        with self.lock():
             report = self._index_locked(specs, prune, full, progress, show_progress)
         if not full:  # a full re-index rebuilds everything: nothing in it is news
             announce(self, report.new_articles)
@@ -177,10 +183,10 @@ class IndexRuns:
 
     def remove_source(self, name: str, scope: Scope) -> None:
         """Remove a source (named within `scope`) from its config and its articles from the index."""
-        path, text = self.catalog.without(name, scope)
+        text = self.catalog.without(name, scope)
         qualified = Scope(scope).qualify(name)
-        with exclusive(self.paths.lock), self.shared_lease():
-            write_text_atomic(path, text)
+        with self.lock():
+            self.catalog.write(scope, text)
             self._drop_sources([qualified])
             forget_state(self.paths.fetch_state, qualified)
             self.health_book.forget([qualified])
@@ -189,7 +195,7 @@ class IndexRuns:
         """Delete a server's sources config and every chunk of its sources; returns the sources dropped."""
         if Scope(scope).is_shared:
             raise BadInput("the shared sources are managed in the sources config, not forgotten")
-        with exclusive(self.paths.lock):
+        with self.lock():
             names = [n for n in self.indexer.indexed_sources() if Scope.split(n)[0] == scope]
             names += [s.name for s, _ in self.catalog.specs([scope]) if s.name not in names]
             self._drop_sources(names)
@@ -211,29 +217,24 @@ class IndexRuns:
         """Once per physical collection: give chunks written before scopes existed their scope (or, with
         `done`, only record that the live collection needs none)."""
         live = self.store.live_name()
-        marker = self.paths.home / "state" / f"{live}.scoped"
-        if marker.exists():
+        if self.paths.records.get("scoped", live) is not None:
             return
         if not done:
             stamped = stamp_missing_scopes(self.store.chunks_of(live))
             if stamped:
                 log.info("gave %d chunks of %s their scope", stamped, live)
                 self.store.bump_generation()
-        write_text_atomic(marker, "1\n")
+        self.paths.records.put("scoped", live, "1\n")
 
-    def shared_lease(self):
-        """On a Chroma server, the lease that keeps other machines' processes from re-indexing at once."""
-        if not self.settings.chroma_host:
-            return nullcontext()
-        from index.store.lease import ChromaLease
-
-        return ChromaLease(self.store).hold()
+    def lock(self, what: str = "a re-index"):
+        """The lock of this index across processes and machines (index/indexing/index_lock.py)."""
+        return index_lock(self.settings, self.store, self.paths, what)
 
     def _known(self, source: str, target) -> set[str]:
         """The article ids the docstore of `source` in `target` knows."""
-        from index.indexing.docstores import docstore_ids, docstore_path, load_docstore
+        from index.indexing.docstores import docstore_ids
 
-        return docstore_ids(load_docstore(docstore_path(target.docstores, source)))
+        return docstore_ids(target.docstores.load(source))
 
     def _warm_lexical(self) -> None:
         """Build (and cache on disk) the BM25 index of the new generation now, in the process that indexed,
@@ -243,6 +244,17 @@ class IndexRuns:
             self.lexical.snapshot()
         except StoreUnavailable as exc:  # the next question builds it instead
             log.warning("could not prepare the BM25 index: %s", exc)
+
+
+def refreshed_ago(fetch_state: Shelf, source: str) -> float:
+    """Seconds since a process last refreshed `source` (-1 when never, or unknown)."""
+    from index.sources.fetch_state import load_state
+
+    try:
+        stamp = datetime.fromisoformat(load_state(fetch_state, source).last_refresh)
+    except ValueError:
+        return -1.0
+    return (datetime.now(timezone.utc) - stamp).total_seconds()
 
 
 def _merge(total: IndexReport, report: IndexReport) -> None:

@@ -9,7 +9,6 @@ from index.indexing.runs import IndexRuns
 from index.sources.fetch_state import load_state
 from index.sources.source_dates import source_dates
 from index.store.chunks import ChunkFilter
-from index.store.locking import exclusive
 from index.types import Problem, Scope, SourceHealth, SourceStatus
 
 
@@ -22,14 +21,14 @@ class IndexStatus:
     def sources(self, scopes: Sequence[Scope] | None = None) -> list[SourceStatus]:
         """Each configured source of `scopes` (default: every scope) with its article and chunk counts and
         when it was last indexed; `name` is the name within its scope."""
-        from index.indexing.docstores import docstore_ids, load_docstore
+        from index.indexing.docstores import docstore_ids
 
         runs = self.runs
         state = runs.state.load()
         dates = source_dates(runs.lexical.snapshot().metadatas)
         statuses = []
         for spec, _ in runs.catalog.specs(scopes):
-            articles = len(docstore_ids(load_docstore(runs.indexer.docstore_path(spec.name))))
+            articles = len(docstore_ids(runs.indexer.docstore(spec.name)))
             chunks = len(runs.store.chunks.ids(ChunkFilter(source=spec.name)))
             scope, name = Scope.split(spec.name)
             fetched, health = load_state(runs.paths.fetch_state, spec.name), runs.health_book.record(spec.name)
@@ -52,7 +51,7 @@ class IndexStatus:
         if not repair or not found:
             return found, found
         indexer = self.runs.indexer
-        with exclusive(self.runs.paths.lock, "a re-index or repair"):
+        with self.runs.lock("a re-index or repair"):
             found = doctor.check(inventory := self._inventory())
             fix = doctor.plan(inventory, found)
             indexer.remove_leftovers()

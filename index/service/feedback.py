@@ -1,30 +1,33 @@
-"""A small sqlite store of 👍/👎 feedback on answers (`index.port.FeedbackPort`). Knows nothing of Discord."""
+"""A small store of 👍/👎 feedback on answers (`index.port.FeedbackPort`) over the SQL seam
+(index/store/database.py): `feedback.sqlite3` in the home folder by default, or the shared database
+(`NEWSBOT_DATABASE_URL`). Knows nothing of Discord."""
 from __future__ import annotations
 
 import json
-import sqlite3
-import threading
 from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
 
-from index.errors import BadInput, StoreUnavailable
+from index.errors import BadInput
 from index.port import Feedback, FeedbackTally
 from index.store.chunks import Chunks
-from index.store.sqlite_file import open_database
+from index.store.database import Database, open_database
 from index.types import Scope
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS feedback (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    id {serial},
     created TEXT NOT NULL,
     user_id TEXT NOT NULL,
     vote INTEGER NOT NULL CHECK (vote IN (-1, 1)),
     question TEXT NOT NULL,
-    answer TEXT NOT NULL
+    answer TEXT NOT NULL,
+    guild_id TEXT NOT NULL DEFAULT '',
+    channel_id TEXT NOT NULL DEFAULT '',
+    citations {json} NOT NULL DEFAULT '[]'
 )
 """
-# Columns added later; an older database gets them on open (its old rows: no server, no citations).
+# Columns added later; an older sqlite file gets them on open (its old rows: no server, no citations).
 _ADDED_COLUMNS = {"guild_id": "TEXT NOT NULL DEFAULT ''", "channel_id": "TEXT NOT NULL DEFAULT ''",
                   "citations": "TEXT NOT NULL DEFAULT '[]'"}
 _COLUMNS = "id, created, user_id, vote, question, answer, guild_id, channel_id, citations"
@@ -35,22 +38,24 @@ def feedback_path(home: Path) -> Path:
     return home / "feedback.sqlite3"
 
 
-def _prepare(db: sqlite3.Connection) -> None:
-    """The table, and the columns later versions added to it."""
-    db.execute(_SCHEMA)
-    present = {row[1] for row in db.execute("PRAGMA table_info(feedback)")}
+def _prepare(db: Database) -> None:
+    """The table, and (in a sqlite file from an older version) the columns later versions added to it."""
+    db.prepare(_SCHEMA)
+    if db.dialect != "sqlite":
+        return  # PostgreSQL came after the last added column: its table was created whole
+    present = {row[1] for row in db.query("PRAGMA table_info(feedback)")}
     for column, declaration in _ADDED_COLUMNS.items():
         if column not in present:
             db.execute(f"ALTER TABLE feedback ADD COLUMN {column} {declaration}")
 
 
 class FeedbackStore:
-    """Feedback kept in one sqlite file; safe to call from several threads."""
+    """Feedback kept in a `Database` (a sqlite file's path opens one); safe to call from several threads."""
 
-    def __init__(self, path: str | Path) -> None:
-        self.path = str(path)
-        self._lock = threading.Lock()
-        self._db = open_database(self.path, "feedback database", _prepare)
+    def __init__(self, where: str | Path | Database) -> None:
+        self._db = where if hasattr(where, "dialect") else open_database(Path(where), "feedback database")
+        self.path = self._db.where
+        _prepare(self._db)
 
     def add(self, question: str, answer: str, user_id: str | int, vote: int, *, guild_id: int | str | None = None,
             channel_id: int | str | None = None, citations: tuple[dict, ...] = ()) -> Feedback:
@@ -60,20 +65,14 @@ class FeedbackStore:
         created = datetime.now(timezone.utc).isoformat(timespec="seconds")
         row = (created, str(user_id), vote, question, answer, str(guild_id or ""), str(channel_id or ""),
                json.dumps(list(citations), ensure_ascii=False))
-        with self._lock:
-            try:
-                cur = self._db.execute(
-                    "INSERT INTO feedback (created, user_id, vote, question, answer, guild_id, channel_id, citations) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", row)
-                self._db.commit()
-            except sqlite3.Error as e:
-                raise StoreUnavailable(f"cannot write feedback to {self.path}: {e}") from e
-        return _feedback((int(cur.lastrowid or 0), *row))
+        [(new_id,)] = self._db.query(
+            "INSERT INTO feedback (created, user_id, vote, question, answer, guild_id, channel_id, citations) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id", *row)
+        return _feedback((int(new_id), *row))
 
     def list(self, limit: int = 50) -> list[Feedback]:
         """The most recent votes first, at most `limit` of them."""
-        with self._lock:
-            rows = self._db.execute(f"SELECT {_COLUMNS} FROM feedback ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
+        rows = self._db.query(f"SELECT {_COLUMNS} FROM feedback ORDER BY id DESC LIMIT ?", limit)
         return [_feedback(row) for row in rows]
 
     def tally(self, by: str) -> list[FeedbackTally]:
@@ -81,8 +80,7 @@ class FeedbackStore:
         server (`by="server"`), most votes first."""
         if by not in ("source", "server"):
             raise BadInput(f"--by takes source or server, not {by!r}")
-        with self._lock:
-            rows = self._db.execute(f"SELECT {_COLUMNS} FROM feedback").fetchall()
+        rows = self._db.query(f"SELECT {_COLUMNS} FROM feedback")
         up: Counter = Counter()
         down: Counter = Counter()
         for row in map(_feedback, rows):
@@ -94,8 +92,7 @@ class FeedbackStore:
 
     def close(self) -> None:
         """Close the database."""
-        with self._lock:
-            self._db.close()
+        self._db.close()
 
 
 def _feedback(row: tuple) -> Feedback:

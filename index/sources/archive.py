@@ -18,6 +18,7 @@ from index.sources.readers import read_source
 from index.settings import Settings
 from index.sources.sources_config import SourceSpec
 from index.sources.stream_read import read_archive
+from index.store.records import Shelf
 from index.types import Article, ItemError
 
 
@@ -43,7 +44,7 @@ def polite_fetcher(settings: Settings) -> PoliteFetcher:
     return PoliteFetcher(raw)
 
 
-def read_for_index(spec: SourceSpec, settings: Settings, state_dir: Path, known: set[str], full: bool,
+def read_for_index(spec: SourceSpec, settings: Settings, state_dir: Shelf, known: set[str], full: bool,
                    now: datetime | None = None, fetcher: PoliteFetcher | None = None,
                    config_dir: Path | None = None) -> SourceRead:
     """Read a source for an index run; raises SourceError when the whole source cannot be read."""
@@ -71,7 +72,7 @@ def retention_cutoff(spec: SourceSpec, now: datetime) -> int | None:
     return published_day((now - timedelta(days=spec.retention_days)).date().isoformat())
 
 
-def commit(read: SourceRead, state_dir: Path, now: datetime | None = None) -> None:
+def commit(read: SourceRead, state_dir: Shelf, now: datetime | None = None) -> None:
     """Save the fetch state of a source after its articles were indexed, with the refresh's outcome."""
     stamp = (now or datetime.now(timezone.utc)).isoformat(timespec="seconds")
     read.state.last_refresh = stamp
@@ -85,7 +86,7 @@ def commit(read: SourceRead, state_dir: Path, now: datetime | None = None) -> No
     save_state(state_dir, read.spec.name, read.state)
 
 
-def record_failure(spec: SourceSpec, state_dir: Path, reason: str, now: datetime | None = None) -> None:
+def record_failure(spec: SourceSpec, state_dir: Shelf, reason: str, now: datetime | None = None) -> None:
     """Remember that a refresh of the whole source failed (nothing it had indexed is touched)."""
     state = load_state(state_dir, spec.name)
     state.failures += 1

@@ -13,18 +13,17 @@ hour is stale after 5 hours without one; one with a weekly column after 5 weeks.
 
 Each time a source leaves `ok` it starts an *episode* with a stable id (the state and when it began), so an
 adapter can report each episode once and its end once, across restarts, by remembering episode ids.
-State is one JSON file per source (`health/<collection>/<source>.json`), written atomically. Pure logic is
+State is one record per source (`health/<collection>/<source>.json`, or a row of the database). Pure logic is
 separated from the two small I/O functions at the end.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
-from pathlib import Path
 from statistics import median
 
-from index.store.atomic_files import load_json_record, save_json_record
+from index.store.records import Shelf
 
 
 FAILURES_TO_FAIL = 2  # one failed refresh is often a blip; two in a row is a failing source
@@ -128,22 +127,16 @@ def _parse(stamp: str) -> datetime | None:
 
 
 # ----------------------------------------------------------------------------- persistence
-def health_path(directory: Path, source: str) -> Path:
-    """Where the health of `source` is kept."""
-    return directory / f"{source}.json"
+def load_health(shelf: Shelf, source: str) -> HealthRecord:
+    """The saved health of `source`, or a fresh record (also when it is unreadable)."""
+    return shelf.load(source, lambda data: HealthRecord(**data), HealthRecord, "its health starts afresh")
 
 
-def load_health(directory: Path, source: str) -> HealthRecord:
-    """The saved health of `source`, or a fresh record (also when the file is unreadable)."""
-    return load_json_record(health_path(directory, source), lambda data: HealthRecord(**data), HealthRecord,
-                            "its health starts afresh")
+def save_health(shelf: Shelf, source: str, record: HealthRecord) -> None:
+    """Write the health of `source` (atomically)."""
+    shelf.put(source, asdict(record))
 
 
-def save_health(directory: Path, source: str, record: HealthRecord) -> None:
-    """Write the health of `source` atomically."""
-    save_json_record(health_path(directory, source), record)
-
-
-def forget_health(directory: Path, source: str) -> None:
+def forget_health(shelf: Shelf, source: str) -> None:
     """Delete the health of a removed source."""
-    health_path(directory, source).unlink(missing_ok=True)
+    shelf.delete(source)

@@ -1,14 +1,15 @@
 """What newsbot remembers about fetching one source between runs: HTTP validators, feed entries, health.
 
-One JSON file per source (`state/<collection>/fetch/<source>.json` under the home folder), written
-atomically *after* the articles it describes are indexed: a run killed in between only costs a re-fetch.
+One record per source (index/store/records.py: `fetch/<collection>/<source>.json` under the home folder, or a
+row of the database), written *after* the articles it describes are indexed: a run killed in between only
+costs a re-fetch.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import asdict
 
-from index.store.atomic_files import load_json_record, save_json_record
+from index.store.records import Shelf
 
 
 @dataclass
@@ -51,27 +52,21 @@ def conditional_headers(etag: str, last_modified: str) -> dict[str, str]:
     return headers
 
 
-def state_path(directory: Path, source: str) -> Path:
-    """Where the state of `source` is kept."""
-    return directory / f"{source}.json"
-
-
 def _decode_state(data: dict) -> SourceState:
     pages = {link: PageState(**page) for link, page in data.pop("pages", {}).items()}
     return SourceState(pages=pages, **data)
 
 
-def load_state(directory: Path, source: str) -> SourceState:
-    """The saved state of `source`, or an empty one (also when the file is unreadable: costs re-fetching)."""
-    return load_json_record(state_path(directory, source), _decode_state, SourceState,
-                            "its pages will be fetched again")
+def load_state(shelf: Shelf, source: str) -> SourceState:
+    """The saved state of `source`, or an empty one (also when it is unreadable: costs re-fetching)."""
+    return shelf.load(source, _decode_state, SourceState, "its pages will be fetched again")
 
 
-def save_state(directory: Path, source: str, state: SourceState) -> None:
-    """Write the state of `source` atomically."""
-    save_json_record(state_path(directory, source), state)
+def save_state(shelf: Shelf, source: str, state: SourceState) -> None:
+    """Write the state of `source` (atomically)."""
+    shelf.put(source, asdict(state))
 
 
-def forget_state(directory: Path, source: str) -> None:
+def forget_state(shelf: Shelf, source: str) -> None:
     """Delete the state of a removed source."""
-    state_path(directory, source).unlink(missing_ok=True)
+    shelf.delete(source)

@@ -9,44 +9,45 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Iterable
 
+from index.errors import StoreUnavailable
 from index.sources import feed_health as fh
 from index.sources.sources_config import SourceSpec
+from index.store.records import Shelf
 from index.types import Scope, SourceHealth
 
 log = logging.getLogger(__name__)
 
 
 class HealthBook:
-    """The health of every source of one collection, one JSON file each in `directory`."""
+    """The health of every source of one collection, one record each on `shelf`."""
 
-    def __init__(self, directory: Path) -> None:
-        self.directory = directory
+    def __init__(self, shelf: Shelf) -> None:
+        self.shelf = shelf
 
     def note(self, source: str, added: int = 0, failure: BaseException | None = None, reason: str = "",
              now: datetime | None = None) -> None:
         """Record the outcome of reading one source (named inside the index); never fails the run."""
         now = now or datetime.now(timezone.utc)
         try:
-            record = fh.load_health(self.directory, source)
+            record = fh.load_health(self.shelf, source)
             if failure is None:
                 fh.record_success(record, now, added)
             else:
                 fh.record_failure(record, now, fh.error_kind(failure), reason or str(failure))
-            fh.save_health(self.directory, source, record)
-        except OSError as exc:  # health is bookkeeping: it never fails an index run
+            fh.save_health(self.shelf, source, record)
+        except (OSError, StoreUnavailable) as exc:  # health is bookkeeping: it never fails an index run
             log.warning("could not record the health of %s: %s", source, exc)
 
     def forget(self, sources: Iterable[str]) -> None:
         """Delete the records of removed sources."""
         for source in sources:
-            fh.forget_health(self.directory, source)
+            fh.forget_health(self.shelf, source)
 
     def record(self, source: str) -> fh.HealthRecord:
         """The record of one source (a fresh one when it was never read)."""
-        return fh.load_health(self.directory, source)
+        return fh.load_health(self.shelf, source)
 
     def state(self, spec: SourceSpec, now: datetime | None = None) -> str:
         """"ok", "failing" or "stale" for one source (only feeds can go stale)."""

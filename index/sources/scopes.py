@@ -9,17 +9,18 @@ scopes", for why one collection rather than one per server, and what it costs).
 Inside the index a server's source is named `g<id>~<name>` and its articles' ids are prefixed the same
 way (`Scope.qualify`), so that two servers adding a source of the same name, or the same feed, get two
 sources whose chunks never overwrite each other. `~` is not allowed in a configured name, so no shared
-source can collide. A server's sources config lives in `guilds/<id>/sources.toml` under the data folder.
+source can collide. A server's sources config is a record (index/store/records.py): `guilds/<id>/sources.toml` under the data
+folder, or its TOML text in the database.
 """
 from __future__ import annotations
 
 import dataclasses
-import shutil
 from pathlib import Path
 from typing import Iterable
 
 from index.errors import BadInput
-from index.sources.sources_config import SourceSpec, load_sources
+from index.sources.sources_config import SourceSpec, load_sources, parse_sources
+from index.store.records import Records
 from index.types import Article, Scope
 
 
@@ -32,52 +33,59 @@ def scoped_articles(articles: Iterable[Article], scope: Scope) -> list[Article]:
 
 
 # ----------------------------------------------------------------------------- where configs live
-def guild_sources_file(home: Path, scope: Scope) -> Path:
-    """The sources config of one server's scope."""
+GUILD_SOURCES = "guild-sources"  # the records (index/store/records.py) of servers' configs, keyed by server id
+
+
+def server_key(scope: Scope) -> str:
+    """The key of a server scope's sources config (its server id); BadInput for the shared scope."""
     try:
         server_id = Scope(scope).server_id
     except ValueError:
         server_id = None
     if server_id is None:
         raise BadInput(f"not a server scope: {scope!r}")
-    return home / "guilds" / str(server_id) / "sources.toml"
+    return str(server_id)
 
 
-def guild_scopes_on_disk(home: Path) -> list[Scope]:
-    """Every server scope that has a sources config in the data folder."""
-    root = home / "guilds"
-    if not root.is_dir():
-        return []
-    found = [p.name for p in root.iterdir() if p.name.isdigit() and (p / "sources.toml").exists()]
-    return sorted(Scope.server(int(name)) for name in found if len(name) <= 20)
+def guild_folder(home: Path, scope: Scope) -> Path:
+    """The folder a server's relative source paths resolve against (where its config lives in files)."""
+    return home / "guilds" / server_key(scope)
 
 
-def forget_guild_files(home: Path, scope: Scope) -> None:
-    """Delete a server's sources config folder."""
-    shutil.rmtree(guild_sources_file(home, scope).parent, ignore_errors=True)
+def server_scopes(records: Records) -> list[Scope]:
+    """Every server scope that has a sources config."""
+    keys = records.keys(GUILD_SOURCES)
+    return sorted(Scope.server(int(key)) for key in keys if key.isdigit() and len(key) <= 20)
 
 
-def scope_specs(home: Path, shared_file: Path, scope: Scope) -> list[tuple[SourceSpec, Path]]:
+def guild_sources_text(records: Records, scope: Scope) -> str | None:
+    """The TOML text of a server's sources config, None when it has none."""
+    return records.get(GUILD_SOURCES, server_key(scope))
+
+
+def save_guild_sources(records: Records, scope: Scope, text: str) -> None:
+    """Write a server's sources config (its TOML text)."""
+    records.put(GUILD_SOURCES, server_key(scope), text)
+
+
+def forget_guild_sources(records: Records, scope: Scope) -> None:
+    """Delete a server's sources config."""
+    records.delete(GUILD_SOURCES, server_key(scope))
+
+
+def scope_specs(records: Records, home: Path, shared_file: Path, scope: Scope) -> list[tuple[SourceSpec, Path]]:
     """(spec named inside the index, folder its relative paths resolve against) of one scope's sources."""
     scope = Scope(scope)
     if scope.is_shared:
         return [(spec, shared_file.parent) for spec in load_sources(shared_file)]
-    path = guild_sources_file(home, scope)
-    if not path.exists():
+    text = guild_sources_text(records, scope)
+    if text is None:
         return []
-    return [(dataclasses.replace(spec, name=scope.qualify(spec.name)), path.parent) for spec in load_sources(path)]
+    folder = guild_folder(home, scope)
+    specs = parse_sources(text, origin=f"the sources of server {server_key(scope)}")
+    return [(dataclasses.replace(spec, name=scope.qualify(spec.name)), folder) for spec in specs]
 
 
-def all_scopes(home: Path) -> list[Scope]:
+def all_scopes(records: Records) -> list[Scope]:
     """The shared scope and every server scope with a config."""
-    return [Scope.SHARED, *guild_scopes_on_disk(home)]
-
-
-def specs_of(home: Path, shared_file: Path, scopes: Iterable[Scope]) -> list[tuple[SourceSpec, Path]]:
-    """The sources of several scopes, each with the folder its relative paths resolve against."""
-    return [pair for scope in scopes for pair in scope_specs(home, shared_file, scope)]
-
-
-def config_file(home: Path, shared_file: Path, scope: Scope) -> Path:
-    """The sources config that `/source add` and `/source remove` change for `scope`."""
-    return shared_file if Scope(scope).is_shared else guild_sources_file(home, scope)
+    return [Scope.SHARED, *server_scopes(records)]

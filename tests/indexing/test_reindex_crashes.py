@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 DRIVER = r'''
 import json, os, signal, sys
-from index.indexing import ingest
+from index.indexing import docstores, ingest
 from index.store import chroma as store
 from index.app import build_service
 from index.settings import Settings
@@ -53,7 +53,7 @@ def hook(owner, name, after):
 
 HOOKS = {"after-write": (ingest.SourceIndexer, "_write", True),
          "after-replace": (ingest.SourceIndexer, "_replace", True),
-         "after-save": (ingest, "save_docstore", True),
+         "after-save": (docstores.FileDocstoreShelf, "save", True),
          "after-delete": (ingest.SourceIndexer, "_delete", True),
          "before-swap": (store.Store, "swap", False),
          "after-swap": (store.Store, "swap", True)}
@@ -63,7 +63,7 @@ def report(service):
     records = live_chroma(service).get(include=["metadatas", "documents"])
     docstores = {}
     for source in service.indexer.indexed_sources():
-        ds = ingest.load_docstore(service.indexer.docstore_path(source))
+        ds = service.indexer.docstore(source)
         docstores[source] = {i: ds.get_document_hash(i) for i in ingest.docstore_ids(ds)}
     hits = service.search("water supply council district", 5)
     return {"live": live, "ids": records["ids"], "documents": records["documents"],

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta, timezone
 from index.errors import SourceError
 from index.sources import feed_health as fh
 from index.sources.fetch import HTTPStatusError
+from index.store.records import FileRecords, Shelf
 
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=timezone.utc)
 
@@ -64,10 +65,11 @@ def test_error_kinds_name_the_failure():
 
 
 def test_the_record_survives_a_restart_and_an_unreadable_file_starts_afresh(tmp_path):
+    shelf = Shelf(FileRecords(tmp_path), "health")
     record = fh.record_failure(fh.HealthRecord(), T0, "HTTP 500", "boom")
-    fh.save_health(tmp_path, "g1::feed", record)
-    assert fh.load_health(tmp_path, "g1::feed") == record
-    fh.health_path(tmp_path, "broken").write_text("{not json")
-    assert fh.load_health(tmp_path, "broken") == fh.HealthRecord()
-    fh.forget_health(tmp_path, "g1::feed")
-    assert fh.load_health(tmp_path, "g1::feed") == fh.HealthRecord()
+    fh.save_health(shelf, "g1::feed", record)
+    assert fh.load_health(shelf, "g1::feed") == record
+    (tmp_path / "health" / "broken.json").write_text("{not json")
+    assert fh.load_health(shelf, "broken") == fh.HealthRecord()
+    fh.forget_health(shelf, "g1::feed")
+    assert fh.load_health(shelf, "g1::feed") == fh.HealthRecord()

@@ -5,7 +5,8 @@ from __future__ import annotations
 from index.store.chunks import ChunkFilter
 import pytest
 
-from index.sources.scopes import guild_scopes_on_disk, scope_specs, scoped_articles
+from index.sources.scopes import scope_specs, scoped_articles, server_scopes
+from index.store.records import FileRecords
 from index.types import Article, Scope
 from tests.support.chroma_view import live_chroma
 
@@ -46,11 +47,12 @@ def test_server_configs_live_under_guilds(tmp_path):
     config = tmp_path / "guilds" / "42" / "sources.toml"
     config.parent.mkdir(parents=True)
     config.write_text('[[source]]\nname = "club"\nkind = "url"\nlocation = "https://example.com/a"\n')
-    assert guild_scopes_on_disk(tmp_path) == ["g42"]
-    [(spec, folder)] = scope_specs(tmp_path, shared, "g42")
+    records = FileRecords(tmp_path)
+    assert server_scopes(records) == ["g42"]
+    [(spec, folder)] = scope_specs(records, tmp_path, shared, "g42")
     assert (spec.name, folder) == ("g42~club", config.parent)
-    assert [s.name for s, _ in scope_specs(tmp_path, shared, SHARED)] == ["news"]
-    assert scope_specs(tmp_path, shared, "g7") == []
+    assert [s.name for s, _ in scope_specs(records, tmp_path, shared, SHARED)] == ["news"]
+    assert scope_specs(records, tmp_path, shared, "g7") == []
 
 
 def test_an_index_from_before_scopes_gets_them_on_the_next_index_run(tmp_path, fake_embedder):
