@@ -76,7 +76,8 @@ class FileRecords:
     def delete(self, kind: str, key: str) -> None:
         path = self.path(kind, key)
         path.unlink(missing_ok=True)
-        if kind in FILE_LAYOUT and path.parent != self.root and not any(path.parent.iterdir()):
+        if kind in FILE_LAYOUT and path.parent != self.root and path.parent.is_dir() \
+                and not any(path.parent.iterdir()):
             path.parent.rmdir()  # a server's folder goes with its config
 
     def keys(self, kind: str) -> list[str]:
