@@ -76,9 +76,9 @@ class FileRecords:
     def delete(self, kind: str, key: str) -> None:
         path = self.path(kind, key)
         path.unlink(missing_ok=True)
-        if kind in FILE_LAYOUT and path.parent != self.root and path.parent.is_dir() \
-                and not any(path.parent.iterdir()):
-            path.parent.rmdir()  # a server's folder goes with its config
+        folder = path.parent
+        if kind in FILE_LAYOUT and folder != self.root and folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()  # a server's folder goes with its config
 
     def keys(self, kind: str) -> list[str]:
         template = _template(kind)

@@ -54,6 +54,8 @@ def test_files_keep_the_homes_layout(tmp_path):
     assert (tmp_path / "state/news-v2.scoped").exists()
     records.delete("guild-sources", "42")
     assert not (tmp_path / "guilds/42").exists()
+    records.delete("guild-sources", "42")  # again, and of a server that never had one: nothing
+    records.delete("guild-sources", "7")
     with pytest.raises(ValueError):
         records.put("fetch/news", "../x", {})
 
