@@ -1,12 +1,21 @@
 """What each server's admins chose (the channels the bot answers in), when the bot was removed from a server
 (its scope is forgotten after a grace period), and whether a server outside NEWSBOT_GUILD_IDS was already told
-that the bot does not answer there."""
+that the bot does not answer there.
+
+The channel rules are read on every question; when the database cannot be reached (PostgreSQL down), the
+last rules read for that server are used (logged once per outage and server), so questions are still
+answered where the admins said, and a server never read yet answers everywhere until the database is back."""
 from __future__ import annotations
 
+import logging
+import threading
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
+from index.errors import StoreUnavailable
 from index.port import Database
+
+log = logging.getLogger("newsbot.state")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS channel_rules (
@@ -44,6 +53,9 @@ class ServerSettings:
     def __init__(self, db: Database) -> None:
         self.db = db
         db.prepare(_SCHEMA)
+        self._last_rules: dict[int, ChannelRules] = {}  # the last rules read per server, for an outage
+        self._stale: set[int] = set()  # servers answered from memory since the outage began (logged once)
+        self._lock = threading.Lock()
 
     def set_channel(self, guild_id: int, channel_id: int, rule: str) -> None:
         """Record `allow` or `deny` for one channel of a server (replacing any earlier rule)."""
@@ -56,10 +68,28 @@ class ServerSettings:
         self.db.execute("DELETE FROM channel_rules WHERE guild_id = ?", str(guild_id))
 
     def channel_rules(self, guild_id: int) -> ChannelRules:
-        """The channel rules of one server."""
-        rows = self.db.query("SELECT channel_id, rule FROM channel_rules WHERE guild_id = ?", str(guild_id))
-        return ChannelRules(frozenset(int(c) for c, r in rows if r == "allow"),
-                            frozenset(int(c) for c, r in rows if r == "deny"))
+        """The channel rules of one server; the last ones read when the database cannot be reached."""
+        try:
+            rows = self.db.query("SELECT channel_id, rule FROM channel_rules WHERE guild_id = ?", str(guild_id))
+        except StoreUnavailable as exc:
+            return self._remembered(guild_id, exc)
+        rules = ChannelRules(frozenset(int(c) for c, r in rows if r == "allow"),
+                             frozenset(int(c) for c, r in rows if r == "deny"))
+        with self._lock:
+            self._last_rules[guild_id] = rules
+            self._stale.discard(guild_id)
+        return rules
+
+    def _remembered(self, guild_id: int, exc: StoreUnavailable) -> ChannelRules:
+        with self._lock:
+            rules = self._last_rules.get(guild_id, ChannelRules())
+            first = guild_id not in self._stale
+            self._stale.add(guild_id)
+        if first:
+            known = "the last ones read" if guild_id in self._last_rules else "none known yet: every channel"
+            log.warning("channel rules of server %s unreadable (%s); using %s until the database is back",
+                        guild_id, exc, known)
+        return rules
 
     def mark_removed(self, guild_id: int, when: datetime | None = None) -> None:
         """Record that the bot left (or was removed from) a server."""

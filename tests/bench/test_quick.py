@@ -32,6 +32,7 @@ QUICK: dict[str, tuple[list[str], str]] = {
     "eval_llama": (["--quick"], "answer_accuracy"),
     "models": (["speed", "--quick"], "ColBERT token vectors"),
     "stories": (["--quick"], "| precision | recall |"),
+    "shards": (["--quick"], "ratio 3 processes / 1"),
 }
 
 

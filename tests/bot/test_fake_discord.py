@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 
 import aiohttp
 
@@ -54,6 +55,46 @@ def test_second_acknowledgement_is_error_40060_and_headers_are_exact():
                         assert r.status == 400 and (await r.json())["code"] == 40060
             assert inter.ack_type == 5 and inter.rejected_acks == 1
             assert [reason for _, reason, _ in fake.rejections] == ["Interaction has already been acknowledged."]
+        finally:
+            await fake.close()
+    asyncio.run(main())
+
+
+def test_each_shard_gets_its_own_guilds_and_their_events():
+    async def main() -> None:
+        fake = FakeDiscord(servers=6, shards=3)
+        port = await fake.start()
+        base = f"http://127.0.0.1:{port}/api/v10"
+        try:
+            async with aiohttp.ClientSession() as http:
+                async with http.get(f"{base}/gateway/bot", headers={"Authorization": "Bot fake-token"}) as r:
+                    assert (await r.json())["shards"] == 3
+                sockets, seen = [], []
+                for shard in range(3):
+                    ws = await http.ws_connect(f"ws://127.0.0.1:{port}/gateway")
+                    assert (await ws.receive_json())["op"] == 10
+                    await ws.send_json({"op": 2, "d": {"token": "fake-token", "shard": [shard, 3]}})
+                    ready = await ws.receive_json()
+                    guilds = [g["id"] for g in ready["d"]["guilds"]]
+                    assert ready["d"]["shard"] == [shard, 3]
+                    assert guilds == [g for g in fake.guild_ids if (int(g) >> 22) % 3 == shard] and len(guilds) == 2
+                    assert [(await ws.receive_json())["d"]["id"] for _ in guilds] == guilds  # GUILD_CREATE each
+                    sockets.append(ws)
+                    seen.append(guilds)
+                await fake.wait_shards(range(3))
+                fake.commands["global"] = [{"id": "1", "name": "ask"}]
+                for shard, guilds in enumerate(seen):  # an event reaches the connection holding its guild only
+                    await fake.slash("ask", {"question": "q"}, channel_id=fake.server_channels[guilds[1]])
+                    event = await sockets[shard].receive_json()
+                    assert event["t"] == "INTERACTION_CREATE" and event["d"]["guild_id"] == guilds[1]
+                    await fake.remove_guild(guilds[0])
+                    assert (await sockets[shard].receive_json())["t"] == "GUILD_DELETE"
+                for ws in sockets:
+                    with contextlib.suppress(asyncio.TimeoutError):
+                        extra = await ws.receive_json(timeout=0.2)
+                        raise AssertionError(f"an event reached the wrong shard: {extra}")
+                    await ws.close()
+                await fake.wait_for(lambda: not fake.connected_shards())  # a closed connection is dropped
         finally:
             await fake.close()
     asyncio.run(main())

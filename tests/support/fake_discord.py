@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Callable
 
-from aiohttp import WSMsgType, web
+from aiohttp import web
 
+from tests.support.fake_discord_gateway import ShardedGateway, shard_of
 from tests.support.fake_discord_posting import PostingRoutes
 
 JSON_HEADERS = {"Content-Type": "application/json"}
@@ -127,10 +128,16 @@ class FakeInteraction:
         return out + [m for m in self.followups if m is not self.original]
 
 
-class FakeDiscord(PostingRoutes):
-    """The fake server. `start()` returns the port; drive it with `slash`, `click`, `say`..."""
+class FakeDiscord(ShardedGateway, PostingRoutes):
+    """The fake server. `start()` returns the port; drive it with `slash`, `click`, `say`...
 
-    def __init__(self, token: str = "fake-token", second_guild: bool = False) -> None:
+    `servers=N` makes N guilds instead of the default one (or two), each with one channel
+    (`server_channels`), whose ids spread evenly over the shards; `shards` is the shard count
+    `GET /gateway/bot` recommends. Clients may connect once per shard (tests/support/fake_discord_gateway.py).
+    """
+
+    def __init__(self, token: str = "fake-token", second_guild: bool = False, *, servers: int = 0,
+                 shards: int = 1) -> None:
         self.token = token
         self._ids = itertools.count(900_000_000_000_000_000)
         self.app_id = "100000000000000001"
@@ -154,10 +161,10 @@ class FakeDiscord(PostingRoutes):
         self.threads: dict[str, dict[str, Any]] = {}
         self.interactions: dict[str, FakeInteraction] = {}
         self.commands: dict[str, list[dict[str, Any]]] = {}  # "global" or a guild id -> commands
-        self.identified = asyncio.Event()
-        self.resumed = asyncio.Event()  # set when a client RESUMEs (op 6) after `reconnect()`
-        self._ws: web.WebSocketResponse | None = None
-        self._seq = 0
+        self.server_channels: dict[str, str] = {}  # guild -> its channel, with `servers`
+        if servers:
+            self._add_servers(servers)
+        self._init_gateway(shards)
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
         self.port = 0
@@ -176,10 +183,17 @@ class FakeDiscord(PostingRoutes):
         self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
         return self.port
 
+    def _add_servers(self, count: int) -> None:
+        """`count` guilds with a channel each; consecutive `id >> 22` values put them on every shard in turn."""
+        self.guild_ids = [str(((1 << 30) + i) << 22 | 1) for i in range(count)]
+        self.server_channels = {g: str(((1 << 31) + i) << 22 | 2) for i, g in enumerate(self.guild_ids)}
+        self.guild_id = self.guild_ids[0]
+        self.channel_id = self.server_channels[self.guild_id]
+        self.channel_guild = {c: g for g, c in self.server_channels.items()}
+
     async def close(self) -> None:
-        """Close the websocket and stop the server."""
-        if self._ws is not None and not self._ws.closed:
-            await self._ws.close()
+        """Close the websockets and stop the server."""
+        await self._close_gateway()
         if self._runner is not None:
             await self._runner.cleanup()
 
@@ -200,41 +214,7 @@ class FakeDiscord(PostingRoutes):
                 return result
         return await asyncio.wait_for(_wait(), timeout)
 
-    # ----------------------------------------------------------------- gateway
-    async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
-        ws = web.WebSocketResponse()
-        await ws.prepare(request)
-        self._ws = ws
-        await ws.send_json({"op": 10, "d": {"heartbeat_interval": 41250}})
-        async for msg in ws:
-            if msg.type != WSMsgType.TEXT:
-                continue
-            data = json.loads(msg.data)
-            if data["op"] == 1:
-                await ws.send_json({"op": 11})
-            elif data["op"] == 2:
-                if data["d"].get("token") != self.token:
-                    await ws.close(code=4004, message=b"Authentication failed.")
-                    break
-                await self._dispatch("READY", {
-                    "v": 10, "user": self.bot_user, "guilds": [{"id": g, "unavailable": True} for g in self.guild_ids],
-                    "session_id": "fake-session", "resume_gateway_url": f"ws://127.0.0.1:{self.port}/gateway",
-                    "application": {"id": self.app_id, "flags": 0},
-                    **({"shard": data["d"]["shard"]} if "shard" in data["d"] else {})})
-                for guild_id in self.guild_ids:
-                    await self._dispatch("GUILD_CREATE", self._guild(guild_id))
-                self.identified.set()
-            elif data["op"] == 6:
-                await self._dispatch("RESUMED", {})
-                self.resumed.set()
-        return ws
-
-    async def reconnect(self) -> None:
-        """Ask the client to reconnect (op 7 RECONNECT), as Discord does; it should RESUME on a new socket."""
-        assert self._ws is not None, "the client is not connected to the gateway"
-        self.resumed.clear()
-        await self._ws.send_json({"op": 7, "d": None})
-
+    # ----------------------------------------------------------------- gateway (fake_discord_gateway.py)
     async def remove_guild(self, guild_id: str) -> None:
         """The bot is removed from a guild (GUILD_DELETE without `unavailable`)."""
         await self._dispatch("GUILD_DELETE", {"id": guild_id})
@@ -258,11 +238,6 @@ class FakeDiscord(PostingRoutes):
         return {"id": guild_id, "name": f"Fake Guild {guild_id[-1]}", "member_count": len(members),
                 "members": members, "roles": roles, "owner_id": "500000000000000099", "threads": [],
                 "channels": channels}
-
-    async def _dispatch(self, event: str, data: dict[str, Any]) -> None:
-        assert self._ws is not None, "the client is not connected to the gateway"
-        self._seq += 1
-        await self._ws.send_json({"op": 0, "t": event, "s": self._seq, "d": data})
 
     # ----------------------------------------------------------------- test drivers
     def _member(self, user: dict[str, Any], permissions: int, roles: list[str]) -> dict[str, Any]:
@@ -450,7 +425,7 @@ class FakeDiscord(PostingRoutes):
         if parts == ["users", "@me"]:
             return self._reply(self.bot_user)
         if parts == ["gateway", "bot"]:  # only AutoShardedClient asks
-            return self._reply({"url": f"ws://127.0.0.1:{self.port}/gateway", "shards": 1,
+            return self._reply({"url": f"ws://127.0.0.1:{self.port}/gateway", "shards": self.shard_count,
                                 "session_start_limit": {"total": 1000, "remaining": 1000, "reset_after": 0,
                                                         "max_concurrency": 1}})
         if parts == ["oauth2", "applications", "@me"]:

@@ -82,9 +82,9 @@ def _run(cluster: Cluster, command: list[str]) -> None:
 @contextmanager
 def postgres_cluster() -> Iterator[Cluster]:
     """A new cluster in a temporary folder of its own (trust authentication, 127.0.0.1 only), stopped and
-    removed at the end. The folder is not under pytest's: that one is root's alone, and the server runs as
-    the postgres user."""
-    folder = Path(tempfile.mkdtemp(prefix="newsbot-postgres-"))
+    removed at the end. The folder is in /tmp, not under pytest's (or a TMPDIR pointing there): that one is
+    root's alone, and the server runs as the postgres user."""
+    folder = Path(tempfile.mkdtemp(prefix="newsbot-postgres-", dir="/tmp" if os.path.isdir("/tmp") else None))
     user = "postgres" if os.geteuid() == 0 else pwd.getpwuid(os.geteuid()).pw_name
     if os.geteuid() == 0:
         account = pwd.getpwnam("postgres")
