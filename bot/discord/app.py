@@ -29,6 +29,7 @@ from bot.discord.views import AnswerButtons
 from bot.discord.push.feeds import FeedCommands
 from bot.discord.push.follows import FollowCommands
 from bot.discord.push.news_relay import NewsRelay
+from bot.discord.push.pace import share_of_global
 from bot.discord.push.poster import ChannelPoster
 from bot.discord.push.shards import Shards
 from bot.state import AdapterState
@@ -68,7 +69,8 @@ def build_deps(client: discord.Client, service: NewsPort, feedback: FeedbackPort
     """Everything the cogs use, built once: the poster (reporting to the alert channels of `state`) and the
     relay need the client they post through; the rest is what the composition root was given."""
     clock = {"clock": config.clock} if config.clock else {}
-    poster = ChannelPoster(client, state.ledger, state.alerts, **clock)
+    share = share_of_global(len(config.shards.ids or ()), config.shards.count)
+    poster = ChannelPoster(client, state.ledger, state.alerts, per_second=share, **clock)
     relay = NewsRelay(service, state.subscriptions, state.outbox, poster, config.limits.posts_per_refresh,
                       config.shards)
     return Deps(service=service, feedback=feedback,

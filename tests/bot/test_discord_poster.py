@@ -50,6 +50,18 @@ class RecordingPace(Pace):
         super().record(channel, now)
 
 
+def test_the_process_keeps_to_its_share_of_discords_global_limit():
+    from bot.discord.push.pace import GLOBAL_POSTS_PER_SECOND, share_of_global
+
+    assert share_of_global(0, None) == GLOBAL_POSTS_PER_SECOND  # one process, every shard
+    assert share_of_global(2, 4) == GLOBAL_POSTS_PER_SECOND // 2 and share_of_global(1, 1000) == 1
+    pace = Pace(per_second=3)
+    assert [pace.reserve(f"c{i}", 10.0) for i in range(3)] == [0.0, 0.0, 0.0]  # three channels at once
+    assert abs(pace.reserve("c9", 10.2) - 0.8) < 1e-9  # a fourth waits for the second to end ...
+    assert pace.reserve("c9", 11.0) == 0.0  # ... and goes then
+    assert sum(pace.reserve(f"d{i}", 11.5) == 0.0 for i in range(5)) == 2  # in any second, at most three
+
+
 def test_pace_allows_five_per_window():
     pace = Pace()
     for i in range(5):

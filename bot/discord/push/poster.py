@@ -1,6 +1,7 @@
 """One poster for everything the bot posts unprompted: feed posts, follow notices, digests, alerts.
 
-- **Pace**: at most 5 messages per 5 s in a channel (Discord's per-channel limit); more wait in line, in
+- **Pace**: at most 5 messages per 5 s in a channel (Discord's per-channel limit), and this process's share of
+  Discord's global limit in all channels (bot/discord/push/pace.py); more wait in line, in
   order, and none is dropped. The clock and the sleep are injectable, so tests need no real time.
 - **No pings**: every message is sent with allowed_mentions=none. Callers build the text with
   `bot/discord/text.py` (`escape_line`, `escape_markdown`): articles are untrusted.
@@ -25,7 +26,7 @@ from typing import Any, Awaitable, Callable
 import discord
 
 from bot.discord.errors import NO_MENTIONS
-from bot.discord.push.pace import Pace
+from bot.discord.push.pace import GLOBAL_POSTS_PER_SECOND, Pace
 from bot.discord.push.permission_notice import Missing, dm_owner, missing_permission
 from bot.state.ledger import PostLedger
 from bot.state.push import AlertRecords
@@ -87,12 +88,12 @@ class ChannelPoster:
     """Posts for the bot: paced per channel, checked for permissions, at most once per item."""
 
     def __init__(self, client: discord.Client, ledger: PostLedger, alerts: AlertRecords, *,
-                 clock: Callable[[], float] = time.monotonic,
+                 per_second: int | None = GLOBAL_POSTS_PER_SECOND, clock: Callable[[], float] = time.monotonic,
                  sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep) -> None:
         self.client = client
         self.ledger = ledger
         self.alerts = alerts  # where a server wants a missing permission reported
-        self.pace = Pace()
+        self.pace = Pace(per_second=per_second)  # per channel, and this process's share of the global limit
         self._clock = clock
         self._sleep = sleep
         self._locks: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
@@ -130,13 +131,12 @@ class ChannelPoster:
         forum = isinstance(channel, discord.ForumChannel)
         if target.user_id is None and await self._lacks(channel, message, forum, target, key, owner_id):
             return None
-        while (wait := self.pace.delay(target.channel, self._clock())) > 0:
+        while (wait := self.pace.reserve(target.channel, self._clock())) > 0:
             await self._sleep(wait)
         sent, thread = await self._deliver(channel, message, forum, target, key, owner_id)
         if sent is None:
             return None
         thread = channel if isinstance(channel, discord.Thread) else thread
-        self.pace.record(target.channel, self._clock())
         await asyncio.to_thread(self.ledger.confirm, target.guild_id, target.channel, key, sent.id)
         if target.user_id is None:
             await asyncio.to_thread(self.ledger.clear_problems, target.guild_id, channel.id)
