@@ -145,7 +145,7 @@ class IndexRuns:
         _merge(run.total, report)
         run.total.errors.extend(read.errors)
         archive.commit(read, self.paths.fetch_state)
-        self.health_book.note(spec.name, added=len(report.added))
+        self.health_book.note(spec.name, added=len(report.added), failure=read.failure)
         run.state[spec.name] = datetime.now(timezone.utc).isoformat(timespec="seconds")
         if not run.full:  # saved per source: a later failure or kill keeps what was written recorded
             self.state.save(run.state)
