@@ -229,9 +229,9 @@ class SourceIndexer:
         path.unlink(missing_ok=True)
         return titles
 
-    def hashes(self, source: str) -> dict[str, str]:
-        """Article id -> content hash, from the live docstore of `source`."""
-        docstore = load_docstore(self.docstore_path(source))
+    def hashes(self, source: str, target: Target | None = None) -> dict[str, str]:
+        """Article id -> content hash, from the docstore of `source` in `target` (the live one by default)."""
+        docstore = load_docstore(self.docstore_path(source, target))
         return {article_id: docstore.get_document_hash(article_id) or "" for article_id in docstore_ids(docstore)}
 
     def chunks(self) -> list[tuple[str, str, str]]:
