@@ -7,10 +7,11 @@ from __future__ import annotations
 import logging
 import sys
 from dataclasses import asdict
-from datetime import date, timedelta
+from datetime import date
 
 from bot import cli_servers
 from bot import output
+from bot.discord.parsing import parse_since
 from index.errors import BadInput
 from index.port import clean_question
 from index.settings import Settings
@@ -121,7 +122,7 @@ def _date_option(option: str, value: str | None) -> date | None:
 
 
 def cmd_summary(args, settings: Settings) -> int:
-    since = _date_option("--since", args.since)
+    since = parse_since(args.since, date.today(), "--since ")
     service = _service(settings)
     _ensure_indexed(service)
     answer = service.summarize(args.target, since)
@@ -129,19 +130,8 @@ def cmd_summary(args, settings: Settings) -> int:
     return 0
 
 
-def since_option(value: str, today: date) -> date:
-    """`--since`: a date (YYYY-MM-DD) or a number of days back (`3d`: the last three days and today)."""
-    text = value.strip().lower()
-    if text.endswith("d") and text[:-1].isdigit():
-        return today - timedelta(days=int(text[:-1]))
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise BadInput(f"--since takes a date like 2025-03-01 or a number of days like 3d, not {value!r}") from None
-
-
 def cmd_digest(args, settings: Settings) -> int:
-    since = since_option(args.since, date.today())
+    since = parse_since(args.since, date.today(), "--since ")
     if args.limit < 1:
         raise BadInput("--limit must be at least 1")
     digest = _service(settings).digest(since=since, sources=args.source, limit=args.limit)

@@ -39,13 +39,22 @@ def test_ask_on_a_fresh_home_indexes_and_answers_with_citations(tmp_path):
 @pytest.mark.parametrize("args, env, fragment", [
     (("ask", "   "), {}, "Please type a question"),
     (("index", "--source", "nope"), {}, "unknown source 'nope'"),
-    (("summary", "x", "--since", "yesterday-ish"), {}, "--since takes a date"),
+    (("summary", "x", "--since", "yesterday-ish"), {}, "I can't read --since"),
+    (("digest", "--since", "740000d"), {}, "--since 740000d is too far back"),
     (("ask", "What happened this week?", "--as-of", "2025-13-01"), {}, "--as-of takes a date"),
     (("sources",), {"NEWSBOT_SOURCES": "/nonexistent/sources.toml"}, "sources config not found"),
     (("ask", "hi there"), {"NEWSBOT_TOP_K": "many"}, "invalid setting"),
 ])
 def test_bad_input_is_one_clear_line_and_a_non_zero_exit(tmp_path, args, env, fragment):
     assert_clean_error(newsbot(*args, home=tmp_path, env=env), fragment)
+
+
+def test_summary_and_digest_read_since_as_discord_does(tmp_path):
+    for args in (("summary", "Putin energy pause", "--since", "100y"), ("summary", "Putin", "--since", "3d"),
+                 ("digest", "--since", "2 weeks")):
+        result = newsbot(*args, home=tmp_path)
+        assert result.returncode == 0 and "error" not in result.stderr, (args, result.stderr)
+    assert "Sources:\n[1" in newsbot("summary", "Putin energy pause", "--since", "100y", home=tmp_path).stdout
 
 
 def test_unreachable_url_and_malformed_config_fail_clearly(tmp_path):
