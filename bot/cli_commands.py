@@ -69,6 +69,11 @@ def _watch(args, settings: Settings) -> int:
     if args.source or args.full:
         raise BadInput("--watch refreshes every source on its schedule; it takes no --source or --full")
     service = _service(settings)
+    if not any(s.refresh_seconds for s in service.sources()):
+        print("newsbot: nothing to refresh on a schedule: folder and JSONL sources are read by `newsbot index` "
+              "(give one `refresh = \"30m\"` in the sources config to watch it; feeds and URLs have a schedule "
+              "of their own)", file=sys.stderr)
+        return 2
     stop = threading.Event()
 
     def request_stop(signum, frame) -> None:

@@ -187,6 +187,7 @@ class SourceStatus:
     last_error_kind: str = ""  # "HTTP 403", "parse error", "unreachable"… of the last whole-source failure
     last_error_at: str = ""
     health: str = "ok"  # "ok", "failing" or "stale" (index/sources/feed_health.py)
+    refresh_seconds: int | None = None  # between scheduled refreshes (`index --watch`, the bot); None: never
 
 
 @dataclass(frozen=True)
