@@ -217,8 +217,7 @@ class ItemError:
 
 @dataclass(frozen=True)
 class Problem:
-    """One inconsistency between sources, docstores and the vector store (`newsbot doctor`), in words fit
-    for a terminal line."""
+    """One inconsistency between sources, docstores and the vector store (`newsbot doctor`), in one line."""
 
     kind: str
     source: str
