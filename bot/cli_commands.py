@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import time
 from dataclasses import asdict
 from datetime import date
 
@@ -17,20 +18,40 @@ from index.port import clean_question
 from index.settings import Settings
 
 
+PROGRESS_LINE_SECONDS = 10.0  # without a terminal: a plain progress line at most this often
+
+
 def _progress_bar(total_label: str):
-    """A tqdm bar on stderr driven by (done, total) callbacks."""
+    """Progress on stderr driven by (done, total) callbacks: a tqdm bar on a terminal, plain lines otherwise."""
     from tqdm import tqdm
 
+    stream = getattr(sys.stderr, "unfiltered", sys.stderr)  # the bar's own \r, not article text
+    if not stream.isatty():
+        return _progress_lines(total_label, PROGRESS_LINE_SECONDS)
     bar = None
 
     def update(done: int, total: int) -> None:
         nonlocal bar
         if bar is None:
-            stream = getattr(sys.stderr, "unfiltered", sys.stderr)  # the bar's own \r, not article text
-            bar = tqdm(total=total, unit="article", desc=total_label, file=stream, leave=False,
-                       disable=not stream.isatty())
+            bar = tqdm(total=total, unit="article", desc=total_label, file=stream, leave=False)
+        bar.total = total  # each source reports its own total
         bar.n = done
         bar.refresh()
+
+    return update
+
+
+def _progress_lines(label: str, every: float):
+    """A line on stderr (a log, a pipe, systemd) at the start, at most every `every` seconds, and at the end."""
+    last: list[float] = []
+
+    def update(done: int, total: int) -> None:
+        now = time.monotonic()
+        if 0 < done < total and last and now - last[-1] < every:
+            return
+        last[:] = [now]
+        share = f" ({100 * done // total} %)" if total else ""
+        print(f"newsbot: {label}: {done} of {total} articles{share}", file=sys.stderr, flush=True)
 
     return update
 

@@ -46,7 +46,7 @@ from index.types import Article, IndexReport, NewArticle, Scope
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]
-BATCH_ARTICLES = 64  # articles per pipeline run: bounds memory and gives progress updates
+BATCH_ARTICLES = 16  # articles per pipeline run: bounds memory; progress moves after each (a few seconds on a CPU)
 WRITE_BATCH = 1000  # chunks per Chroma write (an article's chunks are never split across writes)
 
 
