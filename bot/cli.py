@@ -35,8 +35,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     Everything it prints goes through a filter that drops terminal controls (bot/output.py): articles
     are untrusted, and a title may carry `\\033]0;…\\007` or `\\033[2J`."""
-    with output.terminal_safe_streams():
-        return _main(argv)
+    try:
+        with output.terminal_safe_streams():
+            return _main(argv)
+    except BrokenPipeError:  # `--help | head -0`, or a write after the command's own handlers
+        return output_closed()
 
 
 def _main(argv: Sequence[str] | None) -> int:

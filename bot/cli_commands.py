@@ -6,30 +6,52 @@ from __future__ import annotations
 
 import logging
 import sys
+import time
 from dataclasses import asdict
-from datetime import date, timedelta
+from datetime import date
 
 from bot import cli_migrate, cli_servers
 from bot import output
+from bot.discord.parsing import parse_since
 from index.errors import BadInput
 from index.port import clean_question
 from index.settings import Settings
 
 
+PROGRESS_LINE_SECONDS = 10.0  # without a terminal: a plain progress line at most this often
+
+
 def _progress_bar(total_label: str):
-    """A tqdm bar on stderr driven by (done, total) callbacks."""
+    """Progress on stderr driven by (done, total) callbacks: a tqdm bar on a terminal, plain lines otherwise."""
     from tqdm import tqdm
 
+    stream = getattr(sys.stderr, "unfiltered", sys.stderr)  # the bar's own \r, not article text
+    if not stream.isatty():
+        return _progress_lines(total_label, PROGRESS_LINE_SECONDS)
     bar = None
 
     def update(done: int, total: int) -> None:
         nonlocal bar
         if bar is None:
-            stream = getattr(sys.stderr, "unfiltered", sys.stderr)  # the bar's own \r, not article text
-            bar = tqdm(total=total, unit="article", desc=total_label, file=stream, leave=False,
-                       disable=not stream.isatty())
+            bar = tqdm(total=total, unit="article", desc=total_label, file=stream, leave=False)
+        bar.total = total  # each source reports its own total
         bar.n = done
         bar.refresh()
+
+    return update
+
+
+def _progress_lines(label: str, every: float):
+    """A line on stderr (a log, a pipe, systemd) at the start, at most every `every` seconds, and at the end."""
+    last: list[float] = []
+
+    def update(done: int, total: int) -> None:
+        now = time.monotonic()
+        if 0 < done < total and last and now - last[-1] < every:
+            return
+        last[:] = [now]
+        share = f" ({100 * done // total} %)" if total else ""
+        print(f"newsbot: {label}: {done} of {total} articles{share}", file=sys.stderr, flush=True)
 
     return update
 
@@ -68,6 +90,11 @@ def _watch(args, settings: Settings) -> int:
     if args.source or args.full:
         raise BadInput("--watch refreshes every source on its schedule; it takes no --source or --full")
     service = _service(settings)
+    if not any(s.refresh_seconds for s in service.sources()):
+        print("newsbot: nothing to refresh on a schedule: folder and JSONL sources are read by `newsbot index` "
+              "(give one `refresh = \"30m\"` in the sources config to watch it; feeds and URLs have a schedule "
+              "of their own)", file=sys.stderr)
+        return 2
     stop = threading.Event()
 
     def request_stop(signum, frame) -> None:
@@ -121,7 +148,7 @@ def _date_option(option: str, value: str | None) -> date | None:
 
 
 def cmd_summary(args, settings: Settings) -> int:
-    since = _date_option("--since", args.since)
+    since = parse_since(args.since, date.today(), "--since ")
     service = _service(settings)
     _ensure_indexed(service)
     answer = service.summarize(args.target, since)
@@ -129,19 +156,8 @@ def cmd_summary(args, settings: Settings) -> int:
     return 0
 
 
-def since_option(value: str, today: date) -> date:
-    """`--since`: a date (YYYY-MM-DD) or a number of days back (`3d`: the last three days and today)."""
-    text = value.strip().lower()
-    if text.endswith("d") and text[:-1].isdigit():
-        return today - timedelta(days=int(text[:-1]))
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise BadInput(f"--since takes a date like 2025-03-01 or a number of days like 3d, not {value!r}") from None
-
-
 def cmd_digest(args, settings: Settings) -> int:
-    since = since_option(args.since, date.today())
+    since = parse_since(args.since, date.today(), "--since ")
     if args.limit < 1:
         raise BadInput("--limit must be at least 1")
     digest = _service(settings).digest(since=since, sources=args.source, limit=args.limit)

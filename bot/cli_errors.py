@@ -30,14 +30,17 @@ def describe_os_error(exc: OSError) -> str:
     return text
 
 
+SIGPIPE_STATUS = 128 + 13  # what a shell reports for a command ended by SIGPIPE (`yes | head -1`)
+
+
 def output_closed() -> int:
-    """The reader of our output went away (`newsbot sources | head -0`): say so once, exit 1."""
+    """The reader of our output went away (`newsbot sources | head -1`): stop quietly, as `cat` or `git log`
+    would, with the status of a SIGPIPE death (a pipeline without `pipefail` reports `head`'s)."""
     try:  # later writes (and the interpreter's final flush) go nowhere instead of failing again
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     except (OSError, ValueError):
         pass
-    print("newsbot: error: the output was closed before everything was written", file=sys.stderr)
-    return 1
+    return SIGPIPE_STATUS
 
 
 def write_crash_log(home: Path) -> Path | None:

@@ -44,11 +44,12 @@ def _add_questions(commands) -> None:
     search.add_argument("--json", action="store_true")
     summary = commands.add_parser("summary", help="summarise an article (title or URL) or a topic")
     summary.add_argument("target")
-    summary.add_argument("--since", help="only articles published since this date (YYYY-MM-DD)")
+    summary.add_argument("--since", help="only articles published since this date (YYYY-MM-DD) "
+                         "or this long back (3d, 2w, 1m)")
     summary.add_argument("--json", action="store_true")
     digest = commands.add_parser("digest", help="the stories of the last days, each summarised with citations")
     digest.add_argument("--since", default="1d",
-                        help="since this date (YYYY-MM-DD) or this many days back (3d; default 1d: yesterday and today)")
+                        help="since this date (YYYY-MM-DD) or this long back (3d, 2w, 1m; default 1d: yesterday and today)")
     digest.add_argument("--source", action="append", help="only this source (repeat for several)")
     digest.add_argument("--limit", type=int, default=10, help="at most this many stories (default 10)")
     digest.add_argument("--json", action="store_true")

@@ -82,6 +82,15 @@ def _source_line(title: str, outlet: str, published: str, url: str) -> str:
     return f"{line} <{url}>" if url else line
 
 
+def by_article(citations: Sequence[Citation]) -> list[tuple[str, Citation]]:
+    """One source per article: ("[1, 2, 3]", the first citation) for the citations of each article, in the
+    order of their first number (a summary of one article cites several of its passages)."""
+    groups: dict[tuple[str, ...], list[Citation]] = {}
+    for c in sorted(citations, key=lambda c: c.n):
+        groups.setdefault((c.article_id,) if c.article_id else (c.title, c.url, c.source), []).append(c)
+    return [(f"[{', '.join(str(c.n) for c in group)}]", group[0]) for group in groups.values()]
+
+
 def answer_text(answer: Answer) -> str:
     """An answer for the terminal: text, then the numbered sources (or the closest articles)."""
     lines = [answer.text]
@@ -91,7 +100,8 @@ def answer_text(answer: Answer) -> str:
         lines += ["", answer.age_note]
     if answer.citations:
         lines += ["", "Sources:"]
-        lines += [f"[{c.n}] {_source_line(c.title, c.outlet or c.source, c.published, c.url)}" for c in answer.citations]
+        lines += [f"{n} {_source_line(c.title, c.outlet or c.source, c.published, c.url)}"
+                  for n, c in by_article(answer.citations)]
     if answer.refused and answer.closest:
         lines += ["", "Closest articles:"]
         lines += [f"- {_source_line(a.title, a.outlet, a.published, a.url)}" for a in answer.closest]
@@ -207,6 +217,7 @@ def digest_text(digest: Digest) -> str:
                  f"   {days or 'undated'} · {count} · {covered_by(story)}: {', '.join(story.outlets)}"]
         if story.summary:
             lines.append(f"   {story.summary}")
-        lines += [f"   [{c.n}] {_source_line(c.title, c.outlet or c.source, c.published, c.url)}" for c in story.citations]
+        lines += [f"   {n} {_source_line(c.title, c.outlet or c.source, c.published, c.url)}"
+                  for n, c in by_article(story.citations)]
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)

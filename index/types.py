@@ -187,6 +187,7 @@ class SourceStatus:
     last_error_kind: str = ""  # "HTTP 403", "parse error", "unreachable"… of the last whole-source failure
     last_error_at: str = ""
     health: str = "ok"  # "ok", "failing" or "stale" (index/sources/feed_health.py)
+    refresh_seconds: int | None = None  # between scheduled refreshes (`index --watch`, the bot); None: never
 
 
 @dataclass(frozen=True)
@@ -216,8 +217,7 @@ class ItemError:
 
 @dataclass(frozen=True)
 class Problem:
-    """One inconsistency between sources, docstores and the vector store (`newsbot doctor`), in words fit
-    for a terminal line."""
+    """One inconsistency between sources, docstores and the vector store (`newsbot doctor`), in one line."""
 
     kind: str
     source: str

@@ -6,28 +6,32 @@ from datetime import date, timedelta
 
 from index.errors import BadInput
 
-_RELATIVE = re.compile(r"^\s*(\d{1,4})\s*(d|day|days|w|week|weeks|m|month|months|y|year|years)\s*$", re.I)
+_RELATIVE = re.compile(r"^\s*(\d{1,12})\s*(d|day|days|w|week|weeks|m|month|months|y|year|years)\s*$", re.I)
 _DAYS_PER_UNIT = {"d": 1, "w": 7, "m": 30, "y": 365}
 _MENTION = re.compile(r"<@!?(\d+)>")
 
 
-def parse_since(text: str | None, today: date) -> date | None:
-    """Turn `3d`, `2w`, `1m`, `yesterday`, `today` or `2025-03-01` into a date; None for an empty value."""
+def parse_since(text: str | None, today: date, label: str = "since:") -> date | None:
+    """Turn `3d`, `2w`, `1m`, `yesterday`, `today` or `2025-03-01` into a date; None for an empty value.
+
+    The one reader of a `since` value: Discord's `since:` and the CLI's `--since` (label `"--since "`)."""
     if text is None or not text.strip():
         return None
     value = text.strip().lower()
-    if value == "today":
-        return today
-    if value == "yesterday":
-        return today - timedelta(days=1)
+    if value in ("today", "yesterday"):
+        return today - timedelta(days=value == "yesterday")
     if m := _RELATIVE.match(value):
-        return today - timedelta(days=int(m.group(1)) * _DAYS_PER_UNIT[m.group(2)[0]])
+        try:
+            return today - timedelta(days=int(m.group(1)) * _DAYS_PER_UNIT[m.group(2)[0]])
+        except OverflowError:
+            raise BadInput(f"{label}{text.strip()} is too far back; give a date like 2025-03-01 "
+                           "or fewer days.") from None
     try:
         parsed = date.fromisoformat(value)
     except ValueError:
-        raise BadInput(f"I can't read since:{text.strip()!r}; use e.g. 3d, 2w, 1m or 2025-03-01.") from None
+        raise BadInput(f"I can't read {label}{text.strip()!r}; use e.g. 3d, 2w, 1m or 2025-03-01.") from None
     if parsed > today:
-        raise BadInput(f"since:{text.strip()} is in the future.")
+        raise BadInput(f"{label}{text.strip()} is in the future.")
     return parsed
 
 

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any, Sequence
 
 from bot.discord.text import escape_line, escape_markdown, safe_url
+from bot.output import by_article
 from index.port import one_line
 from index.types import Answer, ArticleRef, Citation, IndexReport, Scope, SourceStatus
 
@@ -143,10 +144,10 @@ def _link(title: str, url: str) -> str:
     return f"[{safe}]({target})" if target else f"**{safe}**"
 
 
-def citation_line(c: Citation) -> str:
-    """One line of the Sources list: number, linked title, outlet and date."""
+def citation_line(c: Citation, numbers: str = "") -> str:
+    """One line of the Sources list: number(s) (`[1, 2]` for an article cited twice), linked title, outlet, date."""
     details = ", ".join(escape_line(x) for x in (c.outlet or c.source_name, _date(c.published)) if x)
-    return f"**[{c.n}]** {_link(c.title, c.url)}" + (f" — {details}" if details else "")
+    return f"**{numbers or f'[{c.n}]'}** {_link(c.title, c.url)}" + (f" — {details}" if details else "")
 
 
 def article_line(a: ArticleRef) -> str:
@@ -168,7 +169,7 @@ def answer_messages(answer: Answer, question: str = "") -> list[list[EmbedDict]]
     footer = " ".join(note for note in (answer.note, answer.age_note) if note)
     embeds = _long_embeds(heading, escape_markdown(defuse_links(answer.text)), ANSWER_COLOUR, footer=footer)
     if answer.citations:
-        lines = "\n".join(citation_line(c) for c in sorted(answer.citations, key=lambda c: c.n))
+        lines = "\n".join(citation_line(c, numbers) for numbers, c in by_article(answer.citations))
         embeds += _long_embeds("Sources", lines, INFO_COLOUR)
     return pack(embeds)
 

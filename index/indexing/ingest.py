@@ -45,7 +45,7 @@ from index.types import Article, IndexReport, NewArticle, Scope
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]
-BATCH_ARTICLES = 64  # articles per pipeline run: bounds memory and gives progress updates
+BATCH_ARTICLES = 16  # articles per pipeline run: bounds memory; progress moves after each (a few seconds on a CPU)
 WRITE_BATCH = 1000  # chunks per Chroma write (an article's chunks are never split across writes)
 
 
@@ -226,9 +226,9 @@ class SourceIndexer:
         target.docstores.delete(source)
         return titles
 
-    def hashes(self, source: str) -> dict[str, str]:
-        """Article id -> content hash, from the live docstore of `source`."""
-        docstore = self.docstore(source)
+    def hashes(self, source: str, target: Target | None = None) -> dict[str, str]:
+        """Article id -> content hash, from the docstore of `source` in `target` (the live one by default)."""
+        docstore = target.docstores.load(source) if target is not None else self.docstore(source)
         return {article_id: docstore.get_document_hash(article_id) or "" for article_id in docstore_ids(docstore)}
 
     def chunks(self) -> list[tuple[str, str, str]]:

@@ -31,7 +31,7 @@ from index.sources.sources_config import SourceSpec
 from index.store.chroma import Store
 from index.store.lexical import LexicalIndex
 from index.store.records import Shelf
-from index.types import IndexReport, Scope
+from index.types import Article, IndexReport, Scope
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
@@ -147,12 +147,15 @@ class IndexRuns:
             return
         articles = scoped_articles(read.articles, Scope.split(spec.name)[0])
         expired = expired_articles(run.target.chunks, spec, datetime.now(timezone.utc))
+        before = self.indexer.hashes(spec.name, run.live) if run.full else None
         report = self.indexer.index(spec.name, articles, run.progress, run.show_progress, target=run.target,
                                     archive=read.archive, removed=read.removed + expired)
+        if before is not None:
+            _against_live(report, articles, before, self.indexer.hashes(spec.name, run.target))
         _merge(run.total, report)
         run.total.errors.extend(read.errors)
         archive.commit(read, self.paths.fetch_state)
-        self.health_book.note(spec.name, added=len(report.added))
+        self.health_book.note(spec.name, added=len(report.added), failure=read.failure)
         run.state[spec.name] = datetime.now(timezone.utc).isoformat(timespec="seconds")
         if not run.full:  # saved per source: a later failure or kill keeps what was written recorded
             self.state.save(run.state)
@@ -266,3 +269,15 @@ def _merge(total: IndexReport, report: IndexReport) -> None:
     total.errors += report.errors
     total.chunks_embedded += report.chunks_embedded
     total.new_articles += report.new_articles
+
+
+def _against_live(report: IndexReport, articles: list[Article], before: dict[str, str],
+                  after: dict[str, str]) -> None:
+    """A full re-index writes every article into a new collection: report each one as added, updated or
+    unchanged against what the live collection held (`before`, `after`: article id -> content hash)."""
+    report.added, report.updated, report.unchanged = [], [], []
+    for article in articles:
+        old, new = before.get(article.id), after.get(article.id)
+        if new is None:  # not written (an embedding failure, reported in the errors)
+            continue
+        (report.added if old is None else report.unchanged if old == new else report.updated).append(article.title)

@@ -37,7 +37,7 @@ class IndexStatus:
                                          newest=newest, oldest=oldest, last_error=fetched.last_error, scope=scope,
                                          last_success=health.last_success, last_error_kind=health.last_error_kind,
                                          last_error_at=health.last_error_at or fetched.last_error_at,
-                                         health=runs.health_book.state(spec)))
+                                         health=runs.health_book.state(spec), refresh_seconds=spec.refresh_seconds))
         return statuses
 
     def source_health(self, scopes: Sequence[Scope] | None = None) -> list[SourceHealth]:

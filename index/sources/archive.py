@@ -33,6 +33,7 @@ class SourceRead:
     removed: list[str] = field(default_factory=list)
     state: SourceState = field(default_factory=SourceState)
     requests: int = 0
+    failure: Exception | None = None  # the whole source could not be read (a URL source's page), yet nothing is lost
 
 
 def polite_fetcher(settings: Settings) -> PoliteFetcher:
@@ -53,7 +54,8 @@ def read_for_index(spec: SourceSpec, settings: Settings, state_dir: Shelf, known
     if spec.is_archive:
         fetcher = fetcher or polite_fetcher(settings)
         read = read_archive(spec, fetcher, state, known, now, full)
-        result = SourceRead(spec, read.articles, read.errors, True, read.removed, read.state, fetcher.requests)
+        result = SourceRead(spec, read.articles, read.errors, True, read.removed, read.state, fetcher.requests,
+                            read.failure)
     else:
         articles, errors = read_source(spec, config_dir or settings.sources_file.parent,
                                        timeout=settings.fetch_timeout, max_bytes=settings.fetch_max_bytes,
@@ -76,7 +78,7 @@ def commit(read: SourceRead, state_dir: Shelf, now: datetime | None = None) -> N
     """Save the fetch state of a source after its articles were indexed, with the refresh's outcome."""
     stamp = (now or datetime.now(timezone.utc)).isoformat(timespec="seconds")
     read.state.last_refresh = stamp
-    read.state.failures = 0
+    read.state.failures = read.state.failures + 1 if read.failure else 0
     if read.errors:
         first = read.errors[0]
         more = f" (and {len(read.errors) - 1} more)" if len(read.errors) > 1 else ""

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from urllib.parse import urlparse
 
@@ -20,7 +21,9 @@ _TZ = {
 }
 _DATE_LINE = re.compile(r"^\s*(?:Updated|Published|Posted)(?: on)?:?\s+(?P<date>.+?)\s*$", re.IGNORECASE)
 _BYLINE = re.compile(r"^\s*By\s+(?P<names>.+?)\s*$")
-_BODY_MIN_WORDS = 25  # the first line this long starts the article body
+_BODY_MIN_WORDS = 25  # a first line this long is text, not a title
+_READING_TIME = re.compile(r"^\d+\s*min(?:ute)?s?\s+read$", re.IGNORECASE)
+_HEADER_WINDOW = 12  # lines after the title where a byline is looked for
 
 
 def article_id(key: str) -> str:
@@ -59,9 +62,11 @@ def _split_byline(names: str) -> tuple[tuple[str, ...], str]:
 def parse_plain_article(raw: str, *, source: str, key: str, url: str = "") -> Article:
     """Parse a plain-text article shaped like the seed: title line, byline, date line, then the body.
 
-    Header lines that are recognised (byline, "Updated …", "7 minute read", dashes, the outlet alone)
-    are consumed; the body starts at the first line of `_BODY_MIN_WORDS` words or more. A file with no
-    such header is taken whole, its first line as the title.
+    Only what is really a header is taken out of the body: a first line that is a title (a Markdown
+    heading, or a short line followed by a blank line or a header line), then header lines of known
+    shapes (`By …`, `Updated …`, "7 minute read", dashes, the outlet alone, the byline's names). The body
+    starts at the first other line, however short: a short lead paragraph is kept. A file whose first
+    line is not a title is taken whole, that line also serving as the title.
     """
     text = raw.replace("\r\n", "\n").replace("\r", "\n").strip("\ufeff")
     lines = text.split("\n")
@@ -69,26 +74,76 @@ def parse_plain_article(raw: str, *, source: str, key: str, url: str = "") -> Ar
     if first is None:
         return Article(id=article_id(url or key), source=source, title="", text="", url=url)
     title = lines[first].strip().lstrip("#").strip()
-    authors: tuple[str, ...] = ()
-    outlet, published = "", ""
-    body_start = first + 1
-    for i in range(first + 1, len(lines)):
-        line = lines[i].strip()
-        if len(line.split()) >= _BODY_MIN_WORDS:
-            body_start = i
-            break
-        if (match := _BYLINE.match(line)) and not authors:
-            authors, outlet = _split_byline(match.group("names"))
-        elif (match := _DATE_LINE.match(line)) and not published:
-            published = normalize_date(match.group("date"))
-        body_start = i + 1
-    body = "\n".join(lines[body_start:]).strip()
-    if not body:  # no long line at all: a short note; keep everything after the title
-        body = "\n".join(lines[first + 1 :]).strip()
+    header = _Header.read(lines, first)
+    if not _is_title(lines, first, header):
+        body = "\n".join(lines[first:]).strip()
+    else:
+        body = "\n".join(lines[header.end:]).strip() or "\n".join(lines[first + 1:]).strip()
     return Article(
         id=article_id(url or key), source=source, title=title, text=body, url=url,
-        outlet=outlet or (outlet_from_url(url) if url else ""), authors=authors, published=published,
+        outlet=header.outlet or (outlet_from_url(url) if url else ""), authors=header.authors,
+        published=header.published,
     )
+
+
+@dataclass
+class _Header:
+    """The header lines after a title: where the body starts, and the metadata they gave."""
+
+    end: int
+    authors: tuple[str, ...] = ()
+    outlet: str = ""
+    published: str = ""
+
+    @classmethod
+    def read(cls, lines: list[str], first: int) -> "_Header":
+        """Consume the blank and header-shaped lines after line `first`."""
+        window = lines[first + 1 : first + 1 + _HEADER_WINDOW]
+        byline = next((m for m in map(_byline, window) if m is not None), None)
+        authors, outlet = _split_byline(byline.group("names")) if byline else ((), "")
+        names = {w.lower() for a in authors for w in a.split()}
+        header = cls(first + 1, authors, outlet)
+        for i in range(first + 1, len(lines)):
+            line = lines[i].strip()
+            date = normalize_date(match.group("date")) if (match := _DATE_LINE.match(line)) else ""
+            if date and len(line.split()) <= 15:
+                header.published = header.published or date
+            elif line and not _is_header_line(line, names, outlet):
+                break
+            header.end = i + 1
+        return header
+
+
+def _byline(line: str) -> re.Match | None:
+    """A `By A, B and C, CNN` line (names: capitalised words), not a sentence that starts with "By"."""
+    match = _BYLINE.match(line)
+    if match is None or len(line.split()) > 16 or line.rstrip().endswith("."):
+        return None
+    words = re.split(r"[\s,]+", match.group("names").strip())
+    return match if all(w[:1].isupper() or w in ("and", "&", "") for w in words) else None
+
+
+def _is_header_line(line: str, names: set[str], outlet: str) -> bool:
+    """A byline, a reading time, dashes, the outlet alone or the byline's names without "By"."""
+    words = line.split()
+    return bool(
+        _byline(line) or _READING_TIME.match(line) or not re.search(r"\w", line)
+        or (outlet and line.lower() == outlet.lower())
+        or (len(words) <= 2 and line.isupper() and len(line) <= 12)
+        or (names and all(w.lower() in names for w in words))
+    )
+
+
+def _is_title(lines: list[str], first: int, header: _Header) -> bool:
+    """Whether the first line is a title: a Markdown heading, or a short line followed by a blank line or
+    by header lines (otherwise it is the start of the text)."""
+    line = lines[first].strip()
+    if line.startswith("#"):
+        return True
+    if len(line.split()) >= _BODY_MIN_WORDS:
+        return False
+    following = lines[first + 1] if first + 1 < len(lines) else ""
+    return not following.strip() or header.end > first + 1
 
 
 def published_day(published: str) -> int:

@@ -55,6 +55,8 @@ def error_kind(exc: BaseException) -> str:
     if isinstance(status, int):
         return f"HTTP {status}"
     text = str(exc)
+    if match := re.search(r"\bHTTP (\d{3})\b", text):  # a status named in the message of a failed page
+        return f"HTTP {match.group(1)}"
     if "malformed feed" in text or "not an RSS or Atom feed" in text or "unreadable (" in text:
         return "parse error"
     if "timed out" in text or "Timeout" in text:

@@ -72,6 +72,10 @@ def article_from_html(html: str | bytes, *, source: str, url: str, key: str) -> 
 
 def read_folder(spec: SourceSpec, folder: Path) -> tuple[list[Article], list[ItemError]]:
     """Articles from the .txt/.md/.html files under `folder`; links that leave the folder are skipped."""
+    if folder.is_file():
+        hint = ' (kind = "jsonl" reads a JSON-lines file)' if folder.suffix.lower() == ".jsonl" else ""
+        raise SourceError(f"source {spec.name!r}: {folder} is a file, not a folder; kind = \"folder\" reads "
+                          f"the articles in a folder{hint}")
     if not folder.is_dir():
         raise SourceError(f"source {spec.name!r}: folder not found: {folder}")
     root = folder.resolve()

@@ -42,6 +42,7 @@ class StreamRead:
     removed: list[str] = field(default_factory=list)  # article ids whose page is gone (410, or 404 twice)
     state: SourceState = field(default_factory=SourceState)
     not_modified: bool = False  # the feed answered 304
+    failure: SourceError | None = None  # a URL source whose page could not be read: the source failed
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,8 @@ def read_archive(spec: SourceSpec, fetcher: PoliteFetcher, state: SourceState, k
     result = StreamRead(state=replace(state, pages=dict(state.pages)))
     if spec.kind == "url":
         _run(spec, fetcher, [Task(spec.location, known=_known(state, spec.location, known, full))], result, now)
+        if result.errors and not result.articles:  # its one page is the whole source (what it had is kept)
+            result.failure = SourceError(result.errors[0].reason)
         return result
     tasks = _feed_tasks(spec, fetcher, result, known, now, full)
     _run(spec, fetcher, tasks, result, now)

@@ -31,6 +31,18 @@ def test_parse_since_rejects_what_it_cannot_use(text):
     assert text in str(err.value)
 
 
+@pytest.mark.parametrize("text", ["740000d", "99999999999w", "3000y"])
+def test_parse_since_refuses_what_is_too_far_back_in_one_line(text):
+    with pytest.raises(BadInput, match=f"^--since {text} is too far back; give a date like 2025-03-01"):
+        parse_since(text, TODAY, "--since ")
+
+
+def test_parse_since_names_the_cli_option():
+    assert parse_since("3d", TODAY, "--since ") == date(2025, 3, 17)
+    with pytest.raises(BadInput, match="^I can't read --since 'soon'"):
+        parse_since("soon", TODAY, "--since ")
+
+
 def test_strip_mentions_and_id_lists():
     assert strip_mentions("<@42>  what did <@!42> Putin agree to? <@7>", 42) == "what did Putin agree to? <@7>"
     assert parse_id_list(" 1, 2,,3 ") == [1, 2, 3] and parse_id_list("") == []

@@ -79,6 +79,17 @@ def test_answer_embed_has_text_and_cited_sources():
     assert sources["description"] == "**[1]** [Article 1 \\(live\\)](https://news.example/1) — CNN, 2025-03-19"
 
 
+def test_an_article_cited_for_several_passages_is_one_source():
+    same = [Citation(n=n, title="Article 1 [live]", source="news", url="https://news.example/1",
+                     published="2025-03-19T10:00:00", quote=f"Passage {n}.", outlet="CNN", article_id="a1")
+            for n in (1, 3)]
+    answer = Answer(text="One [1]. Two [2]. Three [3].", refused=False, citations=(same[0], citation(2), same[1]))
+    [[_, sources]] = answer_messages(answer)
+    assert sources["description"].splitlines() == [
+        "**[1, 3]** [Article 1 \\(live\\)](https://news.example/1) — CNN, 2025-03-19",
+        "**[2]** [Article 2 \\(live\\)](https://news.example/2) — CNN, 2025-03-19"]
+
+
 def test_long_answer_is_split_into_valid_messages():
     text = long_text(900)  # ~55,000 characters
     cites = tuple(citation(n) for n in range(1, 40))

@@ -5,6 +5,7 @@ import pytest
 
 from tests.support.http_server import LocalServer, body
 from tests.support.cli_process import assert_clean_error, newsbot
+from tests.support.corpus import write_article
 from tests.support.html_pages import page
 
 pytestmark = pytest.mark.slow  # each test runs `newsbot` processes
@@ -39,13 +40,36 @@ def test_ask_on_a_fresh_home_indexes_and_answers_with_citations(tmp_path):
 @pytest.mark.parametrize("args, env, fragment", [
     (("ask", "   "), {}, "Please type a question"),
     (("index", "--source", "nope"), {}, "unknown source 'nope'"),
-    (("summary", "x", "--since", "yesterday-ish"), {}, "--since takes a date"),
+    (("summary", "x", "--since", "yesterday-ish"), {}, "I can't read --since"),
+    (("digest", "--since", "740000d"), {}, "--since 740000d is too far back"),
     (("ask", "What happened this week?", "--as-of", "2025-13-01"), {}, "--as-of takes a date"),
     (("sources",), {"NEWSBOT_SOURCES": "/nonexistent/sources.toml"}, "sources config not found"),
     (("ask", "hi there"), {"NEWSBOT_TOP_K": "many"}, "invalid setting"),
 ])
 def test_bad_input_is_one_clear_line_and_a_non_zero_exit(tmp_path, args, env, fragment):
     assert_clean_error(newsbot(*args, home=tmp_path, env=env), fragment)
+
+
+def test_summary_and_digest_read_since_as_discord_does(tmp_path):
+    for args in (("summary", "Putin energy pause", "--since", "100y"), ("summary", "Putin", "--since", "3d"),
+                 ("digest", "--since", "2 weeks")):
+        result = newsbot(*args, home=tmp_path)
+        assert result.returncode == 0 and "error" not in result.stderr, (args, result.stderr)
+    assert "Sources:\n[1" in newsbot("summary", "Putin energy pause", "--since", "100y", home=tmp_path).stdout
+
+
+def test_index_without_a_terminal_prints_plain_progress_lines(tmp_path):
+    folder = tmp_path / "articles"
+    for i in range(20):
+        write_article(folder, f"{i:02}.txt", f"Harbour story {i}", f"harbour{i}")
+    sources = tmp_path / "sources.toml"
+    sources.write_text(f'[[source]]\nname = "local"\nkind = "folder"\nlocation = "{folder}"\n')
+    result = newsbot("index", home=tmp_path / "home", env={"NEWSBOT_SOURCES": str(sources)})
+    assert result.returncode == 0 and result.stdout.startswith("added 20,"), result.stderr
+    lines = result.stderr.splitlines()  # stderr is a pipe here: no bar, no carriage returns
+    assert lines[0] == "newsbot: indexing: 0 of 20 articles (0 %)" and "\r" not in result.stderr
+    assert lines[-1] == "newsbot: indexing: 20 of 20 articles (100 %)"
+    assert all(line.startswith("newsbot: indexing: ") for line in lines)
 
 
 def test_unreachable_url_and_malformed_config_fail_clearly(tmp_path):

@@ -88,7 +88,7 @@ def test_the_terminal_digest_and_its_filters(home):
     empty = newsbot("digest", home=home)  # the last day: nothing was published since
     assert empty.returncode == 0 and empty.stdout.startswith("No articles since ") and not empty.stderr
     assert json.loads(newsbot("digest", "--json", home=home).stdout) == {"stories": []}
-    for args, fragment in ((("--since", "last week"), "--since takes a date"),
+    for args, fragment in ((("--since", "last week"), "I can't read --since"),
                            (("--source", "nope"), "unknown source 'nope'")):
         bad = newsbot("digest", *args, home=home)
         assert bad.returncode == 1 and fragment in bad.stderr and "Traceback" not in bad.stderr

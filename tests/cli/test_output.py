@@ -3,6 +3,7 @@ import json
 
 import pytest
 
+from bot import output
 from bot.output import TerminalSafe, for_terminal, to_json
 from index.app import build_service
 from index.settings import Settings
@@ -51,6 +52,15 @@ def test_every_command_shows_article_text_without_terminal_controls(tmp_path):
     as_json = newsbot("ask", "When does the first ferry leave?", "--json", home=home, env=env)
     assert_clean(as_json)
     assert json.loads(as_json.stdout)["citations"][0]["title"] == TITLE  # the data is whole, escaped
+
+
+def test_a_one_article_summary_lists_its_article_once(seed_service):
+    answer = seed_service.summarize("After call with Trump, Putin agrees to pause attacks")
+    assert len({c.chunk_id for c in answer.citations}) > 1  # several of its passages are cited
+    numbers = ", ".join(str(c.n) for c in sorted(answer.citations, key=lambda c: c.n))
+    assert output.answer_text(answer).split("\nSources:\n")[1].splitlines() == [
+        f"[{numbers}] After call with Trump, Putin agrees to pause attacks on Ukraine’s energy and infrastructure "
+        "targets (CNN, 2025-03-19)"]
 
 
 def test_the_filters():

@@ -10,6 +10,7 @@ import pytest
 
 from index.embedding.embedders import MiniLMEmbedder
 from index.embedding.onnx_minilm import OnnxMiniLMEmbedder, plan_batches
+from tests.support.torch_extra import require_torch_extra
 
 pytestmark = pytest.mark.slow  # loads the model on onnxruntime and on torch
 
@@ -37,6 +38,7 @@ def onnx() -> OnnxMiniLMEmbedder:
 
 @pytest.fixture(scope="module")
 def st() -> MiniLMEmbedder:
+    require_torch_extra()
     return MiniLMEmbedder()
 
 

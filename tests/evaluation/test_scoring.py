@@ -29,7 +29,7 @@ from index.evaluation.scoring import (
     score_split,
     split_weeks,
 )
-from tests.support.paths import SHARED_DATA as DATA
+from tests.support.paths import SAMPLE_DATA as DATA  # a sample of realtimeqa-2025q1: all 13 weeks
 
 SCORE_KEYS = {
     "answerable", "recall@2000c", "recall@4000c", "recall@8000c", "hit@1", "hit@5", "hit@10", "mrr@10",

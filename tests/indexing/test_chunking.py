@@ -7,7 +7,7 @@ from index.sources.articles import parse_plain_article
 from index.indexing.chunking import ChunkPositions, make_splitter, to_document
 from index.embedding.embedders import MINILM_MAX_TOKENS
 from index.sources.readers import article_from_row
-from tests.support.paths import SEED_ARTICLE, SHARED_DATA
+from tests.support.paths import SAMPLE_DATA, SEED_ARTICLE
 
 
 def _chunks(embedder, article, size=200, overlap=30):
@@ -16,7 +16,7 @@ def _chunks(embedder, article, size=200, overlap=30):
 
 
 def _longest_articles(count=3):
-    rows = [json.loads(line) for line in (SHARED_DATA / "articles.jsonl").open(encoding="utf-8")]
+    rows = [json.loads(line) for line in (SAMPLE_DATA / "articles.jsonl").open(encoding="utf-8")]
     rows.sort(key=lambda r: -len(r["text"]))
     return [article_from_row(r, "t", r["id"]) for r in rows[:count]]
 

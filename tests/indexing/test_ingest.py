@@ -78,6 +78,17 @@ def test_full_reindex_re_embeds_everything(service):
     assert len(_chunk_ids(service)) == first.chunks_embedded
 
 
+def test_a_full_reindex_reports_against_what_was_indexed_before(service):
+    first = service.index()
+    changed = service.folder / "a.txt"
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n\nA paragraph added after the first run.\n",
+                       encoding="utf-8")
+    write_article(service.folder, "c.txt", "Gamma title", "gamma")
+    again = service.index(full=True)
+    assert again.added == ["Gamma title"] and again.updated == ["Alpha title"] and again.deleted == []
+    assert sorted(again.unchanged) == sorted(set(first.added) - {"Alpha title"})
+
+
 def test_a_second_reindex_is_refused_while_one_runs(service):
     with exclusive(service.paths.lock):
         with pytest.raises(IndexBusy, match="already running"):

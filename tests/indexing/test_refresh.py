@@ -78,6 +78,24 @@ def test_index_watch_picks_up_a_new_entry_within_two_intervals_and_stops_cleanly
     assert titles == {"Bridge reopens", "Harbour dredging"}
 
 
+@pytest.mark.slow
+def test_index_watch_with_nothing_on_a_schedule_says_so_and_exits(tmp_path):
+    sources = tmp_path / "sources.toml"
+    sources.write_text(f'[[source]]\nname = "seeds"\nkind = "folder"\nlocation = "{ROOT / "seeds"}"\n')
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "NEWSBOT_"))}
+    env |= {"NEWSBOT_HOME": str(tmp_path / "home"), "NEWSBOT_SOURCES": str(sources)}
+    watch = subprocess.run([sys.executable, "-m", "bot.cli", "index", "--watch"], cwd=ROOT, env=env,
+                           capture_output=True, text=True, timeout=120)
+    assert watch.returncode == 2 and watch.stdout == "" and "Traceback" not in watch.stderr
+    assert watch.stderr.startswith("newsbot: nothing to refresh on a schedule:") and "watching" not in watch.stderr
+    sources.write_text(sources.read_text() + 'refresh = "1h"\n')  # a folder on a schedule is watched
+    with subprocess.Popen([sys.executable, "-m", "bot.cli", "index", "--watch"], cwd=ROOT, env=env,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as process:
+        assert "watching the sources" in process.stderr.readline()
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=120) == 0
+
+
 def test_a_reindex_during_a_scheduled_refresh_is_busy(tmp_path, fake_embedder):
     with FeedSite() as site:
         site.publish("bridge", "Bridge reopens", "bridge")

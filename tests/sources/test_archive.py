@@ -112,6 +112,31 @@ def test_a_url_source_that_fails_keeps_its_article(tmp_path, fake_embedder):
         assert service.index().deleted == ["Council budget"]
 
 
+def test_a_dead_url_source_is_failing_like_a_dead_feed_and_recovers(tmp_path, fake_embedder):
+    routes = {"/a": body(article_text("Council budget", "budget"), "text/plain")}
+    settings = Settings(home=tmp_path / "home", sources_file=tmp_path / "sources.toml")
+    with LocalServer(routes) as server:
+        settings.sources_file.write_text(f'[[source]]\nname = "local"\nkind = "url"\nlocation = "{server.url("/a")}"\n'
+                                         f'[[source]]\nname = "never"\nkind = "url"\nlocation = "{server.url("/b")}"\n')
+        service = build_service(settings.model_copy(update={"allow_private_urls": True}), embedder=fake_embedder)
+        first = service.index()
+        assert first.added == ["Council budget"] and [e.source for e in first.errors] == ["never"]
+        ok_since = {h.name: h for h in service.source_health()}["local"].last_success
+        routes["/a"] = body("forbidden", "text/plain", 403)
+        for _ in range(2):
+            assert service.index().errors
+        health = {h.name: h for h in service.source_health()}
+        assert (health["local"].state, health["local"].last_error_kind) == ("failing", "HTTP 403")
+        assert health["local"].last_success == ok_since and "HTTP 403" in health["local"].last_error
+        assert (health["never"].state, health["never"].last_error_kind, health["never"].last_success) == (
+            "failing", "HTTP 404", "")
+        assert {s.name: s.health for s in service.sources()} == {"local": "failing", "never": "failing"}
+        assert _titles(service) == {"Council budget"}  # a failed fetch deletes nothing
+        routes["/a"] = body(article_text("Council budget", "budget"), "text/plain")
+        service.index()
+        assert {h.name: h.state for h in service.source_health()}["local"] == "ok"
+
+
 @pytest.mark.parametrize("text", ['refresh = "5x"', 'retention_days = 0', 'refresh = 30'])
 def test_bad_refresh_or_retention_is_one_clear_line(tmp_path, text):
     from index.errors import BadInput

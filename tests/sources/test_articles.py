@@ -1,5 +1,7 @@
 """Metadata parsing of plain-text articles, dates and ids."""
 from index.sources.articles import article_id, normalize_date, outlet_from_url, parse_plain_article
+from index.sources.readers import read_source
+from index.sources.sources_config import SourceSpec
 from tests.support.paths import SEED_ARTICLE
 
 
@@ -41,3 +43,41 @@ def test_dates_normalise_or_come_back_empty():
 
 def test_outlet_from_url_drops_www():
     assert outlet_from_url("https://www.cnn.com/2025/03/18/politics/x") == "cnn.com"
+
+
+LONG = ("The council met for four hours on Tuesday evening and voted to close the old bridge to all traffic "
+        "until the spring, when engineers will inspect it again.")
+
+
+def test_a_short_lead_paragraph_after_a_header_is_kept():
+    raw = ("Bridge closes for the winter\nBy Ana Ruiz and Tom Lee, AP\nUpdated 9:05 PM EST, Mon January 6, 2025\n"
+           "3 min read\n\nAP\n —\nThe old bridge closes tomorrow.\n\n" + LONG)
+    article = parse_plain_article(raw, source="s", key="k")
+    assert article.title == "Bridge closes for the winter"
+    assert article.authors == ("Ana Ruiz", "Tom Lee") and article.outlet == "AP"
+    assert article.published == "2025-01-06T21:05:00-05:00"
+    assert article.text.startswith("The old bridge closes tomorrow.\n\nThe council met")
+
+
+def test_a_lead_that_only_looks_like_a_header_is_kept():
+    raw = "Bridge closes\n\nBy the time the vote came, most had left.\nUpdated figures come next week.\n\n" + LONG
+    article = parse_plain_article(raw, source="s", key="k")
+    assert article.authors == () and article.published == ""
+    assert article.text.startswith("By the time the vote came, most had left.\nUpdated figures come next week.")
+
+
+def test_a_headerless_markdown_file_is_taken_whole(tmp_path):
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "titled.md").write_text("# Bridge closes\n\nA short lead.\n\n" + LONG, encoding="utf-8")
+    (folder / "untitled.md").write_text("The bridge closes.\nEngineers agree.\n\n" + LONG, encoding="utf-8")
+    articles, errors = read_source(SourceSpec("n", "folder", str(folder)), tmp_path, timeout=1.0,
+                                   max_bytes=1000, allow_private=False)
+    texts = {a.title: a.text for a in articles}
+    assert errors == [] and texts == {"Bridge closes": "A short lead.\n\n" + LONG,
+                                      "The bridge closes.": "The bridge closes.\nEngineers agree.\n\n" + LONG}
+
+
+def test_a_first_paragraph_is_never_taken_for_a_title():
+    article = parse_plain_article(LONG + "\n\nA second, short paragraph.", source="s", key="k")
+    assert article.text == LONG + "\n\nA second, short paragraph."

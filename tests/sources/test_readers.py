@@ -110,6 +110,16 @@ def test_folder_skips_binary_files_and_links_outside(tmp_path):
                                                   "link.txt": "a link that points outside the source folder"}
 
 
+@pytest.mark.parametrize("name, hint", [("story.txt", ""), ("news.jsonl", 'kind = "jsonl" reads')])
+def test_a_folder_source_that_is_a_file_says_so(tmp_path, name, hint):
+    (tmp_path / name).write_text("Title\n\n" + PARAGRAPH, encoding="utf-8")
+    with pytest.raises(SourceError, match="is a file, not a folder") as refused:
+        read(SourceSpec("n", "folder", str(tmp_path / name)), tmp_path)
+    assert "not found" not in str(refused.value) and hint in str(refused.value)
+    with pytest.raises(SourceError, match="folder not found"):
+        read(SourceSpec("n", "folder", str(tmp_path / "missing")), tmp_path)
+
+
 def test_jsonl_reads_good_lines_and_reports_bad_ones(tmp_path):
     path = tmp_path / "a.jsonl"
     good = {"url": "https://x.org/1", "title": "T1", "authors": ["A"], "published": "2025-01-03", "text": PARAGRAPH}

@@ -13,26 +13,30 @@ import pytest
 from index.store.bm25_postings import PostingsBM25, TermCounts
 from index.store.lexical import top_rows
 from index.store.lexical_delta import chunk_tokens
-from index.text import terms
-from tests.support.paths import SEED_ARTICLE, SHARED_DATA
+from index.text import sentence_spans, terms
+from tests.support.paths import SAMPLE_DATA, SEED_ARTICLE
 
 
 @pytest.fixture(scope="module")
 def corpus() -> list[tuple[str, list[str]]]:
-    """(article id, terms) of each paragraph of the seed article and of 120 shared articles."""
-    docs = [("seed", chunk_tokens(p, {})) for p in SEED_ARTICLE.read_text(encoding="utf-8").split("\n\n") if p.strip()]
-    with (SHARED_DATA / "articles.jsonl").open(encoding="utf-8") as lines:
-        for _, line in zip(range(120), lines):
-            article = json.loads(line)
-            docs += [(article["id"], chunk_tokens(p, {"title": article["title"]}))
-                     for p in article["text"].split("\n\n") if p.strip()]
+    """(article id, terms) of each sentence of the seed article and of the sample's RealTime QA articles."""
+    docs = []
+    for article_id, title, text in [("seed", "", SEED_ARTICLE.read_text(encoding="utf-8"))] + [
+            (a["id"], a["title"], a["text"]) for a in map(json.loads, (SAMPLE_DATA / "articles.jsonl").open())]:
+        docs += [(article_id, chunk_tokens(text[start:end], {"title": title} if title else {}))
+                 for start, end in sentence_spans(text)]
     return docs
+
+
+def cut(corpus: list, share: float) -> int:
+    """A row `share` of the way through the corpus."""
+    return int(len(corpus) * share)
 
 
 @pytest.fixture(scope="module")
 def queries() -> list[list[str]]:
-    with (SHARED_DATA / "questions.jsonl").open(encoding="utf-8") as lines:
-        asked = [terms(json.loads(line)["question"]) for _, line in zip(range(60), lines)]
+    with (SAMPLE_DATA / "questions.jsonl").open(encoding="utf-8") as lines:
+        asked = [terms(json.loads(line)["question"]) for line in lines]
     return [q for q in asked if q] + [["seed"] * 2 + ["putin", "energi"], ["zzz-never-seen"]]
 
 
@@ -58,16 +62,17 @@ def assert_same(ours: PostingsBM25, tokenized: list[list[str]], queries: list[li
 
 def test_scores_equal_bm25s_on_the_same_corpus(corpus, queries) -> None:
     tokenized = [tokens for _, tokens in corpus]
-    assert len(tokenized) > 1000
+    assert len(tokenized) > 200
     assert_same(PostingsBM25.build(tokenized), tokenized, queries)
 
 
 def test_adding_in_batches_equals_a_build_from_scratch(corpus, queries, monkeypatch) -> None:
     tokenized = [tokens for _, tokens in corpus]
-    index = PostingsBM25.build(tokenized[:700])
-    index = index.add(tokenized[700:705])  # a small refresh: stays in the tail
+    a, b = cut(tokenized, 0.6), cut(tokenized, 0.8)
+    index = PostingsBM25.build(tokenized[:a])
+    index = index.add(tokenized[a : a + 5])  # a small refresh: stays in the tail
     assert len(index.tail_terms) > 0
-    index = index.add(tokenized[705:900]).add([]).add(tokenized[900:])
+    index = index.add(tokenized[a + 5 : b]).add([]).add(tokenized[b:])
     assert_same(index, tokenized, queries)
     assert_same(index.compacted(), tokenized, queries)
     assert len(index.compacted().tail_terms) == 0
@@ -78,7 +83,8 @@ def test_a_large_tail_is_merged_into_the_main_segment(corpus, queries, monkeypat
 
     monkeypatch.setattr(postings, "MIN_TAIL", 0)
     tokenized = [tokens for _, tokens in corpus]
-    grown = PostingsBM25.build(tokenized[:100]).add(tokenized[100:])  # the tail would outgrow the main
+    main = cut(tokenized, 0.1)
+    grown = PostingsBM25.build(tokenized[:main]).add(tokenized[main:])  # the tail would outgrow the main
     assert len(grown.tail_terms) == 0
     assert_same(grown, tokenized, queries)
 
@@ -86,7 +92,8 @@ def test_a_large_tail_is_merged_into_the_main_segment(corpus, queries, monkeypat
 def test_removing_and_replacing_an_article_equals_a_build_from_scratch(corpus, queries) -> None:
     tokenized = [tokens for _, tokens in corpus]
     articles = [article for article, _ in corpus]
-    index = PostingsBM25.build(tokenized[:600]).add(tokenized[600:])  # rows in main and in the tail
+    main = cut(tokenized, 0.55)
+    index = PostingsBM25.build(tokenized[:main]).add(tokenized[main:])  # rows in main and in the tail
     removed = sorted({articles[10], articles[-3]})  # one article in the main segment, one in the tail
     dead = [row for row, article in enumerate(articles) if article in removed]
     left = [tokens for row, tokens in enumerate(tokenized) if row not in set(dead)]
@@ -106,12 +113,13 @@ def test_removing_every_document_leaves_no_scores(corpus) -> None:
 
 def test_an_index_survives_pickling_and_grows_afterwards(corpus, queries) -> None:
     tokenized = [tokens for _, tokens in corpus]
-    index = PostingsBM25.build(tokenized[:800]).add(tokenized[800:810])
+    main = cut(tokenized, 0.7)
+    index = PostingsBM25.build(tokenized[:main]).add(tokenized[main : main + 10])
     index.get_scores(queries[0])  # fills the per-index length cache, which is not pickled
     loaded = pickle.loads(pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL))
     assert loaded._norm is None
-    assert_same(loaded, tokenized[:810], queries)
-    assert_same(loaded.add(tokenized[810:]), tokenized, queries)
+    assert_same(loaded, tokenized[: main + 10], queries)
+    assert_same(loaded.add(tokenized[main + 10 :]), tokenized, queries)
 
 
 def test_other_constants_score_as_bm25s_with_them_and_leave_the_defaults_alone(corpus, queries) -> None:

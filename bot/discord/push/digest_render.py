@@ -3,6 +3,7 @@ summary, its Sources list ([n] with linked titles), its dates and outlets; packe
 from __future__ import annotations
 
 from datetime import date
+from bot.output import by_article
 from bot.discord.render import (ANSWER_COLOUR, INFO_COLOUR, TITLE_LIMIT, EmbedDict, citation_line, clip, defuse_links,
                                 pack)
 from bot.discord.text import escape_line, escape_markdown, safe_url
@@ -24,9 +25,9 @@ def covered_by(story: Story) -> str:
 def story_embed(number: int, story: Story) -> EmbedDict:
     """One story: numbered title (linked to its first article), summary, sources, dates and outlets."""
     summary = escape_markdown(defuse_links(clip(story.summary.strip(), SUMMARY_CHARS))) or "—"
-    cited = sorted(story.citations, key=lambda c: c.n)[:SOURCES_SHOWN]
+    cited = by_article(story.citations)[:SOURCES_SHOWN]
     if cited:
-        summary += "\n\n**Sources**\n" + "\n".join(citation_line(c) for c in cited)
+        summary += "\n\n**Sources**\n" + "\n".join(citation_line(c, numbers) for numbers, c in cited)
     days = " to ".join(dict.fromkeys(_day(d) for d in (story.first, story.last) if d)) or "undated"
     count = f"{len(story.articles)} article" + ("s" if len(story.articles) != 1 else "")
     outlets = f"{covered_by(story)}: " + ", ".join(escape_line(o) for o in story.outlets)
