@@ -109,3 +109,15 @@ def test_a_table_is_copied_to_postgresql_resumably_and_its_keys_go_on(tmp_path, 
     assert target.query("SELECT id, name FROM things ORDER BY id") == [(1, "a"), (2, "b"), (3, "c")]
     new = target.query("INSERT INTO things (name, body) VALUES (?, ?) RETURNING id", "d", "{}")[0][0]
     assert new == 4  # the sequence goes on after the copied keys
+
+
+def test_a_missing_database_and_a_refused_login_are_one_line_each(postgres):
+    missing = open_database(postgres.url("no_such_database"))
+    with pytest.raises(StoreUnavailable) as failure:
+        missing.query("SELECT 1")
+    assert "no_such_database" in str(failure.value) and "does not exist" in str(failure.value)
+    assert "\n" not in str(failure.value)
+    refused = open_database(postgres.url().replace(f"{postgres.user}@", "nobody:pw@"))
+    with pytest.raises(StoreUnavailable) as failure:
+        refused.query("SELECT 1")
+    assert "\n" not in str(failure.value) and "pw@" not in str(failure.value)
