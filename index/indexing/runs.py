@@ -94,7 +94,7 @@ class IndexRuns:
             if fresh_for and 0 <= refreshed_ago(self.paths.fetch_state, qualified) < fresh_for:
                 return None
             report = self._index_locked(specs, set(), False, None, False)
-        announce(self, report.new_articles)
+        self.listeners.announce(report.new_articles)
         return report
 
     def all_sources(self) -> list[SourceSpec]:
