@@ -109,3 +109,37 @@ def test_feed_setup_refuses_a_bad_regex_a_plain_member_and_an_unknown_source(fre
             assert "no source named 'nope'" in await reply(fake, unknown)
             assert bot.deps.state.subscriptions.feeds(int(fake.guild_id)) == []
     asyncio.run(main())
+
+
+def test_feed_setup_refuses_a_channel_it_cannot_post_in_and_lists_feeds_numbered_from_one(fresh_service, feedback):
+    from tests.support.fake_discord_posting import SEND_MESSAGES
+
+    async def main() -> None:
+        async with running_bot(fresh_service, feedback) as (fake, bot):
+            await fake.deny_bot(fake.side_channel_id, SEND_MESSAGES)
+            channel = bot.get_channel(int(fake.side_channel_id))
+            await until(lambda: not channel.permissions_for(channel.guild.me).send_messages)
+            refused = await feed_post(fake, fake.side_channel_id)
+            assert "I can't post in" in refused and "**Send Messages**" in refused and "Nothing was set up" in refused
+            assert bot.deps.state.subscriptions.feeds(int(fake.guild_id)) == []
+            forum = await fake.add_channel("stories", kind=FORUM)
+            for where in (fake.channel_id, forum):
+                assert "will be posted in" in await feed_post(fake, where)
+            assert "a later article of it is a reply there" in await feed_post(fake, forum)  # a story per post
+            removed = await fake.slash("feed", {"feed": "1"}, sub="remove", permissions=ADMIN)
+            assert (await reply(fake, removed)).startswith("Stopped")
+            listing = await reply(fake, await fake.slash("feed", sub="list", permissions=ADMIN))
+            assert listing.startswith("`1.`") and "`2.`" not in listing, listing  # numbers run 1..n, no gaps
+            assert f"<#{forum}>" in listing
+    asyncio.run(main())
+
+
+def test_a_feed_channel_gets_a_batch_oldest_first():
+    from bot.discord.push.news_relay import passing
+    from bot.state.subscriptions import FeedPost
+    from index.types import NewArticle, Scope
+
+    feed = FeedPost(1, 1, 10, Scope.shared(), "wire", "", "", 5)
+    batch = [NewArticle(f"a{day}", "wire", Scope.shared(), f"Day {day}", published=f"2025-03-{day:02d}")
+             for day in (21, 19, 20)]
+    assert [a.article_id for a in passing(feed, batch)] == ["a19", "a20", "a21"]
