@@ -18,13 +18,14 @@ def _details(outlet: str, published: str) -> str:
     return " · ".join(escape_line(x) for x in (outlet, published[:10]) if x)
 
 
-def article_post(article: NewArticle, source_label: str, thread: bool = True) -> Outgoing:
-    """A feed post: the article's title (linked), outlet and date, its first lines; a thread named after it."""
+def article_post(article: NewArticle, source_label: str, thread: bool = True, outlets: int = 1) -> Outgoing:
+    """A feed post: the article's title (linked), outlet and date, its first lines, how many outlets tell its
+    story (when more than one); a thread named after it."""
+    covered = f"covered by {outlets} outlets" if outlets > 1 else ""
+    footer = " · ".join(x for x in (source_label, _details(article.outlet, article.published), covered) if x)
     embed: dict = {"title": clip(escape_line(article.title) or "Untitled", 256), "color": ANSWER_COLOUR,
                    "description": clip(escape_markdown(" ".join(article.lead.split())), LEAD_CHARS) or "—",
-                   "footer": {"text": clip(" · ".join(x for x in (source_label, _details(article.outlet,
-                                                                                          article.published)) if x),
-                                           2048)}}
+                   "footer": {"text": clip(footer, 2048)}}
     url = safe_url(article.url)
     if url:
         embed["url"] = url

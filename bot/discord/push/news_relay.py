@@ -130,11 +130,11 @@ class NewsRelay:
         target, label = Target(feed.guild_id, feed.channel_id), source_label(feed.scope, feed.source)
         posted, forum = 0, self.poster.is_forum(target)
         shown = articles[: self.cap]
-        stories = await self._stories(shown, feed.guild_id) if forum else {}
+        stories = await self._stories(shown, feed.guild_id)  # "covered by N outlets"; a forum's post per story
         for article in shown:
-            post = article_post(article, label)
+            story = stories.get(article.article_id)
+            post = article_post(article, label, outlets=len(story.outlets) if story else 1)
             if forum:  # one forum post per story: a later article of it is a reply in that post
-                story = stories.get(article.article_id)
                 mates = tuple(a.article_id for a in story.articles if a.article_id != article.article_id) if story else ()
                 post = replace(post, story_articles=mates)
             sent = await self.poster.post(target, f"article:{article.article_id}", post, owner_id=feed.owner_id)
