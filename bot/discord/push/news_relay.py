@@ -25,6 +25,7 @@ from bot.discord.push.shards import Shards
 from bot.state.ledger import PENDING_HOURS
 from bot.state.outbox import NewsOutbox
 from bot.state.subscriptions import FeedPost, Follow, Subscriptions
+from index.errors import StoreUnavailable
 from index.port import NewsPort
 from index.types import NewArticle, Scope, Story
 
@@ -65,6 +66,7 @@ class NewsRelay:
         self.shards = shards
         self.poll_seconds = poll_seconds
         self._task: asyncio.Task | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._wake = asyncio.Event()
 
     def start(self) -> None:
@@ -86,23 +88,30 @@ class NewsRelay:
         except Exception:
             log.exception("could not put %d new article(s) in the outbox", len(articles))
             return
-        loop = getattr(self, "_loop", None)
+        loop = self._loop
         if loop is not None and not loop.is_closed():
             loop.call_soon_threadsafe(self._wake.set)
 
     async def _run(self) -> None:
-        last = None
+        last, failed = None, 0
         while True:
             try:
                 if last is None:
                     last = await asyncio.to_thread(self.outbox.start_after, PENDING_HOURS)
-                last, batches = await asyncio.to_thread(self.outbox.after, last)
+                read, batches = await asyncio.to_thread(self.outbox.after, last)
+                if failed >= 3:  # the same entries broke three rounds in a row: passed, not retried forever
+                    log.error("passing %d batch(es) of new articles that failed three times", len(batches))
+                    batches = []
                 for batch in batches:
                     await self.handle(batch)
+                last, failed = read, 0
             except asyncio.CancelledError:
                 raise
-            except Exception:  # the database is down: the same entries are read again on the next round
-                log.exception("could not relay new articles; trying again")
+            except StoreUnavailable as exc:  # the database is down: the same entries are read again when it is
+                log.warning("new articles wait for the database: %s", exc)  # back (the ledger keeps what was posted)
+            except Exception:
+                failed += 1
+                log.exception("could not relay new articles (%d time(s) in a row)", failed)
             self._wake.clear()
             try:
                 await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
