@@ -9,5 +9,5 @@
 - `locking`, `lease`: one re-index at a time, on one machine (flock) and across machines (a Chroma lease).
 - `database`: the SQL seam (a sqlite file, or PostgreSQL with `NEWSBOT_DATABASE_URL`) and its locks;
   `records`: small JSON records by (kind, key), in the home's files or one table of that database.
-- `sqlite_file`, `atomic_files`: the small files of the data folder, opened and written safely.
+- `atomic_files`: the small files of the data folder, written safely.
 """

@@ -1,9 +1,9 @@
 """/digest now|schedule|list|remove: the news digest in Discord, now or every day (or week) at a set time.
 
 Setting up, listing and removing schedules is for admins; anyone may ask for `/digest now` where the bot
-answers. Schedules live in guilds.sqlite3 (index/service/push_store.py) and survive restarts. Once a minute
-the due schedules fire (bot/discord/push/digest_times.py): a schedule that came due while the bot was down fires
-once when it is back, and each slot is claimed in the database before posting, so nothing is posted twice.
+answers. Schedules live in the adapter's state (bot/state/push.py: guilds.sqlite3, or PostgreSQL) and survive
+restarts. Once a minute the due schedules of this process's servers fire (bot/discord/push/digest_times.py): a
+schedule that came due while the bot was down fires once when it is back, and each slot is claimed in the database before posting, so nothing is posted twice.
 Digests go through the channel poster (bot/discord/push/poster.py: paced, permission-aware, no pings), keyed in
 its ledger by schedule and day.
 """
