@@ -17,6 +17,7 @@ REQUIRED = {
     "reduce": {"language", "summaries", "target"},  # merges the partial summaries of a map-reduce summary
     "story": {"language", "passages", "target"},  # a digest's story in one or two sentences
     "rewrite": {"history", "question"},
+    "translate": {"language", "text"},  # a checked answer into the asker's language, its markers kept
 }
 
 

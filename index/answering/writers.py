@@ -11,6 +11,8 @@ Two implementations, and one wrapper that joins them:
 from __future__ import annotations
 
 import logging
+import re
+from collections import Counter
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
 from datetime import date
@@ -19,10 +21,12 @@ from typing import Callable, Iterator, Mapping, Protocol, Sequence
 import numpy as np
 
 from index.answering import extractive, generated
+from index.answering.language import language_of
 from index.answering.phrases import Phrases, default_phrases, localized, phrases_for
 from index.answering.prompts import Prompt, in_language
 from index.errors import LLMUnavailable
 from index.llm.chat import LLM
+from index.text import DEFAULT_LANGUAGE
 from index.types import Answer, Passage, Turn
 
 log = logging.getLogger(__name__)
@@ -121,12 +125,27 @@ class GeneratedWriter:
         return in_language(self._prompts, phrases.say("model_name")), phrases
 
     def _prompt(self, question: Question) -> str:
-        prompts, _ = self._in(question.language)
+        prompts, _ = self._in(passages_language(question.passages))
         return generated.answer_prompt(prompts["answer"], question.text, question.passages, question.as_of)
 
     def _checked(self, reply: str, question: Question) -> Answer:
         found = generated.checked_answer(reply, question.passages, question.text, self._embed)
-        return localized(found, self._in(question.language)[1], quoted=False)
+        return self._translated(found, question.language, question.passages)
+
+    def _translated(self, answer: Answer, language: str | None, passages: Sequence[Passage]) -> Answer:
+        """The checked answer, written in the passages' language (so that the support check can read it), in
+        the asker's: translated by the model with its markers kept; when they are not kept, the checked
+        answer as it is with the note naming its language (index/answering/phrases.py)."""
+        phrases, written = phrases_for(self._phrases, language), passages_language(passages)
+        if answer.refused or written == phrases.language:
+            return localized(answer, phrases, quoted=False)
+        prompt = self._prompts["translate"].format(language=phrases.say("model_name"), text=answer.text)
+        text = self._llm.complete(self._prompts["system"].template, prompt).strip()
+        if re.findall(r"\[[\d, ]+\]", text) == re.findall(r"\[[\d, ]+\]", answer.text) and text:
+            return replace(answer, text=text)
+        log.warning("the translation into %s changed the citation markers; the answer is shown untranslated",
+                    phrases.language)
+        return replace(answer, text=f"{answer.text} {phrases.say('quoted_in', language=phrases.names[written])}")
 
     def answer(self, question: Question) -> Answer:
         """The model's reply (asked in the asker's language), checked against the passages it cites."""
@@ -142,14 +161,14 @@ class GeneratedWriter:
 
     def summary(self, request: SummaryRequest) -> Answer:
         """Map-reduce when the passages do not fit the model's context window; one budget for all calls."""
-        prompts, phrases = self._in(request.language)
+        prompts, _ = self._in(passages_language(request.passages))
         with self.budget():
             if request.brief:
                 found = generated.brief_summary(self._llm, prompts, request.label, request.passages, self._embed)
             else:
                 found = generated.summarize_within_context(self._llm, prompts, request.label, request.target,
                                                            request.passages, self._embed)
-        return localized(found, phrases, quoted=False)
+            return self._translated(found, request.language, request.passages)
 
     def standalone(self, question: str, history: Sequence[Turn]) -> tuple[str, str]:
         """The follow-up rewritten by the model into a question that stands alone."""
@@ -210,6 +229,13 @@ class FallbackWriter:
     def _fell_back(what: str, exc: LLMUnavailable, answer: Answer) -> Answer:
         log.warning("falling back to an extractive %s: %s", what, exc)
         return replace(answer, note=LLM_FALLBACK_NOTE)
+
+
+def passages_language(passages: Sequence[Passage]) -> str:
+    """The language most of the passages are in (the default when none can be told)."""
+    found = Counter(language_of(p.text) for p in passages[:8])
+    found.pop(None, None)
+    return found.most_common(1)[0][0] if found else DEFAULT_LANGUAGE
 
 
 def carried(question: str, history: Sequence[Turn]) -> tuple[str, str]:
