@@ -39,6 +39,7 @@ def _reply(inter) -> str:
     return "\n".join(text_of(m) for m in inter.visible_messages())
 
 
+@pytest.mark.slow
 def test_language_changes_the_digest_and_a_spanish_question_is_answered_in_spanish(scoped_service, feedback,
                                                                                     tmp_path):
     clock = Clock(datetime(2025, 3, 20, 9, 0, tzinfo=timezone.utc))
@@ -66,6 +67,9 @@ def test_language_changes_the_digest_and_a_spanish_question_is_answered_in_spani
             asked = await fake.slash("ask", {"question": "¿Qué dijo Macron sobre los aranceles?"})
             await finished(fake, asked)
             assert "No encontré eso en los artículos indexados." in text_of(asked.followups[0])
+            short = await fake.slash("ask", {"question": "Putin?"})  # its language cannot be told: the server's
+            await finished(fake, short)
+            assert "citado en inglés" in text_of(short.followups[0]) and "[1]" in text_of(short.followups[0])
             english = await fake.slash("ask", {"question": "What did Macron say about tariffs?"})
             await finished(fake, english)
             assert "I couldn't find that in the indexed articles." in text_of(english.followups[0])
