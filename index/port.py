@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Callable, Iterator, Protocol, Sequence
 
-from index.text import clean_question, one_line, without_controls
+from index.text import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, clean_question, one_line, without_controls
 from index.types import (Answer, ArticleRef, Citation, Digest, IndexReport, NewArticle, Passage, Problem, Scope,
                          SourceHealth, SourceStatus, Story, Turn)
 
 __all__ = ["NewsPort", "FeedbackPort", "Feedback", "FeedbackTally", "Database", "Progress", "clean_question",
-           "one_line", "without_controls"]
+           "one_line", "without_controls", "LANGUAGES", "LANGUAGE_NAMES", "DEFAULT_LANGUAGE"]
 Progress = Callable[[int, int], None]
 
 
@@ -29,24 +29,31 @@ class NewsPort(Protocol):
 
     def ask(self, question: str, history: Sequence[Turn] = (), k: int | None = None,
             scopes: tuple[Scope, ...] = ..., as_of: date | None = None, since: date | None = None,
-            article: str | None = None) -> Answer:
+            article: str | None = None, language: str | None = None) -> Answer:
         """A cited answer to `question` (or a plain refusal) from the articles of `scopes`; with `article`
-        (an article id), that article's passages come first."""
+        (an article id), that article's passages come first. In the question's language; in `language` (one of
+        `LANGUAGES`) when that cannot be told, and the default language without either."""
 
     def ask_stream(self, question: str, history: Sequence[Turn] = (), k: int | None = None,
                    scopes: tuple[Scope, ...] = ..., as_of: date | None = None,
-                   since: date | None = None) -> Iterator[str | Answer]:
+                   since: date | None = None, language: str | None = None) -> Iterator[str | Answer]:
         """Draft text as the model writes it, then the checked Answer, last."""
 
     def streams(self) -> bool:
         """True when answers are written by a model (so `ask_stream` yields drafts before the answer)."""
 
-    def summarize(self, target: str, since: date | None = None, scopes: tuple[Scope, ...] = ...) -> Answer:
-        """A cited summary of one article (title or URL) or of a topic."""
+    def summarize(self, target: str, since: date | None = None, scopes: tuple[Scope, ...] = ...,
+                  language: str | None = None) -> Answer:
+        """A cited summary of one article (title or URL) or of a topic, in `language` (default: the default)."""
 
     def digest(self, since: date | None = None, until: date | None = None,
-               sources: Sequence[str] | None = None, scopes: tuple[Scope, ...] = ..., limit: int = 10) -> Digest:
-        """The stories of the window, newest and most covered first, each with a short cited summary."""
+               sources: Sequence[str] | None = None, scopes: tuple[Scope, ...] = ..., limit: int = 10,
+               language: str | None = None) -> Digest:
+        """The stories of the window, newest and most covered first, each with a short cited summary: in
+        `language` when a model writes it, quoted with a note naming the quotes' language offline."""
+
+    def phrases(self, language: str | None) -> dict[str, str]:
+        """What newsbot says in `language` (refusals, digest headings…), the default language's when it has none."""
 
     def stories_of(self, article_ids: Sequence[str], scopes: tuple[Scope, ...] = ...) -> dict[str, Story]:
         """The story of each indexed article of `scopes` among `article_ids` (their articles, not summarised),

@@ -8,6 +8,12 @@ from functools import lru_cache
 
 from index.errors import BadInput
 
+# the languages newsbot answers in (prompts/phrases/<code>.toml), each named in itself; the first is the default
+LANGUAGE_NAMES = {"en": "English", "de": "Deutsch", "es": "Español", "fr": "Français", "it": "Italiano",
+                  "pt": "Português", "zh": "中文"}
+LANGUAGES = tuple(LANGUAGE_NAMES)
+DEFAULT_LANGUAGE = "en"
+
 _WORD = re.compile(r"\w+", re.UNICODE)
 # English stop words plus the words questions are made of; they carry no evidence of an answer.
 STOPWORDS = frozenset("""

@@ -18,6 +18,7 @@ from bot.discord.push.alerts import AlertCommands
 from bot.discord.push.digests import DigestCommands
 from bot.discord.channels import ChannelCommands
 from bot.discord.guilds import GuildEvents
+from bot.discord.language import LanguageCommands
 from bot.discord.lifecycle import install_signal_handlers
 from bot.discord.ask import AskCommands
 from bot.discord.conversations import AnswerCache, Conversations
@@ -97,7 +98,7 @@ class NewsBot(commands.Bot):
     async def setup_hook(self) -> None:
         """Add the cogs and sync the slash commands (to NEWSBOT_GUILD_IDS when given, else globally)."""
         for cog in (AskCommands, AdminCommands, ChannelCommands, GuildEvents, MentionListener, FeedCommands,
-                    FollowCommands, AlertCommands, DigestCommands):
+                    FollowCommands, AlertCommands, DigestCommands, LanguageCommands):
             await self.add_cog(cog(self, self.deps))
         self.add_view(AnswerButtons(self.deps))  # persistent: serves the buttons of every answer message
         if self.guild_ids:

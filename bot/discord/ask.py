@@ -42,14 +42,17 @@ class AskCommands(DepsCog):
         thread_history = self.deps.conversations.of_thread(interaction.channel_id)
         history = thread_history or ()
         streaming = self.deps.service.streams()
+        language = await self._language(interaction)  # for a question whose own language cannot be told
         async with self.deps.admission.admit(interaction.user.id) as ticket:
             await interaction.response.defer(thinking=True)
             if streaming:  # the answer appears as the model writes it; the final edit shows it checked
                 answer = await StreamEdits(draft_editor(interaction)).run(
-                    lambda: self.deps.service.ask_stream(question, history, scopes=scopes, since=since_date),
+                    lambda: self.deps.service.ask_stream(question, history, scopes=scopes, since=since_date,
+                                                         language=language),
                     ticket.run)
             else:
-                answer = await ticket.run(self.deps.service.ask, question, history, scopes=scopes, since=since_date)
+                answer = await ticket.run(self.deps.service.ask, question, history, scopes=scopes, since=since_date,
+                                          language=language)
         post = edit_answer if streaming else followup_answer
         sent = await post(self.deps, interaction, answer, question)
         thread_id = interaction.channel_id if thread_history is not None else None
@@ -63,9 +66,11 @@ class AskCommands(DepsCog):
         """Summarise one article, or what the articles say about a topic."""
         check_channel(interaction)
         since_date = parse_since(since, date.today())
+        language = await self._language(interaction)  # summaries are in the server's language (/language)
         async with self.deps.admission.admit(interaction.user.id) as ticket:
             await interaction.response.defer(thinking=True)
-            answer = await ticket.run(self.deps.service.summarize, target, since_date, scopes_of(interaction.guild_id))
+            answer = await ticket.run(self.deps.service.summarize, target, since_date, scopes_of(interaction.guild_id),
+                                      language)
         sent = await followup_answer(self.deps, interaction, answer, f"Summary: {target}")
         self.deps.conversations.record([m.id for m in sent], (), Turn(f"Summarise {target}", answer.text))
 
@@ -79,6 +84,12 @@ class AskCommands(DepsCog):
             log.warning("autocomplete of titles failed for %r", current, exc_info=True)
             return []
         return [choice_for(ref) for ref in refs[:25]]
+
+    async def _language(self, interaction: discord.Interaction) -> str | None:
+        """The server's language (/language); None in a DM or when its admins chose none."""
+        if interaction.guild_id is None:
+            return None
+        return await asyncio.to_thread(self.deps.state.servers.language, interaction.guild_id)
 
     @app_commands.command(name="sources", description="List the news sources, their article counts and freshness")
     async def sources(self, interaction: discord.Interaction) -> None:

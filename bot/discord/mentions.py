@@ -61,11 +61,13 @@ class MentionListener(DepsCog):
         # In the thread of a posted article, questions are about that article first.
         article = await asyncio.to_thread(self.deps.state.ledger.article_of_thread, message.channel.id) \
             if in_thread else None
+        language = await asyncio.to_thread(self.deps.state.servers.language, message.guild.id) \
+            if message.guild else None  # for a question whose own language cannot be told
         async with self.deps.admission.admit(message.author.id) as ticket:
             async with message.channel.typing():
                 answer = await ticket.run(self.deps.service.ask, question, history,
                                           scopes=scopes_of(message.guild.id if message.guild else None),
-                                          **({"article": article} if article else {}))
+                                          language=language, **({"article": article} if article else {}))
         sent = await reply_answer(self.deps, message, answer, question)
         turns = self.deps.conversations.record([m.id for m in sent], history, Turn(question, answer.text),
                                                message.channel.id if in_thread else None)

@@ -43,7 +43,7 @@ class AdapterState:
 
 
 # every table of the adapter's state, in the order `newsbot migrate` copies them
-TABLES = ("guilds", "channel_rules", "posts", "post_problems", "feed_posts", "follows", "alert_channels",
+TABLES = ("guilds", "channel_rules", "server_languages", "posts", "post_problems", "feed_posts", "follows", "alert_channels",
           "alert_reports", "digest_schedules", "news_outbox")
 
 

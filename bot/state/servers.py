@@ -1,4 +1,4 @@
-"""What each server's admins chose (the channels the bot answers in), when the bot was removed from a server
+"""What each server's admins chose (the channels the bot answers in, its language), when the bot was removed from a server
 (its scope is forgotten after a grace period), and whether a server outside NEWSBOT_GUILD_IDS was already told
 that the bot does not answer there.
 
@@ -28,6 +28,10 @@ CREATE TABLE IF NOT EXISTS guilds (
     guild_id TEXT PRIMARY KEY,
     removed_at TEXT,
     told_not_enabled INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS server_languages (
+    guild_id TEXT PRIMARY KEY,
+    language TEXT NOT NULL
 )
 """
 
@@ -91,6 +95,23 @@ class ServerSettings:
                         guild_id, exc, known)
         return rules
 
+    def set_language(self, guild_id: int, language: str | None) -> None:
+        """The language the server's digests and summaries are written in (None: the default again)."""
+        if language is None:
+            self.db.execute("DELETE FROM server_languages WHERE guild_id = ?", str(guild_id))
+            return
+        self.db.execute("INSERT INTO server_languages (guild_id, language) VALUES (?, ?) "
+                        "ON CONFLICT (guild_id) DO UPDATE SET language = excluded.language", str(guild_id), language)
+
+    def language(self, guild_id: int) -> str | None:
+        """The server's language, None when its admins chose none (or the database cannot be reached)."""
+        try:
+            rows = self.db.query("SELECT language FROM server_languages WHERE guild_id = ?", str(guild_id))
+        except StoreUnavailable as exc:
+            log.warning("language of server %s unreadable (%s); the default is used", guild_id, exc)
+            return None
+        return str(rows[0][0]) if rows else None
+
     def mark_removed(self, guild_id: int, when: datetime | None = None) -> None:
         """Record that the bot left (or was removed from) a server."""
         at = (when or datetime.now(timezone.utc)).isoformat(timespec="seconds")
@@ -116,6 +137,6 @@ class ServerSettings:
                                str(guild_id)) > 0
 
     def forget(self, server_id: int) -> int:
-        """Delete the server's channel rules and presence."""
+        """Delete the server's channel rules, language and presence."""
         return sum(self.db.execute(f"DELETE FROM {table} WHERE guild_id = ?", str(server_id))
-                   for table in ("channel_rules", "guilds"))
+                   for table in ("channel_rules", "server_languages", "guilds"))

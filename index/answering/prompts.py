@@ -4,17 +4,20 @@ from __future__ import annotations
 import string
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Mapping
 
 from index.errors import NewsbotError
 
 # template name -> the variables it must use (no more, no fewer)
 REQUIRED = {
     "system": set(),
-    "answer": {"passages", "question", "today"},  # today: the date the question is asked
-    "summary": {"passages", "target"},
-    "reduce": {"summaries", "target"},  # merges the partial summaries of a map-reduce summary
-    "story": {"passages", "target"},  # a digest's story in one or two sentences
+    # today: the date the question is asked; language: the language to write in, named in English ("Spanish")
+    "answer": {"language", "passages", "question", "today"},
+    "summary": {"language", "passages", "target"},
+    "reduce": {"language", "summaries", "target"},  # merges the partial summaries of a map-reduce summary
+    "story": {"language", "passages", "target"},  # a digest's story in one or two sentences
     "rewrite": {"history", "question"},
+    "translate": {"language", "text"},  # a checked answer into the asker's language, its markers kept
 }
 
 
@@ -55,3 +58,10 @@ def load_prompts(folder: Path) -> dict[str, Prompt]:
             )
         prompts[name] = Prompt(name, template, frozenset(found))
     return prompts
+
+
+def in_language(prompts: Mapping[str, Prompt], language: str) -> dict[str, Prompt]:
+    """The prompts with `{language}` filled in (`language` named in English, "Spanish"): what they ask the
+    model to write in."""
+    return {name: Prompt(p.name, p.template.replace("{language}", language), p.variables - {"language"})
+            if "language" in p.variables else p for name, p in prompts.items()}

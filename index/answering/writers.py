@@ -11,6 +11,8 @@ Two implementations, and one wrapper that joins them:
 from __future__ import annotations
 
 import logging
+import re
+from collections import Counter
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
 from datetime import date
@@ -19,9 +21,12 @@ from typing import Callable, Iterator, Mapping, Protocol, Sequence
 import numpy as np
 
 from index.answering import extractive, generated
-from index.answering.prompts import Prompt
+from index.answering.language import language_of
+from index.answering.phrases import Phrases, default_phrases, localized, phrases_for
+from index.answering.prompts import Prompt, in_language
 from index.errors import LLMUnavailable
 from index.llm.chat import LLM
+from index.text import DEFAULT_LANGUAGE
 from index.types import Answer, Passage, Turn
 
 log = logging.getLogger(__name__)
@@ -39,6 +44,7 @@ class Question:
     vector: np.ndarray | None
     passages: Sequence[Passage]
     as_of: date | None = None
+    language: str | None = None  # the asker's (index/answering/language.py); None: the default
 
 
 @dataclass(frozen=True)
@@ -51,6 +57,7 @@ class SummaryRequest:
     focus: np.ndarray | None
     brief: bool = False  # one or two sentences (a digest's story: prompts/story.md), not a full summary
     headline: str = ""  # the story's title: offline, the sentence that tells its fact ranks first
+    language: str | None = None  # the language to write in (a server's); None: the default
 
 
 class AnswerWriter(Protocol):
@@ -70,14 +77,18 @@ class AnswerWriter(Protocol):
 class ExtractiveWriter:
     """Offline answers: the sentences of the passages that answer the question, quoted and cited."""
 
-    def __init__(self, embed: Embed, idf: Callable[[], Mapping[str, float]]) -> None:
+    def __init__(self, embed: Embed, idf: Callable[[], Mapping[str, float]],
+                 phrases: Mapping[str, Phrases] | None = None) -> None:
         self._embed = embed
         self._idf = idf
+        self._phrases = phrases or default_phrases()
 
     def answer(self, question: Question) -> Answer:
-        """Quoted sentences, or a plain refusal when the passages do not answer."""
-        return extractive.answer(question.retrieval_text, question.vector, question.passages, self._embed,
-                                 self._idf())
+        """Quoted sentences, or a plain refusal when the passages do not answer; in the asker's language,
+        each quote in its own with a note naming it when that differs (index/answering/phrases.py)."""
+        found = extractive.answer(question.retrieval_text, question.vector, question.passages, self._embed,
+                                  self._idf())
+        return localized(found, phrases_for(self._phrases, question.language), quoted=True)
 
     def stream(self, question: Question) -> Iterator[str | Answer]:
         """Nothing to stream offline: the answer, whole."""
@@ -85,8 +96,9 @@ class ExtractiveWriter:
 
     def summary(self, request: SummaryRequest) -> Answer:
         """The most central sentences of the passages, cited."""
-        return extractive.summarize(request.passages, self._embed, request.focus,
-                                    max_sentences=BRIEF_SENTENCES if request.brief else 5, headline=request.headline)
+        found = extractive.summarize(request.passages, self._embed, request.focus,
+                                     max_sentences=BRIEF_SENTENCES if request.brief else 5, headline=request.headline)
+        return localized(found, phrases_for(self._phrases, request.language), quoted=True)
 
     def standalone(self, question: str, history: Sequence[Turn]) -> tuple[str, str]:
         """(question to answer, text to retrieve with): offline, the previous question is carried along."""
@@ -100,18 +112,44 @@ class ExtractiveWriter:
 class GeneratedWriter:
     """Answers written by the LLM from numbered passages; only sentences whose citations hold are kept."""
 
-    def __init__(self, llm: LLM, prompts: Mapping[str, Prompt], embed: Embed) -> None:
+    def __init__(self, llm: LLM, prompts: Mapping[str, Prompt], embed: Embed,
+                 phrases: Mapping[str, Phrases] | None = None) -> None:
         self._llm = llm
         self._prompts = prompts
         self._embed = embed
+        self._phrases = phrases or default_phrases()
+
+    def _in(self, language: str | None) -> tuple[Mapping[str, Prompt], Phrases]:
+        """The prompts asking for `language` (the default when None), and its phrases."""
+        phrases = phrases_for(self._phrases, language)
+        return in_language(self._prompts, phrases.say("model_name")), phrases
 
     def _prompt(self, question: Question) -> str:
-        return generated.answer_prompt(self._prompts["answer"], question.text, question.passages, question.as_of)
+        prompts, _ = self._in(passages_language(question.passages))
+        return generated.answer_prompt(prompts["answer"], question.text, question.passages, question.as_of)
+
+    def _checked(self, reply: str, question: Question) -> Answer:
+        found = generated.checked_answer(reply, question.passages, question.text, self._embed)
+        return self._translated(found, question.language, question.passages)
+
+    def _translated(self, answer: Answer, language: str | None, passages: Sequence[Passage]) -> Answer:
+        """The checked answer, written in the passages' language (so that the support check can read it), in
+        the asker's: translated by the model with its markers kept; when they are not kept, the checked
+        answer as it is with the note naming its language (index/answering/phrases.py)."""
+        phrases, written = phrases_for(self._phrases, language), passages_language(passages)
+        if answer.refused or written == phrases.language:
+            return localized(answer, phrases, quoted=False)
+        prompt = self._prompts["translate"].format(language=phrases.say("model_name"), text=answer.text)
+        text = self._llm.complete(self._prompts["system"].template, prompt).strip()
+        if re.findall(r"\[[\d, ]+\]", text) == re.findall(r"\[[\d, ]+\]", answer.text) and text:
+            return replace(answer, text=text)
+        log.warning("the translation into %s changed the citation markers; the answer is shown untranslated",
+                    phrases.language)
+        return replace(answer, text=f"{answer.text} {phrases.say('quoted_in', language=phrases.names[written])}")
 
     def answer(self, question: Question) -> Answer:
-        """The model's reply, checked against the passages it cites."""
-        reply = self._llm.complete(self._prompts["system"].template, self._prompt(question))
-        return generated.checked_answer(reply, question.passages, question.text, self._embed)
+        """The model's reply (asked in the asker's language), checked against the passages it cites."""
+        return self._checked(self._llm.complete(self._prompts["system"].template, self._prompt(question)), question)
 
     def stream(self, question: Question) -> Iterator[str | Answer]:
         """The model's text as it arrives (unchecked), then the checked Answer, last."""
@@ -119,16 +157,18 @@ class GeneratedWriter:
         for piece in self._llm.stream(self._prompts["system"].template, self._prompt(question)):
             pieces.append(piece)
             yield piece
-        yield generated.checked_answer("".join(pieces), question.passages, question.text, self._embed)
+        yield self._checked("".join(pieces), question)
 
     def summary(self, request: SummaryRequest) -> Answer:
         """Map-reduce when the passages do not fit the model's context window; one budget for all calls."""
+        prompts, _ = self._in(passages_language(request.passages))
         with self.budget():
             if request.brief:
-                return generated.brief_summary(self._llm, self._prompts, request.label, request.passages,
-                                               self._embed)
-            return generated.summarize_within_context(self._llm, self._prompts, request.label, request.target,
-                                                      request.passages, self._embed)
+                found = generated.brief_summary(self._llm, prompts, request.label, request.passages, self._embed)
+            else:
+                found = generated.summarize_within_context(self._llm, prompts, request.label, request.target,
+                                                           request.passages, self._embed)
+            return self._translated(found, request.language, request.passages)
 
     def standalone(self, question: str, history: Sequence[Turn]) -> tuple[str, str]:
         """The follow-up rewritten by the model into a question that stands alone."""
@@ -191,6 +231,13 @@ class FallbackWriter:
         return replace(answer, note=LLM_FALLBACK_NOTE)
 
 
+def passages_language(passages: Sequence[Passage]) -> str:
+    """The language most of the passages are in (the default when none can be told)."""
+    found = Counter(language_of(p.text) for p in passages[:8])
+    found.pop(None, None)
+    return found.most_common(1)[0][0] if found else DEFAULT_LANGUAGE
+
+
 def carried(question: str, history: Sequence[Turn]) -> tuple[str, str]:
     """(question, retrieval text) of a follow-up without an LLM: the previous question carried along."""
     if not history:
@@ -199,9 +246,9 @@ def carried(question: str, history: Sequence[Turn]) -> tuple[str, str]:
 
 
 def writer_for(llm: LLM | None, prompts: Mapping[str, Prompt], embed: Embed,
-               idf: Callable[[], Mapping[str, float]]) -> AnswerWriter:
+               idf: Callable[[], Mapping[str, float]], phrases: Mapping[str, Phrases] | None = None) -> AnswerWriter:
     """The writer for this configuration: extractive offline, else generated with the extractive fallback."""
-    extractive_writer = ExtractiveWriter(embed, idf)
+    extractive_writer = ExtractiveWriter(embed, idf, phrases)
     if llm is None:
         return extractive_writer
-    return FallbackWriter(GeneratedWriter(llm, prompts, embed), extractive_writer)
+    return FallbackWriter(GeneratedWriter(llm, prompts, embed, phrases), extractive_writer)

@@ -134,18 +134,18 @@ def story_of(grouped: Grouped, summary: Answer | None) -> Story:
     )
 
 
-def summarize_story(writer: AnswerWriter, grouped: Grouped) -> Answer:
-    """One or two cited sentences from the story's central article."""
+def summarize_story(writer: AnswerWriter, grouped: Grouped, language: str | None = None) -> Answer:
+    """One or two cited sentences from the story's central article (in `language`)."""
     lead = grouped.central.passage
     return writer.summary(SummaryRequest(f"the story “{lead.title}”", lead.title, [lead], None, brief=True,
-                                         headline=lead.title))
+                                         headline=lead.title, language=language))
 
 
 def build_digest(leads: Sequence[Lead], writer: AnswerWriter, since: date | None, until: date | None,
-                 limit: int = 10, params: StoryParams = DEFAULT_PARAMS) -> Digest:
-    """The digest of these leads: at most `limit` stories, each summarised."""
+                 limit: int = 10, params: StoryParams = DEFAULT_PARAMS, language: str | None = None) -> Digest:
+    """The digest of these leads: at most `limit` stories, each summarised (in `language`)."""
     shown = without_duplicates(grouped_stories(leads, params), max(0, limit))
-    return Digest(tuple(story_of(g, summarize_story(writer, g)) for g in shown), since, until)
+    return Digest(tuple(story_of(g, summarize_story(writer, g, language)) for g in shown), since, until)
 
 
 def stories_containing(leads: Sequence[Lead], article_ids: Sequence[str],

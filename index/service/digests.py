@@ -29,7 +29,7 @@ class Digests:
         self.catalog = catalog
 
     def digest(self, since: date | None = None, until: date | None = None, sources: Sequence[str] | None = None,
-               scopes: tuple[Scope, ...] = (Scope.SHARED,), limit: int = 10) -> Digest:
+               scopes: tuple[Scope, ...] = (Scope.SHARED,), limit: int = 10, language: str | None = None) -> Digest:
         """The stories of the window (since `since`, by default yesterday; until `until`, by default no end),
         newest and most covered first, each with a one- or two-sentence cited summary."""
         self._known_sources(sources or (), scopes)
@@ -38,7 +38,7 @@ class Digests:
         filters = window_filters(scopes, published_day(since.isoformat()), until_day, sources)
         with self.store.pinned():
             leads = read_leads(self.store.chunks, filters)
-        return build_digest(leads, self.writer, since, until, limit)  # each LLM summary has its own budget
+        return build_digest(leads, self.writer, since, until, limit, language=language)  # each LLM summary has its own budget
 
     def stories_of(self, article_ids: Sequence[str], scopes: tuple[Scope, ...] = (Scope.SHARED,)) -> dict[str, Story]:
         """The story of each indexed article of `scopes` among `article_ids` (not summarised; an article not

@@ -13,6 +13,8 @@ from typing import Callable, Iterator, Sequence
 
 from index.answering import extractive
 from index.answering.answer_dates import dated
+from index.answering.language import language_of
+from index.answering.phrases import default_phrases, localized, phrases_for
 from index.answering.prompts import Prompt
 from index.answering.summaries import article_passages, find_article
 from index.answering.writers import Question, SummaryRequest, writer_for
@@ -71,23 +73,25 @@ class NewsService:
     # -- questions -------------------------------------------------------------------------------
     def ask(self, question: str, history: Sequence[Turn] = (), k: int | None = None,
             scopes: tuple[Scope, ...] = (Scope.SHARED,), as_of: date | None = None, since: date | None = None,
-            article: str | None = None) -> Answer:
+            article: str | None = None, language: str | None = None) -> Answer:
         """Answer a question from the indexed articles of `scopes`, with numbered citations, or refuse plainly.
 
         `as_of` is the time of asking (today by default): "this week" and the like are relative to it, and
         articles published after it are left out. `since` keeps only articles published since that day.
-        `article` (an article id) puts that article's passages closest to the question first.
+        `article` (an article id) puts that article's passages closest to the question first. The answer is in
+        the question's language (index/answering/language.py), or in `language` when that cannot be told.
         """
+        language = language_of(clean_question(question)) or language
         with self.store.pinned(), self.writer.budget():  # one pointer read; one LLM budget for the question
             standalone, timed, passages = self._retrieve_for(question, history, k, scopes, as_of, since)
             if article:  # its own passages answer first; when they cannot, everything retrieved, them first
                 own = self.push.article_first(article, timed.query.vector, [], k or self.settings.top_k, scopes)
-                answer = self.compose(standalone, timed.query.text, timed.query.vector, own, timed.as_of)
+                answer = self.compose(standalone, timed.query.text, timed.query.vector, own, timed.as_of, language)
                 if not answer.refused or not own:
                     return answer
                 passages = self.push.article_first(article, timed.query.vector, passages, k or self.settings.top_k,
                                               scopes)
-            return self.compose(standalone, timed.query.text, timed.query.vector, passages, timed.as_of)
+            return self.compose(standalone, timed.query.text, timed.query.vector, passages, timed.as_of, language)
 
     def _retrieve_for(self, question: str, history: Sequence[Turn], k: int | None, scopes: tuple[Scope, ...],
                       as_of: date | None = None, since: date | None = None):
@@ -101,22 +105,24 @@ class NewsService:
 
     def ask_stream(self, question: str, history: Sequence[Turn] = (), k: int | None = None,
                    scopes: tuple[Scope, ...] = (Scope.SHARED,), as_of: date | None = None,
-                   since: date | None = None) -> Iterator[str | Answer]:
+                   since: date | None = None, language: str | None = None) -> Iterator[str | Answer]:
         """Like `ask`, but yields the model's text as it arrives (unchecked), then the checked Answer, last.
 
         Offline, or when the model fails, the last item is the (extractive) Answer.
         """
+        language = language_of(clean_question(question)) or language
         standalone, timed, passages = self._retrieve_for(question, history, k, scopes, as_of, since)
-        request = Question(standalone, timed.query.text, timed.query.vector, without_repeats(passages), timed.as_of)
+        request = Question(standalone, timed.query.text, timed.query.vector, without_repeats(passages), timed.as_of,
+                           language)
         for item in self.writer.stream(request):
             yield dated(item, timed.as_of) if isinstance(item, Answer) else item
 
     def compose(self, question: str, retrieval_text: str, vector, passages: list[Passage],
-                as_of: date | None = None) -> Answer:
+                as_of: date | None = None, language: str | None = None) -> Answer:
         """Write the answer from retrieved passages with the configured writer: generated (its citations
         checked) with the extractive fallback, or extractive offline (index/answering/writers.py). A passage
         that repeats another article of its story is left out (index/news/repeats.py)."""
-        request = Question(question, retrieval_text, vector, without_repeats(passages), as_of)
+        request = Question(question, retrieval_text, vector, without_repeats(passages), as_of, language)
         return dated(self.writer.answer(request), as_of)
 
     def search(self, query: str, k: int = 10, scopes: tuple[Scope, ...] = (Scope.SHARED,)) -> list[Passage]:
@@ -126,26 +132,35 @@ class NewsService:
         with self.store.pinned():
             return self.retriever.retrieve(vector, k)
 
-    def summarize(self, target: str, since: date | None = None, scopes: tuple[Scope, ...] = (Scope.SHARED,)) -> Answer:
-        """Summarise one article (by title or URL) or a topic across articles of `scopes`, with citations."""
+    def summarize(self, target: str, since: date | None = None, scopes: tuple[Scope, ...] = (Scope.SHARED,),
+                  language: str | None = None) -> Answer:
+        """Summarise one article (by title or URL) or a topic across articles of `scopes`, with citations, in
+        `language` (the default when None)."""
         target = clean_question(target, what="summary topic")
         since_day = published_day(since.isoformat()) if since else None
         snapshot = self.lexical.snapshot()  # one read of the pointer for the title match and the coverage check
         article = find_article(snapshot, target, scopes)
         if article is not None:
             passages = article_passages(self.store.chunks, article)
-            return self.writer.summary(SummaryRequest(f"the article “{article.title}”", target, passages, None))
+            return self.writer.summary(SummaryRequest(f"the article “{article.title}”", target, passages, None,
+                                                      language=language))
         query = self.retriever.embed_query(target, since_day, tuple(scopes))
         passages = without_repeats(self.retriever.retrieve(query, 8))
         text = set(terms(" ".join(p.title + " " + p.text for p in passages)))
         if not passages or extractive.coverage(terms(target), text, snapshot.idf) < extractive.MIN_SUPPORT:
-            return extractive.refusal(passages, target)
-        return self.writer.summary(SummaryRequest(f"news about {target}", target, passages, query.vector))
+            return localized(extractive.refusal(passages, target), phrases_for(default_phrases(), language), False)
+        return self.writer.summary(SummaryRequest(f"news about {target}", target, passages, query.vector,
+                                                  language=language))
 
     def digest(self, since: date | None = None, until: date | None = None, sources: Sequence[str] | None = None,
-               scopes: tuple[Scope, ...] = (Scope.SHARED,), limit: int = 10) -> Digest:
-        """The stories of the window, newest and most covered first, each with a short cited summary."""
-        return self.digests.digest(since, until, sources, scopes, limit)
+               scopes: tuple[Scope, ...] = (Scope.SHARED,), limit: int = 10, language: str | None = None) -> Digest:
+        """The stories of the window, newest and most covered first, each with a short cited summary (in
+        `language`: quoted with a note offline, written in it by a model)."""
+        return self.digests.digest(since, until, sources, scopes, limit, language)
+
+    def phrases(self, language: str | None) -> dict[str, str]:
+        """What newsbot says in `language` (prompts/phrases/; the default language's when it has none)."""
+        return dict(phrases_for(default_phrases(), language).texts)
 
     def stories_of(self, article_ids: Sequence[str], scopes: tuple[Scope, ...] = (Scope.SHARED,)) -> dict[str, Story]:
         """The story (index/news/) of each indexed article of `scopes` among `article_ids`; the others are left out."""

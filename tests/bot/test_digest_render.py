@@ -23,7 +23,7 @@ def test_each_story_is_an_embed_with_its_cited_summary_sources_and_outlets():
     assert embed["title"] == "1. \\*\\*Bridge\\*\\* \\_closes\\_"
     assert "[1]" in embed["description"] and "\\@everyone" in embed["description"]
     assert "**Sources**\n**[1]** [" in embed["description"] and "(https://example.org/1)" in embed["description"]
-    assert embed["footer"]["text"] == "2026-03-01 to 2026-03-02 · 1 article · Covered by 2 outlets: Example, Other"
+    assert embed["footer"]["text"] == "2026-03-01 – 2026-03-02 · 1 article · Covered by 2 outlets: Example, Other"
     assert embed["url"] == "https://example.org/1"
     assert digest_heading(digest, "Daily news digest") == "**Daily news digest** since 2026-03-01: 1 story"
 

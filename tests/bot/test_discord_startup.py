@@ -13,7 +13,7 @@ from tests.support.discord_bot import state_at
 from tests.support.ports import free_port
 from tests.support.fake_discord import FakeDiscord
 
-COMMANDS = ["alerts", "ask", "channels", "digest", "feed", "follow", "reindex", "source", "sources", "summary"]
+COMMANDS = ["alerts", "ask", "channels", "digest", "feed", "follow", "language", "reindex", "source", "sources", "summary"]
 
 
 def test_login_ready_and_guild_sync(run_bot_scenario):

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import inspect
+from datetime import date
+
+import pytest
 
 from index.answering.writers import ExtractiveWriter
+from index.errors import BadInput
 from index.port import NewsPort
 from index.service.facade import NewsService
+from tests.support.language_questions import EDGE, MIXED
 
 PORT_METHODS = [name for name, _ in inspect.getmembers(NewsPort, inspect.isfunction) if not name.startswith("_")]
 
@@ -32,3 +37,19 @@ def test_citation_records_name_the_source_of_each_cited_chunk(seed_service):
     records = seed_service.citation_records(answer.citations)
     assert [r["n"] for r in records] == [c.n for c in answer.citations]
     assert all(r["source"] not in ("", "?") and r["scope"] == "shared" for r in records)
+
+
+@pytest.mark.slow
+def test_questions_in_other_languages_and_odd_shapes_get_an_answer_or_a_plain_refusal(seed_service):
+    spanish = seed_service.ask("¿Qué dijo Macron sobre los aranceles?")
+    assert spanish.refused and spanish.text == "No encontré eso en los artículos indexados."
+    short = seed_service.ask("Putin?", language="es")  # its own language unknown: the one given
+    assert not short.refused and short.text.endswith("(citado en inglés)")
+    for question in [q for q in EDGE if any(ch.isalnum() for ch in q)] + list(MIXED):
+        answer = seed_service.ask(question)
+        assert answer.refused or answer.citations, question
+    for question in ("🔥🔥🔥", "?"):  # nothing to ask: the one line every edge shows for such input
+        with pytest.raises(BadInput, match="some words"):
+            seed_service.ask(question)
+    digest = seed_service.digest(since=date(2025, 3, 1), language="de")
+    assert digest.stories and all(s.summary.endswith("(zitiert auf Englisch)") for s in digest.stories)

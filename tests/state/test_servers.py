@@ -30,3 +30,16 @@ def test_a_server_removed_before_it_was_told_is_told_once(database_url):
     store = ServerSettings(open_database(database_url))
     store.mark_removed(7)  # the row exists, not yet told
     assert store.first_notice(7) and not store.first_notice(7)
+
+
+def test_a_servers_language_is_set_replaced_cleared_and_forgotten(database_url):
+    store = ServerSettings(open_database(database_url))
+    assert store.language(1) is None
+    store.set_language(1, "es")
+    store.set_language(1, "de")  # replaces the earlier choice
+    store.set_language(2, "fr")
+    again = ServerSettings(open_database(database_url))  # another process on the same database
+    assert (again.language(1), again.language(2)) == ("de", "fr")
+    again.set_language(2, None)
+    assert again.language(2) is None
+    assert again.forget(1) == 1 and again.language(1) is None

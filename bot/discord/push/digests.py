@@ -79,9 +79,9 @@ class DigestCommands(DepsCog):
         await interaction.response.defer(thinking=True)
         names = await asyncio.to_thread(self._checked_sources, interaction.guild_id, sources)
         since = self.deps.clock().date() - timedelta(days=days)
-        digest = await asyncio.to_thread(self._build, interaction.guild_id, since, names)
-        for i, embeds in enumerate(digest_messages(digest)):
-            await interaction.followup.send(digest_heading(digest) if i == 0 else discord.utils.MISSING,
+        digest, words = await asyncio.to_thread(self._build, interaction.guild_id, since, names)
+        for i, embeds in enumerate(digest_messages(digest, words)):
+            await interaction.followup.send(digest_heading(digest, None, words) if i == 0 else discord.utils.MISSING,
                                             embeds=[discord.Embed.from_dict(e) for e in embeds],
                                             allowed_mentions=NO_MENTIONS)
 
@@ -143,9 +143,12 @@ class DigestCommands(DepsCog):
             raise BadInput(f"There is no source named {clip(unknown[0], 100)!r} here; see /sources.")
         return names
 
-    def _build(self, guild_id: int, since: date, sources: tuple[str, ...]) -> Digest:
-        return self.deps.service.digest(since=since, sources=list(sources) or None, scopes=scopes_of(guild_id),
-                                        limit=STORIES)
+    def _build(self, guild_id: int, since: date, sources: tuple[str, ...]) -> tuple[Digest, dict[str, str]]:
+        """The digest in the server's language (/language), and that language's words for its headings."""
+        language = self.deps.state.servers.language(guild_id)
+        digest = self.deps.service.digest(since=since, sources=list(sources) or None, scopes=scopes_of(guild_id),
+                                          limit=STORIES, language=language)
+        return digest, self.deps.service.phrases(language)
 
     async def tick(self) -> int:
         """Fire every due schedule once; returns how many digests were posted."""
@@ -163,14 +166,14 @@ class DigestCommands(DepsCog):
     async def _fire(self, s: DigestSchedule, slot_day: date) -> bool:
         """Build and post one scheduled digest (its slot already claimed)."""
         try:
-            digest = await asyncio.to_thread(self._build, s.guild_id, window_start(slot_day, s.every), s.sources)
+            digest, words = await asyncio.to_thread(self._build, s.guild_id, window_start(slot_day, s.every), s.sources)
         except NewsbotError as exc:
             log.warning("digest #%s of server %s could not be built: %s", s.id, s.guild_id, exc)
             return False
-        label = "Daily news digest" if s.every == "day" else "Weekly news digest"
+        label = words["daily_digest"] if s.every == "day" else words["weekly_digest"]
         posted = True
-        for i, embeds in enumerate(digest_messages(digest)):
-            message = Outgoing(content=digest_heading(digest, label) if i == 0 else "", embeds=tuple(embeds))
+        for i, embeds in enumerate(digest_messages(digest, words)):
+            message = Outgoing(content=digest_heading(digest, label, words) if i == 0 else "", embeds=tuple(embeds))
             sent = await self.deps.poster.post(Target(s.guild_id, s.channel_id),
                                                f"digest:{s.id}:{slot_day.isoformat()}:{i}", message, s.owner_id)
             posted &= sent is not None

@@ -1,0 +1,80 @@
+"""Languages through the fake Discord: /language (admins set it) changes what /digest now says and how its
+stories are quoted; a member's question is answered in its own language (here the Spanish refusal)."""
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime, timezone
+
+import pytest
+
+from tests.support.discord_bot import running_bot, state_at
+from tests.support.discord_helpers import assert_never_pings, finished, text_of
+from tests.support.fake_discord import MANAGE_GUILD, MEMBER_PERMISSIONS
+from tests.support.scoped_sources import scoped_settings
+
+ADMIN = MEMBER_PERMISSIONS | MANAGE_GUILD
+
+
+class Clock:
+    """The bot's clock, fixed by the test (never real time)."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def scoped_service(tmp_path, service):
+    """A fresh home with the seed article (English, published 2025-03-19) as the shared source."""
+    from index.app import build_service
+
+    svc = build_service(scoped_settings(tmp_path / "home"), embedder=service.embedder)
+    assert len(svc.index().added) == 1
+    return svc
+
+
+def _reply(inter) -> str:
+    return "\n".join(text_of(m) for m in inter.visible_messages())
+
+
+@pytest.mark.slow
+def test_language_changes_the_digest_and_a_spanish_question_is_answered_in_spanish(scoped_service, feedback,
+                                                                                    tmp_path):
+    clock = Clock(datetime(2025, 3, 20, 9, 0, tzinfo=timezone.utc))
+
+    async def main() -> None:
+        async with running_bot(scoped_service, feedback, clock=clock,
+                               state=state_at(tmp_path / "guilds.sqlite3")) as (fake, bot):
+            before = await fake.slash("digest", sub="now")
+            await finished(fake, before)
+            assert "**News digest** since 2025-03-19: 1 story" in text_of(before.followups[0])
+            member = await fake.slash("language", {"language": "es"})
+            await fake.wait_for(lambda: member.acks)
+            assert "Only server admins" in _reply(member)
+            shown = await fake.slash("language")
+            await fake.wait_for(lambda: shown.acks)
+            assert "English (en), the default" in _reply(shown)
+            chosen = await fake.slash("language", {"language": "es"}, permissions=ADMIN)
+            await fake.wait_for(lambda: chosen.acks)
+            assert "Español (es)" in _reply(chosen)
+            after = await fake.slash("digest", sub="now")
+            await finished(fake, after)
+            text = text_of(after.followups[0])
+            assert "**Resumen de noticias** desde el 2025-03-19: 1 noticia" in text
+            assert "citado en inglés" in text and "**Fuentes**" in text and "Cubierta por 1 medio" in text
+            asked = await fake.slash("ask", {"question": "¿Qué dijo Macron sobre los aranceles?"})
+            await finished(fake, asked)
+            assert "No encontré eso en los artículos indexados." in text_of(asked.followups[0])
+            short = await fake.slash("ask", {"question": "Putin?"})  # its language cannot be told: the server's
+            await finished(fake, short)
+            assert "citado en inglés" in text_of(short.followups[0]) and "[1]" in text_of(short.followups[0])
+            english = await fake.slash("ask", {"question": "What did Macron say about tariffs?"})
+            await finished(fake, english)
+            assert "I couldn't find that in the indexed articles." in text_of(english.followups[0])
+            assert fake.rejections == []
+            assert_never_pings(fake)
+            assert await asyncio.to_thread(bot.deps.state.forget, fake.guild_id) >= 1
+            assert bot.deps.state.servers.language(fake.guild_id) is None
+    asyncio.run(main())
