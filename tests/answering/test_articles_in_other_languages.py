@@ -46,7 +46,7 @@ def test_a_chinese_question_is_answered_with_whole_chinese_sentences(service):
     text = CHINESE["suidao"][1]
     whole = {text[a:b] for a, b in sentence_spans(text)}
     assert all(quote in whole for quote in _quotes(answer)), answer.text
-    assert "引用" not in answer.text
+    assert "引自" not in answer.text  # quoted in the asker's language: no note
 
 
 def test_another_chinese_question_quotes_its_own_article(service):
