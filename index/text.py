@@ -26,9 +26,18 @@ under until up very was we were what when where which while who whom why will wi
 yours yourself yourselves also according said says say tell told week weeks new latest recently
 """.split())
 
+# Capital letters of every script Python knows ("Ä", "Ö", "É", "Ł", "Ж"…), for the class of sentence openers.
+_CAPITALS = "".join(re.escape(c) for c in map(chr, range(0xC0, 0x2000)) if unicodedata.category(c) == "Lu")
 # Sentence ends: . ! ? (optionally followed by closing quotes/brackets) then space and an opening
-# capital, digit or quote. Common abbreviations are protected so "U.S. officials" stays one sentence.
-_SENTENCE_END = re.compile(r"(?<=[.!?])([\"'”’)\]]*)\s+(?=[\"'“‘(\[]?[A-Z0-9])")
+# capital (of any script), digit or quote (German „ included). Common abbreviations are protected so
+# "U.S. officials" stays one sentence.
+_SENTENCE_END = re.compile(r"(?<=[.!?])([\"'”’)\]]*)\s+(?=[\"'“‘„(\[]?[A-Z0-9" + _CAPITALS + "])")
+# Chinese (and Japanese) sentence ends: 。！？ and their closing quotes or brackets, followed by the next
+# sentence with or without a space between them.
+_CJK_END = re.compile(r"(?<=[。！？])([」』”’）)\]]*)\s*(?=\S)")
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+# Chinese particles and question words: breaks between the runs a Chinese text's terms are made of.
+_HAN_STOP = re.compile(r"[的了吗呢吧啊么什谁哪怎]")
 _ABBREVIATIONS = re.compile(
     r"\b(?:Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gov|Gen|Col|Lt|Sgt|St|Jr|Sr|Inc|Corp|Co|Ltd|No|vs|Jan|Feb|Mar|Apr|"
     r"Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|U\.S|U\.K|U\.N|D\.C|a\.m|p\.m)\.$"
@@ -48,8 +57,29 @@ def words(text: str) -> list[str]:
 
 
 def terms(text: str) -> list[str]:
-    """Stemmed content terms of `text` (stop words removed): the vocabulary of BM25 and of support."""
-    return _stemmer().stemWords([w for w in words(text) if w not in STOPWORDS and len(w) > 1])
+    """Stemmed content terms of `text` (stop words removed): the vocabulary of BM25 and of support.
+    Chinese, written without spaces, gives the character bigrams of its runs (a lone character alone)."""
+    found = words(text)
+    if not any(_HAN.search(w) for w in found):
+        return _stemmer().stemWords([w for w in found if w not in STOPWORDS and len(w) > 1])
+    out: list[str] = []
+    for word in found:
+        if not _HAN.search(word):
+            out += _stemmer().stemWords([word] if word not in STOPWORDS and len(word) > 1 else [])
+            continue
+        for latin in _HAN.split(word):  # "Putin同意" is one \w+ run: its Latin part is a word of its own
+            out += terms(latin) if latin else []
+        out += [b for run in _HAN.findall(_HAN_STOP.sub(" ", word)) for b in _bigrams(run)]
+    return out
+
+
+def _bigrams(run: str) -> list[str]:
+    return [run] if len(run) == 1 else [run[i : i + 2] for i in range(len(run) - 1)]
+
+
+def word_count(text: str) -> int:
+    """The words of `text`: its whitespace-separated tokens, a Chinese run counted a word per two characters."""
+    return sum(max(1, sum((len(run) + 1) // 2 for run in _HAN.findall(token))) for token in text.split())
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -59,7 +89,9 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         start = paragraph.start()
         block = paragraph.group()
         cursor = 0
-        for match in _SENTENCE_END.finditer(block):
+        for match in _ends(block):
+            if match.start() < cursor:  # (a Chinese end inside the closing quotes of another)
+                continue
             piece = block[cursor : match.start()]
             if _ABBREVIATIONS.search(piece) or _inside_quote(block[cursor : match.end()]):
                 continue
@@ -67,6 +99,14 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
             cursor = match.end()
         spans.append((start + cursor, start + len(block)))
     return [(s, e) for s, e in spans if text[s:e].strip()]
+
+
+def _ends(block: str) -> list[re.Match]:
+    """The sentence ends of a paragraph, in order: Western ones, and Chinese ones when it has any."""
+    ends = list(_SENTENCE_END.finditer(block))
+    if "。" in block or "！" in block or "？" in block:
+        ends = sorted(ends + list(_CJK_END.finditer(block)), key=lambda m: m.start())
+    return ends
 
 
 # What may stand between a title copied at the top of an article's text and its first sentence: a line
@@ -92,8 +132,12 @@ def without_title(text: str, title: str) -> str:
 
 
 def _inside_quote(text: str) -> bool:
-    """True when `text` ends inside an open quotation (curly quotes counted, straight ones paired)."""
-    return text.count("“") > text.count("”") or text.count('"') % 2 == 1
+    """True when `text` ends inside an open quotation (curly quotes counted, straight ones paired; German
+    „…“ and Chinese 「…」 as well)."""
+    if "„" in text:
+        return text.count("„") > text.count("“") + text.count("”") or text.count('"') % 2 == 1
+    return (text.count("“") > text.count("”") or text.count('"') % 2 == 1
+            or text.count("「") > text.count("」") or text.count("『") > text.count("』"))
 
 
 def shingles(text: str) -> frozenset[str]:

@@ -1,5 +1,5 @@
 """Sentence splitting, terms and near-duplicate signatures."""
-from index.text import jaccard, sentence_spans, shingles, terms
+from index.text import jaccard, sentence_spans, shingles, terms, word_count
 
 
 def _sentences(text):
@@ -49,3 +49,30 @@ def test_text_that_only_begins_like_its_title_is_kept_whole():
         "Ferry crews walked out. Saltmere ferry crews strike")
     assert without_title("Saltmere ferry crews strike", "Saltmere ferry crews strike") == "Saltmere ferry crews strike"
     assert without_title("Breaking news Ferry crews walked out.", "Breaking news") == "Breaking news Ferry crews walked out."
+
+
+def test_german_sentences_may_open_with_an_umlaut_and_quote_the_german_way():
+    text = ("Die Stadt baut eine Brücke. Über 300 Menschen kamen. „Wir sind bereit. Es geht los“, sagte sie. "
+            "Ärzte warnten vor Hitze! Öffentliche Gelder fehlen.")
+    assert _sentences(text) == ["Die Stadt baut eine Brücke.", "Über 300 Menschen kamen.",
+                                "„Wir sind bereit. Es geht los“, sagte sie.", "Ärzte warnten vor Hitze!",
+                                "Öffentliche Gelder fehlen."]
+
+
+def test_chinese_sentences_end_without_a_space_and_keep_their_quotes_whole():
+    text = ("杭州市政府周二宣布，西湖隧道将于五月一日开通。工程耗资十二亿元！市长说：「我们提前完成了任务。明年还会建新桥。」"
+            "据悉，隧道全长三公里。 有人担心收费吗？“这是好消息。”居民李女士说。")
+    assert _sentences(text) == ["杭州市政府周二宣布，西湖隧道将于五月一日开通。", "工程耗资十二亿元！",
+                                "市长说：「我们提前完成了任务。明年还会建新桥。」", "据悉，隧道全长三公里。",
+                                "有人担心收费吗？", "“这是好消息。”", "居民李女士说。"]
+
+
+def test_chinese_terms_are_character_bigrams_without_particles_and_question_words():
+    assert terms("普京同意了什么？") == ["普京", "京同", "同意"]
+    assert terms("西湖隧道") == ["西湖", "湖隧", "隧道"]
+    assert terms("Putin同意 the deal") == ["putin", "同意", "deal"]
+
+
+def test_a_chinese_run_counts_a_word_per_two_characters():
+    assert word_count("He said it was done.") == 5
+    assert word_count("西湖隧道将于五月一日开通。") == 6

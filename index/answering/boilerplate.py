@@ -13,7 +13,7 @@ _BOILERPLATE = re.compile(
     r"\baffiliate links?\b|\bsponsored content\b|\bview (?:the )?comments\b|\bshare this (?:article|story)\b|"
     r"\bstory continues below\b|\bcheck back (?:for|later)\b|\bsee more\b|\bwatch:|\blisten:",
     re.IGNORECASE)
-_CLOSING = "\"'”’)] "
+_CLOSING = "\"'”’)] 」』）"
 
 
 def is_boilerplate(sentence: str) -> bool:
@@ -23,7 +23,7 @@ def is_boilerplate(sentence: str) -> bool:
 
 def is_question(sentence: str) -> bool:
     """True for a sentence that asks rather than tells (it ends with a question mark)."""
-    return sentence.rstrip(_CLOSING).endswith("?")
+    return sentence.rstrip(_CLOSING).endswith(("?", "？"))
 
 
 def summary_worthy(sentence: str) -> bool:

@@ -17,7 +17,7 @@ from index.answering import answer_type
 from index.answering.boilerplate import summary_worthy
 from index.answering.injection import addresses_the_model
 from index.retrieval.question_names import name_overlap, question_names
-from index.text import jaccard, sentence_spans, shingles, terms, words
+from index.text import jaccard, sentence_spans, shingles, terms, word_count, words
 from index.types import Answer, ArticleRef, Citation, Passage
 
 IDF = Callable[[str], float]
@@ -75,7 +75,7 @@ def candidate_sentences(passages: Sequence[Passage], limit: int = MAX_CANDIDATES
     for index, passage in enumerate(passages):
         for start, end in sentence_spans(passage.text):
             text = passage.text[start:end].strip()
-            if len(text.split()) >= MIN_WORDS and not addresses_the_model(text):  # injections are never quoted
+            if word_count(text) >= MIN_WORDS and not addresses_the_model(text):  # injections are never quoted
                 found.append(Sentence(index, start, end, text))
                 if len(found) == limit:
                     return found

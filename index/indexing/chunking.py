@@ -2,7 +2,8 @@
 
 all-MiniLM-L6-v2 embeds at most 256 word pieces ([CLS] and [SEP] included) and silently drops the rest,
 so chunks are counted in the model's own word pieces, title included (the splitter subtracts the
-metadata that is embedded with each chunk from its budget).
+metadata that is embedded with each chunk from its budget). Text with Chinese sentence ends (。！？, with no
+space after them) is cut into sentences by `index.text.sentence_spans`, which punkt cannot do; the rest by punkt.
 """
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ from typing import Any, Callable, Sequence
 
 from llama_index.core import Document
 from llama_index.core.node_parser import SentenceSplitter
+from llama_index.core.node_parser.text.utils import split_by_sentence_tokenizer
 from llama_index.core.schema import BaseNode, TransformComponent
 
+from index.text import sentence_spans
 from index.types import Article
 
 MAX_TITLE_CHARS = 300  # a runaway title must not eat a chunk's whole budget
@@ -46,9 +49,23 @@ def make_splitter(tokenize: Callable[[str], Sequence[str]], chunk_tokens: int, o
     """A SentenceSplitter that counts the embedding model's word pieces and gives chunks stable ids."""
     return SentenceSplitter(
         chunk_size=chunk_tokens, chunk_overlap=overlap, tokenizer=tokenize,
-        paragraph_separator="\n\n", include_prev_next_rel=False,
+        paragraph_separator="\n\n", include_prev_next_rel=False, chunking_tokenizer_fn=_sentences(),
         id_func=lambda i, doc: chunk_id(doc.id_, i),
     )
+
+
+def _sentences() -> Callable[[str], list[str]]:
+    """The splitter's sentence cutter: ours for Chinese text, punkt (llama-index's default) for the rest. The
+    pieces join back into the text exactly (the whitespace after a sentence stays with it)."""
+    punkt = split_by_sentence_tokenizer()
+
+    def cut(text: str) -> list[str]:
+        if not any(end in text for end in "。！？"):
+            return punkt(text)
+        starts = [start for start, _ in sentence_spans(text)][1:]
+        return [text[a:b] for a, b in zip([0, *starts], [*starts, len(text)])]
+
+    return cut
 
 
 class ChunkPositions(TransformComponent):

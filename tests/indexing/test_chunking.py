@@ -7,6 +7,7 @@ from index.sources.articles import parse_plain_article
 from index.indexing.chunking import ChunkPositions, make_splitter, to_document
 from index.embedding.embedders import MINILM_MAX_TOKENS
 from index.sources.readers import article_from_row
+from index.text import sentence_spans
 from tests.support.paths import SAMPLE_DATA, SEED_ARTICLE
 
 
@@ -48,3 +49,25 @@ def test_citation_metadata_is_not_embedded(embedder):
     article = parse_plain_article(SEED_ARTICLE.read_text(encoding="utf-8"), source="s", key="k")
     embedded = _chunks(embedder, article)[0].get_content(metadata_mode=MetadataMode.EMBED)
     assert "CNN" not in embedded.split("\n\n")[0] and "2025-03-19" not in embedded
+
+
+_CHINESE = ("杭州市政府周二宣布，西湖隧道将于五月一日正式通车。这条隧道全长三点二公里，连接西湖区和上城区。"
+            "工程总投资十二亿元，比原计划提前半年完工。市长王建国在通车仪式上说：「我们提前完成了任务。明年还要修建两座新桥。」"
+            "交通部门预计，隧道开通后高峰时段的通行时间将缩短二十分钟！居民李女士说：“以后上班方便多了。”"
+            "据悉，隧道内安装了三百个摄像头和一套自动灭火系统。有市民担心隧道收费问题？市政府表示，通车后的前三个月免费通行。")
+
+
+def test_a_chinese_article_is_cut_into_whole_sentences_that_fit_with_its_title(embedder):
+    from index.types import Article
+
+    article = Article(id="zh", source="s", title="西湖隧道五月一日通车", text=_CHINESE * 3, url="http://x")
+    sentences = {article.text[a:b] for a, b in sentence_spans(article.text)}
+    nodes = _chunks(embedder, article)
+    assert len(nodes) > 2
+    for node in nodes:
+        embedded = node.get_content(metadata_mode=MetadataMode.EMBED)
+        assert embedded.startswith("title: 西湖隧道五月一日通车")
+        assert embedder.count_tokens(embedded) <= MINILM_MAX_TOKENS - 2
+        assert article.text[node.start_char_idx:node.end_char_idx] == node.text
+        own = [node.text[a:b] for a, b in sentence_spans(node.text)]
+        assert own and all(sentence in sentences for sentence in own), own  # none cut, no quote left open

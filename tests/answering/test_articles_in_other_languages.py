@@ -1,0 +1,72 @@
+"""Issue 30: a German RSS feed and a Chinese Atom feed on 127.0.0.1, indexed with the real MiniLM embedder, asked
+offline in their own language and in English. The English MiniLM does not bridge languages: an English question
+is answered from a German article only through words both share (names); about a Chinese one it is refused."""
+from __future__ import annotations
+
+import pytest
+
+from index.app import build_service
+from index.settings import Settings
+from index.text import sentence_spans
+from tests.support.foreign_news import CHINESE, GERMAN, serve, sources_toml
+from tests.support.http_server import LocalServer
+
+pytestmark = pytest.mark.slow  # indexes two feeds with the real embedder
+
+
+@pytest.fixture(scope="module")
+def service(tmp_path_factory, embedder):
+    tmp = tmp_path_factory.mktemp("languages")
+    with LocalServer({}) as site:
+        serve(site)
+        (tmp / "sources.toml").write_text(sources_toml(site), encoding="utf-8")
+        service = build_service(Settings(home=tmp / "home", sources_file=tmp / "sources.toml", allow_private_urls=True),
+                                embedder=embedder)
+        report = service.index()
+    assert len(report.added) == len(GERMAN) + len(CHINESE) and not report.errors
+    return service
+
+
+def _quotes(answer) -> list[str]:
+    """The quoted sentences of an answer, without their marks."""
+    return [piece.split("” [")[0] for piece in answer.text.lstrip("“").split("“")]
+
+
+def test_a_german_question_is_answered_from_the_german_article(service):
+    answer = service.ask("Wie viel kostete das neue Containerterminal im Hamburger Hafen?")
+    assert not answer.refused and [c.title for c in answer.citations] == [GERMAN["hafen"][0]]
+    assert "“Das Terminal kostete 480 Millionen Euro und kann jährlich zwei Millionen Container abfertigen.” [1]" in answer.text
+    assert "zitiert" not in answer.text  # quoted in the asker's language: no note
+
+
+def test_a_chinese_question_is_answered_with_whole_chinese_sentences(service):
+    answer = service.ask("西湖隧道什么时候通车？")
+    assert not answer.refused and [c.title for c in answer.citations] == [CHINESE["suidao"][0]]
+    assert "“杭州市政府周二宣布，西湖隧道将于五月一日正式通车。” [1]" in answer.text
+    text = CHINESE["suidao"][1]
+    whole = {text[a:b] for a, b in sentence_spans(text)}
+    assert all(quote in whole for quote in _quotes(answer)), answer.text
+    assert "引自" not in answer.text  # quoted in the asker's language: no note
+
+
+def test_another_chinese_question_quotes_its_own_article(service):
+    answer = service.ask("大熊猫产下的幼崽有多重？")
+    assert not answer.refused and [c.title for c in answer.citations] == [CHINESE["xiongmao"][0]]
+    assert "“两只幼崽分别重一百五十克和一百二十克。” [1]" in answer.text
+
+
+def test_an_english_question_about_the_german_article_quotes_it_in_german_and_says_so(service):
+    answer = service.ask("What did Jana Körber say about Waltershof?")
+    assert not answer.refused and [c.title for c in answer.citations] == [GERMAN["hafen"][0]]
+    assert "“Hafenchefin Jana Körber sagte, die Bauarbeiten seien drei Monate früher fertig geworden.” [1]" in answer.text
+    assert answer.text.endswith("(quoted in German)")
+
+
+def test_an_english_question_without_a_shared_word_is_refused_and_points_at_the_articles(service):
+    # MiniLM reads English (most Chinese characters are [UNK] to it) and BM25 finds no English word in a
+    # German or Chinese article: the product refuses rather than guess, naming the closest articles
+    tunnel = service.ask("When will the West Lake tunnel open?")
+    assert tunnel.refused and tunnel.text == "I couldn't find that in the indexed articles."
+    assert CHINESE["suidao"][0] in [ref.title for ref in tunnel.closest]
+    terminal = service.ask("How much did the new container terminal in Hamburg cost?")
+    assert terminal.refused and terminal.closest[0].title == GERMAN["hafen"][0]
