@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 
 import pytest
 
@@ -38,9 +39,12 @@ def test_ask_is_answered_while_a_scheduled_refresh_runs(run_bot_scenario, tmp_pa
     with FeedSite() as site:
         site.publish("bridge", "Bridge reopens", "bridge")
         sources = tmp_path / "sources.toml"
-        sources.write_text(f'[[source]]\nname = "local"\nkind = "feed"\nlocation = "{site.url("/feed")}"\n')
+        sources.write_text(f'[[source]]\nname = "local"\nkind = "feed"\nlocation = "{site.url("/feed")}"\n'
+                           'refresh = "5s"\n')
         service = build_service(Settings(home=tmp_path / "home", sources_file=sources, allow_private_urls=True))
         service.index()
+        time.sleep(2.6)  # the refresh is due: half its interval has passed (a fresher source is skipped, as
+        # another process would have refreshed it just now: index/indexing/refresh.py)
         release, started = threading.Event(), threading.Event()
         original = site.server.routes.get
 
