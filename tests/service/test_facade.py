@@ -32,3 +32,19 @@ def test_citation_records_name_the_source_of_each_cited_chunk(seed_service):
     records = seed_service.citation_records(answer.citations)
     assert [r["n"] for r in records] == [c.n for c in answer.citations]
     assert all(r["source"] not in ("", "?") and r["scope"] == "shared" for r in records)
+
+
+def test_an_empty_index_names_the_indexes_other_embedding_models_filled(tmp_path, fake_embedder):
+    from index.app import build_service
+    from index.settings import Settings
+    from tests.support.hashing_embedder import HashingEmbedder
+
+    class OtherModel(HashingEmbedder):
+        name = "another-model"
+
+    first = build_service(Settings(home=tmp_path), embedder=fake_embedder)
+    assert first.is_empty() and first.indexed_by_other_models() == []
+    first.index()  # the seed article, the default source
+    second = build_service(Settings(home=tmp_path), embedder=OtherModel())
+    assert second.is_empty() and second.indexed_by_other_models() == ["news-hashing-bag-of-words"]
+    assert first.indexed_by_other_models() == []  # its own index, whatever its version, is not another's
