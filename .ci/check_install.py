@@ -4,7 +4,7 @@
 - trafilatura imports (pip 23.2 skipped lxml_html_clean once: see pyproject.toml);
 - a folder of .html articles and an RSS feed served on 127.0.0.1 index and answer, on the derived
   ONNX graph (index/embedding/onnx_prepare.py needs onnx and sympy);
-- choosing the torch backend without its extra is one error line that names the extra.
+- choosing the torch backend, or the multilingual model, without its extra is one error line that names the extra.
 """
 from __future__ import annotations
 
@@ -100,6 +100,10 @@ def main() -> None:
         torch = newsbot("ask", "anything", env=env)
         check(torch.returncode != 0 and torch.stderr.count("\n") == 1 and '".[torch]"' in torch.stderr,
               f"local-torch without the extra: {torch.stderr.strip()}")
+        env["NEWSBOT_EMBED_MODEL"] = "multilingual-e5-small"
+        e5 = newsbot("ask", "anything", env=env)
+        check(e5.returncode != 0 and e5.stderr.count("\n") == 1 and '".[multilingual]"' in e5.stderr,
+              f"multilingual-e5-small without the extra: {e5.stderr.strip()}")
         server.shutdown()
 
 

@@ -62,7 +62,14 @@ def _service(settings: Settings):
     return build_service(settings)
 
 
-def _ensure_indexed(service) -> None:
+def _ensure_indexed(service, settings: Settings) -> None:
+    """Index the default sources on first use; with another embedding model's index in the home, say to run
+    `newsbot index` instead (a model's index is never queried with another's vectors)."""
+    if service.is_empty() and (others := service.indexed_by_other_models()):
+        raise BadInput(f"nothing is indexed yet for the embedding model NEWSBOT_EMBED_MODEL="
+                       f"{settings.embed_model}; this home's articles are in another model's index "
+                       f"({', '.join(others)}), which stays as it is. Run `newsbot index` to index them for "
+                       "this model, then ask again")
     if service.is_empty():
         print("Indexing the default sources first…", file=sys.stderr)
         report = service.index(progress=_progress_bar("indexing"))
@@ -120,7 +127,7 @@ def cmd_ask(args, settings: Settings) -> int:
     clean_question(args.question)  # a bad question fails before any model loads
     as_of = _date_option("--as-of", args.as_of)
     service = _service(settings)
-    _ensure_indexed(service)
+    _ensure_indexed(service, settings)
     answer = service.ask(args.question, as_of=as_of)
     print(output.to_json(output.answer_json(answer)) if args.json else output.answer_text(answer))
     return 0
@@ -130,7 +137,7 @@ def cmd_search(args, settings: Settings) -> int:
     if args.k < 1:
         raise BadInput("-k must be at least 1")
     service = _service(settings)
-    _ensure_indexed(service)
+    _ensure_indexed(service, settings)
     passages = service.search(args.query, args.k)
     print(output.to_json(output.search_json(passages)) if args.json
           else output.search_text(passages))
@@ -150,7 +157,7 @@ def _date_option(option: str, value: str | None) -> date | None:
 def cmd_summary(args, settings: Settings) -> int:
     since = parse_since(args.since, date.today(), "--since ")
     service = _service(settings)
-    _ensure_indexed(service)
+    _ensure_indexed(service, settings)
     answer = service.summarize(args.target, since)
     print(output.to_json(output.answer_json(answer)) if args.json else output.answer_text(answer))
     return 0

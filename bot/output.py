@@ -160,9 +160,21 @@ def health_line(s: SourceStatus) -> str:
 
 
 def eval_text(result: dict) -> str:
-    """The evaluation metrics, one per line (the per-question rows only in --json)."""
-    return "\n".join(f"{key:>20}: {value:.3f}" if isinstance(value, float) else f"{key:>20}: {value}"
-                     for key, value in result.items() if key != "questions")
+    """The evaluation metrics, one per line (the per-question rows only in --json), then one line per
+    language when the questions were asked in more than one."""
+    lines = [f"{key:>20}: {value:.3f}" if isinstance(value, float) else f"{key:>20}: {value}"
+             for key, value in result.items() if key not in ("questions", "languages")]
+    return "\n".join(lines + eval_language_lines(result.get("languages") or {}))
+
+
+def eval_language_lines(languages: dict) -> list[str]:
+    """`language  questions  recall@4000c  answer_accuracy`, one line per language (none for one language)."""
+    if len(languages) < 2:
+        return []
+    cell = lambda value: "-" if value is None else f"{value:.3f}"  # noqa: E731
+    return [f"{'language':>20}  questions  recall@4000c  answer_accuracy"] + [
+        f"{language:>20}  {row['answerable']:>9}  {cell(row['recall@4000c']):>12}  {cell(row['answer_accuracy']):>15}"
+        for language, row in languages.items()]
 
 
 def eval_split_text(rows: dict) -> str:

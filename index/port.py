@@ -71,6 +71,9 @@ class NewsPort(Protocol):
     def is_empty(self) -> bool:
         """True when nothing is indexed yet."""
 
+    def indexed_by_other_models(self) -> list[str]:
+        """The indexes beside this one that other embedding models filled (each model has its own)."""
+
     def index(self, source: str | None = None, full: bool = False, progress: Progress | None = None,
               show_progress: bool = False, scopes: Sequence[Scope] | None = None) -> IndexReport:
         """Index the sources of `scopes` (default: every scope), or only the source named `source` in the first

@@ -44,7 +44,9 @@ def minilm_tokenizer_path() -> str:
 
 
 class Embedder(Protocol):
-    """Turns texts into L2-normalised vectors. Queries and documents use the same call."""
+    """Turns texts into L2-normalised vectors. `embed` is the document side (chunks, sentences); a model
+    trained with a separate question side (e5's "query: ") adds `embed_queries`, which `embed_queries`
+    below calls when it is there; without it queries and documents use the same call."""
 
     name: str
     dimensions: int
@@ -61,6 +63,12 @@ class Embedder(Protocol):
     def tokenize(self, text: str) -> Sequence[object]:
         """The model's tokens of `text` (what chunk sizes are counted in: the splitter takes len())."""
         ...
+
+
+def embed_queries(embedder: Embedder, texts: Sequence[str]) -> np.ndarray:
+    """Questions' vectors: the embedder's `embed_queries` when it has one (e5), else its `embed` (MiniLM)."""
+    own = getattr(embedder, "embed_queries", None)
+    return own(texts) if own is not None else embedder.embed(texts)
 
 
 def _offline_hub() -> None:

@@ -9,6 +9,9 @@ The definitions follow ../shared/data/README.md ("How to score"), so numbers com
   the answer (case-insensitive).
 - hit@k / mrr@10: the 1-based rank of the first of the top 10 passages containing the answer.
 - answer accuracy: the final answer text contains the answer and none of the other three choices.
+- per language: a question may carry a `language` (ISO 639-1; "en" when absent), the language it is asked
+  in (the articles stay English, and so does the `answer` looked for); `languages` holds Recall@C, Hit@10
+  and answer accuracy per language, each over that language's answerable questions.
   A wrong choice that is itself a substring of the answer ("4,000" in "14,000") counts only where it
   occurs outside the answer's own occurrences; otherwise a perfect answer could never be correct.
 
@@ -143,6 +146,7 @@ class Gold:
     id: str
     answer: str
     choices: tuple[str, ...]
+    language: str = "en"  # the language the question is asked in
 
 
 @dataclass(frozen=True)
@@ -166,7 +170,8 @@ class Run:
 
 def gold_from_questions(questions: Iterable[dict]) -> tuple[Gold, ...]:
     """Gold records from question dicts (pass the answerable ones)."""
-    return tuple(Gold(id=q["id"], answer=q["answer"], choices=tuple(q["choices"])) for q in questions)
+    return tuple(Gold(id=q["id"], answer=q["answer"], choices=tuple(q["choices"]), language=q.get("language") or "en")
+                 for q in questions)
 
 
 def _mean(values: Sequence[float]) -> float | None:
@@ -202,9 +207,31 @@ def score(run: Run) -> dict:
     out["index_seconds"] = run.index_seconds
     out["query_p50_ms"] = percentile(latencies, 50)
     out["query_p95_ms"] = percentile(latencies, 95)
+    out["languages"] = by_language(pairs)
     out["questions"] = [
         {"id": g.id, "hit_rank": rank, "answer": r.answer_text} for (g, r), rank in zip(pairs, ranks)
     ]
+    return out
+
+
+LANGUAGE_KEYS: tuple[str, ...] = ("answerable", *(f"recall@{c}c" for c in RECALL_CHARS), "hit@10", "answer_accuracy")
+
+
+def by_language(pairs: Sequence[tuple[Gold, QuestionResult]]) -> dict[str, dict]:
+    """{language: answerable, Recall@C, Hit@10, answer accuracy over that language's questions}, languages sorted."""
+    groups: dict[str, list[tuple[Gold, QuestionResult]]] = {}
+    for gold, result in pairs:
+        groups.setdefault(gold.language, []).append((gold, result))
+    out = {}
+    for language, group in sorted(groups.items()):
+        row: dict = {"answerable": len(group)}
+        for chars in RECALL_CHARS:
+            row[f"recall@{chars}c"] = _mean([float(recall_at_chars(r.ranked_texts, g.answer, chars)) for g, r in group])
+        row["hit@10"] = _mean([float(hit_rank(r.ranked_texts, g.answer, 10) is not None) for g, r in group])
+        answered = any(r.answer_text is not None for _, r in group)
+        row["answer_accuracy"] = (_mean([float(answer_correct(r.answer_text, g.answer, g.choices)) for g, r in group])
+                                  if answered else None)
+        out[language] = row
     return out
 
 

@@ -6,7 +6,7 @@ from typing import Any, List
 from llama_index.core.bridge.pydantic import PrivateAttr
 from llama_index.core.embeddings import BaseEmbedding
 
-from index.embedding.embedders import Embedder
+from index.embedding.embedders import Embedder, embed_queries
 
 
 class EmbedderAdapter(BaseEmbedding):
@@ -27,7 +27,7 @@ class EmbedderAdapter(BaseEmbedding):
         return "NewsbotEmbedderAdapter"
 
     def _get_query_embedding(self, query: str) -> List[float]:
-        return self._embedder.embed([query])[0].tolist()
+        return embed_queries(self._embedder, [query])[0].tolist()
 
     def _get_text_embedding(self, text: str) -> List[float]:
         return self._embedder.embed([text])[0].tolist()

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from index.retrieval.cross_stage import CrossEncoderStage
-from index.embedding.embedders import Embedder
+from index.embedding.embedders import Embedder, embed_queries
 from index.errors import StoreUnavailable
 from index.store.lexical import LexicalIndex, LexicalSnapshot, top_rows
 from index.store.chunks import ChunkFilter, Chunks
@@ -114,7 +114,7 @@ class HybridRetriever:
 
     def embed_query(self, text: str, since_day: int | None = None, scopes: tuple[str, ...] | None = None) -> Query:
         """Embed a question once; the vector is reused by retrieval and by answer selection."""
-        return Query(text=text, vector=self._embedder.embed([text])[0], since_day=since_day, scopes=scopes)
+        return Query(text=text, vector=embed_queries(self._embedder, [text])[0], since_day=since_day, scopes=scopes)
 
     def retrieve(self, query: Query, k: int) -> list[Passage]:
         """The k best distinct passages for `query`."""

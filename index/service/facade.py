@@ -194,6 +194,10 @@ class NewsService:
         """True when nothing has been indexed into the collection yet."""
         return self.store.chunks.count() == 0
 
+    def indexed_by_other_models(self) -> list[str]:
+        """The collections beside this one that other embedding models filled (`<collection>-<model>`)."""
+        return self.store.others_with_chunks(f"{self.settings.collection}-")
+
     def index(self, source: str | None = None, full: bool = False, progress: Progress | None = None,
               show_progress: bool = False, scopes: Sequence[Scope] | None = None) -> IndexReport:
         """Index the sources of `scopes` (default: every scope), or only the source named `source` in the first

@@ -232,6 +232,16 @@ class Store:
         """Every physical collection of this logical index, oldest version first."""
         return self.call(self.list_physical_unchecked)
 
+    def others_with_chunks(self, prefix: str) -> list[str]:
+        """Collections named `prefix…` that hold chunks and are not this index's (another embedding model's
+        index beside this one: index/app.py names each model's `<collection>-<model>`)."""
+        def found() -> list[str]:
+            names = [getattr(c, "name", c) for c in self.client.list_collections()]
+            others = [n for n in names if n.startswith(prefix) and version_of(self.name, n) is None]
+            return sorted(n for n in others if open_collection(self.client, n, create=False).count())
+
+        return self.call(found)
+
     def next_version(self) -> str:
         """A name for a new physical collection, above every existing version."""
         versions = [version_of(self.name, n) or 1 for n in self.list_physical()]

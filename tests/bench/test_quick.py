@@ -33,6 +33,7 @@ QUICK: dict[str, tuple[list[str], str]] = {
     "models": (["speed", "--quick"], "ColBERT token vectors"),
     "stories": (["--quick"], "| precision | recall |"),
     "shards": (["--quick"], "ratio 3 processes / 1"),
+    "multilingual": (["--quick"], "worst / en"),
 }
 WITHOUT_DATA = {"soak", "llm_outage"}  # the scripts that read no RealTime QA article
 

@@ -35,6 +35,14 @@ def test_ask_on_a_fresh_home_indexes_and_answers_with_citations(tmp_path):
     assert again.returncode == 0 and again.stdout.startswith("added 0, updated 0, unchanged 1, deleted 0; 0 chunks")
     sources = json.loads(newsbot("sources", "--json", home=tmp_path).stdout)
     assert sources[0]["name"] == "seeds" and sources[0]["articles"] == 1 and sources[0]["chunks"] > 5
+    # another embedding model has its own index: empty, it says so and names the one command that fills it
+    e5 = {"NEWSBOT_EMBED_MODEL": "multilingual-e5-small"}
+    assert_clean_error(newsbot("ask", "Worauf hat sich Putin geeinigt?", home=tmp_path, env=e5), "Run `newsbot index`")
+    assert newsbot("index", home=tmp_path, env=e5).returncode == 0
+    german = json.loads(newsbot("search", "Welche Angriffe will Putin aussetzen?", "--json", home=tmp_path,
+                                env=e5).stdout)
+    assert german and german[0]["title"].startswith("After call with Trump, Putin agrees")  # e5's own index
+    assert newsbot("ask", "What did Putin agree to?", home=tmp_path).returncode == 0  # MiniLM's index is intact
 
 
 @pytest.mark.parametrize("args, env, fragment", [

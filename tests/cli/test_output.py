@@ -77,3 +77,16 @@ def test_the_filters():
     sink = Sink()
     TerminalSafe(sink).write("x\x1b[2Jy")
     assert sink.written == "x[2Jy"
+
+
+def test_eval_text_shows_a_line_per_language_only_when_there_are_several():
+    from bot.output import eval_text
+
+    row = {"answerable": 3, "recall@4000c": 0.5, "answer_accuracy": None,
+           "languages": {"de": {"answerable": 2, "recall@4000c": 0.5, "answer_accuracy": None},
+                         "en": {"answerable": 1, "recall@4000c": 1.0, "answer_accuracy": 1.0}},
+           "questions": []}
+    lines = eval_text(row).splitlines()
+    assert lines[-3].split() == ["language", "questions", "recall@4000c", "answer_accuracy"]
+    assert lines[-2].split() == ["de", "2", "0.500", "-"] and lines[-1].split() == ["en", "1", "1.000", "1.000"]
+    assert "language" not in eval_text({**row, "languages": {"en": row["languages"]["en"]}})

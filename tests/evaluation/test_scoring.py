@@ -15,6 +15,7 @@ from index.evaluation.scoring import (
     Run,
     answer_correct,
     answerable,
+    by_language,
     contains,
     filter_weeks,
     gold_from_questions,
@@ -33,7 +34,8 @@ from tests.support.paths import SAMPLE_DATA as DATA  # a sample of realtimeqa-20
 
 SCORE_KEYS = {
     "answerable", "recall@2000c", "recall@4000c", "recall@8000c", "hit@1", "hit@5", "hit@10", "mrr@10",
-    "mean_passage_chars", "answer_accuracy", "index_seconds", "query_p50_ms", "query_p95_ms", "questions",
+    "mean_passage_chars", "answer_accuracy", "index_seconds", "query_p50_ms", "query_p95_ms", "languages",
+    "questions",
 }
 
 
@@ -313,6 +315,22 @@ def test_run_records_are_frozen() -> None:
 def test_gold_from_questions() -> None:
     q = {"id": "1", "answer": "Paris", "choices": list(CHOICES), "week": "20250103"}
     assert gold_from_questions([q]) == (Gold("1", "Paris", CHOICES),)
+    assert gold_from_questions([q])[0].language == "en"  # no `language`: asked in English
+    assert gold_from_questions([{**q, "language": "de"}])[0].language == "de"
+
+
+def test_scores_per_language_count_each_language_over_its_own_questions() -> None:
+    gold = (Gold("a", "Paris", CHOICES), Gold("a:de", "Paris", CHOICES, "de"), Gold("b:de", "Rome", CHOICES, "de"))
+    results = (QuestionResult("a", ("in Paris",), 1.0, "Paris."), QuestionResult("a:de", ("Paris",), 1.0, "Rome"),
+               QuestionResult("b:de", ("nowhere",), 1.0, None))
+    out = score(Run(gold, results, 0.0))
+    assert list(out["languages"]) == ["de", "en"]
+    assert out["languages"]["en"] == {"answerable": 1, "recall@2000c": 1.0, "recall@4000c": 1.0,
+                                      "recall@8000c": 1.0, "hit@10": 1.0, "answer_accuracy": 1.0}
+    german = out["languages"]["de"]
+    assert german["answerable"] == 2 and german["recall@4000c"] == pytest.approx(0.5)
+    assert german["answer_accuracy"] == 0.0  # "Rome" names another choice; no answer is wrong
+    assert by_language([]) == {}
 
 
 # --- the tune / report split ----------------------------------------------------------------------------

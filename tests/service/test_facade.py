@@ -53,3 +53,19 @@ def test_questions_in_other_languages_and_odd_shapes_get_an_answer_or_a_plain_re
             seed_service.ask(question)
     digest = seed_service.digest(since=date(2025, 3, 1), language="de")
     assert digest.stories and all(s.summary.endswith("(zitiert auf Englisch)") for s in digest.stories)
+
+
+def test_an_empty_index_names_the_indexes_other_embedding_models_filled(tmp_path, fake_embedder):
+    from index.app import build_service
+    from index.settings import Settings
+    from tests.support.hashing_embedder import HashingEmbedder
+
+    class OtherModel(HashingEmbedder):
+        name = "another-model"
+
+    first = build_service(Settings(home=tmp_path), embedder=fake_embedder)
+    assert first.is_empty() and first.indexed_by_other_models() == []
+    first.index()  # the seed article, the default source
+    second = build_service(Settings(home=tmp_path), embedder=OtherModel())
+    assert second.is_empty() and second.indexed_by_other_models() == ["news-hashing-bag-of-words"]
+    assert first.indexed_by_other_models() == []  # its own index, whatever its version, is not another's
