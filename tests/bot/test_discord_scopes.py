@@ -118,7 +118,8 @@ def test_another_servers_admin_can_neither_see_nor_touch_its_sources(run_bot_sce
                                        "reindex": str(MANAGE_GUILD), "source": str(MANAGE_GUILD),
                                        "channels": str(MANAGE_GUILD), "alerts": str(MANAGE_GUILD),
                                        "feed": str(MANAGE_GUILD), "follow": None,
-                                       "digest": None}  # /digest now and /follow are for everyone
+                                       "digest": None, "language": None}  # /digest now, /follow and
+                # showing the server's /language are for everyone (setting it is checked as an admin's)
         run_bot_scenario(scenario, svc=scoped_service, second_guild=True, limits=MANY)
 
 
