@@ -9,22 +9,13 @@ import pytest
 
 from bot.discord.guilds import forget_server
 from tests.support.discord_bot import running_bot, state_at
-from tests.support.discord_helpers import assert_never_pings, finished, text_of
+from tests.support.discord_helpers import Clock, assert_never_pings, finished, text_of
 from tests.support.fake_discord import MANAGE_GUILD, MEMBER_PERMISSIONS, FakeDiscord
 from tests.support.scoped_sources import scoped_settings
 
 ADMIN = MEMBER_PERMISSIONS | MANAGE_GUILD
 SEED_TITLE = "After call with Trump, Putin agrees to pause attacks on Ukraine’s energy and infrastructure targets"
 
-
-class Clock:
-    """The bot's clock, moved by the test (never real time)."""
-
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @pytest.fixture

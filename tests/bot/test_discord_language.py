@@ -8,21 +8,12 @@ from datetime import datetime, timezone
 import pytest
 
 from tests.support.discord_bot import running_bot, state_at
-from tests.support.discord_helpers import assert_never_pings, finished, text_of
+from tests.support.discord_helpers import Clock, assert_never_pings, finished, text_of
 from tests.support.fake_discord import MANAGE_GUILD, MEMBER_PERMISSIONS
 from tests.support.scoped_sources import scoped_settings
 
 ADMIN = MEMBER_PERMISSIONS | MANAGE_GUILD
 
-
-class Clock:
-    """The bot's clock, fixed by the test (never real time)."""
-
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @pytest.fixture

@@ -9,21 +9,12 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from tests.support.discord_bot import running_bot, state_at
-from tests.support.discord_helpers import finished, text_of
+from tests.support.discord_helpers import Clock, finished, text_of
 from tests.support.fake_discord import MANAGE_GUILD, MEMBER_PERMISSIONS
 
 pytestmark = pytest.mark.slow  # stops and starts the PostgreSQL server
 ADMIN = MEMBER_PERMISSIONS | MANAGE_GUILD
 
-
-class Clock:
-    """The bot's clock, moved by the test."""
-
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 def test_a_postgresql_outage_answers_from_the_last_rules_and_fires_the_missed_digest_once(

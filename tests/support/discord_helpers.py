@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime
 from typing import Any
 
 from tests.support.fake_discord import EPHEMERAL, FakeDiscord, FakeInteraction
@@ -62,3 +63,13 @@ async def until(predicate, timeout: float = 30.0):
         assert loop.time() < deadline, "timed out"
         await asyncio.sleep(0.02)
     return found
+
+
+class Clock:
+    """The bot's clock (`BotConfig.clock`), set and moved by the test: never real time."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
