@@ -88,7 +88,7 @@ class NewsBot(commands.Bot):
     def __init__(self, service: NewsPort, *, feedback: FeedbackPort, state: AdapterState,
                  config: BotConfig | None = None, **options: Any) -> None:
         config = config or BotConfig()
-        if config.shards.count is not None:  # this process runs these gateway shards only
+        if config.shards.count is not None and isinstance(self, commands.AutoShardedBot):  # these shards only
             options |= {"shard_count": config.shards.count, "shard_ids": sorted(config.shards.ids or ())}
         super().__init__(command_prefix=commands.when_mentioned, intents=intents(), help_command=None,
                          allowed_mentions=NO_MENTIONS, tree_cls=ScopedTree, **options)
