@@ -28,7 +28,7 @@ from index.service.feedback import FeedbackStore, feedback_path
 from index.retrieval.cross_stage import CrossEncoderStage
 from index.settings import PROMPTS_DIR, Settings
 from index.store.chroma import make_store
-from index.store.database import copy_table, open_database, redact
+from index.store.database import copy_table, open_database, redact  # noqa: F401  (offered to `newsbot migrate`)
 from index.store.lexical import LexicalIndex
 from index.store.records import DatabaseRecords, FileRecords, Records
 

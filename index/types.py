@@ -259,7 +259,7 @@ class IndexReport:
 
 @dataclass(frozen=True)
 class Turn:
-    """One earlier exchange of a conversation (a Discord thread), for follow-up questions."""
+    """One earlier exchange of a conversation (as an adapter keeps it), for follow-up questions."""
 
     question: str
     answer: str

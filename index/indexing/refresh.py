@@ -7,8 +7,8 @@ folders and JSONL files) is refreshed when due, one source at a time, through th
 again a minute later). Every process of a deployment may run the schedule (several bots on several machines
 sharing one database): a source that another process refreshed less than half an interval ago, as read
 under the lock, is not refreshed again but planned an interval after that refresh (a debug line, nothing
-else). Due times get up to 10 % of random jitter, so that sources (and bot processes) do not all fire together; a source whose refresh fails as a whole waits
-twice as long after each failure in a row (at most a day). The sources file is read again before each
+else). Due times get up to 10 % of random jitter, so that sources (and bot processes) do not all fire
+together; a source whose refresh fails as a whole waits twice as long after each failure in a row (at most a day). The sources file is read again before each
 round, so sources added from Discord are refreshed too. One log line per refresh.
 """
 from __future__ import annotations

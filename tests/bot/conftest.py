@@ -66,6 +66,18 @@ def service(news_settings):
 
 
 @pytest.fixture
+def scoped_service(tmp_path, service):
+    """A fresh home with the seed article (published 2025-03-19) as the shared source; private URLs allowed
+    (tests/support/scoped_sources.py), the session's embedder reused."""
+    from index.app import build_service
+    from tests.support.scoped_sources import scoped_settings
+
+    svc = build_service(scoped_settings(tmp_path / "home"), embedder=service.embedder)
+    assert len(svc.index().added) == 1
+    return svc
+
+
+@pytest.fixture
 def feedback(tmp_path: Path) -> FeedbackStore:
     """A fresh feedback database per test."""
     return FeedbackStore(tmp_path / "feedback.sqlite")

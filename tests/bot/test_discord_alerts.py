@@ -5,27 +5,15 @@ from __future__ import annotations
 
 import asyncio
 
-import pytest
-
 from tests.support.discord_bot import running_bot, state_at
-from tests.support.discord_helpers import assert_never_pings, finished, text_of
+from tests.support.discord_helpers import assert_never_pings, finished, reply_text
 from tests.support.fake_discord import MANAGE_GUILD, MEMBER_PERMISSIONS, FakeDiscord
 from tests.support.feeds import FeedSite
 from tests.support.http_server import body
-from tests.support.scoped_sources import scoped_settings
 
 ADMIN = MEMBER_PERMISSIONS | MANAGE_GUILD
 BROKEN_XML = body("<?xml version='1.0'?><rss><channel><item><title>cut", "application/rss+xml")
 
-
-@pytest.fixture
-def scoped_service(tmp_path, service):
-    """A fresh home with the seed article as the shared source; private URLs allowed."""
-    from index.app import build_service
-
-    svc = build_service(scoped_settings(tmp_path / "home"), embedder=service.embedder)
-    assert len(svc.index().added) == 1
-    return svc
 
 
 class _Override(dict):
@@ -50,7 +38,7 @@ async def _command_text(fake: FakeDiscord, name: str, sub: str | None, channel: 
     await fake.wait_for(lambda: inter.visible_messages() and (inter.followups or name != "sources"))
     if name == "sources":
         await finished(fake, inter)
-    return "\n".join(text_of(m) for m in inter.visible_messages())
+    return reply_text(inter)
 
 
 def test_a_broken_feed_is_reported_once_and_its_recovery_once(scoped_service, feedback, tmp_path):

@@ -5,32 +5,16 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime, timezone
 
-import pytest
-
 from bot.discord.guilds import forget_server
 from tests.support.discord_bot import running_bot, state_at
-from tests.support.discord_helpers import Clock, assert_never_pings, finished, text_of
+from tests.support.discord_helpers import Clock, assert_never_pings, finished, reply_text, text_of
 from tests.support.fake_discord import MANAGE_GUILD, MEMBER_PERMISSIONS, FakeDiscord
-from tests.support.scoped_sources import scoped_settings
 
 ADMIN = MEMBER_PERMISSIONS | MANAGE_GUILD
 SEED_TITLE = "After call with Trump, Putin agrees to pause attacks on Ukraine’s energy and infrastructure targets"
 
 
 
-@pytest.fixture
-def scoped_service(tmp_path, service):
-    """A fresh home with the seed article (published 2025-03-19) as the shared source."""
-    from index.app import build_service
-
-    svc = build_service(scoped_settings(tmp_path / "home"), embedder=service.embedder)
-    assert len(svc.index().added) == 1
-    return svc
-
-
-def _reply(inter) -> str:
-    """The text of a command's immediate (callback) reply."""
-    return "\n".join(text_of(m) for m in inter.visible_messages())
 
 
 async def _digests_in(fake: FakeDiscord, channel: str, count: int) -> list[dict]:
@@ -69,19 +53,19 @@ def test_a_schedule_fires_once_per_slot_and_once_after_a_restart(scoped_service,
             side = fake.side_channel_id
             member = await fake.slash("digest", {"time": "08:00"}, sub="schedule")
             await fake.wait_for(lambda: member.acks)
-            assert "Only server admins" in _reply(member), member
+            assert "Only server admins" in reply_text(member), member
             bad = await fake.slash("digest", {"time": "25:00"}, sub="schedule", permissions=ADMIN)
             await fake.wait_for(lambda: bad.acks)
-            assert "HH:MM" in _reply(bad)
+            assert "HH:MM" in reply_text(bad)
             made = await fake.slash("digest", {"time": "08:00"}, sub="schedule", permissions=ADMIN, channels={"channel": side})
             await fake.wait_for(lambda: made.acks)
-            assert "Digest **#1** scheduled every day at 08:00 UTC in <#" in _reply(made), _reply(made)
+            assert "Digest **#1** scheduled every day at 08:00 UTC in <#" in reply_text(made), reply_text(made)
             listed = await fake.slash("digest", sub="list")
             await fake.wait_for(lambda: listed.acks)
-            assert "**#1** — every day at 08:00 UTC" in _reply(listed)
+            assert "**#1** — every day at 08:00 UTC" in reply_text(listed)
             other = await fake.slash("digest", sub="list", channel_id=fake.other_channel_id)
             await fake.wait_for(lambda: other.acks)
-            assert "No digest is scheduled" in _reply(other)  # another server never sees it
+            assert "No digest is scheduled" in reply_text(other)  # another server never sees it
 
             cog = bot.get_cog("DigestCommands")
             assert await cog.tick() == 0  # created after today's 08:00: first due tomorrow
@@ -107,7 +91,7 @@ def test_a_schedule_fires_once_per_slot_and_once_after_a_restart(scoped_service,
             assert len(fake.bot_messages(fake.side_channel_id)) == 1
             gone = await fake.slash("digest", {"schedule": "1"}, sub="remove", permissions=ADMIN)
             await fake.wait_for(lambda: gone.acks)
-            assert "Digest **#1** removed" in _reply(gone)
+            assert "Digest **#1** removed" in reply_text(gone)
             assert_never_pings(fake)
 
     asyncio.run(first_run())

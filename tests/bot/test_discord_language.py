@@ -8,26 +8,13 @@ from datetime import datetime, timezone
 import pytest
 
 from tests.support.discord_bot import running_bot, state_at
-from tests.support.discord_helpers import Clock, assert_never_pings, finished, text_of
+from tests.support.discord_helpers import Clock, assert_never_pings, finished, reply_text, text_of
 from tests.support.fake_discord import MANAGE_GUILD, MEMBER_PERMISSIONS
-from tests.support.scoped_sources import scoped_settings
 
 ADMIN = MEMBER_PERMISSIONS | MANAGE_GUILD
 
 
 
-@pytest.fixture
-def scoped_service(tmp_path, service):
-    """A fresh home with the seed article (English, published 2025-03-19) as the shared source."""
-    from index.app import build_service
-
-    svc = build_service(scoped_settings(tmp_path / "home"), embedder=service.embedder)
-    assert len(svc.index().added) == 1
-    return svc
-
-
-def _reply(inter) -> str:
-    return "\n".join(text_of(m) for m in inter.visible_messages())
 
 
 @pytest.mark.slow
@@ -43,13 +30,13 @@ def test_language_changes_the_digest_and_a_spanish_question_is_answered_in_spani
             assert "**News digest** since 2025-03-19: 1 story" in text_of(before.followups[0])
             member = await fake.slash("language", {"language": "es"})
             await fake.wait_for(lambda: member.acks)
-            assert "Only server admins" in _reply(member)
+            assert "Only server admins" in reply_text(member)
             shown = await fake.slash("language")
             await fake.wait_for(lambda: shown.acks)
-            assert "English (en), the default" in _reply(shown)
+            assert "English (en), the default" in reply_text(shown)
             chosen = await fake.slash("language", {"language": "es"}, permissions=ADMIN)
             await fake.wait_for(lambda: chosen.acks)
-            assert "Español (es)" in _reply(chosen)
+            assert "Español (es)" in reply_text(chosen)
             after = await fake.slash("digest", sub="now")
             await finished(fake, after)
             text = text_of(after.followups[0])

@@ -6,20 +6,11 @@ import pytest
 
 from tests.support.discord_helpers import assert_never_pings, finished, is_ephemeral, text_of
 from tests.support.scoped_sources import (ADMIN, BAKERY, CHESS, MANY, ROWING, SEED_TITLE, add_and_index, admin, ask,
-                                         pages_server, scoped_settings)
+                                         pages_server)
 from tests.support.fake_discord import MANAGE_GUILD, FakeDiscord
 
 AUTOCOMPLETE = 8
 
-
-@pytest.fixture
-def scoped_service(tmp_path, service):
-    """A fresh home with the seed article as the shared source (the session's embedder reused)."""
-    from index.app import build_service
-
-    svc = build_service(scoped_settings(tmp_path / "home"), embedder=service.embedder)
-    assert len(svc.index().added) == 1
-    return svc
 
 
 async def _sources(fake: FakeDiscord, channel: str) -> str:

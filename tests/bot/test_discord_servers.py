@@ -12,22 +12,12 @@ from bot.discord.guilds import NOT_ENABLED_NOTICE
 from bot.discord.limits import Limits
 from tests.support.discord_bot import running_bot, state_at
 from tests.support.discord_helpers import finished, is_ephemeral, text_of
-from tests.support.scoped_sources import (ADMIN, CHESS, MANY, SEED_TITLE, add_and_index, ask, pages_server,
-                                         scoped_settings)
+from tests.support.scoped_sources import (ADMIN, CHESS, MANY, SEED_TITLE, add_and_index, ask, pages_server)
 from tests.support.fake_discord import FakeDiscord
 from tests.support.chroma_view import live_chroma
 
 QUESTION = "What did Putin agree to?"
 
-
-@pytest.fixture
-def scoped_service(tmp_path, service):
-    """A fresh home with the seed article as the shared source (the session's embedder reused)."""
-    from index.app import build_service
-
-    svc = build_service(scoped_settings(tmp_path / "home"), embedder=service.embedder)
-    svc.index()
-    return svc
 
 
 async def _refusal(fake: FakeDiscord, inter) -> str:

@@ -19,6 +19,11 @@ def text_of(message: dict[str, Any]) -> str:
     return "\n".join(p for p in parts if p)
 
 
+def reply_text(inter: FakeInteraction) -> str:
+    """The text of every message an interaction produced (its reply first), one per line."""
+    return "\n".join(text_of(m) for m in inter.visible_messages())
+
+
 def buttons(message: dict[str, Any]) -> list[str]:
     """custom_ids of the buttons on a message."""
     return [c.get("custom_id", "") for row in message.get("components", []) for c in row["components"]]

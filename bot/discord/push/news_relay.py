@@ -125,21 +125,25 @@ class NewsRelay:
 
     async def post_feeds(self, articles: Sequence[NewArticle]) -> int:
         """Post each feed channel's new articles (at most `cap`, the rest in one line); returns posts made."""
-        posted = 0
+        posted, stories = 0, {}  # the stories read for (server, articles): shared by that server's feed channels
         for scope, source in dict.fromkeys((a.scope, a.source) for a in articles):
             for feed in await asyncio.to_thread(self.subscriptions.feeds_of, scope, source):
                 if scope not in Scope.visible_from(feed.guild_id):  # another server's source never reaches this one
                     continue
                 if not self.shards.holds(feed.guild_id):  # another process serves that server
                     continue
-                posted += await self._post_feed(feed, passing(feed, articles))
+                posted += await self._post_feed(feed, passing(feed, articles), stories)
         return posted
 
-    async def _post_feed(self, feed: FeedPost, articles: list[NewArticle]) -> int:
+    async def _post_feed(self, feed: FeedPost, articles: list[NewArticle],
+                         read: dict[tuple, dict[str, Story]]) -> int:
         target, label = Target(feed.guild_id, feed.channel_id), source_label(feed.scope, feed.source)
         posted, forum = 0, self.poster.is_forum(target)
         shown = articles[: self.cap]
-        stories = await self._stories(shown, feed.guild_id)  # "covered by N outlets"; a forum's post per story
+        key = (feed.guild_id, tuple(a.article_id for a in shown))
+        if key not in read:  # "covered by N outlets"; a forum's post per story
+            read[key] = await self._stories(shown, feed.guild_id)
+        stories = read[key]
         for article in shown:
             story = stories.get(article.article_id)
             post = article_post(article, label, outlets=len(story.outlets) if story else 1)
