@@ -3,7 +3,7 @@
 Run by hand, once per candidate, each installed in a scratch venv of its own:
     PYTHONPATH=. /tmp/lid-py3langid/bin/python docs/benchmarks/language_id_measure.py py3langid
 Candidates are restricted to the seven languages newsbot has templates for (en de es fr it pt zh), as
-index/answering/language.py restricts the chosen one; the edge cases show what each says unrestricted.
+index/language.py restricts the chosen one; the edge cases show what each says unrestricted.
 """
 from __future__ import annotations
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Mapping
 
 from index.answering.extractive import NOT_FOUND
-from index.answering.language import language_of
+from index.language import language_of
 from index.answering.prompts import template_variables
 from index.errors import NewsbotError
 from index.settings import PROMPTS_DIR

@@ -21,7 +21,7 @@ from typing import Callable, Iterator, Mapping, Protocol, Sequence
 import numpy as np
 
 from index.answering import extractive, generated
-from index.answering.language import language_of
+from index.language import language_of
 from index.answering.phrases import Phrases, default_phrases, localized, phrases_for
 from index.answering.prompts import Prompt, in_language
 from index.errors import LLMUnavailable
@@ -44,7 +44,7 @@ class Question:
     vector: np.ndarray | None
     passages: Sequence[Passage]
     as_of: date | None = None
-    language: str | None = None  # the asker's (index/answering/language.py); None: the default
+    language: str | None = None  # the asker's (index/language.py); None: the default
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ import numpy as np
 from index.retrieval.cross_stage import CrossEncoderStage
 from index.embedding.embedders import Embedder, embed_queries
 from index.errors import StoreUnavailable
+from index.language import language_of
 from index.store.lexical import LexicalIndex, LexicalSnapshot, top_rows
 from index.store.chunks import ChunkFilter, Chunks
 from index.text import jaccard, shingles, terms, without_title
@@ -31,6 +32,7 @@ class Query:
     since_day: int | None = None
     until_day: int | None = None
     scopes: tuple[str, ...] | None = None  # source scopes it may be answered from (index/sources/scopes.py); None: all
+    language: str | None = None  # the question's (index/language.py); None: it could not be told
 
     def has_date_bounds(self) -> bool:
         """True when the question is limited to a window of published days."""
@@ -113,8 +115,9 @@ class HybridRetriever:
         self.stage = stage  # the cross-encoder (NEWSBOT_RERANK, on by default); None: the fused order
 
     def embed_query(self, text: str, since_day: int | None = None, scopes: tuple[str, ...] | None = None) -> Query:
-        """Embed a question once; the vector is reused by retrieval and by answer selection."""
-        return Query(text=text, vector=embed_queries(self._embedder, [text])[0], since_day=since_day, scopes=scopes)
+        """Embed a question once (and tell its language); the vector is reused by retrieval and by answer selection."""
+        return Query(text=text, vector=embed_queries(self._embedder, [text])[0], since_day=since_day, scopes=scopes,
+                     language=language_of(text))
 
     def retrieve(self, query: Query, k: int) -> list[Passage]:
         """The k best distinct passages for `query`."""
@@ -125,6 +128,8 @@ class HybridRetriever:
         fused = fuse([dense_ids, self._bm25(query, records, snapshot, bm25)])[: self.candidates]
         passages = [passage_from_record(i, *records[i], score=s) for i, s in fused]
         if self.stage is None:
+            return collapse_duplicates(passages, limit=k)
+        if not self.stage.reads(query.language):
             return collapse_duplicates(passages, limit=k)
         return self.stage(query.text, collapse_duplicates(passages, limit=max(k, self.stage.head)))[:k]
 

@@ -13,7 +13,7 @@ from typing import Callable, Iterator, Sequence
 
 from index.answering import extractive
 from index.answering.answer_dates import dated
-from index.answering.language import language_of
+from index.language import language_of
 from index.answering.phrases import default_phrases, localized, phrases_for
 from index.answering.prompts import Prompt
 from index.answering.summaries import article_passages, find_article
@@ -79,7 +79,7 @@ class NewsService:
         `as_of` is the time of asking (today by default): "this week" and the like are relative to it, and
         articles published after it are left out. `since` keeps only articles published since that day.
         `article` (an article id) puts that article's passages closest to the question first. The answer is in
-        the question's language (index/answering/language.py), or in `language` when that cannot be told.
+        the question's language (index/language.py), or in `language` when that cannot be told.
         """
         language = language_of(clean_question(question)) or language
         with self.store.pinned(), self.writer.budget():  # one pointer read; one LLM budget for the question

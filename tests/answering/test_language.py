@@ -2,7 +2,7 @@
 language newsbot answers in, and what it must call unknown."""
 import pytest
 
-from index.answering.language import language_of
+from index.language import language_of
 from tests.support.language_questions import EDGE, MIXED, QUESTIONS
 
 

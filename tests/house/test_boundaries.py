@@ -23,7 +23,7 @@ PACKAGES = ("index", "bot")
 
 # Lowest first. A module belongs to the longest prefix listed here.
 STAGES = [
-    ("index.types", "index.errors", "index.settings", "index.text", "index.tokens", "index.port"),
+    ("index.types", "index.errors", "index.settings", "index.text", "index.language", "index.tokens", "index.port"),
     ("index.store", "index.embedding", "index.llm"),
     ("index.sources",),
     ("index.indexing",),

@@ -56,6 +56,13 @@ def test_the_title_is_read_before_the_text() -> None:
     assert passage_text(passage(0, "body")) == "body"
 
 
+def test_the_english_model_reads_english_questions_and_those_whose_language_is_not_told() -> None:
+    stage = CrossEncoderStage(lambda q, texts: np.zeros(len(texts)))
+    assert stage.reads("en") and stage.reads(None)
+    assert not stage.reads("de") and not stage.reads("zh")
+    assert replace(stage, languages=("en", "de")).reads("de")
+
+
 def test_on_by_default_and_off_when_asked() -> None:
     stage = build_stage(Settings())
     assert isinstance(stage, CrossEncoderStage) and stage.head >= 1
@@ -88,3 +95,7 @@ def test_a_service_with_the_cross_encoder_answers_the_seed_and_refuses_what_it_d
     answer = service.ask(question)
     assert not answer.refused and "energy" in answer.text.lower()
     assert service.ask("What did Putin say about Taiwan?").refused
+    # a question in another language keeps the fused order: the English model is not asked
+    scored.clear()
+    german = service.search("Welchen Angriffen hat Putin eine Pause zugestimmt?", k=5)
+    assert german and not scored
