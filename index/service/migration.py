@@ -65,8 +65,8 @@ def migrate_feedback(home: Path, target: Database) -> list[Count]:
     path = feedback_path(home)
     if not path.exists():
         return []
-    FeedbackStore(path).close()  # an older file gets its added columns first
-    FeedbackStore(target)  # the table, created where missing
+    FeedbackStore(path).close()  # an older file is brought to this version's columns first
+    FeedbackStore(target)  # the table, created where missing (or brought to this version's columns)
     return [("feedback", *copy_table(open_database(path, "feedback database"), target, "feedback"))]
 
 
