@@ -197,7 +197,7 @@ def cmd_feedback(args, settings: Settings) -> int:
         print(cli_servers.feedback_by(store, args.by, args.json))
         return 0
     rows = store.list(args.limit)
-    print(output.to_json([asdict(r) for r in rows]) if args.json
+    print(output.to_json([output.feedback_record(r) for r in rows]) if args.json
           else output.feedback_text(rows))
     return 0
 

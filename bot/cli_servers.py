@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 import base64
 import binascii
-from dataclasses import asdict
+from dataclasses import asdict, replace
 
 from index.errors import BadInput
 from index.settings import Settings
@@ -54,11 +54,14 @@ def cmd_forget_server(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def feedback_by(store, by: str, as_json: bool) -> str:
-    """Votes per source or per server, as text or JSON."""
-    tallies = store.tally(by)
-    if as_json:
-        from bot.output import to_json
+    """Votes per source or per server, as text or JSON. The store sums votes per scope they were given in; a
+    server's scope is shown as the server's id, the shared one (a DM) as "direct messages"."""
+    from bot.output import to_json, vote_server
 
+    tallies = store.tally("scope" if by == "server" else by)
+    if by == "server":
+        tallies = [replace(t, key=vote_server(t.key) or "direct messages") for t in tallies]
+    if as_json:
         return to_json([asdict(t) for t in tallies])
     if not tallies:
         return "No feedback yet."

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import re
 from contextlib import contextmanager
+from dataclasses import asdict
 from typing import Any, Iterator, Sequence, TextIO
 
 from index.port import Feedback
@@ -183,16 +184,41 @@ def eval_split_text(rows: dict) -> str:
 
 
 def feedback_text(rows: Sequence[Feedback]) -> str:
-    """Feedback rows, newest first: date, vote, user, question, then the start of the answer."""
+    """Feedback rows, newest first: date, vote, user, server, question, then the start of the answer."""
     if not rows:
         return "No feedback yet."
     blocks = []
     for row in rows:
         vote = "👍" if row.vote > 0 else "👎"
         answer = row.answer if len(row.answer) <= 200 else row.answer[:200] + "…"
-        where = f"  server {row.guild_id}" if row.guild_id else ""
+        server = vote_server(row.scope)
+        where = f"  server {server}" if server else ""
         blocks.append(f"{row.created[:16]}  {vote}  user {row.user_id}{where}\n  Q: {row.question}\n  A: {answer}")
     return "\n".join(blocks)
+
+
+def vote_server(scope: str) -> str:
+    """The Discord server a vote was given in, read back from the scope the bot filed it under
+    (bot/discord/access.py::vote_scope): the server's id, "" for a DM (the shared scope)."""
+    try:
+        server = Scope(scope).server_id
+    except ValueError:
+        return str(scope)  # not a scope this version knows: shown as stored
+    return "" if server is None else str(server)
+
+
+def feedback_record(row: Feedback) -> dict[str, Any]:
+    """A vote as `newsbot feedback --json` prints it: the stored scope and place as the Discord server and
+    channel they are (`guild_id`, `channel_id`: "" in a DM), the rest as stored."""
+    record: dict[str, Any] = {}
+    for key, value in asdict(row).items():
+        if key == "scope":
+            record["guild_id"] = vote_server(value)
+        elif key == "place":
+            record["channel_id"] = value
+        else:
+            record[key] = value
+    return record
 
 
 def _day(value) -> str | None:

@@ -120,14 +120,14 @@ class Feedback:
     vote: int  # +1 (👍) or -1 (👎)
     question: str
     answer: str
-    guild_id: str = ""  # the Discord server ("" for a DM)
-    channel_id: str = ""
+    scope: str = Scope.SHARED  # the scope it was given in (a `Scope`, as stored), as the adapter files it
+    place: str = ""  # where inside that scope, labelled by the adapter and kept as it is ("" for nowhere)
     citations: tuple[dict, ...] = ()  # {"n", "title", "url", "source", "scope"} of each cited passage
 
 
 @dataclass(frozen=True)
 class FeedbackTally:
-    """Votes summed for one source or one server."""
+    """Votes summed for one source or one scope."""
 
     key: str
     up: int
@@ -137,15 +137,17 @@ class FeedbackTally:
 class FeedbackPort(Protocol):
     """Where votes on answers are kept (the Discord buttons write, `newsbot feedback` reads)."""
 
-    def add(self, question: str, answer: str, user_id: str | int, vote: int, *, guild_id: int | str | None = None,
-            channel_id: int | str | None = None, citations: tuple[dict, ...] = ()) -> Feedback:
-        """Record a vote (+1 or -1) by `user_id` on an answer, where it was given and what it cited."""
+    def add(self, question: str, answer: str, user_id: str | int, vote: int, *, scope: Scope = Scope.SHARED,
+            place: str = "", citations: tuple[dict, ...] = ()) -> Feedback:
+        """Record a vote (+1 or -1) by `user_id` on an answer: the scope it was given in, the place there (the
+        adapter's label, kept as it is) and what it cited."""
 
     def list(self, limit: int = 50) -> list[Feedback]:
         """The most recent votes first, at most `limit` of them."""
 
     def tally(self, by: str) -> list[FeedbackTally]:
-        """Votes per cited source (`by="source"`) or per server (`by="server"`), most votes first."""
+        """Votes per cited source (`by="source"`) or per scope they were given in (`by="scope"`: keys are the
+        scopes as stored), most votes first; votes of one scope are never counted in another's."""
 
     def close(self) -> None:
         """Close the store."""

@@ -37,14 +37,14 @@ class Scope(str):
         return cls.SHARED
 
     @classmethod
-    def server(cls, guild_id: int) -> "Scope":
+    def server(cls, server_id: int) -> "Scope":
         """The sources one Discord server's admins added."""
-        return cls(f"g{int(guild_id)}")
+        return cls(f"g{int(server_id)}")
 
     @classmethod
-    def visible_from(cls, guild_id: int | None) -> tuple["Scope", ...]:
-        """What a question asked in server `guild_id` (None: a DM or the CLI) may be answered from."""
-        return (cls.SHARED,) if guild_id is None else (cls.SHARED, cls.server(guild_id))
+    def visible_from(cls, server_id: int | None) -> tuple["Scope", ...]:
+        """What a question asked in server `server_id` (None: a DM or the CLI) may be answered from."""
+        return (cls.SHARED,) if server_id is None else (cls.SHARED, cls.server(server_id))
 
     @property
     def is_shared(self) -> bool:

@@ -22,6 +22,12 @@ def scopes_of(guild_id: int | None) -> tuple[Scope, ...]:
     return Scope.visible_from(guild_id)
 
 
+def vote_scope(guild_id: int | None) -> Scope:
+    """The scope a vote given in server `guild_id` is filed under (its server's; the shared scope in a DM),
+    so that `newsbot feedback --by server` reads the server back (bot/output.py) and never mixes two."""
+    return Scope.SHARED if guild_id is None else Scope.server(guild_id)
+
+
 def own_scope(interaction: discord.Interaction) -> Scope:
     """The scope of the server an admin command was run in (admin commands are guild-only)."""
     assert interaction.guild_id is not None

@@ -6,6 +6,7 @@ from typing import Any
 
 import discord
 
+from bot.discord.access import vote_scope
 from bot.discord.errors import NO_MENTIONS, reply_error
 from bot.discord.render import quotes_messages
 from index.types import Answer
@@ -71,7 +72,7 @@ class AnswerButtons(discord.ui.View):
         question, answer_text = self._question_and_answer(message)
         known = self.deps.answers.get(message.id)
         await asyncio.to_thread(self.deps.feedback.add, question, answer_text, interaction.user.id, vote,
-                                guild_id=interaction.guild_id, channel_id=interaction.channel_id,
+                                scope=vote_scope(interaction.guild_id), place=str(interaction.channel_id or ""),
                                 citations=await asyncio.to_thread(self.deps.service.citation_records,
                                                                   known[1].citations) if known else ())
         await interaction.followup.send("Thanks for the feedback!", ephemeral=True, allowed_mentions=NO_MENTIONS)

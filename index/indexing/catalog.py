@@ -58,14 +58,14 @@ class SourceCatalog:
         """The TOML text of the sources config of `scope` (None: a server without one)."""
         if Scope(scope).is_shared:
             return self.settings.sources_file.read_text(encoding="utf-8")
-        return scoping.guild_sources_text(self.records, scope)
+        return scoping.server_sources_text(self.records, scope)
 
     def write(self, scope: Scope, text: str) -> None:
         """Replace the sources config of `scope` with `text` (in one step)."""
         if Scope(scope).is_shared:
             write_text_atomic(self.settings.sources_file, text)
         else:
-            scoping.save_guild_sources(self.records, scope, text)
+            scoping.save_server_sources(self.records, scope, text)
 
     def add(self, location: str, name: str | None, scope: Scope) -> str:
         """Add a URL or feed to the sources config of `scope` (its kind found by fetching it); returns its
@@ -86,4 +86,4 @@ class SourceCatalog:
 
     def forget(self, scope: Scope) -> None:
         """Delete a server's sources config."""
-        scoping.forget_guild_sources(self.records, scope)
+        scoping.forget_server_sources(self.records, scope)

@@ -1,6 +1,8 @@
 """A small store of 👍/👎 feedback on answers (`index.port.FeedbackPort`) over the SQL seam
 (index/store/database.py): `feedback.sqlite3` in the home folder by default, or the shared database
-(`NEWSBOT_DATABASE_URL`). Knows nothing of Discord."""
+(`NEWSBOT_DATABASE_URL`). Knows nothing of Discord: a vote is filed under the scope it was given in
+(`index.types.Scope`, as the adapter names it) and a place inside it that the adapter labels and reads back;
+the store keeps both as they are and sums votes per scope."""
 from __future__ import annotations
 
 import json
@@ -11,7 +13,7 @@ from pathlib import Path
 from index.errors import BadInput
 from index.port import Feedback, FeedbackTally
 from index.store.chunks import Chunks
-from index.store.database import Database, open_database
+from index.store.database import Database, changing_table, open_database, table_columns
 from index.types import Scope
 
 _SCHEMA = """
@@ -22,15 +24,18 @@ CREATE TABLE IF NOT EXISTS feedback (
     vote INTEGER NOT NULL CHECK (vote IN (-1, 1)),
     question TEXT NOT NULL,
     answer TEXT NOT NULL,
-    guild_id TEXT NOT NULL DEFAULT '',
-    channel_id TEXT NOT NULL DEFAULT '',
+    scope TEXT NOT NULL,
+    place TEXT NOT NULL DEFAULT '',
     citations {json} NOT NULL DEFAULT '[]'
 )
 """
-# Columns added later; an older sqlite file gets them on open (its old rows: no server, no citations).
-_ADDED_COLUMNS = {"guild_id": "TEXT NOT NULL DEFAULT ''", "channel_id": "TEXT NOT NULL DEFAULT ''",
-                  "citations": "TEXT NOT NULL DEFAULT '[]'"}
-_COLUMNS = "id, created, user_id, vote, question, answer, guild_id, channel_id, citations"
+# Tables of older versions, changed in place on open with their rows kept: the oldest have none of these
+# columns (their votes: the shared scope, no place, no citations); later ones kept the adapter's own words for
+# where a vote was given (a server id, "" outside any, and a channel id), now its scope and its place.
+_RENAMED = {"guild_id": "scope", "channel_id": "place"}
+_ADDED = {"scope": "TEXT NOT NULL DEFAULT ''", "place": "TEXT NOT NULL DEFAULT ''",
+          "citations": "TEXT NOT NULL DEFAULT '[]'"}
+_COLUMNS = "id, created, user_id, vote, question, answer, scope, place, citations"
 
 
 def feedback_path(home: Path) -> Path:
@@ -39,14 +44,27 @@ def feedback_path(home: Path) -> Path:
 
 
 def _prepare(db: Database) -> None:
-    """The table, and (in a sqlite file from an older version) the columns later versions added to it."""
+    """The table, and a table of an older version brought to this one (`_RENAMED`, `_ADDED`), in one step."""
     db.prepare(_SCHEMA)
-    if db.dialect != "sqlite":
-        return  # PostgreSQL came after the last added column: its table was created whole
-    present = {row[1] for row in db.query("PRAGMA table_info(feedback)")}
-    for column, declaration in _ADDED_COLUMNS.items():
-        if column not in present:
-            db.execute(f"ALTER TABLE feedback ADD COLUMN {column} {declaration}")
+    if set(_ADDED) <= set(table_columns(db, "feedback")):
+        return
+    with changing_table(db, "feedback") as present:
+        renamed = [old for old, new in _RENAMED.items() if old in present and new not in present]
+        for old in renamed:
+            db.execute(f"ALTER TABLE feedback RENAME COLUMN {old} TO {_RENAMED[old]}")
+        have = set(present) | {_RENAMED[old] for old in renamed}
+        for column, declaration in _ADDED.items():
+            if column not in have:
+                db.execute(f"ALTER TABLE feedback ADD COLUMN {column} {declaration}")
+        if "scope" not in present:
+            _scopes_of_old_rows(db)
+
+
+def _scopes_of_old_rows(db: Database) -> None:
+    """The scope of each vote an older version kept: its server's when it had one, else the shared one."""
+    for (old,) in db.query("SELECT DISTINCT scope FROM feedback"):
+        scope = Scope.server(int(old)) if old.isdigit() and len(old) <= 20 else Scope.SHARED
+        db.execute("UPDATE feedback SET scope = ? WHERE scope = ?", str(scope), old)
 
 
 class FeedbackStore:
@@ -57,16 +75,21 @@ class FeedbackStore:
         self.path = self._db.where
         _prepare(self._db)
 
-    def add(self, question: str, answer: str, user_id: str | int, vote: int, *, guild_id: int | str | None = None,
-            channel_id: int | str | None = None, citations: tuple[dict, ...] = ()) -> Feedback:
-        """Record a vote (+1 or -1) by `user_id` on an answer, where it was given and what it cited."""
+    def add(self, question: str, answer: str, user_id: str | int, vote: int, *, scope: Scope = Scope.SHARED,
+            place: str = "", citations: tuple[dict, ...] = ()) -> Feedback:
+        """Record a vote (+1 or -1) by `user_id` on an answer: the scope it was given in, the place there (the
+        adapter's label, kept as it is) and what it cited."""
         if vote not in (-1, 1):
             raise BadInput(f"vote must be +1 or -1, got {vote}")
+        try:
+            scope = Scope(scope)
+        except ValueError as e:
+            raise BadInput(f"a vote's scope must be a scope: {e}") from e
         created = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        row = (created, str(user_id), vote, question, answer, str(guild_id or ""), str(channel_id or ""),
+        row = (created, str(user_id), vote, question, answer, str(scope), str(place or ""),
                json.dumps(list(citations), ensure_ascii=False))
         [(new_id,)] = self._db.query(
-            "INSERT INTO feedback (created, user_id, vote, question, answer, guild_id, channel_id, citations) "
+            "INSERT INTO feedback (created, user_id, vote, question, answer, scope, place, citations) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id", *row)
         return _feedback((int(new_id), *row))
 
@@ -77,14 +100,14 @@ class FeedbackStore:
 
     def tally(self, by: str) -> list[FeedbackTally]:
         """Votes per cited source (`by="source"`: an answer counts once for each source it cites) or per
-        server (`by="server"`), most votes first."""
-        if by not in ("source", "server"):
-            raise BadInput(f"--by takes source or server, not {by!r}")
+        scope the votes were given in (`by="scope"`: the scope as stored), most votes first."""
+        if by not in ("source", "scope"):
+            raise BadInput(f"votes are summed by source or by scope, not {by!r}")
         rows = self._db.query(f"SELECT {_COLUMNS} FROM feedback")
         up: Counter = Counter()
         down: Counter = Counter()
         for row in map(_feedback, rows):
-            keys = _source_keys(row) if by == "source" else [row.guild_id or "direct messages"]
+            keys = _source_keys(row) if by == "source" else [row.scope]
             for key in keys:
                 (up if row.vote > 0 else down)[key] += 1
         keys = sorted(set(up) | set(down), key=lambda k: (-(up[k] + down[k]), k))

@@ -15,7 +15,7 @@ from pathlib import Path
 from index.indexing.docstore_kv import DatabaseKVStore
 from index.indexing.docstores import DatabaseDocstores, FileDocstores
 from index.service.feedback import FeedbackStore, feedback_path
-from index.sources.scopes import GUILD_SOURCES
+from index.sources.scopes import SERVER_SOURCES
 from index.store.database import Database, copy_table, open_database
 from index.store.records import DatabaseRecords, FileRecords
 
@@ -26,7 +26,7 @@ def record_kinds(home: Path) -> list[str]:
     """Every kind of record the home's files hold (one fetch and health kind per collection)."""
     per_collection = [f"{folder}/{p.name}" for folder in ("fetch", "health")
                       for p in sorted((home / folder).glob("*")) if p.is_dir()]
-    return per_collection + ["state", "scoped", GUILD_SOURCES]
+    return per_collection + ["state", "scoped", SERVER_SOURCES]
 
 
 def migrate_records(home: Path, target: Database) -> list[Count]:
@@ -65,8 +65,8 @@ def migrate_feedback(home: Path, target: Database) -> list[Count]:
     path = feedback_path(home)
     if not path.exists():
         return []
-    FeedbackStore(path).close()  # an older file gets its added columns first
-    FeedbackStore(target)  # the table, created where missing
+    FeedbackStore(path).close()  # an older file is brought to this version's columns first
+    FeedbackStore(target)  # the table, created where missing (or brought to this version's columns)
     return [("feedback", *copy_table(open_database(path, "feedback database"), target, "feedback"))]
 
 

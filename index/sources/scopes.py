@@ -33,7 +33,8 @@ def scoped_articles(articles: Iterable[Article], scope: Scope) -> list[Article]:
 
 
 # ----------------------------------------------------------------------------- where configs live
-GUILD_SOURCES = "guild-sources"  # the records (index/store/records.py) of servers' configs, keyed by server id
+SERVER_SOURCES = "guild-sources"  # the records (index/store/records.py) of servers' configs, keyed by server id;
+# the kind's name, like the `guilds/<id>/` folder of the files layout, is what homes and databases already hold
 
 
 def server_key(scope: Scope) -> str:
@@ -47,30 +48,30 @@ def server_key(scope: Scope) -> str:
     return str(server_id)
 
 
-def guild_folder(home: Path, scope: Scope) -> Path:
+def server_folder(home: Path, scope: Scope) -> Path:
     """The folder a server's relative source paths resolve against (where its config lives in files)."""
     return home / "guilds" / server_key(scope)
 
 
 def server_scopes(records: Records) -> list[Scope]:
     """Every server scope that has a sources config."""
-    keys = records.keys(GUILD_SOURCES)
+    keys = records.keys(SERVER_SOURCES)
     return sorted(Scope.server(int(key)) for key in keys if key.isdigit() and len(key) <= 20)
 
 
-def guild_sources_text(records: Records, scope: Scope) -> str | None:
+def server_sources_text(records: Records, scope: Scope) -> str | None:
     """The TOML text of a server's sources config, None when it has none."""
-    return records.get(GUILD_SOURCES, server_key(scope))
+    return records.get(SERVER_SOURCES, server_key(scope))
 
 
-def save_guild_sources(records: Records, scope: Scope, text: str) -> None:
+def save_server_sources(records: Records, scope: Scope, text: str) -> None:
     """Write a server's sources config (its TOML text)."""
-    records.put(GUILD_SOURCES, server_key(scope), text)
+    records.put(SERVER_SOURCES, server_key(scope), text)
 
 
-def forget_guild_sources(records: Records, scope: Scope) -> None:
+def forget_server_sources(records: Records, scope: Scope) -> None:
     """Delete a server's sources config."""
-    records.delete(GUILD_SOURCES, server_key(scope))
+    records.delete(SERVER_SOURCES, server_key(scope))
 
 
 def scope_specs(records: Records, home: Path, shared_file: Path, scope: Scope) -> list[tuple[SourceSpec, Path]]:
@@ -78,10 +79,10 @@ def scope_specs(records: Records, home: Path, shared_file: Path, scope: Scope) -
     scope = Scope(scope)
     if scope.is_shared:
         return [(spec, shared_file.parent) for spec in load_sources(shared_file)]
-    text = guild_sources_text(records, scope)
+    text = server_sources_text(records, scope)
     if text is None:
         return []
-    folder = guild_folder(home, scope)
+    folder = server_folder(home, scope)
     specs = parse_sources(text, origin=f"the sources of server {server_key(scope)}")
     return [(dataclasses.replace(spec, name=scope.qualify(spec.name)), folder) for spec in specs]
 

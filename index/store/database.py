@@ -257,6 +257,16 @@ def table_columns(db: Database, table: str) -> list[str]:
                                          "AND table_schema = current_schema() ORDER BY ordinal_position", table)]
 
 
+@contextmanager
+def changing_table(db: Database, table: str) -> Iterator[list[str]]:
+    """A transaction to change `table`'s columns in, given the columns it has at its start; one process at a
+    time (PostgreSQL: the table locked; sqlite: the write lock), so several starting at once change it once."""
+    with db.transaction():
+        if db.dialect == "postgresql":
+            db.execute(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")
+        yield table_columns(db, table)
+
+
 def copy_table(source: Database, target: Database, table: str, batch: int = 500) -> tuple[int, int]:
     """Copy the rows of `table` from `source` into the same table of `target` (created there already), keeping
     their keys: a row `target` has already is left as it is, so a copy stopped half way is finished by running

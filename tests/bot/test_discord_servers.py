@@ -10,6 +10,7 @@ import pytest
 from bot.discord.rules import NO_DMS, NOT_ENABLED
 from bot.discord.guilds import NOT_ENABLED_NOTICE
 from bot.discord.limits import Limits
+from index.types import Scope
 from tests.support.discord_bot import running_bot, state_at
 from tests.support.discord_helpers import finished, is_ephemeral, text_of
 from tests.support.scoped_sources import (ADMIN, CHESS, MANY, SEED_TITLE, add_and_index, ask, pages_server)
@@ -75,7 +76,13 @@ def test_direct_messages_only_when_allowed_and_from_the_shared_sources(scoped_se
             await fake.say("where does the riverside chess club meet?", channel_id=fake.dm_channel_id)
             await fake.wait_for(lambda: fake.bot_messages(fake.dm_channel_id))
             assert "Ingrid" not in text_of(fake.bot_messages(fake.dm_channel_id)[0])
+            dm = await fake.slash("ask", {"question": QUESTION}, channel_id=fake.dm_channel_id)
+            await finished(fake, dm)
+            vote = await fake.click(dm.followups[0], "newsbot:up")
+            await fake.wait_for(lambda: vote.followups)
     asyncio.run(main())
+    [row] = feedback.list()  # a vote in a DM: the shared scope, the one a DM is answered from
+    assert (row.vote, row.scope, row.place) == (1, Scope.SHARED, FakeDiscord().dm_channel_id)
 
 
 def test_a_server_outside_the_allow_list_gets_no_answer_and_one_notice(service, feedback, tmp_path):
@@ -145,11 +152,11 @@ def test_feedback_records_server_channel_and_cited_sources(scoped_service, feedb
     asyncio.run(main())
     [row] = feedback.list()
     guild = FakeDiscord().guild_id
-    assert (row.vote, row.guild_id, row.channel_id) == (-1, guild, FakeDiscord().channel_id)
+    assert (row.vote, row.scope, row.place) == (-1, f"g{guild}", FakeDiscord().channel_id)  # as the bot files it
     assert row.question == "Where does the Riverside chess club meet?"
     assert [(c["source"], c["scope"], c["title"]) for c in row.citations] == [("chess", f"g{guild}", CHESS[0])]
     assert [(t.key, t.up, t.down) for t in feedback.tally("source")] == [(f"chess (server {guild})", 0, 1)]
-    assert [(t.key, t.up, t.down) for t in feedback.tally("server")] == [(guild, 0, 1)]
+    assert [(t.key, t.up, t.down) for t in feedback.tally("scope")] == [(f"g{guild}", 0, 1)]
 
 
 def test_limits_have_a_token_margin():

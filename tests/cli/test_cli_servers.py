@@ -63,17 +63,32 @@ def test_forget_server_removes_its_sources_chunks_and_settings(tmp_path):
 
 
 def test_feedback_by_source_and_by_server(tmp_path):
+    """The store files votes under scopes; the CLI shows them per Discord server, never one's in another's."""
     from index.service.feedback import FeedbackStore
+    from index.types import Scope
 
     store = FeedbackStore(tmp_path / "feedback.sqlite3")
     chess = {"n": 1, "title": "Chess", "url": "", "source": "club", "scope": "g42"}
     seeds = {"n": 2, "title": "Putin", "url": "", "source": "seeds", "scope": "shared"}
-    store.add("q1", "a1", 1, 1, guild_id=42, channel_id=7, citations=(chess, seeds))
-    store.add("q2", "a2", 2, -1, guild_id=42, channel_id=7, citations=(chess,))
+    other = {"n": 1, "title": "Chess", "url": "", "source": "club", "scope": "g43"}
+    store.add("q1", "a1", 1, 1, scope=Scope.server(42), place="7", citations=(chess, seeds))
+    store.add("q2", "a2", 2, -1, scope=Scope.server(42), place="7", citations=(chess,))
     store.add("q3", "a3", 3, 1, citations=(seeds,))
+    store.add("q4", "a4", 4, -1, scope=Scope.server(43), place="7", citations=(other,))
     store.close()
     by_source = json.loads(newsbot("feedback", "--by", "source", "--json", home=tmp_path).stdout)
-    assert [(r["key"], r["up"], r["down"]) for r in by_source] == [("club (server 42)", 1, 1), ("seeds", 2, 0)]
-    assert "👎  user 2  server 42" in newsbot("feedback", home=tmp_path).stdout
+    assert [(r["key"], r["up"], r["down"]) for r in by_source] == [("club (server 42)", 1, 1), ("seeds", 2, 0),
+                                                                   ("club (server 43)", 0, 1)]
+    listed = newsbot("feedback", home=tmp_path).stdout
+    assert "👎  user 2  server 42" in listed and "👎  user 4  server 43" in listed and "👍  user 3\n" in listed
     text = newsbot("feedback", "--by", "server", home=tmp_path).stdout.splitlines()
-    assert [line.rsplit(None, 2) for line in text[1:]] == [["42", "1", "1"], ["direct messages", "1", "0"]]
+    assert text[0].split() == ["SERVER", "👍", "👎"]
+    assert [line.rsplit(None, 2) for line in text[1:]] == [["42", "1", "1"], ["43", "0", "1"],
+                                                           ["direct messages", "1", "0"]]
+    by_server = json.loads(newsbot("feedback", "--by", "server", "--json", home=tmp_path).stdout)
+    assert by_server == [{"key": "42", "up": 1, "down": 1}, {"key": "43", "up": 0, "down": 1},
+                         {"key": "direct messages", "up": 1, "down": 0}]
+    rows = json.loads(newsbot("feedback", "--json", home=tmp_path).stdout)
+    assert [(r["user_id"], r["guild_id"], r["channel_id"]) for r in rows] == [("4", "43", "7"), ("3", "", ""),
+                                                                             ("2", "42", "7"), ("1", "42", "7")]
+    assert "scope" not in rows[0] and "place" not in rows[0]  # the JSON users had: a server and a channel

@@ -4,10 +4,10 @@ home then used on the database with nothing lost (no article re-embedded, the se
 from __future__ import annotations
 
 import json
+import sqlite3
 
 import pytest
 
-from index.service.feedback import FeedbackStore
 from index.types import Scope
 from tests.support.cli_process import assert_clean_error, newsbot
 from tests.support.discord_bot import state_at
@@ -28,8 +28,22 @@ def _home_with_state(tmp_path):
     state.schedules.add(42, 7, "08:00", "day", 0, "UTC", (), "2025-03-19T09:00:00+00:00")
     state.subscriptions.add_feed(42, 7, Scope.server(42), "club", "", "", 5)
 
-    FeedbackStore(home / "feedback.sqlite3").add("q?", "a.", 5, 1, guild_id=42, channel_id=7)
+    _old_feedback(home / "feedback.sqlite3")
     return home, env
+
+
+def _old_feedback(path) -> None:
+    """Votes as a version that kept their Discord server and channel in columns of their own wrote them."""
+    old = sqlite3.connect(path)
+    old.execute("CREATE TABLE feedback (id INTEGER PRIMARY KEY AUTOINCREMENT, created TEXT NOT NULL, user_id TEXT "
+                "NOT NULL, vote INTEGER NOT NULL CHECK (vote IN (-1, 1)), question TEXT NOT NULL, answer TEXT NOT "
+                "NULL, guild_id TEXT NOT NULL DEFAULT '', channel_id TEXT NOT NULL DEFAULT '', citations TEXT NOT "
+                "NULL DEFAULT '[]')")
+    old.execute("INSERT INTO feedback (created, user_id, vote, question, answer, guild_id, channel_id) VALUES "
+                "('2025-03-19T09:00:00+00:00', '5', 1, 'q?', 'a.', '42', '7'), "
+                "('2025-03-19T10:00:00+00:00', '6', -1, 'dm?', 'b.', '', '')")
+    old.commit()
+    old.close()
 
 
 def test_a_home_moves_into_postgresql_and_loses_nothing(tmp_path, postgres):
@@ -38,7 +52,7 @@ def test_a_home_moves_into_postgresql_and_loses_nothing(tmp_path, postgres):
     first = newsbot("migrate", "--to", url, home=home, env=env)
     assert first.returncode == 0, first.stdout + first.stderr
     lines = first.stdout.splitlines()
-    assert "feedback: 1 in the home, 1 in PostgreSQL" in lines
+    assert "feedback: 2 in the home, 2 in PostgreSQL" in lines
     assert "bot: channel_rules: 1 in the home, 1 in PostgreSQL" in lines
     assert "bot: digest_schedules: 1 in the home, 1 in PostgreSQL" in lines
     assert any(line.startswith("records guild-sources: 1 in the home, 1") for line in lines)
@@ -60,7 +74,10 @@ def test_a_home_moves_into_postgresql_and_loses_nothing(tmp_path, postgres):
     new_id = state.schedules.add(42, 7, "09:00", "day", 0, "UTC", (), "2025-03-19T09:00:00+00:00")
     assert new_id > state.schedules.of_guild(42)[0].id  # keys go on after the copied ones
     votes = newsbot("feedback", "--json", home=home, env=on_db)
-    assert [v["question"] for v in json.loads(votes.stdout)] == ["q?"]
+    assert [(v["question"], v["guild_id"], v["channel_id"]) for v in json.loads(votes.stdout)] == [
+        ("dm?", "", ""), ("q?", "42", "7")]
+    by_server = newsbot("feedback", "--by", "server", home=home, env=on_db).stdout.splitlines()
+    assert [line.rsplit(None, 2) for line in by_server[1:]] == [["42", "1", "0"], ["direct messages", "0", "1"]]
 
 
 def test_a_database_that_cannot_be_reached_is_one_line(tmp_path):

@@ -7,6 +7,9 @@
 - The port is the adapters' only door: bot/ imports from index only `port`, `types`, `errors`,
   `settings` and `app` (the composition root), lazy imports included.
 - Scopes are vocabulary: the word `"shared"` is written in `index.types.Scope` only.
+- The core speaks no Discord: no name in index/ (a variable, an attribute, a parameter, a function, a class, an
+  import) and no SQL it writes says guild, channel, DM or discord. A vote, like a source, belongs to a `Scope`;
+  where inside it is the adapter's opaque label. Only `index.settings` declares the adapters' settings.
 - Small parts: no module over 300 lines, no function over 40.
 - Tests share helpers through tests/support/ only: no test module imports another, nor a conftest.
 
@@ -15,6 +18,7 @@ When a change needs to break one of these, the change is in the wrong place: see
 from __future__ import annotations
 
 import ast
+import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -48,6 +52,10 @@ SEAMS = {
 }
 # What bot/ may import from the core: the port, the vocabulary it speaks, and the composition root.
 ADAPTER_DOOR = ("index.port", "index.types", "index.errors", "index.settings", "index.app")
+# Discord's words, as parts of a snake_case or CamelCase name; the core says scope (or server, inside `Scope`).
+DISCORD_WORDS = re.compile(r"(?i:(?:^|_)(?:guilds?|channels?|dms?|discord)(?:_|$))|Guild|Channel|Discord")
+SQL = re.compile(r"\b(?:CREATE TABLE|ALTER TABLE|INSERT INTO|UPDATE|SELECT)\b")
+DECLARES_ADAPTER_SETTINGS = ("index.settings",)  # typed settings of every adapter (DISCORD_TOKEN, …), read by bot/
 MAX_MODULE_LINES = 300
 MAX_FUNCTION_LINES = 40
 
@@ -196,6 +204,50 @@ def test_only_the_scope_vocabulary_spells_the_shared_scope() -> None:
                for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
                if isinstance(node, ast.Constant) and node.value == "shared"]
     assert spelled == []
+
+
+def discord_words(source: str) -> list[str]:
+    """The names a source text defines or uses, and the SQL it writes, that say Discord's words. A keyword
+    argument is not a name of ours (`per_channel=True` to a library); an argument of ours is caught at its def."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        names: list[str] = []
+        if isinstance(node, ast.Name):
+            names = [node.id]
+        elif isinstance(node, ast.Attribute):
+            names = [node.attr]
+        elif isinstance(node, ast.arg):
+            names = [node.arg]
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names = [node.name]
+        elif isinstance(node, ast.alias):
+            names = [node.asname or node.name.split(".")[-1]]
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and SQL.search(node.value):
+            names = re.findall(r"\w+", node.value)
+        found += [f"{node.lineno}: {name}" for name in names if DISCORD_WORDS.search(name)]
+    return found
+
+
+def test_the_core_speaks_no_discord() -> None:
+    said = [f"{module}:{where}" for module, path in modules().items()
+            if module.split(".")[0] == "index" and module not in DECLARES_ADAPTER_SETTINGS
+            for where in discord_words(path.read_text(encoding="utf-8"))]
+    assert said == []
+
+
+def test_the_discord_words_check_catches_a_server_or_channel_in_the_core() -> None:
+    """Worth its pass only if it fails on what the feedback store once held, and not on what it holds now."""
+    before = ("class Feedback:\n    guild_id: str = ''\n"
+              "def add(q, *, channel_id=None):\n    return row.guild_id or 'direct messages'\n"
+              "SCHEMA = 'CREATE TABLE feedback (id INTEGER, guild_id TEXT)'\n"
+              "from bot.discord.access import DiscordChannel\nGUILD_SOURCES = 'guild-sources'\n")
+    assert sorted(w.split(": ")[1] for w in discord_words(before)) == [
+        "DiscordChannel", "GUILD_SOURCES", "channel_id", "guild_id", "guild_id", "guild_id"]
+    now = ("class Feedback:\n    scope: str = ''\n    place: str = ''\n"
+           "_RENAMED = {'guild_id': 'scope', 'channel_id': 'place'}\n"
+           "quantize(model, per_channel=True)\nthreads = threading.Lock()\n"
+           "SCHEMA = 'CREATE TABLE feedback (id INTEGER, scope TEXT, place TEXT)'\n")
+    assert discord_words(now) == []
 
 
 def test_modules_and_functions_stay_small() -> None:
