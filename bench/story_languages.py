@@ -192,7 +192,7 @@ def table(rows: list[dict], models: tuple[str, ...], home: Path) -> None:
             notes.append(f"- {model}, {'same' if label else 'different'} pairs ({len(ns)}): mean lead cosine en-en "
                          f"{sum(cosines['en-en'][n] for n in ns) / len(ns):.3f}, cross-language "
                          f"{sum(cosines['cross-language'][n] for n in ns) / len(ns):.3f}")
-    print("\nshipped grouping per language of the translated side (all weeks):\n")
+    print("\nshipped grouping per language of the translated side (all weeks; --quick: the held-out ones):\n")
     print(line("embedder", "language", "pairs", "same", "en-en P / R", "cross-language P / R"))
     print("|---|---|---:|---:|---:|---:|")
     print("\n".join(per_language))
