@@ -1,7 +1,10 @@
 """Issue 29's judge lever: the packaged cross-encoder reads the borderline pairs of a week's grouping.
 
-    python -m bench.story_judge [--home DIR] --choose        (the setting chosen on weeks 0103-0228 only)
-    python -m bench.story_judge [--home DIR] --report        (that fixed setting, scored once on weeks 0307-0328)
+    python -m bench.stories [--home DIR] --choose-judge     (the setting chosen on weeks 0103-0228 only)
+    python -m bench.stories [--home DIR] --report-judge     (that fixed setting, scored once on weeks 0307-0328)
+
+(First run as `python -m bench.story_judge --choose` / `--report` at commits 5283aeb and after; the same
+functions, moved behind bench.stories' flags so that every bench script keeps a quick run.)
 
 Today's grouping (index/news/stories.py) scores every two articles of a window by lead cosine + shared names
 + shared title words, and joins those at or above the threshold. Here the pairs whose score is within `band`
@@ -22,23 +25,20 @@ fixed setting on the held-out weeks' pairs, once.
 """
 from __future__ import annotations
 
-import argparse
 import itertools
 import json
 import math
-import re
-import tempfile
+import os
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
-from bench.common import OUT, add_common_arguments, data_set
+from bench.common import OUT
 
 CACHE = OUT / "story_judge.json"
 MODES = ("title-lead", "sentence", "both")
-_BYLINE = re.compile(r"^[^\n.!?]{0,80}$")  # a short line without a sentence end: a byline, a place, a label
 
 
 @dataclass(frozen=True)
@@ -49,17 +49,6 @@ class Judge:
     band: float = 0.2  # pairs with |score - threshold| <= band are read
     weight: float = 0.2  # at most this much added or taken away
     centre: float = 0.0  # the logit that moves nothing
-
-
-def first_sentence(text: str) -> str:
-    """The lead's first sentence, skipping short lines without a sentence end (bylines, datelines)."""
-    from index.text import sentence_spans
-
-    for start, end in sentence_spans(text):
-        piece = text[start:end].strip()
-        if len(piece.split()) >= 6 and not _BYLINE.match(piece):
-            return piece
-    return text.strip()[:300]
 
 
 class Logits:
@@ -77,6 +66,8 @@ class Logits:
         return f"{a}|{b}|{query}"
 
     def _texts(self, article: str) -> dict[str, str]:
+        from index.news.stories import first_sentence
+
         passage = self.leads[article].passage
         return {"title": passage.title or first_sentence(passage.text), "lead": passage.text,
                 "sentence": first_sentence(passage.text)}
@@ -186,24 +177,21 @@ def settings():
             yield replace(DEFAULT_PARAMS, threshold=threshold, link=link), Judge(mode, band, weight, centre)
 
 
-def load(home: Path):
-    from bench.stories import all_labels, leads_service, load_leads, week_members
+def load(leads: dict, members: dict[str, list[str]]):
+    """The contexts of every labelled pair, and the (tune, held-out) split of the earlier and per-kind labels."""
+    from bench.stories import all_labels
     from bench.story_weeks import split
 
-    data = data_set()
-    service = leads_service(home, data.articles, None)
-    leads = load_leads(service)
-    members = week_members(data.articles, leads)
     earlier, kinds, contexts = all_labels(members, leads)
-    return leads, contexts, split(earlier), split(kinds)
+    return contexts, split(earlier), split(kinds)
 
 
-def choose(home: Path) -> None:
+def choose(leads: dict, members: dict[str, list[str]]) -> None:
     """The best (params, judge) on the tune weeks' pairs; the held-out weeks are not read."""
     from bench.stories import scores
     from index.news.stories import DEFAULT_PARAMS
 
-    leads, contexts, (tune_old, _), (tune_new, _) = load(home)
+    contexts, (tune_old, _), (tune_new, _) = load(leads, members)
     tune = tune_old + tune_new
     logits = Logits(leads)
     judged_contexts = JudgedContexts(contexts, logits, DEFAULT_PARAMS)
@@ -228,16 +216,17 @@ def choose(home: Path) -> None:
           f"pairs ({row['same']} same): precision {row['precision']:.3f}, recall {row['recall']:.3f}, F1 {row['f1']:.3f}")
 
 
-# Chosen by `--choose` on weeks 0103-0228's 414 pairs (docs/benchmarks/issue-29-stories.md), fixed before `--report`
+# Chosen by `--choose-judge` on weeks 0103-0228's 414 pairs (docs/benchmarks/issue-29-stories.md), fixed before
+# `--report-judge`; index/news/stories.py's StoryParams ships it (judge_band, judge_weight, judge_centre)
 CHOSEN = Judge(mode="sentence", band=0.1, weight=0.2, centre=-2.0)
 
 
-def report(home: Path) -> None:
+def report(leads: dict, members: dict[str, list[str]]) -> None:
     """Today's grouping and today's with the CHOSEN judge, on issue 29's parts (bench.stories --report-weeks)."""
     from bench.stories import HOLDOUT, LABELS, scores
     from index.news.stories import DEFAULT_PARAMS
 
-    leads, contexts, (tune_old, held_old), (tune_new, held_new) = load(home)
+    contexts, (tune_old, held_old), (tune_new, held_new) = load(leads, members)
     never = held_new + [l for l in held_old if l["file"] == HOLDOUT.name]
     parts = {"tune (weeks 0103-0228, all files)": tune_old + tune_new, "held out: per-kind pairs (weeks 0307-0328)":
              held_new, "held out: those and issue 23's held-out pairs of those weeks": never,
@@ -248,27 +237,78 @@ def report(home: Path) -> None:
     keys = {l["week"] for rows in parts.values() for l in rows}
     logits.fill(judged_contexts.pairs_to_read(keys, CHOSEN.band), (CHOSEN.mode,))
     print(f"cross-encoder: {logits.computed} directed pairs computed in {logits.seconds:.0f} s", flush=True)
+    shipped = Shipped(contexts)
     print("| grouping | pairs | n | same | precision | recall | F1 |\n|---|---|---:|---:|---:|---:|---:|")
-    for name, judge in (("today's (index/news/stories.py)", None), (f"today's + judge {CHOSEN}", CHOSEN)):
+    for name, predict in (("before: no judge", lambda rows: judged_contexts.predict(rows, DEFAULT_PARAMS, None)),
+                          (f"judge {CHOSEN} (cached logits)",
+                           lambda rows: judged_contexts.predict(rows, DEFAULT_PARAMS, CHOSEN)),
+                          ("as shipped: index/news/stories.py group() with the live cross-encoder", shipped.predict)):
         for part, rows in parts.items():
-            row = scores(rows, judged_contexts.predict(rows, DEFAULT_PARAMS, judge))
+            row = scores(rows, predict(rows))
             print(f"| {name} | {part} | {row['pairs']} | {row['same']} | {row['precision']:.3f} | {row['recall']:.3f} "
                   f"| {row['f1']:.3f} |")
+    print(f"live cross-encoder: {shipped.pairs} directed pairs read in {shipped.seconds:.0f} s")
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    add_common_arguments(parser, home=True)
-    parser.add_argument("--choose", action="store_true")
-    parser.add_argument("--report", action="store_true")
-    args = parser.parse_args()
-    home = args.home or Path(tempfile.mkdtemp(prefix="newsbot-stories-"))
-    if args.choose:
-        choose(home)
-    elif args.report:
-        report(home)
-    return 0
+class Shipped:
+    """The product's own path: `group(signals, DEFAULT_PARAMS, judge)` with the packaged cross-encoder's
+    `score_pairs` (as index/app.py wires it), not the cache: one grouping per week key."""
+
+    def __init__(self, contexts) -> None:
+        from index.app import JUDGE_TOKENS
+        from index.embedding.packaged_models import CrossEncoder
+
+        self.contexts, self.encoder = contexts, CrossEncoder(max_tokens=JUDGE_TOKENS)
+        self.stories: dict[str, dict[str, int]] = {}
+        self.pairs, self.seconds = 0, 0.0
+
+    def judge(self, pairs):
+        started = time.perf_counter()
+        logits = self.encoder.score_pairs(pairs)
+        self.pairs, self.seconds = self.pairs + len(pairs), self.seconds + time.perf_counter() - started
+        return logits
+
+    def predict(self, labels: list[dict]) -> list[bool]:
+        from index.news.stories import DEFAULT_PARAMS, group
+
+        for key in {label["week"] for label in labels} - set(self.stories):
+            ids, signals = self.contexts.signals[key]
+            groups = group(signals, DEFAULT_PARAMS, self.judge)
+            self.stories[key] = {ids[i]: n for n, members in enumerate(groups) for i in members}
+        return [self.stories[l["week"]][l["a"]] == self.stories[l["week"]][l["b"]] for l in labels]
 
 
-if __name__ == "__main__":
-    raise SystemExit(main())
+def time_judge(service, members: dict[str, list[str]], week: str = "20250110", rounds: int = 3) -> None:
+    """A week's digest (leads read, grouped, 10 stories summarised offline) without and with the judge,
+    alternated in one process (the cross-encoder loaded first, its load timed apart): medians and their ratio."""
+    import statistics
+
+    from index.app import JUDGE_TOKENS
+    from index.embedding.packaged_models import CrossEncoder
+    from index.news.digest import build_digest
+    from index.news.leads import read_leads, window_filters
+
+    encoder, chosen = CrossEncoder(max_tokens=JUDGE_TOKENS), set(members[week])
+    started = time.perf_counter()
+    encoder.score_pairs([("load", "the model")])
+    load = time.perf_counter() - started
+    read: list[int] = []
+
+    def judge(pairs):
+        read.append(len(pairs))
+        return encoder.score_pairs(pairs)
+
+    seconds: dict[str, list[float]] = {"without": [], "with": []}
+    for _ in range(rounds):
+        for name, given in (("without", None), ("with", judge)):
+            started = time.perf_counter()
+            leads = [lead for lead in read_leads(service.store.chunks, window_filters(("shared",), None, None))
+                     if lead.passage.article_id in chosen]
+            build_digest(leads, service.writer, None, None, limit=10, judge=given)
+            seconds[name].append(time.perf_counter() - started)
+    without, with_judge = statistics.median(seconds["without"]), statistics.median(seconds["with"])
+    print(f"digest of week {week} ({len(chosen)} articles), {rounds} rounds alternated: without the judge "
+          f"{', '.join(f'{x:.2f}' for x in seconds['without'])} s, with it {', '.join(f'{x:.2f}' for x in seconds['with'])} s; "
+          f"medians {without:.2f} / {with_judge:.2f} s, ratio {with_judge / without:.2f}; the judge read {read[0]} "
+          f"directed pairs a digest; cross-encoder load {load:.2f} s (once per process, shared with answers' second "
+          f"stage); load average {os.getloadavg()[0]:.1f}")
