@@ -12,8 +12,8 @@ checked on pairs labelled afterwards (`python -m bench.stories --holdout`, docs/
 A `PairJudge` (the packaged cross-encoder, wired in index/app.py) may read the pairs whose score is within
 `judge_band` of the threshold: each article's first sentence against the other's, both ways; the mean logit
 moves the pair's score by at most `judge_weight` (issue 29: chosen on weeks 0103-0228, scored once on weeks
-0307-0328, `python -m bench.story_judge`, docs/benchmarks/issue-29-stories.md). Without a judge, the scores
-are as before.
+0307-0328, `python -m bench.stories --choose-judge`, `--report-judge`, docs/benchmarks/issue-29-stories.md).
+Without a judge, the scores are as before.
 """
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from index.text import STOPWORDS, terms
+from index.text import STOPWORDS, sentence_spans, terms
 
 _NAME = re.compile(r"\b[A-Z][A-Za-z'’.-]*[A-Za-z]\b")
 UNKNOWN_DAY = -1
@@ -90,8 +90,6 @@ def signal(article_id: str, vector: np.ndarray, title: str, lead: str, day: int 
 def first_sentence(text: str) -> str:
     """The first sentence of a lead of at least six words that is not a short line without a sentence end
     (a byline, a dateline); else the start of the text."""
-    from index.text import sentence_spans
-
     for start, end in sentence_spans(text):
         piece = text[start:end].strip()
         if len(piece.split()) >= 6 and not _BYLINE.match(piece):
