@@ -8,6 +8,9 @@
     python -m bench.stories [--home DIR] --holdout              (the shipped grouping on the held-out labels)
     python -m bench.stories [--home DIR] --sample-kinds OUT --seed 2901  (issue 29's pairs, per error kind)
     python -m bench.stories [--home DIR] --report-weeks         (issue 29's split: weeks 0103-0228, held out 0307-0328)
+    python -m bench.stories [--home DIR] --choose-judge         (issue 29's judge: the cross-encoder on borderline pairs,
+    python -m bench.stories [--home DIR] --report-judge          chosen on weeks 0103-0228, reported on 0307-0328)
+    python -m bench.stories [--home DIR] --time-judge           (a week's digest without and with the judge, alternated)
 
 DIR (default: a fresh folder) is a NEWSBOT_HOME; the first run writes there the q1 articles cut to their first
 LEAD_CHARS characters as one JSONL source and indexes it: grouping reads only each article's lead chunk, the
@@ -113,7 +116,8 @@ class Contexts:
         return self.matrices[cached]
 
     def predict(self, labels: list[dict], params) -> list[bool]:
-        """For each label, whether the grouping puts both articles in one story."""
+        """For each label, whether the grouping puts both articles in one story (without a judge:
+        bench/story_judge.py adds it)."""
         from index.news.stories import group_scored
 
         story_of: dict[str, dict[str, int]] = {}
@@ -164,7 +168,8 @@ def choose(contexts: Contexts, tune: list[dict], settings, by: str = "f1") -> ob
 
 
 def timing(service, members: dict[str, list[str]]) -> tuple[float, int, int]:
-    """Best of three: seconds to read the leads and build the digest of one week (articles, stories)."""
+    """Best of three: seconds to read the leads and build the digest of one week (articles, stories), with the
+    service's story judge as `newsbot digest` has it."""
     from index.news.digest import build_digest, grouped_stories
     from index.news.leads import read_leads, window_filters
 
@@ -174,9 +179,9 @@ def timing(service, members: dict[str, list[str]]) -> tuple[float, int, int]:
         started = time.perf_counter()
         found = [lead for lead in read_leads(service.store.chunks, window_filters(("shared",), None, None))
                  if lead.passage.article_id in week]
-        build_digest(found, service.writer, None, None, limit=10)
+        build_digest(found, service.writer, None, None, limit=10, judge=service.digests.judge)
         best = min(best, time.perf_counter() - started)
-    return best, len(week), len(grouped_stories(found))
+    return best, len(week), len(grouped_stories(found, judge=service.digests.judge))
 
 
 def table(args, service, leads: dict, members: dict[str, list[str]]) -> None:
@@ -186,7 +191,7 @@ def table(args, service, leads: dict, members: dict[str, list[str]]) -> None:
     labels, halves, contexts = labelled(members, leads)
     weights = (0.0, 0.1, 0.2, 0.3) if not args.quick else (0.1, 0.2, 0.3)
     links = (0.0, 0.5, 0.65) if not args.quick else (0.0, 0.5, 0.7)
-    lineup = {"shipped (index/news/stories.py)": DEFAULT_PARAMS,
+    lineup = {"shipped, without the judge (index/news/stories.py)": DEFAULT_PARAMS,
               "cosine alone": choose(contexts, halves["tune"], grid(args.quick, (0.0,), (0.0,), links)),
               "cosine + names + title words": choose(contexts, halves["tune"], grid(args.quick, weights, weights, links))}
     print("| grouping | parameters | half | pairs | same | precision | recall | F1 |\n|---|---|---|---:|---:|---:|---:|---:|")
@@ -313,8 +318,9 @@ def all_labels(members: dict[str, list[str]], leads: dict) -> tuple[list[dict], 
 
 
 def report_weeks(leads: dict, members: dict[str, list[str]]) -> None:
-    """The shipped grouping on issue 29's split: the pairs of weeks 0103-0228 and the held-out weeks' pairs.
-    (Issue 29's levers, chosen on the first and lost on the second, are in commit cdddefc with `--choose-weeks`.)"""
+    """Issue 23's grouping (the shipped scores without the judge) on issue 29's split: the pairs of weeks 0103-0228
+    and the held-out weeks' pairs. (Issue 29's first levers, chosen on the first and lost on the second, are in
+    commit cdddefc with `--choose-weeks`; the judge, which won, is `--report-judge`.)"""
     from bench.story_weeks import split
     from index.news.stories import DEFAULT_PARAMS
 
@@ -325,7 +331,7 @@ def report_weeks(leads: dict, members: dict[str, list[str]]) -> None:
              held_new, "held out: those and issue 23's held-out pairs of those weeks": never,
              "weeks 0307-0328, issue 23's first pairs (issue 23 chose on them)": [
                  l for l in held_old if l["file"] == LABELS.name]}
-    lineup = {"shipped (index/news/stories.py)": DEFAULT_PARAMS}
+    lineup = {"issue 23's grouping, without the judge (index/news/stories.py)": DEFAULT_PARAMS}
     print("| grouping | pairs | n | same | precision | recall | F1 |\n|---|---|---:|---:|---:|---:|---:|")
     for name, params in lineup.items():
         for part, rows in parts.items():
@@ -379,13 +385,24 @@ def main() -> int:
     parser.add_argument("--choose-on-all", action="store_true", help="the shipped setting's grid on all first pairs")
     parser.add_argument("--sample-kinds", type=Path, help="write issue 29's pairs to label (per error kind), then stop")
     parser.add_argument("--report-weeks", action="store_true", help="the groupings on the held-out weeks' pairs")
+    parser.add_argument("--choose-judge", action="store_true", help="the judge's setting, chosen on weeks 0103-0228")
+    parser.add_argument("--report-judge", action="store_true", help="the chosen judge on the held-out weeks' pairs")
+    parser.add_argument("--time-judge", action="store_true", help="a week's digest without and with the judge")
     args = parser.parse_args()
     data = data_set(args.data)
     home = args.home or Path(tempfile.mkdtemp(prefix="newsbot-stories-"))
     service = leads_service(home / "quick" if args.quick else home, data.articles, QUICK_WEEKS if args.quick else None)
     leads = load_leads(service)
     members = week_members(data.articles, leads)
-    if args.sample:
+    if args.time_judge:
+        from bench.story_judge import time_judge
+
+        time_judge(service, members)
+    elif args.choose_judge or args.report_judge:
+        from bench import story_judge
+
+        (story_judge.choose if args.choose_judge else story_judge.report)(leads, members)
+    elif args.sample:
         sample(leads, members, args.sample, args.seed)
     elif args.sample_kinds:
         sample_kinds(leads, members, args.sample_kinds, args.seed)

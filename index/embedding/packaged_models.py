@@ -126,10 +126,26 @@ class CrossEncoder:
 
     def score(self, question: str, passages: Sequence[str]) -> np.ndarray:
         """The logits of `passages` for `question` (higher is more relevant), in input order."""
-        out = np.empty(len(passages), dtype=np.float32)
         if not passages:
-            return out
-        rows, types = self.pairs(question, passages)
+            return np.empty(0, dtype=np.float32)
+        return self._logits(*self.pairs(question, passages))
+
+    def score_pairs(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
+        """The logit of each (query, passage) pair, in input order, in batches of similar length (story
+        grouping's judge, index/news/stories.py, reads many short pairs of different queries)."""
+        if not pairs:
+            return np.empty(0, dtype=np.float32)
+        queries = self.model.pieces([q for q, _ in pairs])
+        rows, types = [], []
+        for query, ids in zip(queries, self.model.pieces([p for _, p in pairs])):
+            query = query[: self.max_tokens // 2]
+            ids = ids[: max(1, self.max_tokens - len(query) - 3)]
+            rows.append([CLS_ID, *query, SEP_ID, *ids, SEP_ID])
+            types.append([0] * (len(query) + 2) + [1] * (len(ids) + 1))
+        return self._logits(rows, types)
+
+    def _logits(self, rows: list[list[int]], types: list[list[int]]) -> np.ndarray:
+        out = np.empty(len(rows), dtype=np.float32)
         for batch in plan_batches([len(r) for r in rows], self.batch * self.max_tokens, self.batch):
             out[batch] = self.model.run([rows[i] for i in batch], [types[i] for i in batch])[0][:, 0]
         return out

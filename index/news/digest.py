@@ -15,7 +15,7 @@ import numpy as np
 from index.answering.writers import AnswerWriter, SummaryRequest
 from index.news.leads import Lead
 from index.news.repeats import repeats
-from index.news.stories import DEFAULT_PARAMS, StoryParams, group
+from index.news.stories import DEFAULT_PARAMS, PairJudge, StoryParams, group
 from index.text import shingles, terms
 from index.types import Answer, Digest, Scope, Story, StoryArticle
 
@@ -49,9 +49,12 @@ def outlet_of(lead: Lead) -> str:
     return lead.passage.outlet or Scope.split(lead.passage.source)[1]
 
 
-def grouped_stories(leads: Sequence[Lead], params: StoryParams = DEFAULT_PARAMS) -> list[Grouped]:
-    """The leads grouped into stories, newest first, then most outlets, then most articles."""
-    stories = [_grouped([leads[i] for i in members]) for members in group([lead.signal() for lead in leads], params)]
+def grouped_stories(leads: Sequence[Lead], params: StoryParams = DEFAULT_PARAMS,
+                    judge: PairJudge | None = None) -> list[Grouped]:
+    """The leads grouped into stories (`judge` reading the borderline pairs), newest first, then most outlets,
+    then most articles."""
+    signals = [lead.signal() for lead in leads]
+    stories = [_grouped([leads[i] for i in members]) for members in group(signals, params, judge)]
     return sorted(stories, key=_order)
 
 
@@ -142,18 +145,19 @@ def summarize_story(writer: AnswerWriter, grouped: Grouped, language: str | None
 
 
 def build_digest(leads: Sequence[Lead], writer: AnswerWriter, since: date | None, until: date | None,
-                 limit: int = 10, params: StoryParams = DEFAULT_PARAMS, language: str | None = None) -> Digest:
+                 limit: int = 10, params: StoryParams = DEFAULT_PARAMS, language: str | None = None,
+                 judge: PairJudge | None = None) -> Digest:
     """The digest of these leads: at most `limit` stories, each summarised (in `language`)."""
-    shown = without_duplicates(grouped_stories(leads, params), max(0, limit))
+    shown = without_duplicates(grouped_stories(leads, params, judge), max(0, limit))
     return Digest(tuple(story_of(g, summarize_story(writer, g, language)) for g in shown), since, until)
 
 
-def stories_containing(leads: Sequence[Lead], article_ids: Sequence[str],
-                       params: StoryParams = DEFAULT_PARAMS) -> dict[str, Story]:
+def stories_containing(leads: Sequence[Lead], article_ids: Sequence[str], params: StoryParams = DEFAULT_PARAMS,
+                       judge: PairJudge | None = None) -> dict[str, Story]:
     """The story (not summarised) each of `article_ids` belongs to among `leads`, from one grouping; an
     article that is not one of the leads is left out."""
     wanted, found = set(article_ids), {}
-    for grouped in grouped_stories(leads, params):
+    for grouped in grouped_stories(leads, params, judge):
         members = {lead.passage.article_id for lead in grouped.leads} & wanted
         if members:
             story = story_of(grouped, None)

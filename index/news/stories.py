@@ -8,6 +8,12 @@ when the mean score of all their pairs reaches `link` (so one article on two eve
 into one) and their first and last day stay within `max_span` days (so a chain of daily articles does
 not become a month-long "story"). The parameters were chosen on labelled pairs of RealTime QA q1 articles and
 checked on pairs labelled afterwards (`python -m bench.stories --holdout`, docs/benchmarks/issue-23-stories.md).
+
+A `PairJudge` (the packaged cross-encoder, wired in index/app.py) may read the pairs whose score is within
+`judge_band` of the threshold: each article's first sentence against the other's, both ways; the mean logit
+moves the pair's score by at most `judge_weight` (issue 29: chosen on weeks 0103-0228, scored once on weeks
+0307-0328, `python -m bench.stories --choose-judge`, `--report-judge`, docs/benchmarks/issue-29-stories.md).
+Without a judge, the scores are as before.
 """
 from __future__ import annotations
 
@@ -15,14 +21,17 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 
-from index.text import STOPWORDS, terms
+from index.text import STOPWORDS, sentence_spans, terms
 
 _NAME = re.compile(r"\b[A-Z][A-Za-z'’.-]*[A-Za-z]\b")
 UNKNOWN_DAY = -1
+_BYLINE = re.compile(r"^[^\n.!?]{0,80}$")  # a short line without a sentence end: a byline, a dateline, a label
+PairJudge = Callable[[Sequence[tuple[str, str]]], Sequence[float]]
+"""(query, passage) texts -> one logit each: how much the passage is about what the query tells."""
 _NOT_NAMES = frozenset("""monday tuesday wednesday thursday friday saturday sunday january february march april
 june july august september october november december""".split())
 
@@ -42,6 +51,11 @@ class StoryParams:
     # article near two events does not chain them into one)
     overlap: str = "smaller"  # shares over the "smaller" set, or over the geometric "mean" of both sizes (a
     # roundup's many names then count for less; not better on the first labels)
+    # With a judge (issue 29, chosen on weeks 0103-0228 by min(P, R): 0.840 / 0.880 -> 0.877 / 0.885 there;
+    # weeks 0307-0328, never chosen on: 0.778 / 0.622 -> 0.800 / 0.800)
+    judge_band: float = 0.1  # pairs whose score is within this of the threshold are read by the judge
+    judge_weight: float = 0.2  # their score moves by at most this much, up or down
+    judge_centre: float = -2.0  # the judge's mean logit that moves nothing
 
 
 DEFAULT_PARAMS = StoryParams()
@@ -56,6 +70,7 @@ class StorySignal:
     names: frozenset[str]
     title_terms: frozenset[str]
     day: int = UNKNOWN_DAY  # days since 1970, or -1 when undated
+    sentence: str = ""  # the lead's first sentence: what a judge reads
 
 
 def names_in(text: str) -> frozenset[str]:
@@ -69,7 +84,17 @@ def signal(article_id: str, vector: np.ndarray, title: str, lead: str, day: int 
     vector = np.asarray(vector, dtype=np.float32)
     norm = float(np.linalg.norm(vector))
     return StorySignal(article_id, vector / norm if norm else vector, names_in(f"{title}\n{lead}"),
-                       frozenset(terms(title)), day)
+                       frozenset(terms(title)), day, first_sentence(lead) or title)
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of a lead of at least six words that is not a short line without a sentence end
+    (a byline, a dateline); else the start of the text."""
+    for start, end in sentence_spans(text):
+        piece = text[start:end].strip()
+        if len(piece.split()) >= 6 and not _BYLINE.match(piece):
+            return piece
+    return text.strip()[:300]
 
 
 def _overlap(a: frozenset[str], b: frozenset[str], overlap: str = "smaller") -> float:
@@ -116,12 +141,39 @@ def score_matrix(signals: Sequence[StorySignal], params: StoryParams = DEFAULT_P
     return np.where(gaps <= params.max_days, scores, 0.0)
 
 
-def group(signals: Sequence[StorySignal], params: StoryParams = DEFAULT_PARAMS) -> list[list[int]]:
-    """Indices of `signals` grouped into stories; each group in input order, groups in order of their
-    first member."""
+def group(signals: Sequence[StorySignal], params: StoryParams = DEFAULT_PARAMS,
+          judge: PairJudge | None = None) -> list[list[int]]:
+    """Indices of `signals` grouped into stories (the borderline pairs read by `judge` when given); each
+    group in input order, groups in order of their first member."""
     if not signals:
         return []
-    return group_scored(score_matrix(signals, params), [s.day for s in signals], params)
+    scores = score_matrix(signals, params)
+    if judge is not None:
+        scores = judged(scores, signals, judge, params)
+    return group_scored(scores, [s.day for s in signals], params)
+
+
+def borderline(scores: np.ndarray, params: StoryParams = DEFAULT_PARAMS) -> list[tuple[int, int]]:
+    """(i, j), i < j, of the pairs within `judge_band` of the threshold (a 0 score, too far apart: left out)."""
+    near = (scores > 0) & (np.abs(scores - params.threshold) <= params.judge_band)
+    rows, columns = np.nonzero(np.triu(near, k=1))
+    return list(zip(rows.tolist(), columns.tolist()))
+
+
+def judged(scores: np.ndarray, signals: Sequence[StorySignal], judge: PairJudge,
+           params: StoryParams = DEFAULT_PARAMS) -> np.ndarray:
+    """`scores` with each borderline pair moved by `judge_weight * tanh((logit - judge_centre) / 2)`, the
+    logit being the mean of the judge's reading of each first sentence against the other's."""
+    pairs = borderline(scores, params)
+    if not pairs:
+        return scores
+    texts = [(signals[i].sentence, signals[j].sentence) for i, j in pairs]
+    logits = np.asarray(judge(texts + [(b, a) for a, b in texts]), dtype=np.float64).reshape(2, len(pairs))
+    moves = params.judge_weight * np.tanh((logits.mean(axis=0) - params.judge_centre) / 2)
+    out = np.array(scores, copy=True)
+    for (i, j), move in zip(pairs, moves.tolist()):
+        out[i, j] = out[j, i] = scores[i, j] + move
+    return out
 
 
 def group_scored(scores: np.ndarray, days: Sequence[int], params: StoryParams) -> list[list[int]]:

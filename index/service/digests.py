@@ -10,7 +10,7 @@ from index.errors import BadInput
 from index.indexing.catalog import SourceCatalog
 from index.news.digest import build_digest, stories_containing
 from index.news.leads import read_leads, window_filters
-from index.news.stories import DEFAULT_PARAMS
+from index.news.stories import DEFAULT_PARAMS, PairJudge
 from index.sources.articles import published_day
 from index.store.chroma import Store
 from index.store.chunks import ChunkFilter
@@ -21,12 +21,15 @@ DEFAULT_DAYS = 1  # without `since`, a digest covers yesterday and today
 
 class Digests:
     """`NewsService.digest`: reads the leads of the window from the store, groups them into stories and has
-    the writer summarise each."""
+    the writer summarise each. A `judge` (the packaged cross-encoder) reads the pairs near the grouping's
+    threshold."""
 
-    def __init__(self, store: Store, writer: AnswerWriter, catalog: SourceCatalog) -> None:
+    def __init__(self, store: Store, writer: AnswerWriter, catalog: SourceCatalog,
+                 judge: PairJudge | None = None) -> None:
         self.store = store
         self.writer = writer
         self.catalog = catalog
+        self.judge = judge
 
     def digest(self, since: date | None = None, until: date | None = None, sources: Sequence[str] | None = None,
                scopes: tuple[Scope, ...] = (Scope.SHARED,), limit: int = 10, language: str | None = None) -> Digest:
@@ -38,7 +41,7 @@ class Digests:
         filters = window_filters(scopes, published_day(since.isoformat()), until_day, sources)
         with self.store.pinned():
             leads = read_leads(self.store.chunks, filters)
-        return build_digest(leads, self.writer, since, until, limit, language=language)  # each LLM summary has its own budget
+        return build_digest(leads, self.writer, since, until, limit, language=language, judge=self.judge)  # each LLM summary has its own budget
 
     def stories_of(self, article_ids: Sequence[str], scopes: tuple[Scope, ...] = (Scope.SHARED,)) -> dict[str, Story]:
         """The story of each indexed article of `scopes` among `article_ids` (not summarised; an article not
@@ -51,7 +54,7 @@ class Digests:
             own = read_leads(self.store.chunks, filters) if filters else []
             days, span = [lead.day for lead in own if lead.day >= 0], DEFAULT_PARAMS.max_span
             leads = read_leads(self.store.chunks, window_filters(scopes, min(days) - span, max(days) + span)) if days else []
-        found = stories_containing(leads, [lead.passage.article_id for lead in own if lead.day >= 0])
+        found = stories_containing(leads, [lead.passage.article_id for lead in own if lead.day >= 0], judge=self.judge)
         for lead in own:
             if lead.day < 0:
                 found |= stories_containing([lead], [lead.passage.article_id])

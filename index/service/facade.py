@@ -25,6 +25,7 @@ from index.indexing.runs import IndexRuns, Progress
 from index.indexing.status import IndexStatus
 from index.llm.chat import LLM
 from index.news.repeats import without_repeats
+from index.news.stories import PairJudge
 from index.retrieval.cross_stage import CrossEncoderStage
 from index.retrieval.hybrid import HybridRetriever
 from index.retrieval.timed import place_in_time, retrieve_timed
@@ -49,7 +50,7 @@ class NewsService:
 
     def __init__(self, settings: Settings, store: Store, embedder: Embedder, llm: LLM | None,
                  prompts: dict[str, Prompt], paths: Paths, lexical: LexicalIndex, runs: IndexRuns,
-                 stage: CrossEncoderStage | None = None) -> None:
+                 stage: CrossEncoderStage | None = None, judge: PairJudge | None = None) -> None:
         self.settings = settings
         self.store = store
         self.embedder = embedder
@@ -62,7 +63,7 @@ class NewsService:
         self.status = IndexStatus(runs)
         self.retriever = HybridRetriever(store.chunks, embedder, lexical, stage=stage)  # stage: the second stage
         self.writer = writer_for(llm, prompts, embedder.embed, lambda: self.lexical.snapshot().idf)
-        self.digests = Digests(store, self.writer, runs.catalog)
+        self.digests = Digests(store, self.writer, runs.catalog, judge)  # judge: reads stories' borderline pairs
         self.push = NewsPush(runs, store.chunks, embedder.embed)
 
     @property

@@ -58,6 +58,17 @@ def test_the_cross_encoder_cuts_long_passages_to_its_length() -> None:
     assert len(rows[0]) == 64 and len(types[0]) == 64 and rows[0][-1] == packaged_models.SEP_ID
 
 
+def test_pairs_of_different_queries_score_as_each_query_alone() -> None:
+    encoder = CrossEncoder(max_tokens=256)
+    other = "Putin agreed to stop striking Ukraine's energy sites for 30 days after a call with Trump."
+    pairs = [(QUESTION, OFF_TOPIC), (other, seed_passage()), (QUESTION, seed_passage())]
+    scores = encoder.score_pairs(pairs)
+    assert scores.shape == (3,) and encoder.score_pairs([]).shape == (0,)
+    alone = [encoder.score(query, [passage])[0] for query, passage in pairs]
+    assert np.allclose(scores, alone, atol=0.25)  # int8 activations are quantised per batch: close, not equal
+    assert scores[1] > scores[0] + 3.0 and scores[2] > scores[0] + 3.0
+
+
 def test_a_model_file_is_loaded_once_per_process_and_thread_count() -> None:
     first, second = CrossEncoder(intra_op_threads=1), CrossEncoder(intra_op_threads=1)
     assert first.model.session() is second.model.session()  # a second service reuses the loaded graph

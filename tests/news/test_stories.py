@@ -4,7 +4,8 @@ from dataclasses import replace
 import numpy as np
 
 from index.news.repeats import without_repeats
-from index.news.stories import StoryParams, group, names_in, pair_score, same_event, signal
+from index.news.stories import (StoryParams, borderline, first_sentence, group, judged, names_in, pair_score,
+                                same_event, score_matrix, signal)
 from index.types import Passage
 
 PARAMS = StoryParams(threshold=0.8, names=0.2, title=0.2, max_days=3, max_span=7)
@@ -107,3 +108,59 @@ def test_a_roundup_shares_less_of_its_names_over_the_mean_than_over_the_smaller_
     other = signal("o", unit(1, 0.3, 0.1), "Delta jet flips in Toronto", "Delta, Toronto, Endeavor", 101)
     assert abs(pair_score(report, other, smaller) - pair_score(report, other, mean)) < 1e-6
     assert group([report, other, roundup], replace(mean, threshold=threshold)) == [[0, 1], [2]]
+
+
+def test_the_first_sentence_skips_bylines_and_datelines():
+    lead = "Todd Halvorson\n\nBRE\n\nFifty years ago today, NASA activated a lunar launch center. It grew."
+    assert first_sentence(lead) == "Fifty years ago today, NASA activated a lunar launch center."
+    assert signal("a", unit(1, 0), "Kennedy at 50", lead, 100).sentence == first_sentence(lead)
+    assert first_sentence("Short line") == "Short line"  # no sentence of six words: the start of the text
+    assert signal("b", unit(1, 0), "A title only", "", 100).sentence == "A title only"
+
+
+class Judge:
+    """A fake judge: a logit per (query, passage) from a table of words both must contain; it records what it read."""
+
+    def __init__(self, logits: dict[tuple[str, str], float], otherwise: float = -10.0) -> None:
+        self.logits, self.otherwise, self.read = logits, otherwise, []
+
+    def __call__(self, pairs):
+        self.read += list(pairs)
+        return [next((v for (q, p), v in self.logits.items() if q in query and p in passage), self.otherwise)
+                for query, passage in pairs]
+
+
+JUDGED = StoryParams(threshold=0.8, names=0.0, title=0.0, max_days=3, max_span=7, link=0.0, judge_band=0.1,
+                     judge_weight=0.2, judge_centre=-2.0)
+
+
+def borderline_signals():
+    # a and b at cosine 0.75 (under 0.8, within the band), c far from both (never read)
+    a = signal("a", unit(1, 0, 0), "Signal chat leak", "Hegseth shared attack plans in a Signal group chat today.", 100)
+    b = signal("b", np.array([0.75, np.sqrt(1 - 0.75 ** 2), 0]), "Lessons from the leak",
+               "What the Signal chat leak teaches about how officials share war plans.", 101)
+    c = signal("c", unit(0, 0, 1), "Dog show", "A giant schnauzer won the Westminster dog show on Tuesday night.", 101)
+    return [a, b, c]
+
+
+def test_a_judge_moves_only_the_pairs_near_the_threshold_both_ways():
+    signals = borderline_signals()
+    assert group(signals, JUDGED) == [[0], [1], [2]]  # no judge: 0.75 < 0.8
+    agrees = Judge({("Hegseth", "Signal chat leak"): 4.0, ("Signal chat leak", "Hegseth"): 2.0})
+    assert group(signals, JUDGED, agrees) == [[0, 1], [2]]  # moved by 0.2 * tanh((3 + 2) / 2) > 0.05
+    assert sorted(agrees.read) == sorted([(signals[0].sentence, signals[1].sentence),
+                                          (signals[1].sentence, signals[0].sentence)])  # only the borderline pair
+    scores = score_matrix(signals, JUDGED)
+    moved = judged(scores, signals, Judge({("Hegseth", "Signal"): 4.0, ("Signal", "Hegseth"): 2.0}), JUDGED)
+    assert abs(moved[0, 1] - (scores[0, 1] + 0.2 * np.tanh((3.0 + 2.0) / 2))) < 1e-6 and moved[0, 1] == moved[1, 0]
+    assert (moved[2] == scores[2]).all()
+    doubts = Judge({}, otherwise=-10.0)  # a pair just over the threshold pulled apart
+    assert group(signals, replace(JUDGED, threshold=0.72), doubts) == [[0], [1], [2]]
+    assert group(signals, replace(JUDGED, threshold=0.72)) == [[0, 1], [2]]
+
+
+def test_a_judge_reads_nothing_when_no_pair_is_near_the_threshold():
+    signals = borderline_signals()
+    never = Judge({})
+    assert group(signals, replace(JUDGED, judge_band=0.01), never) == [[0], [1], [2]] and never.read == []
+    assert borderline(score_matrix(signals, JUDGED), JUDGED) == [(0, 1)]

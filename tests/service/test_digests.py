@@ -50,3 +50,11 @@ def test_an_llm_writes_each_story_and_its_citations_are_checked(indexed_home, em
     crash = next(s for s in digest.stories if any("plane-crash-timeline" in a.url for a in s.articles))
     assert len(crash.articles) == 5 and crash.outlets == ("usatoday.com",)
     assert crash.story_id == f"story-{crash.articles[0].article_id}" and crash.first == date(2025, 1, 29)
+
+
+def test_the_packaged_cross_encoder_judges_stories_unless_turned_off(indexed_home, embedder):
+    settings = Settings(home=indexed_home, sources_file=indexed_home / "sources.toml")
+    judge = build_service(settings, embedder=embedder).digests.judge
+    assert judge is not None and len(judge([("Putin agreed to a pause", "Putin agreed to pause strikes")])) == 1
+    off = Settings(home=indexed_home, sources_file=indexed_home / "sources.toml", rerank="none")
+    assert build_service(off, embedder=embedder).digests.judge is None
