@@ -25,6 +25,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from index.language import language_of
 from index.text import STOPWORDS, sentence_spans, terms
 
 _NAME = re.compile(r"\b[A-Z][A-Za-z'’.-]*[A-Za-z]\b")
@@ -71,6 +72,7 @@ class StorySignal:
     title_terms: frozenset[str]
     day: int = UNKNOWN_DAY  # days since 1970, or -1 when undated
     sentence: str = ""  # the lead's first sentence: what a judge reads
+    language: str | None = None  # the sentence's (index/language.py); None: not told
 
 
 def names_in(text: str) -> frozenset[str]:
@@ -83,8 +85,9 @@ def signal(article_id: str, vector: np.ndarray, title: str, lead: str, day: int 
     """The signal of one article from its lead vector, title, lead text and published day."""
     vector = np.asarray(vector, dtype=np.float32)
     norm = float(np.linalg.norm(vector))
+    sentence = first_sentence(lead) or title
     return StorySignal(article_id, vector / norm if norm else vector, names_in(f"{title}\n{lead}"),
-                       frozenset(terms(title)), day, first_sentence(lead) or title)
+                       frozenset(terms(title)), day, sentence, language_of(sentence))
 
 
 def first_sentence(text: str) -> str:
@@ -164,7 +167,7 @@ def judged(scores: np.ndarray, signals: Sequence[StorySignal], judge: PairJudge,
            params: StoryParams = DEFAULT_PARAMS) -> np.ndarray:
     """`scores` with each borderline pair moved by `judge_weight * tanh((logit - judge_centre) / 2)`, the
     logit being the mean of the judge's reading of each first sentence against the other's."""
-    pairs = borderline(scores, params)
+    pairs = [(i, j) for i, j in borderline(scores, params) if _judge_reads(signals[i]) and _judge_reads(signals[j])]
     if not pairs:
         return scores
     texts = [(signals[i].sentence, signals[j].sentence) for i, j in pairs]
@@ -174,6 +177,13 @@ def judged(scores: np.ndarray, signals: Sequence[StorySignal], judge: PairJudge,
     for (i, j), move in zip(pairs, moves.tolist()):
         out[i, j] = out[j, i] = scores[i, j] + move
     return out
+
+
+def _judge_reads(signal: StorySignal) -> bool:
+    """The judge (an English cross-encoder) reads English sentences and those whose language is not told; a
+    pair with a sentence in another language keeps its score, as a question in another language keeps the
+    fused order (index/retrieval/cross_stage.py)."""
+    return signal.language in (None, "en")
 
 
 def group_scored(scores: np.ndarray, days: Sequence[int], params: StoryParams) -> list[list[int]]:

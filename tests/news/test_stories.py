@@ -164,3 +164,12 @@ def test_a_judge_reads_nothing_when_no_pair_is_near_the_threshold():
     never = Judge({})
     assert group(signals, replace(JUDGED, judge_band=0.01), never) == [[0], [1], [2]] and never.read == []
     assert borderline(score_matrix(signals, JUDGED), JUDGED) == [(0, 1)]
+
+
+def test_the_english_judge_does_not_read_a_pair_with_a_sentence_in_another_language():
+    a, b, c = borderline_signals()
+    german = signal("b", b.vector, "Lehren aus dem Leck",
+                    "Was das Leck im Signal-Chat darüber lehrt, wie Regierungsmitglieder Kriegspläne teilen.", 101)
+    assert (a.language, german.language) == ("en", "de")
+    never = Judge({}, otherwise=10.0)
+    assert group([a, german, c], JUDGED, never) == [[0], [1], [2]] and never.read == []
