@@ -33,6 +33,7 @@ class E5SmallEmbedder:
 
     name = E5_NAME
     dimensions = E5_DIMENSIONS
+    multilingual = True  # a question and a passage in two languages meet in its space (index/retrieval/hybrid.py)
 
     def __init__(self, threads: int | None = None) -> None:
         self.threads = threads

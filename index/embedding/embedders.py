@@ -71,6 +71,11 @@ def embed_queries(embedder: Embedder, texts: Sequence[str]) -> np.ndarray:
     return own(texts) if own is not None else embedder.embed(texts)
 
 
+def is_multilingual(embedder: Embedder) -> bool:
+    """True when the embedder's vectors carry a question to passages in other languages (e5); MiniLM's do not."""
+    return bool(getattr(embedder, "multilingual", False))
+
+
 def _offline_hub() -> None:
     """Make sure no Hugging Face library tries the network: the model is on disk."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")

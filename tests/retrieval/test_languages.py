@@ -1,0 +1,63 @@
+"""Retrieval across languages (issue 30): BM25 reads a question in another language than English against the
+passages in its own language; with MiniLM, which does not carry a question across languages, the question's
+names reach the others. English questions are read as before. Real Chroma, the real MiniLM model."""
+from __future__ import annotations
+
+import pytest
+
+from index.app import build_service
+from index.retrieval.hybrid import bm25_scores, foreign
+from index.settings import Settings
+from index.types import Article
+from index.text import terms
+from tests.support.foreign_news import GERMAN
+
+SEED_TITLE = "After call with Trump, Putin agrees to pause attacks"
+
+
+@pytest.fixture(scope="module")
+def mixed_service(tmp_path_factory, embedder):
+    """The seed article (English) and three German articles in one index."""
+    home = tmp_path_factory.mktemp("mixed-home")
+    service = build_service(Settings(home=home), embedder=embedder)
+    service.index()
+    german = [Article(id=f"de/{slug}", title=title, text=text, source="nachrichten",
+                      url=f"https://example.de/{slug}", published="2025-03-03")
+              for slug, (title, text) in GERMAN.items()]
+    service.indexer.index("nachrichten", german)
+    service.store.bump_generation()
+    return service
+
+
+def test_only_a_told_language_other_than_english_is_foreign():
+    assert foreign("de") and foreign("zh")
+    assert not foreign("en") and not foreign(None)
+
+
+def test_a_german_question_keeps_bm25_on_the_german_articles(mixed_service):
+    passages = mixed_service.search("Wie viel kostete das neue Containerterminal im Hamburger Hafen?", k=3)
+    assert passages[0].title.startswith("Hamburger Hafen")
+
+
+def test_a_german_question_reaches_the_english_article_by_its_names(mixed_service):
+    retriever = mixed_service.retriever
+    query = retriever.embed_query("Welchen Angriffen hat Putin nach dem Telefonat mit Trump eine Pause zugestimmt?")
+    assert query.language == "de"
+    records: dict = {}
+    dense, own_language, names = retriever._rankings(query, records)
+    # BM25 on the question's own words read German passages only ...
+    assert own_language and all(records[i][1].get("source") == "nachrichten" for i in own_language)
+    # ... and its names (Putin, Trump) the English ones
+    assert names and all(records[i][1].get("source") != "nachrichten" for i in names)
+    assert any(p.title.startswith(SEED_TITLE) for p in retriever.retrieve(query, 4))
+
+
+def test_an_english_question_is_read_by_bm25_as_before(mixed_service):
+    retriever = mixed_service.retriever
+    query = retriever.embed_query("What did Putin agree to pause after his call with Trump?")
+    records: dict = {}
+    rankings = retriever._rankings(query, records)
+    assert len(rankings) == 2  # dense and BM25, no names ranking
+    snapshot = retriever._snapshot()
+    unfiltered = retriever._bm25(query, {}, snapshot, bm25_scores(snapshot, terms(query.text), query.scopes))
+    assert rankings[1] == unfiltered
