@@ -25,6 +25,10 @@ from index.text import terms, words
 STEMMERS = {"de": "german", "es": "spanish", "fr": "french", "it": "italian", "pt": "portuguese"}
 STOPWORDS_DIR = PROMPTS_DIR / "stopwords"
 UNSEEN = "\x00"  # a term no index holds: its IDF is the index's highest
+# Words a question must share with a passage in another language to be compared with it: chosen on the tune
+# half of bench/answer_languages.py (docs/benchmarks/issue-30-language-id.md): 1 answered 19 right and 54
+# wrong of 192 non-English questions, 2: 16 and 34, 2 with a cosine floor of 0.3: 9 and 17.
+MIN_SHARED = 2
 _lock = threading.Lock()
 
 
@@ -93,14 +97,16 @@ class Analyzer:
         """The question's terms that `text` can be compared on: all of them when it is in the question's
         language (or the question is English or of no told language: read as before); when the question is in
         another language than `text`, only the words the index knows (names, numbers, borrowed words: the
-        index's IDF of them below that of a word it never saw), since its other words cannot occur there."""
+        index's IDF of them below that of a word it never saw), since its other words cannot occur there; none
+        when fewer than `MIN_SHARED` (a single shared name is weak evidence: many passages share it)."""
         if not self.across or self.language in (None, "en"):
             return question_terms
         written = language_of(text)
         if written is None or written == self.language:
             return question_terms
         ceiling = weight(UNSEEN)
-        return [t for t in question_terms if weight(t) < ceiling]
+        shared = [t for t in question_terms if weight(t) < ceiling]
+        return shared if len(set(shared)) >= MIN_SHARED else []
 
 
 def _han(word: str) -> bool:

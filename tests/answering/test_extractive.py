@@ -125,8 +125,8 @@ from index.answering.question_terms import Analyzer  # noqa: E402
 from index.text import terms  # noqa: E402
 from index.types import Passage  # noqa: E402
 
-DELAWARE = ("Chronic absence in Delaware schools", "State data released on Monday show that about 25% of Delaware "
-            "students were chronically absent last school year. Officials said attendance improved in the spring.")
+DELAWARE = ("Chronic absence in Delaware schools", "State data released on Monday show that about 25% of students in "
+            "Wilmington, Delaware were chronically absent last school year. Officials said attendance improved.")
 TUNNEL = ("西湖隧道五月一日通车", "杭州市政府周二宣布，西湖隧道将于五月一日正式通车。这条隧道全长三点二公里，连接西湖区和上城区。")
 
 
@@ -151,16 +151,16 @@ def _ask(question: str, analyzer: Analyzer, *articles: tuple[str, str]):
 
 
 def test_a_german_question_about_an_english_article_is_compared_on_the_words_both_share():
-    question = "Wie viel Prozent der Schülerinnen und Schüler in Delaware fehlen laut aktuellen Daten chronisch?"
-    assert _ask(question, Analyzer(), DELAWARE).refused  # read as English: "der", "und", "laut"… all missing
+    question = "Wie viel Prozent der Schüler in Wilmington (Delaware) fehlen laut aktuellen Daten chronisch?"
+    assert _ask(question, Analyzer(), DELAWARE).refused  # read as English: "der", "laut", "prozent"… all missing
     assert _ask(question, Analyzer("de", across=False), DELAWARE).refused  # German words cannot occur in English
-    found = _ask(question, Analyzer("de"), DELAWARE)  # "Delaware", the one word the index knows, is there
-    assert not found.refused and "25% of Delaware students" in found.text
+    found = _ask(question, Analyzer("de"), DELAWARE)  # "Wilmington", "Delaware": the words the index knows, there
+    assert not found.refused and "25% of students in Wilmington, Delaware" in found.text
 
 
-def test_a_foreign_question_whose_known_words_are_missing_or_none_is_refused():
-    assert _ask("Was hat Zorblax über den Hafen gesagt?", Analyzer("de"), DELAWARE).refused  # no word the index knows
-    assert _ask("Wie viele Schüler fehlen in Ohio?", Analyzer("de"), DELAWARE, ("Ohio", "Ohio is a state.")).refused
+def test_a_foreign_question_sharing_fewer_than_two_known_words_is_refused():
+    assert _ask("Wie viel Prozent der Schüler in Delaware fehlen chronisch?", Analyzer("de"), DELAWARE).refused  # one
+    assert _ask("Was hat Zorblax über den Hafen gesagt?", Analyzer("de"), DELAWARE).refused  # none
 
 
 def test_an_english_question_about_a_chinese_article_is_refused_even_when_the_embedding_agrees():
