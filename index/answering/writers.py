@@ -87,8 +87,9 @@ class ExtractiveWriter:
     def answer(self, question: Question) -> Answer:
         """Quoted sentences, or a plain refusal when the passages do not answer; in the asker's language,
         each quote in its own with a note naming it when that differs (index/answering/phrases.py). The
-        question's words are read in its own language (index/answering/question_terms.py)."""
-        analyzer = Analyzer(language_of(question.text) or question.language)
+        question's words are read in its own language (index/answering/question_terms.py); one whose language
+        cannot be told ("Putin?") as before, whatever the asker's (a server's) language."""
+        analyzer = Analyzer(language_of(question.text))
         found = extractive.answer(question.retrieval_text, question.vector, question.passages, self._embed,
                                   self._idf(), analyzer=analyzer)
         return localized(found, phrases_for(self._phrases, question.language), quoted=True)
