@@ -84,7 +84,7 @@ def main() -> None:
     add_common_arguments(parser, home=True)
     parser.add_argument("--label", default="", help="a name for this run's rows file (rows-LABEL.jsonl)")
     parser.add_argument("--reuse", action="store_true",
-                        help="answer the passages the last run retrieved (retrieved.pickle) instead of retrieving again")
+                        help="answer the passages the last run retrieved (retrieved.pickle), not retrieving again")
     parser.add_argument("--rows", type=Path, default=None, help="only print the tables of a saved rows file")
     args = parser.parse_args()
     if args.rows:

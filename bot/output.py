@@ -230,7 +230,8 @@ def digest_text(digest: Digest, words: Mapping[str, str] | None = None) -> str:
         return f"No articles{since} in the index: nothing to digest (try a wider --since, or `newsbot index`)."
     blocks = []
     for number, story in enumerate(digest.stories, start=1):
-        days = (" to " if words is None else " – ").join(dict.fromkeys(_day(d) for d in (story.first, story.last) if d))
+        dash = " to " if words is None else " – "
+        days = dash.join(dict.fromkeys(_day(d) for d in (story.first, story.last) if d))
         lines = [f"{number}. {story.title}",
                  f"   {days or _word(words, 'undated')} · {_articles(len(story.articles), words)} · "
                  f"{covered_by(story, words)}: {', '.join(story.outlets)}"]

@@ -36,7 +36,8 @@ def main() -> None:
         print("==", model)
         for question, wanted in QUESTIONS:
             vector = embed_queries(embedder, [question])[0]
-            best = sorted(((float((embedder.embed(us) @ vector).max()), slug) for slug, us in units.items()), reverse=True)
+            best = sorted(((float((embedder.embed(us) @ vector).max()), slug) for slug, us in units.items()),
+                          reverse=True)
             print(f"{question[:50]:50} want={wanted} " + " ".join(f"{s}:{c:.2f}" for c, s in best[:3]))
 
 
