@@ -46,3 +46,10 @@ def test_the_stop_word_files_are_read_once_per_language_and_comments_are_left_ou
     for language in STEMMERS:
         assert (STOPWORDS_DIR / f"{language}.txt").is_file() and len(stop_words(language)) > 100
         assert stop_words(language) is stop_words(language)
+
+
+@pytest.mark.parametrize("text", ["", "🔥🔥🔥", "2024?", "Что согласился сделать Путин?", "Putin 同意了什么 deal?"])
+def test_odd_input_gives_terms_or_none_and_never_fails(text):
+    for language in (None, *STEMMERS, "zh"):
+        found = Analyzer(language).terms(text)
+        assert isinstance(found, list) and all(isinstance(t, str) and t for t in found)
