@@ -167,8 +167,10 @@ def cmd_digest(args, settings: Settings) -> int:
     since = parse_since(args.since, date.today(), "--since ")
     if args.limit < 1:
         raise BadInput("--limit must be at least 1")
-    digest = _service(settings).digest(since=since, sources=args.source, limit=args.limit)
-    print(output.to_json(output.digest_json(digest)) if args.json else output.digest_text(digest))
+    service = _service(settings)
+    digest = service.digest(since=since, sources=args.source, limit=args.limit, language=args.language)
+    words = service.phrases(args.language) if args.language else None
+    print(output.to_json(output.digest_json(digest)) if args.json else output.digest_text(digest, words))
     return 0
 
 

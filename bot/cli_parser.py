@@ -5,6 +5,7 @@ import argparse
 from pathlib import Path
 
 from bot import cli_migrate, cli_servers
+from index.port import LANGUAGES
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -52,6 +53,8 @@ def _add_questions(commands) -> None:
                         help="since this date (YYYY-MM-DD) or this long back (3d, 2w, 1m; default 1d: yesterday and today)")
     digest.add_argument("--source", action="append", help="only this source (repeat for several)")
     digest.add_argument("--limit", type=int, default=10, help="at most this many stories (default 10)")
+    digest.add_argument("--language", choices=LANGUAGES, default=None,
+                        help="the language of its words (and, with a model, of its summaries); default English")
     digest.add_argument("--json", action="store_true")
 
 

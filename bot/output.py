@@ -5,7 +5,7 @@ import json
 import re
 from contextlib import contextmanager
 from dataclasses import asdict
-from typing import Any, Iterator, Sequence, TextIO
+from typing import Any, Iterator, Mapping, Sequence, TextIO
 
 from index.port import Feedback
 from index.types import Answer, Citation, Digest, IndexReport, Passage, Scope, SourceStatus, Story
@@ -225,8 +225,11 @@ def _day(value) -> str | None:
     return value.isoformat() if value else None
 
 
-def covered_by(story: Story) -> str:
-    """"Covered by 1 outlet", "Covered by 3 outlets": how many distinct outlets tell the story."""
+def covered_by(story: Story, words: Mapping[str, str] | None = None) -> str:
+    """"Covered by 1 outlet", "Covered by 3 outlets" (or in the language of `words`, `NewsPort.phrases`)."""
+    if words is not None:
+        count = len(story.outlets)
+        return words["covered_by_one"] if count == 1 else words["covered_by"].format(count=count)
     return f"Covered by {len(story.outlets)} outlet" + ("s" if len(story.outlets) != 1 else "")
 
 
@@ -242,20 +245,35 @@ def digest_json(digest: Digest) -> dict:
     } for s in digest.stories]}
 
 
-def digest_text(digest: Digest) -> str:
-    """The stories for the terminal: title, dates and outlets, the cited summary, the sources."""
+def digest_text(digest: Digest, words: Mapping[str, str] | None = None) -> str:
+    """The stories for the terminal: title, dates and outlets, the cited summary, the sources. With `words`
+    (`NewsPort.phrases` of a language) the words around them are in that language."""
     if not digest.stories:
         since = f" since {digest.since.isoformat()}" if digest.since else ""
+        if words is not None:
+            return words["nothing_new"].format(since=f" {words['since'].format(day=digest.since.isoformat())}"
+                                               if digest.since else "")
         return f"No articles{since} in the index: nothing to digest (try a wider --since, or `newsbot index`)."
     blocks = []
     for number, story in enumerate(digest.stories, start=1):
-        days = " to ".join(dict.fromkeys(_day(d) for d in (story.first, story.last) if d))
-        count = f"{len(story.articles)} article" + ("s" if len(story.articles) != 1 else "")
+        dash = " to " if words is None else " – "
+        days = dash.join(dict.fromkeys(_day(d) for d in (story.first, story.last) if d))
         lines = [f"{number}. {story.title}",
-                 f"   {days or 'undated'} · {count} · {covered_by(story)}: {', '.join(story.outlets)}"]
+                 f"   {days or _word(words, 'undated')} · {_articles(len(story.articles), words)} · "
+                 f"{covered_by(story, words)}: {', '.join(story.outlets)}"]
         if story.summary:
             lines.append(f"   {story.summary}")
         lines += [f"   {n} {_source_line(c.title, c.outlet or c.source, c.published, c.url)}"
                   for n, c in by_article(story.citations)]
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)
+
+
+def _word(words: Mapping[str, str] | None, key: str) -> str:
+    return words[key] if words is not None else {"undated": "undated"}[key]
+
+
+def _articles(count: int, words: Mapping[str, str] | None) -> str:
+    if words is None:
+        return f"{count} article" + ("s" if count != 1 else "")
+    return words["one_article"] if count == 1 else words["articles"].format(count=count)

@@ -167,6 +167,7 @@ class Answer:
     question: str = ""  # the standalone question that was answered (after follow-up rewriting)
     checks: AnswerChecks | None = None  # set when an LLM wrote the answer: what its checks removed
     age_note: str = ""  # "The newest article on this is from 12 March." when every cited article is old
+    language: str = ""  # the language it is written in (index/answering/phrases.py), "" when not set
 
 
 @dataclass(frozen=True)
@@ -230,8 +231,7 @@ class Problem:
 
 @dataclass(frozen=True)
 class NewArticle:
-    """An article a run of indexing added to its source (new to it, and written), for the adapters that post
-    new articles as they arrive (Discord's /feed post and /follow)."""
+    """An article indexing added to its source, for the adapters that post new ones (Discord's /feed and /follow)."""
 
     article_id: str
     source: str  # the source's name within its scope (as the server that added it knows it)

@@ -32,10 +32,13 @@ class AnswerButtons(discord.ui.View):
 
     @classmethod
     def layout(cls, deps: Deps, answer: Answer) -> "AnswerButtons":
-        """The buttons to send under one answer (no Show quotes when nothing is cited); never dispatched."""
+        """The buttons to send under one answer (no Show quotes when nothing is cited), labelled in the answer's
+        language; never dispatched (a click reaches the registered view by its custom id, whatever the label)."""
         view = cls(deps)
         if not answer.citations:
             view.remove_item(view.show_quotes)
+        elif answer.language:
+            view.show_quotes.label = deps.service.phrases(answer.language)["show_quotes"]
         view.stop()  # clicks go to the registered persistent view, not to this copy
         return view
 

@@ -16,6 +16,7 @@ import numpy as np
 from index.answering import answer_type
 from index.answering.boilerplate import summary_worthy
 from index.answering.injection import addresses_the_model
+from index.answering.question_terms import Analyzer
 from index.retrieval.question_names import name_overlap, question_names
 from index.text import jaccard, sentence_spans, shingles, terms, word_count, words
 from index.types import Answer, ArticleRef, Citation, Passage
@@ -27,6 +28,7 @@ MIN_SIMILARITY = 0.2  # cosine between the question and the best sentence
 MAX_CANDIDATES = 48  # sentences considered per question
 MAX_EMBEDDED = 12  # of those, the lexically best are embedded: embedding is the cost of answering
 MIN_WORDS = 5
+ENGLISH = Analyzer()  # index.text.terms: the index's own reading
 
 
 @dataclass(frozen=True)
@@ -144,20 +146,26 @@ def _select(scores: np.ndarray, sentences: Sequence[Sentence], max_sentences: in
 
 
 def answer(question: str, query_vector: np.ndarray, passages: Sequence[Passage],
-           embed: Callable[[list[str]], np.ndarray], idf: IDF, weights: SentenceWeights = DEFAULT_WEIGHTS) -> Answer:
-    """Answer `question` with up to `weights.sentences` quoted sentences from `passages`, or refuse."""
-    question_terms = terms(question)
+           embed: Callable[[list[str]], np.ndarray], idf: IDF, weights: SentenceWeights = DEFAULT_WEIGHTS,
+           analyzer: Analyzer = ENGLISH) -> Answer:
+    """Answer `question` with up to `weights.sentences` quoted sentences from `passages`, or refuse. The
+    question's words are compared with the passages' as `analyzer` reads them (the question's language)."""
+    question_terms = analyzer.terms(question)
+    idf = analyzer.weight(question, idf)
     if not passages:
         return refusal(passages, question)
-    passage_support = [coverage(question_terms, set(terms(f"{p.title}\n{p.text}")), idf) for p in passages]
+    asked = [analyzer.asked_of(question_terms, p.text, idf) for p in passages]  # what each can be compared on
+    passage_support = [0.0 if question_terms and not terms_of  # nothing it could be compared on
+                       else coverage(terms_of, set(analyzer.terms(f"{p.title}\n{p.text}")), idf)
+                       for terms_of, p in zip(asked, passages)]
     if max(passage_support) < MIN_SUPPORT:
         return refusal(passages, question)
     sentences = [s for s in candidate_sentences(passages) if passage_support[s.passage] >= MIN_SUPPORT]
     if not sentences:
         return refusal(passages, question)
-    lexical = np.array([coverage(question_terms, set(terms(s.text)), idf) for s in sentences])
+    lexical = np.array([coverage(asked[s.passage], set(analyzer.terms(s.text)), idf) for s in sentences])
     prior = (sentence_prior(question, sentences, weights)
-             + weights.novelty * novelty(question_terms, sentences, idf))
+             + weights.novelty * novelty(question_terms, sentences, idf, analyzer))
     keep = np.argsort(-(lexical + prior), kind="stable")[: weights.embedded]
     sentences = [sentences[i] for i in keep]
     lexical, prior = lexical[keep], prior[keep]
@@ -185,13 +193,14 @@ def sentence_prior(question: str, sentences: Sequence[Sentence], weights: Senten
     ])
 
 
-def novelty(question_terms: Sequence[str], sentences: Sequence[Sentence], idf: IDF) -> np.ndarray:
+def novelty(question_terms: Sequence[str], sentences: Sequence[Sentence], idf: IDF,
+            analyzer: Analyzer = ENGLISH) -> np.ndarray:
     """Per sentence, the IDF-weighted share of its distinct terms that the question does not use: a
     sentence that only restates the question adds nothing, the one that answers it adds the answer."""
     asked = set(question_terms)
     out = []
     for s in sentences:
-        own = set(terms(s.text))
+        own = set(analyzer.terms(s.text))
         total = sum(idf(t) for t in own)
         out.append(sum(idf(t) for t in own - asked) / total if total else 0.0)
     return np.array(out)

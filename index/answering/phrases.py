@@ -26,6 +26,7 @@ REQUIRED: dict[str, set[str]] = {
     "digest": set(), "daily_digest": set(), "weekly_digest": set(), "since": {"day"}, "until": {"day"},
     "stories": {"count"}, "one_story": set(), "nothing_new": {"since"}, "covered_by": {"count"},
     "covered_by_one": set(), "articles": {"count"}, "one_article": set(), "undated": set(), "sources": set(),
+    "show_quotes": set(),
 }
 _MARKER = re.compile(r"\[(\d+)\]")
 
@@ -78,6 +79,7 @@ def localized(answer: Answer, phrases: Phrases, quoted: bool) -> Answer:
     """`answer` in the language of `phrases`: its refusal in that language; when it `quoted` passages, the
     language of each quote that is not the asker's named after its marker (once at the end when one
     language was quoted throughout)."""
+    answer = replace(answer, language=phrases.language)
     if answer.refused:
         text = phrases.say("not_found") if answer.text == NOT_FOUND else answer.text
         return replace(answer, text=text)

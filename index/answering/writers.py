@@ -24,6 +24,7 @@ from index.answering import extractive, generated
 from index.language import language_of
 from index.answering.phrases import Phrases, default_phrases, localized, phrases_for
 from index.answering.prompts import Prompt, in_language
+from index.answering.question_terms import Analyzer
 from index.errors import LLMUnavailable
 from index.llm.chat import LLM
 from index.text import DEFAULT_LANGUAGE
@@ -85,9 +86,12 @@ class ExtractiveWriter:
 
     def answer(self, question: Question) -> Answer:
         """Quoted sentences, or a plain refusal when the passages do not answer; in the asker's language,
-        each quote in its own with a note naming it when that differs (index/answering/phrases.py)."""
+        each quote in its own with a note naming it when that differs (index/answering/phrases.py). The
+        question's words are read in its own language (index/answering/question_terms.py); one whose language
+        cannot be told ("Putin?") as before, whatever the asker's (a server's) language."""
+        analyzer = Analyzer(language_of(question.text))
         found = extractive.answer(question.retrieval_text, question.vector, question.passages, self._embed,
-                                  self._idf())
+                                  self._idf(), analyzer=analyzer)
         return localized(found, phrases_for(self._phrases, question.language), quoted=True)
 
     def stream(self, question: Question) -> Iterator[str | Answer]:
@@ -142,10 +146,11 @@ class GeneratedWriter:
         prompt = self._prompts["translate"].format(language=phrases.say("model_name"), text=answer.text)
         text = self._llm.complete(self._prompts["system"].template, prompt).strip()
         if re.findall(r"\[[\d, ]+\]", text) == re.findall(r"\[[\d, ]+\]", answer.text) and text:
-            return replace(answer, text=text)
+            return replace(answer, text=text, language=phrases.language)
         log.warning("the translation into %s changed the citation markers; the answer is shown untranslated",
                     phrases.language)
-        return replace(answer, text=f"{answer.text} {phrases.say('quoted_in', language=phrases.names[written])}")
+        return replace(answer, text=f"{answer.text} {phrases.say('quoted_in', language=phrases.names[written])}",
+                       language=phrases.language)
 
     def answer(self, question: Question) -> Answer:
         """The model's reply (asked in the asker's language), checked against the passages it cites."""

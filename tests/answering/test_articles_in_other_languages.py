@@ -70,3 +70,25 @@ def test_an_english_question_without_a_shared_word_is_refused_and_points_at_the_
     assert CHINESE["suidao"][0] in [ref.title for ref in tunnel.closest]
     terminal = service.ask("How much did the new container terminal in Hamburg cost?")
     assert terminal.refused and terminal.closest[0].title == GERMAN["hafen"][0]
+
+
+def test_german_questions_are_read_in_german_and_unrelated_ones_still_refused(service):
+    # read as English, "wann", "die", "und", "wurden"… weighed as rare words the articles lack: all four were refused
+    for question, slug in (("Wann streiken die Lokführer und wie lange?", "streik"),
+                           ("Welche Züge sind vom Streik betroffen?", "streik"),
+                           ("Wie viele Anwohner wurden in München evakuiert?", "isar"),
+                           ("Wer hat gesagt, dass die Bauarbeiten früher fertig wurden?", "hafen")):
+        answer = service.ask(question)
+        assert not answer.refused and answer.citations[0].title == GERMAN[slug][0], (question, answer.text)
+        assert "zitiert" not in answer.text
+    for question in ("Wer hat die Wahl in Frankreich gewonnen?", "Wie hoch ist die Inflation in Italien?"):
+        assert service.ask(question).text == "Dazu habe ich in den indexierten Artikeln nichts gefunden."
+
+
+def test_a_spanish_question_about_the_german_article_is_compared_on_the_words_both_share(service):
+    answer = service.ask("¿Qué dijo Jana Körber sobre Waltershof?")  # three names: in both languages
+    assert not answer.refused and answer.citations[0].title == GERMAN["hafen"][0]
+    assert "Jana Körber sagte" in answer.text and answer.text.endswith("(citado en alemán)")
+    for question in ("¿Cuánto costó la nueva terminal de contenedores en Hamburgo?",  # one shared word: "terminal"
+                     "¿Qué exige el sindicato de maquinistas?"):  # none
+        assert service.ask(question).refused

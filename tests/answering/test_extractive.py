@@ -114,3 +114,56 @@ def test_a_brief_summary_tells_its_headlines_fact_and_never_quotes_boilerplate_o
         assert never not in brief.text
     whole = summarize([passage], embedder.embed, max_sentences=5)
     assert whole.text.count("[1]") == 3 and "?" not in whole.text and "newsletter" not in whole.text
+
+
+# --- questions in another language than the passages (issue 30): pure, with a stand-in embedder ----------------
+
+import numpy as np  # noqa: E402
+
+from index.answering import extractive  # noqa: E402
+from index.answering.question_terms import Analyzer  # noqa: E402
+from index.text import terms  # noqa: E402
+from index.types import Passage  # noqa: E402
+
+DELAWARE = ("Chronic absence in Delaware schools", "State data released on Monday show that about 25% of students in "
+            "Wilmington, Delaware were chronically absent last school year. Officials said attendance improved.")
+TUNNEL = ("西湖隧道五月一日通车", "杭州市政府周二宣布，西湖隧道将于五月一日正式通车。这条隧道全长三点二公里，连接西湖区和上城区。")
+
+
+def _passages(*articles: tuple[str, str]) -> list[Passage]:
+    return [Passage(f"c{n}", f"a{n}", text, title, "news") for n, (title, text) in enumerate(articles)]
+
+
+def _index_idf(*articles: tuple[str, str]):
+    """The IDF of an index holding `articles` (a word it never saw gets the highest)."""
+    known = {t for title, text in articles for t in terms(f"{title} {text}")}
+    return lambda term: 1.0 if term in known else 5.0
+
+
+def _similar_to_everything(texts: list[str]) -> np.ndarray:
+    """A stand-in embedder for which every text means the same: the dense similarity always supports."""
+    return np.ones((len(texts), 4)) / 2.0
+
+
+def _ask(question: str, analyzer: Analyzer, *articles: tuple[str, str]):
+    return extractive.answer(question, np.ones(4) / 2.0, _passages(*articles), _similar_to_everything,
+                             _index_idf(*articles), analyzer=analyzer)
+
+
+def test_a_german_question_about_an_english_article_is_compared_on_the_words_both_share():
+    question = "Wie viel Prozent der Schüler in Wilmington (Delaware) fehlen laut aktuellen Daten chronisch?"
+    assert _ask(question, Analyzer(), DELAWARE).refused  # read as English: "der", "laut", "prozent"… all missing
+    assert _ask(question, Analyzer("de", across=False), DELAWARE).refused  # German words cannot occur in English
+    found = _ask(question, Analyzer("de"), DELAWARE)  # "Wilmington", "Delaware": the words the index knows, there
+    assert not found.refused and "25% of students in Wilmington, Delaware" in found.text
+
+
+def test_a_foreign_question_sharing_fewer_than_two_known_words_is_refused():
+    assert _ask("Wie viel Prozent der Schüler in Delaware fehlen chronisch?", Analyzer("de"), DELAWARE).refused  # one
+    assert _ask("Was hat Zorblax über den Hafen gesagt?", Analyzer("de"), DELAWARE).refused  # none
+
+
+def test_an_english_question_about_a_chinese_article_is_refused_even_when_the_embedding_agrees():
+    # its words cannot occur in Chinese text, and MiniLM's cosine cannot tell (docs/benchmarks/issue-30-language-id.md)
+    assert _ask("When will the West Lake tunnel open?", Analyzer("en"), TUNNEL).refused
+    assert _ask("When will the West Lake tunnel open?", Analyzer(), TUNNEL).refused

@@ -35,6 +35,7 @@ QUICK: dict[str, tuple[list[str], str]] = {
     "stories": (["--quick"], "| precision | recall |"),
     "shards": (["--quick"], "ratio 3 processes / 1"),
     "multilingual": (["--quick"], "worst / en"),
+    "answer_languages": (["--quick"], "refused"),
 }
 WITHOUT_DATA = {"soak", "llm_outage"}  # the scripts that read no RealTime QA article
 

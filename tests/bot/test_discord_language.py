@@ -48,6 +48,12 @@ def test_language_changes_the_digest_and_a_spanish_question_is_answered_in_spani
             short = await fake.slash("ask", {"question": "Putin?"})  # its language cannot be told: the server's
             await finished(fake, short)
             assert "citado en inglés" in text_of(short.followups[0]) and "[1]" in text_of(short.followups[0])
+            labels = {c.get("custom_id"): c.get("label") for row in short.followups[-1]["components"]
+                      for c in row["components"]}
+            assert labels["newsbot:quotes"] == "Ver citas"  # the button in the answer's language; it still works
+            quotes = await fake.click(short.followups[-1], "newsbot:quotes")
+            await fake.wait_for(lambda: quotes.acks)
+            assert quotes.acks[0][2].get("embeds") and "no longer" not in (quotes.acks[0][2].get("content") or "")
             english = await fake.slash("ask", {"question": "What did Macron say about tariffs?"})
             await finished(fake, english)
             assert "I couldn't find that in the indexed articles." in text_of(english.followups[0])

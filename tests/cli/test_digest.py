@@ -85,6 +85,9 @@ def test_the_terminal_digest_and_its_filters(home):
     assert text.stdout.startswith("1. ") and "[1] " in text.stdout and "usatoday.com" in text.stdout
     assert "Covered by 1 outlet: " in text.stdout or "outlets: " in text.stdout
     assert "Payton Gendron" not in text.stdout  # 2022: outside the window
+    german = newsbot("digest", "--since", "2025-01-29", "--source", "fixture", "--language", "de", home=home)
+    assert german.returncode == 0 and german.stdout.startswith("1. ") and "Berichtet von " in german.stdout
+    assert "Covered by" not in german.stdout and "article" not in german.stdout.split("\n")[1]
     empty = newsbot("digest", home=home)  # the last day: nothing was published since
     assert empty.returncode == 0 and empty.stdout.startswith("No articles since ") and not empty.stderr
     assert json.loads(newsbot("digest", "--json", home=home).stdout) == {"stories": []}

@@ -90,3 +90,31 @@ def test_eval_text_shows_a_line_per_language_only_when_there_are_several():
     assert lines[-3].split() == ["language", "questions", "recall@4000c", "answer_accuracy"]
     assert lines[-2].split() == ["de", "2", "0.500", "-"] and lines[-1].split() == ["en", "1", "1.000", "1.000"]
     assert "language" not in eval_text({**row, "languages": {"en": row["languages"]["en"]}})
+
+
+def _story(outlets: tuple[str, ...], articles: int):
+    from datetime import date
+
+    from index.types import StoryArticle, Story
+
+    return Story("s1", "Hafen eröffnet Terminal", "“Das Terminal kostete 480 Millionen Euro.” [1]", date(2025, 3, 3),
+                 date(2025, 3, 4), outlets,
+                 tuple(StoryArticle(f"a{i}", "Hafen", "https://example.org/a", "news", outlets[0], None)
+                       for i in range(articles)), ())
+
+
+def test_the_terminal_digest_speaks_the_language_of_the_phrases_it_is_given():
+    from datetime import date
+
+    from index.answering.phrases import default_phrases
+    from index.types import Digest
+
+    german = dict(default_phrases()["de"].texts)
+    many = output.digest_text(Digest((_story(("NDR", "Spiegel"), 2),), date(2025, 3, 1), None), german)
+    assert "2025-03-03 – 2025-03-04 · 2 Artikel · Berichtet von 2 Medien: NDR, Spiegel" in many
+    one = output.digest_text(Digest((_story(("NDR",), 1),), None, None), german)
+    assert "1 Artikel · Berichtet von 1 Medium: NDR" in one
+    assert output.digest_text(Digest((), date(2025, 3, 1), None), german) == \
+        "Keine neuen Artikel seit 2025-03-01: nichts zusammenzufassen."
+    english = output.digest_text(Digest((_story(("NDR",), 1),), None, None))  # no phrases: as before
+    assert "2025-03-03 to 2025-03-04 · 1 article · Covered by 1 outlet: NDR" in english
