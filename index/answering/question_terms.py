@@ -18,7 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
-from index.answering.language import language_of
+from index.language import language_of
 from index.settings import PROMPTS_DIR
 from index.text import terms, words
 
