@@ -92,7 +92,6 @@ class Analyzer:
                 origin.setdefault(mine[0], theirs[0])
         return lambda term: idf(origin.get(term, term))
 
-
     def asked_of(self, question_terms: list[str], text: str, weight: Callable[[str], float]) -> list[str]:
         """The question's terms that `text` can be compared on: all of them when it is in the question's
         language (or the question is English or of no told language: read as before); when the question is in
