@@ -17,6 +17,7 @@ from index.answering import answer_type
 from index.answering.boilerplate import summary_worthy
 from index.answering.injection import addresses_the_model
 from index.answering.question_terms import Analyzer
+from index.language import language_of
 from index.retrieval.question_names import name_overlap, question_names
 from index.text import jaccard, sentence_spans, shingles, terms, word_count, words
 from index.types import Answer, ArticleRef, Citation, Passage
@@ -68,6 +69,25 @@ def coverage(question_terms: Sequence[str], text_terms: set[str], idf: IDF) -> f
     if total == 0:
         return 1.0
     return sum(idf(t) for t in unique if t in text_terms) / total
+
+
+def topic_covered(topic: str, passages: Sequence[Passage], idf: IDF) -> bool:
+    """Whether the passages hold enough of a summary topic's evidence (IDF-weighted, `MIN_SUPPORT`): those of
+    one language together, the topic's words read in its own language as a question's are (`Analyzer`); an
+    English topic, or one whose language is not told, against all the passages together, as `terms` reads it."""
+    language = language_of(topic)
+    analyzer = Analyzer(language)
+    weight, topic_terms = analyzer.weight(topic, idf), analyzer.terms(topic)
+    groups: dict[str | None, list[str]] = {}
+    for passage in passages:
+        written = language_of(passage.text) if language not in (None, "en") else None
+        groups.setdefault(written, []).append(f"{passage.title} {passage.text}")
+    for texts in groups.values():
+        joined = " ".join(texts)
+        asked = analyzer.asked_of(topic_terms, joined, weight)  # none: another language, too few shared words
+        if (asked or not topic_terms) and coverage(asked, set(analyzer.terms(joined)), weight) >= MIN_SUPPORT:
+            return True
+    return False
 
 
 def candidate_sentences(passages: Sequence[Passage], limit: int = MAX_CANDIDATES) -> list[Sentence]:

@@ -36,7 +36,7 @@ from index.settings import Settings
 from index.sources.articles import published_day
 from index.store.chroma import Store
 from index.store.lexical import LexicalIndex
-from index.text import clean_question, terms
+from index.text import clean_question
 from index.types import (Answer, ArticleRef, Citation, Digest, IndexReport, NewArticle, Passage, Problem, Scope,
                          SourceHealth, SourceStatus, Story, Turn)
 
@@ -147,8 +147,7 @@ class NewsService:
                                                       language=language))
         query = self.retriever.embed_query(target, since_day, tuple(scopes))
         passages = without_repeats(self.retriever.retrieve(query, 8))
-        text = set(terms(" ".join(p.title + " " + p.text for p in passages)))
-        if not passages or extractive.coverage(terms(target), text, snapshot.idf) < extractive.MIN_SUPPORT:
+        if not extractive.topic_covered(target, passages, snapshot.idf):
             return localized(extractive.refusal(passages, target), phrases_for(default_phrases(), language), False)
         return self.writer.summary(SummaryRequest(f"news about {target}", target, passages, query.vector,
                                                   language=language))

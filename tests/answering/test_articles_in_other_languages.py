@@ -92,3 +92,10 @@ def test_a_spanish_question_about_the_german_article_is_compared_on_the_words_bo
     for question in ("¿Cuánto costó la nueva terminal de contenedores en Hamburgo?",  # one shared word: "terminal"
                      "¿Qué exige el sindicato de maquinistas?"):  # none
         assert service.ask(question).refused
+
+
+def test_a_german_summary_topic_is_read_in_german(service):
+    # read as English, "wie", "lange", "die", "lokführer" weighed as rare words: refused before
+    summary = service.summarize("Wie lange streiken die Lokführer")
+    assert not summary.refused and summary.citations[0].title == GERMAN["streik"][0]
+    assert service.summarize("Die Wahl in Frankreich").refused
