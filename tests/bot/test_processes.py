@@ -22,7 +22,7 @@ from tests.support.fake_discord import MANAGE_GUILD, MEMBER_PERMISSIONS, FakeDis
 from tests.support.fake_discord_gateway import shard_of
 from tests.support.fake_in_thread import FakeInThread
 from tests.support.feeds import FeedSite
-from tests.support.newsbot_on_fake import PORT_VARIABLE, BotProcess
+from tests.support.newsbot_on_fake import DIGEST_CHECK_VARIABLE, PORT_VARIABLE, BotProcess
 
 pytestmark = pytest.mark.slow
 ADMIN = MEMBER_PERMISSIONS | MANAGE_GUILD
@@ -57,7 +57,8 @@ def deployment(postgres, chroma_server, tmp_path_factory):
                "NEWSBOT_CHROMA_HOST": host, "NEWSBOT_CHROMA_PORT": str(port),
                "NEWSBOT_COLLECTION": f"p{uuid.uuid4().hex[:10]}", "NEWSBOT_SOURCES": str(sources),
                "NEWSBOT_ALLOW_PRIVATE_URLS": "1", "NEWSBOT_SHARD_COUNT": str(SHARDS), "HF_HUB_OFFLINE": "1",
-               "ANONYMIZED_TELEMETRY": "False", PORT_VARIABLE: str(fake.port)}
+               "ANONYMIZED_TELEMETRY": "False", PORT_VARIABLE: str(fake.port),
+               DIGEST_CHECK_VARIABLE: "5"}  # the schedules are looked at every 5 s, not every minute
         indexed = newsbot("index", home=root / "indexer", env=env)
         assert indexed.returncode == 0, indexed.stderr
         for i in range(SHARDS):
