@@ -260,6 +260,8 @@ def sample_chunks(count: int) -> list[str]:
 def speed(args) -> None:
     """Each model's time per chunk over MiniLM's (today's product embedder), alternating in rounds."""
     per_round = 20 if args.quick else 125
+    if args.quick:
+        args.rounds = min(args.rounds, 2)  # a smoke run: two rounds of 20 chunks (still a ratio per round)
     texts = sample_chunks(per_round * args.rounds)
     colbert = ColbertEncoder()
     models = {"MiniLM (today)": OnnxMiniLMEmbedder(cache_dir=Settings().models_dir).embed,

@@ -30,7 +30,8 @@ from bench.common import (ROOT, DataSet, add_common_arguments, alternate, clean_
 QUESTIONS = ROOT / "bench" / "data" / "multilingual_questions.jsonl"
 MODELS = ("all-MiniLM-L6-v2", "multilingual-e5-small")
 DISTRACTORS, MAX_DISTRACTOR_CHARS, SEED = 6, 15000, 30
-QUICK_QUESTIONS = 2  # English questions (and their translations) of a --quick run
+QUICK_QUESTIONS = 1  # English questions (and their translations: 7 in all) of a --quick run
+QUICK_MAX_DISTRACTOR_CHARS = 3000  # a --quick run's one distractor: short, as e5 embeds slowly
 
 
 def sample_questions(questions: list[dict], articles: list[dict], per_week: int = 5) -> list[dict]:
@@ -45,9 +46,10 @@ def sample_questions(questions: list[dict], articles: list[dict], per_week: int 
     return chosen
 
 
-def slice_articles(articles: list[dict], questions: list[dict], distractors: int = DISTRACTORS) -> list[dict]:
+def slice_articles(articles: list[dict], questions: list[dict], distractors: int = DISTRACTORS,
+                   max_distractor_chars: int = MAX_DISTRACTOR_CHARS) -> list[dict]:
     """The articles a run indexes: per question the shortest article of its week holding the answer, then
-    `distractors` other articles of each week (seeded), in that order."""
+    `distractors` other articles of each week (seeded, none longer than `max_distractor_chars`), in that order."""
     rng, keep = random.Random(SEED), {}
     for q in (q for q in questions if q.get("language", "en") == "en"):
         hits = [a for a in articles if a["week"] == q["week"] and q["answer"].casefold() in a["text"].casefold()]
@@ -56,7 +58,7 @@ def slice_articles(articles: list[dict], questions: list[dict], distractors: int
             keep[best["id"]] = best
     for week in sorted({q["week"] for q in questions}):
         pool = [a for a in articles if a["week"] == week and a["id"] not in keep
-                and len(a["text"]) <= MAX_DISTRACTOR_CHARS]
+                and len(a["text"]) <= max_distractor_chars]
         keep.update((a["id"], a) for a in rng.sample(pool, min(distractors, len(pool))))
     return list(keep.values())
 
@@ -68,7 +70,8 @@ def build_slice(source: DataSet, folder: Path, quick: bool) -> DataSet:
         first = {q["id"] for q in questions if q.get("language", "en") == "en"}
         first = set(sorted(first)[:QUICK_QUESTIONS])
         questions = [q for q in questions if q["id"].split(":")[0] in first]
-    rows = slice_articles(read_jsonl(source.articles), questions, 1 if quick else DISTRACTORS)
+    rows = (slice_articles(read_jsonl(source.articles), questions, 1, QUICK_MAX_DISTRACTOR_CHARS) if quick
+            else slice_articles(read_jsonl(source.articles), questions))
     write_jsonl(folder / "articles.jsonl", rows)
     write_jsonl(folder / "questions.jsonl", questions)
     return DataSet(folder)

@@ -9,7 +9,7 @@ It also asks the same questions on the embedded default store and on PostgreSQL 
 one run and reports the p50 ratio.
 
     python -m bench.shards            # 1,000 servers
-    python -m bench.shards --quick    # 60 servers, fewer questions
+    python -m bench.shards --quick    # 12 servers (4 a shard), one round of questions
 """
 from __future__ import annotations
 
@@ -150,10 +150,10 @@ def ask_latency(cluster, work: Path, rounds: int) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="60 servers, 2 rounds of questions")
+    parser.add_argument("--quick", action="store_true", help="12 servers (4 a shard), 1 round of questions")
     parser.add_argument("--servers", type=int, default=None)
     args = parser.parse_args(argv)
-    servers = args.servers or (60 if args.quick else 1000)
+    servers = args.servers or (12 if args.quick else 1000)
     work = Path(tempfile.mkdtemp(prefix="bench-shards-"))
     print("mode: real `newsbot run` processes against the fake Discord (tests/support/newsbot_on_fake.py), "
           f"{servers} guilds, one PostgreSQL; load average before: {Path('/proc/loadavg').read_text().split()[0]}")
@@ -161,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
         with postgres_cluster() as cluster:
             one = run_processes(cluster, servers, 1, work)
             three = run_processes(cluster, servers, 3, work)
-            ask = ask_latency(cluster, work, 2 if args.quick else 10)
+            ask = ask_latency(cluster, work, 1 if args.quick else 10)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print("| processes | servers | digests posted | fired twice | first → last post (s) | start → last post (s) "

@@ -24,16 +24,18 @@ for secret in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "DISCORD_TOKEN", "NEWSBOT_CH
 from index.app import build_service  # noqa: E402
 from index.embedding.onnx_minilm import OnnxMiniLMEmbedder  # noqa: E402
 from index.settings import Settings  # noqa: E402
+from tests.support.derived_models import derived_models  # noqa: E402
 from tests.support.hashing_embedder import HashingEmbedder  # noqa: E402
 from tests.support.paths import SEEDS  # noqa: E402
 from tests.support.ports import free_port  # noqa: E402
 
 
 @pytest.fixture(scope="session")
-def embedder(tmp_path_factory) -> OnnxMiniLMEmbedder:
+def embedder() -> OnnxMiniLMEmbedder:
     """The real all-MiniLM-L6-v2 (the default onnxruntime backend, on the derived graph that
-    `build_embedder` uses), loaded once for the whole run."""
-    model = OnnxMiniLMEmbedder(cache_dir=tmp_path_factory.mktemp("models"))
+    `build_embedder` uses), loaded once for the whole run; the graph is derived once for the run too
+    (tests/support/derived_models.py)."""
+    model = OnnxMiniLMEmbedder(cache_dir=derived_models())
     model.embed(["warm up"])
     return model
 

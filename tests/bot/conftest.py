@@ -10,6 +10,7 @@ import pytest
 
 from bot.discord.app import NewsBot
 from index.service.feedback import FeedbackStore
+from tests.support.derived_models import seed_models
 from tests.support.discord_bot import running_bot
 from tests.support.fake_discord import FakeDiscord
 from tests.support.paths import SEEDS
@@ -59,6 +60,7 @@ def service(news_settings):
     """The real NewsService (embedded Chroma, MiniLM embeddings, offline answers), indexed once."""
     from index.app import build_service
 
+    seed_models(news_settings.home)  # the derived model graph, derived once for the run
     svc = build_service(news_settings)
     report = svc.index()
     assert len(report.added) == 3, report

@@ -12,6 +12,7 @@ from index.errors import IndexBusy
 from index.indexing.refresh import Refresher
 from index.settings import Settings
 from index.sources.sources_config import load_sources
+from tests.support.derived_models import seed_models
 from tests.support.discord_helpers import assert_never_pings, finished, is_ephemeral, text_of
 from tests.support.fake_discord import FakeDiscord
 from tests.support.feeds import FeedSite
@@ -41,6 +42,7 @@ def test_ask_is_answered_while_a_scheduled_refresh_runs(run_bot_scenario, tmp_pa
         sources = tmp_path / "sources.toml"
         sources.write_text(f'[[source]]\nname = "local"\nkind = "feed"\nlocation = "{site.url("/feed")}"\n'
                            'refresh = "5s"\n')
+        seed_models(tmp_path / "home")  # the derived model graph, derived once for the run
         service = build_service(Settings(home=tmp_path / "home", sources_file=sources, allow_private_urls=True))
         service.index()
         time.sleep(2.6)  # the refresh is due: half its interval has passed (a fresher source is skipped, as

@@ -16,12 +16,13 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from tests.support.cli_process import newsbot
+from tests.support.derived_models import seed_models
 from tests.support.discord_helpers import text_of
 from tests.support.fake_discord import MANAGE_GUILD, MEMBER_PERMISSIONS, FakeDiscord
 from tests.support.fake_discord_gateway import shard_of
 from tests.support.fake_in_thread import FakeInThread
 from tests.support.feeds import FeedSite
-from tests.support.newsbot_on_fake import PORT_VARIABLE, BotProcess
+from tests.support.newsbot_on_fake import DIGEST_CHECK_VARIABLE, PORT_VARIABLE, BotProcess
 
 pytestmark = pytest.mark.slow
 ADMIN = MEMBER_PERMISSIONS | MANAGE_GUILD
@@ -56,9 +57,12 @@ def deployment(postgres, chroma_server, tmp_path_factory):
                "NEWSBOT_CHROMA_HOST": host, "NEWSBOT_CHROMA_PORT": str(port),
                "NEWSBOT_COLLECTION": f"p{uuid.uuid4().hex[:10]}", "NEWSBOT_SOURCES": str(sources),
                "NEWSBOT_ALLOW_PRIVATE_URLS": "1", "NEWSBOT_SHARD_COUNT": str(SHARDS), "HF_HUB_OFFLINE": "1",
-               "ANONYMIZED_TELEMETRY": "False", PORT_VARIABLE: str(fake.port)}
+               "ANONYMIZED_TELEMETRY": "False", PORT_VARIABLE: str(fake.port),
+               DIGEST_CHECK_VARIABLE: "5"}  # the schedules are looked at every 5 s, not every minute
         indexed = newsbot("index", home=root / "indexer", env=env)
         assert indexed.returncode == 0, indexed.stderr
+        for i in range(SHARDS):
+            seed_models(root / f"home{i}")  # the derived model graph, derived once for the run
         bots = [BotProcess(f"shard{i}", env | {"NEWSBOT_HOME": str(root / f"home{i}"), "NEWSBOT_SHARD_IDS": str(i)},
                            root).start() for i in range(SHARDS)]
         try:
@@ -138,6 +142,7 @@ def test_new_entries_and_follows_are_posted_once_also_after_a_kill_9(deployment,
                             for g in servers if shard_of(g, SHARDS) == 1 for m in f.bot_messages(channels[g])), 90)
     victim.kill()  # while it posts the new entries of its servers
     victim.env = victim.env | {"NEWSBOT_HOME": str(tmp_path / "new-empty-home")}
+    seed_models(tmp_path / "new-empty-home")  # empty of state: a model cache only (tests/support/derived_models.py)
     victim.start().wait_log("connected as")
 
     for slug, _, _ in LATER:

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.slow  # each test runs `newsbot` processes
 def test_ask_on_a_fresh_home_indexes_and_answers_with_citations(tmp_path):
     user_home = tmp_path / "user"
     result = newsbot("ask", "What did Putin agree to?", "--json", home=tmp_path / "data",
-                     env={"HOME": str(user_home), "HF_HUB_OFFLINE": "1"})
+                     env={"HOME": str(user_home), "HF_HUB_OFFLINE": "1"}, derived_model=False)  # derives it
     assert result.returncode == 0, result.stderr
     # Chroma's default embedding function (which downloads a model into ~/.cache/chroma) never ran
     assert not (user_home / ".cache" / "chroma").exists()

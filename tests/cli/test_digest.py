@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.derived_models import seed_models
+
 pytestmark = pytest.mark.slow  # real newsbot processes (ARCHITECTURE.md, "Tests")
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -17,6 +19,7 @@ ARTICLES = {row["url"]: row for row in map(json.loads, FIXTURE.read_text(encodin
 
 
 def newsbot(*args: str, home: Path) -> subprocess.CompletedProcess:
+    seed_models(home)  # the derived model graph, derived once for the run (tests/support/derived_models.py)
     environment = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "NEWSBOT_"))}
     environment |= {"NEWSBOT_HOME": str(home), "NEWSBOT_SOURCES": str(home / "sources.toml"), "HF_HUB_OFFLINE": "1"}
     return subprocess.run([sys.executable, "-m", "bot.cli", *args], cwd=ROOT, env=environment,

@@ -17,6 +17,7 @@ from index.errors import IndexBusy
 from index.indexing.refresh import MAX_BACKOFF_SECONDS, Refresher, Schedule
 from index.settings import Settings
 from index.sources.sources_config import SourceSpec, load_sources
+from tests.support.derived_models import seed_models
 from tests.support.feeds import FeedSite
 from tests.support.chroma_view import live_chroma
 
@@ -54,6 +55,7 @@ def test_index_watch_picks_up_a_new_entry_within_two_intervals_and_stops_cleanly
     with FeedSite() as site:
         site.publish("bridge", "Bridge reopens", "bridge")
         settings = _feed_settings(tmp_path, site)
+        seed_models(settings.home)  # derived once for the run (tests/support/derived_models.py)
         env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "NEWSBOT_"))}
         env |= {"NEWSBOT_HOME": str(settings.home), "NEWSBOT_SOURCES": str(settings.sources_file),
                 "NEWSBOT_ALLOW_PRIVATE_URLS": "1"}

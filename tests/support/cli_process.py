@@ -6,12 +6,16 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.support.derived_models import seed_models
 from tests.support.paths import ROOT
 
 
 def newsbot(*args, home: Path, env: dict | None = None, timeout: float = 300,
-            python_flags: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
-    """Run `newsbot *args` with NEWSBOT_HOME=home and no OPENAI_/NEWSBOT_ setting but those in `env`."""
+            python_flags: tuple[str, ...] = (), derived_model: bool = True) -> subprocess.CompletedProcess:
+    """Run `newsbot *args` with NEWSBOT_HOME=home and no OPENAI_/NEWSBOT_ setting but those in `env`; the home
+    gets the derived model graph first (tests/support/derived_models.py) unless `derived_model` is False."""
+    if derived_model:
+        seed_models(home)
     environment = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "NEWSBOT_"))}
     environment |= {"NEWSBOT_HOME": str(home)} | (env or {})
     return subprocess.run([sys.executable, *python_flags, "-m", "bot.cli", *args], cwd=ROOT, env=environment,

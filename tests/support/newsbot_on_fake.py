@@ -5,7 +5,9 @@ NEWSBOT_FAKE_DISCORD_PORT (`Route.BASE` and `DiscordWebSocket.DEFAULT_GATEWAY`, 
 ../shared/DISCORD_FAKE.md says) and then runs `bot.cli.main(["run"])` unchanged: every other setting comes
 from the environment as a user's would (NEWSBOT_HOME, NEWSBOT_DATABASE_URL, NEWSBOT_CHROMA_HOST/PORT,
 NEWSBOT_SHARD_COUNT, NEWSBOT_SHARD_IDS, DISCORD_TOKEN, NEWSBOT_SOURCES…). `BotProcess` starts one, with its
-log in a file, and stops or kills it.
+log in a file, and stops or kills it. With NEWSBOT_FAKE_DIGEST_CHECK_SECONDS set, the process looks for due digest
+schedules that often instead of once a minute (`bot/discord/push/digests.py` CHECK_SECONDS): a test waits for
+a schedule's minute, not for the next check after it.
 """
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ import time
 from pathlib import Path
 
 PORT_VARIABLE = "NEWSBOT_FAKE_DISCORD_PORT"
+DIGEST_CHECK_VARIABLE = "NEWSBOT_FAKE_DIGEST_CHECK_SECONDS"
 
 
 def point_at_fake(port: int) -> None:
@@ -31,6 +34,10 @@ def point_at_fake(port: int) -> None:
 def main() -> int:
     """`newsbot run` against the fake."""
     point_at_fake(int(os.environ[PORT_VARIABLE]))
+    if os.environ.get(DIGEST_CHECK_VARIABLE):
+        from bot.discord.push import digests
+
+        digests.CHECK_SECONDS = float(os.environ[DIGEST_CHECK_VARIABLE])
     from bot.cli import main as newsbot_main
 
     return newsbot_main(["run"])
