@@ -36,8 +36,9 @@ QUICK: dict[str, tuple[list[str], str]] = {
     "shards": (["--quick"], "ratio 3 processes / 1"),
     "multilingual": (["--quick"], "worst / en"),
     "answer_languages": (["--quick"], "refused"),
+    "story_languages": (["--quick"], "cross-language"),
 }
-WITHOUT_DATA = {"soak", "llm_outage"}  # the scripts that read no RealTime QA article
+WITHOUT_DATA = {"soak", "llm_outage", "story_languages"}  # the scripts that read no RealTime QA article
 
 
 def bench_scripts() -> list[Path]:
