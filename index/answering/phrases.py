@@ -26,7 +26,8 @@ REQUIRED: dict[str, set[str]] = {
     "digest": set(), "daily_digest": set(), "weekly_digest": set(), "since": {"day"}, "until": {"day"},
     "stories": {"count"}, "one_story": set(), "nothing_new": {"since"}, "covered_by": {"count"},
     "covered_by_one": set(), "articles": {"count"}, "one_article": set(), "undated": set(), "sources": set(),
-    "show_quotes": set(),
+    "show_quotes": set(), "closest_articles": set(), "not_found_title": set(), "summary_of": {"target"},
+    "quotes_gone": set(), "already_rated": set(), "thanks": set(), "server_language": {"language"},
 }
 _MARKER = re.compile(r"\[(\d+)\]")
 

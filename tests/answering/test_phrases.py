@@ -1,5 +1,6 @@
 """What newsbot says in each language: the phrase files, refusals in the asker's language, and the note that
 names the language of quotes in another one; with a model, the request that asks for the asker's language."""
+import tomllib
 from datetime import date
 
 import pytest
@@ -7,7 +8,7 @@ import pytest
 from index.answering.extractive import NOT_FOUND
 from index.answering.phrases import load_phrases, localized, phrases_for
 from index.answering.writers import ExtractiveWriter, GeneratedWriter, Question
-from index.answering.prompts import load_prompts
+from index.answering.prompts import load_prompts, template_variables
 from index.app import build_llm
 from index.errors import NewsbotError
 from index.settings import PROMPTS_DIR, Settings
@@ -29,6 +30,13 @@ def _cited(*quotes: str) -> Answer:
 
 def test_every_language_has_every_phrase_and_names_every_language():
     assert set(PHRASES) == set(LANGUAGES)
+    english = tomllib.loads((PROMPTS_DIR / "phrases" / "en.toml").read_text(encoding="utf-8"))
+    for code in LANGUAGES:  # read as written, not through the loader that enforces REQUIRED
+        written = tomllib.loads((PROMPTS_DIR / "phrases" / f"{code}.toml").read_text(encoding="utf-8"))
+        assert set(written) == set(english) and set(written["languages"]) == set(LANGUAGES), code
+        assert all(template_variables(written[k]) == template_variables(english[k]) for k in english
+                   if k != "languages"), code
+    assert {"closest_articles", "quotes_gone", "thanks", "server_language"} <= set(english)
     assert PHRASES["es"].say("quoted_in", language=PHRASES["es"].names["en"]) == "(citado en inglés)"
     assert phrases_for(PHRASES, "ru").language == phrases_for(PHRASES, None).language == "en"
 
