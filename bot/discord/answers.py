@@ -19,8 +19,8 @@ STREAM_EDIT_INTERVAL = 1.0  # seconds between edits of a streamed answer: Discor
 
 
 def _parts(deps: Deps, answer: Answer, question: str) -> list[dict[str, Any]]:
-    """Keyword arguments of each message of an answer; the buttons go under the last one."""
-    messages = answer_messages(answer, question)
+    """Keyword arguments of each message of an answer, titled in its language; the buttons go under the last one."""
+    messages = answer_messages(answer, question, deps.service.phrases(answer.language))
     parts: list[dict[str, Any]] = [{"embeds": embeds(m), "allowed_mentions": NO_MENTIONS} for m in messages]
     parts[-1]["view"] = AnswerButtons.layout(deps, answer)
     return parts

@@ -71,7 +71,8 @@ class AskCommands(DepsCog):
             await interaction.response.defer(thinking=True)
             answer = await ticket.run(self.deps.service.summarize, target, since_date, scopes_of(interaction.guild_id),
                                       language)
-        sent = await followup_answer(self.deps, interaction, answer, f"Summary: {target}")
+        heading = self.deps.service.phrases(language)["summary_of"].format(target=target)
+        sent = await followup_answer(self.deps, interaction, answer, heading)
         self.deps.conversations.record([m.id for m in sent], (), Turn(f"Summarise {target}", answer.text))
 
     @summary.autocomplete("target")

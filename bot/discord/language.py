@@ -26,7 +26,7 @@ def described(language: str | None) -> str:
 
 
 class LanguageCommands(DepsCog):
-    """/language: show or set the server's language (setting it is for admins)."""
+    """/language: show or set the server's language (setting it is for admins); the reply is in that language."""
 
     @app_commands.command(name="language", description="The language of this server's digests and summaries")
     @app_commands.describe(language="Set it (admins only); leave empty to see it")
@@ -43,6 +43,5 @@ class LanguageCommands(DepsCog):
                 raise NotAdmin("Only server admins (Manage Server permission or an admin role) can set the language.")
             await asyncio.to_thread(servers.set_language, interaction.guild_id, language.value)
         current = await asyncio.to_thread(servers.language, interaction.guild_id)
-        await interaction.response.send_message(
-            f"This server's digests and summaries are in {described(current)}; questions are answered in the "
-            "language they are asked in.", ephemeral=True, allowed_mentions=NO_MENTIONS)
+        reply = self.deps.service.phrases(current)["server_language"].format(language=described(current))
+        await interaction.response.send_message(reply, ephemeral=True, allowed_mentions=NO_MENTIONS)

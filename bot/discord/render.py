@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 from bot.discord.text import escape_line, escape_markdown, safe_url
 from bot.output import by_article
@@ -24,6 +24,10 @@ FIELD_LIMIT = 25
 FOOTER_LIMIT = 2048
 EMBED_TOTAL_LIMIT = 6000
 EMBEDS_PER_MESSAGE = 10
+
+# The titles of an answer's embeds in English; `NewsPort.phrases` gives them in the answer's language.
+ANSWER_WORDS = {"sources": "Sources", "closest_articles": "Closest articles",
+                "not_found_title": "Not found in the indexed articles"}
 
 ANSWER_COLOUR = 0x2B6CB0
 REFUSAL_COLOUR = 0xDD6B20
@@ -156,21 +160,23 @@ def article_line(a: ArticleRef) -> str:
     return f"• {_link(a.title, a.url)}" + (f" — {details}" if details else "")
 
 
-def answer_messages(answer: Answer, question: str = "") -> list[list[EmbedDict]]:
-    """The messages that show an answer (or a refusal) with its sources, within Discord's limits."""
+def answer_messages(answer: Answer, question: str = "",
+                    words: Mapping[str, str] = ANSWER_WORDS) -> list[list[EmbedDict]]:
+    """The messages that show an answer (or a refusal) with its sources, within Discord's limits; the titles
+    are the `words` of the answer's language (`NewsPort.phrases`)."""
     heading = escape_line(answer.question or question)  # a rewritten question is the model's text
     if answer.refused:
-        embeds = _long_embeds("Not found in the indexed articles", escape_markdown(answer.text or heading),
+        embeds = _long_embeds(words["not_found_title"], escape_markdown(answer.text or heading),
                               REFUSAL_COLOUR, footer=answer.note)
         if answer.closest:
-            embeds += _long_embeds("Closest articles", "\n".join(article_line(a) for a in answer.closest),
+            embeds += _long_embeds(words["closest_articles"], "\n".join(article_line(a) for a in answer.closest),
                                    INFO_COLOUR)
         return pack(embeds)
     footer = " ".join(note for note in (answer.note, answer.age_note) if note)
     embeds = _long_embeds(heading, escape_markdown(defuse_links(answer.text)), ANSWER_COLOUR, footer=footer)
     if answer.citations:
         lines = "\n".join(citation_line(c, numbers) for numbers, c in by_article(answer.citations))
-        embeds += _long_embeds("Sources", lines, INFO_COLOUR)
+        embeds += _long_embeds(words["sources"], lines, INFO_COLOUR)
     return pack(embeds)
 
 

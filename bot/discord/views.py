@@ -8,7 +8,9 @@ import discord
 
 from bot.discord.access import vote_scope
 from bot.discord.errors import NO_MENTIONS, reply_error
+from bot.discord.readback import language_of_titles, read_back, section_titles
 from bot.discord.render import quotes_messages
+from index.port import LANGUAGES
 from index.types import Answer
 from bot.discord.deps import Deps
 
@@ -23,7 +25,9 @@ class AnswerButtons(discord.ui.View):
 
     The answer behind a message is looked up by message id in `deps.answers`, so the buttons keep
     working as long as the answer is remembered; after a restart, votes still work (the question and
-    answer are read back from the message) and "Show quotes" says the passages are gone.
+    answer are read back from the message, its titles in any language) and "Show quotes" says the passages
+    are gone. The replies are in the answer's language (after a restart: the one its titles show, else the
+    server's).
     """
 
     def __init__(self, deps: Deps) -> None:
@@ -47,8 +51,9 @@ class AnswerButtons(discord.ui.View):
         """Show the exact passages behind each [n], to the clicking user only."""
         known = self.deps.answers.get(interaction.message.id) if interaction.message else None
         if known is None:
-            await interaction.response.send_message("I no longer have the passages of this answer; please ask "
-                                                    "again.", ephemeral=True, allowed_mentions=NO_MENTIONS)
+            words = await self._words(interaction)
+            await interaction.response.send_message(words["quotes_gone"], ephemeral=True,
+                                                    allowed_mentions=NO_MENTIONS)
             return
         first, *rest = quotes_messages(known[1])
         await interaction.response.send_message(embeds=embeds(first), ephemeral=True, allowed_mentions=NO_MENTIONS)
@@ -68,26 +73,43 @@ class AnswerButtons(discord.ui.View):
     async def _vote(self, interaction: discord.Interaction, vote: int) -> None:
         message = interaction.message
         if message is None or not self.deps.answers.first_vote(message.id, interaction.user.id):
-            await interaction.response.send_message("You already rated this answer.", ephemeral=True,
+            words = await self._words(interaction)
+            await interaction.response.send_message(words["already_rated"], ephemeral=True,
                                                     allowed_mentions=NO_MENTIONS)
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
+        words = await self._words(interaction)
         question, answer_text = self._question_and_answer(message)
         known = self.deps.answers.get(message.id)
         await asyncio.to_thread(self.deps.feedback.add, question, answer_text, interaction.user.id, vote,
                                 scope=vote_scope(interaction.guild_id), place=str(interaction.channel_id or ""),
                                 citations=await asyncio.to_thread(self.deps.service.citation_records,
                                                                   known[1].citations) if known else ())
-        await interaction.followup.send("Thanks for the feedback!", ephemeral=True, allowed_mentions=NO_MENTIONS)
+        await interaction.followup.send(words["thanks"], ephemeral=True, allowed_mentions=NO_MENTIONS)
 
     def _question_and_answer(self, message: discord.Message) -> tuple[str, str]:
         known = self.deps.answers.get(message.id)
         if known is not None:
             question, answer = known
             return answer.question or question, answer.text
-        parts = [e for e in message.embeds if e.title not in ("Sources", "Closest articles")]
-        title = next((e.title for e in parts if e.title), "") or ""
-        return title, "\n".join(e.description or "" for e in parts)
+        sections = section_titles(self._every_language().values())
+        return read_back([(e.title or "", e.description or "") for e in message.embeds], sections)
+
+    def _every_language(self) -> dict[str, dict[str, str]]:
+        """The phrases of every language (prompts/phrases/), by language code."""
+        return {code: self.deps.service.phrases(code) for code in LANGUAGES}
+
+    async def _words(self, interaction: discord.Interaction) -> dict[str, str]:
+        """The phrases to reply in: the remembered answer's language; after a restart the language its titles
+        show; else the server's (/language)."""
+        message = interaction.message
+        known = self.deps.answers.get(message.id) if message else None
+        language = known[1].language if known else None
+        if not language and message is not None:
+            language = language_of_titles([e.title or "" for e in message.embeds], self._every_language())
+        if not language and interaction.guild_id is not None:
+            language = await asyncio.to_thread(self.deps.state.servers.language, interaction.guild_id)
+        return self.deps.service.phrases(language)
 
     async def on_error(self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[Any]) -> None:
         """Errors of the buttons go through the bot's one error handler."""
