@@ -62,3 +62,40 @@ def test_language_changes_the_digest_and_a_spanish_question_is_answered_in_spani
             assert await asyncio.to_thread(bot.deps.state.forget, fake.guild_id) >= 1
             assert bot.deps.state.servers.language(fake.guild_id) is None
     asyncio.run(main())
+
+
+@pytest.mark.slow
+def test_a_german_servers_answer_is_titled_in_german_and_its_buttons_work_after_a_restart(scoped_service, feedback,
+                                                                                          tmp_path):
+    path = tmp_path / "guilds.sqlite3"
+
+    async def main() -> None:
+        async with running_bot(scoped_service, feedback, state=state_at(path)) as (fake, bot):
+            chosen = await fake.slash("language", {"language": "de"}, permissions=ADMIN)
+            await fake.wait_for(lambda: chosen.acks)
+            assert reply_text(chosen).startswith("Nachrichtenüberblicke und Zusammenfassungen dieses Servers sind "
+                                                 "auf Deutsch (de)")
+            asked = await fake.slash("ask", {"question": "Putin?"})  # its language cannot be told: the server's
+            await finished(fake, asked)
+            main_embed, sources = asked.followups[0]["embeds"]
+            assert sources["title"] == "Quellen" and "zitiert auf Englisch" in main_embed["description"]
+            summary = await fake.slash("summary", {"target": "Putin"})
+            await finished(fake, summary)
+            assert summary.followups[0]["embeds"][0]["title"] == "Zusammenfassung: Putin"
+            answer = asked.followups[-1]
+        async with running_bot(scoped_service, feedback, state=state_at(path), fake=fake) as (_, restarted):
+            assert restarted.deps.answers.get(int(answer["id"])) is None  # a new process: nothing remembered
+            up = await fake.click(answer, "newsbot:up")
+            await finished(fake, up)
+            assert text_of(up.followups[0]) == "Danke für die Rückmeldung!"
+            [vote] = feedback.list(1)
+            assert (vote.vote, vote.question, vote.answer) == (1, "Putin?", main_embed["description"])
+            again = await fake.click(answer, "newsbot:down")
+            await fake.wait_for(lambda: again.acks)
+            assert reply_text(again) == "Du hast diese Antwort schon bewertet."
+            quotes = await fake.click(answer, "newsbot:quotes")
+            await fake.wait_for(lambda: quotes.acks)
+            assert reply_text(quotes) == "Die Textstellen dieser Antwort habe ich nicht mehr; bitte frag noch einmal."
+            assert fake.rejections == []
+            assert_never_pings(fake)
+    asyncio.run(main())
