@@ -158,8 +158,9 @@ def cmd_summary(args, settings: Settings) -> int:
     since = parse_since(args.since, date.today(), "--since ")
     service = _service(settings)
     _ensure_indexed(service, settings)
-    answer = service.summarize(args.target, since)
-    print(output.to_json(output.answer_json(answer)) if args.json else output.answer_text(answer))
+    answer = service.summarize(args.target, since, language=args.language)
+    words = service.phrases(args.language) if args.language else None
+    print(output.to_json(output.answer_json(answer)) if args.json else output.answer_text(answer, words))
     return 0
 
 

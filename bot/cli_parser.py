@@ -47,6 +47,8 @@ def _add_questions(commands) -> None:
     summary.add_argument("target")
     summary.add_argument("--since", help="only articles published since this date (YYYY-MM-DD) "
                          "or this long back (3d, 2w, 1m)")
+    summary.add_argument("--language", choices=LANGUAGES, default=None,
+                         help="the language of its words (and, with a model, of the summary); default English")
     summary.add_argument("--json", action="store_true")
     digest = commands.add_parser("digest", help="the stories of the last days, each summarised with citations")
     digest.add_argument("--since", default="1d",

@@ -92,19 +92,24 @@ def by_article(citations: Sequence[Citation]) -> list[tuple[str, Citation]]:
     return [(f"[{', '.join(str(c.n) for c in group)}]", group[0]) for group in groups.values()]
 
 
-def answer_text(answer: Answer) -> str:
-    """An answer for the terminal: text, then the numbered sources (or the closest articles)."""
+_HEADINGS = {"sources": "Sources", "closest_articles": "Closest articles"}  # without `words`: English
+
+
+def answer_text(answer: Answer, words: Mapping[str, str] | None = None) -> str:
+    """An answer for the terminal: text, then the numbered sources (or the closest articles). With `words`
+    (`NewsPort.phrases` of a language) their headings are in that language."""
+    words = words or _HEADINGS
     lines = [answer.text]
     if answer.note:
         lines += ["", f"Note: {answer.note}"]
     if answer.age_note:
         lines += ["", answer.age_note]
     if answer.citations:
-        lines += ["", "Sources:"]
+        lines += ["", f"{words['sources']}:"]
         lines += [f"{n} {_source_line(c.title, c.outlet or c.source, c.published, c.url)}"
                   for n, c in by_article(answer.citations)]
     if answer.refused and answer.closest:
-        lines += ["", "Closest articles:"]
+        lines += ["", f"{words['closest_articles']}:"]
         lines += [f"- {_source_line(a.title, a.outlet, a.published, a.url)}" for a in answer.closest]
     return "\n".join(lines)
 

@@ -1,10 +1,14 @@
 """`newsbot ask` as a process with questions in other languages and odd ones: an answer or a plain refusal
-in the asker's language, and for a question without words one clear line, never a traceback."""
+in the asker's language, and for a question without words one clear line, never a traceback; `newsbot summary
+--language` quoting with that language's words offline, and written in it by a model."""
 import json
+import re
 
 import pytest
 
 from tests.support.cli_process import assert_clean_error, newsbot
+from tests.support.fake_openai import fake_openai, fake_openai_server  # noqa: F401
+from tests.support.llm_answers import quoting_model
 
 
 @pytest.mark.slow
@@ -24,3 +28,37 @@ def test_questions_in_other_languages_scripts_and_shapes_get_an_answer_or_a_plai
         found = ask(mixed)
         assert found["refused"] or found["citations"]
     assert_clean_error(newsbot("ask", "🔥🔥🔥", home=tmp_path), "some words")
+
+
+@pytest.mark.slow
+def test_summary_in_german_offline_quotes_the_articles_with_german_words(tmp_path):
+    found = newsbot("summary", "Putin", "--language", "de", home=tmp_path)
+    assert found.returncode == 0 and "Traceback" not in found.stderr, found.stderr
+    text, _, sources = found.stdout.partition("\n\nQuellen:\n")
+    assert "[1]" in text and text.endswith("(zitiert auf Englisch)") and "Putin" in sources
+    refused = newsbot("summary", "Bundesliga Fußball Meisterschaft", "--language", "de", home=tmp_path)
+    assert refused.stdout.startswith("Dazu habe ich in den indexierten Artikeln nichts gefunden.\n")
+    assert "\nNächstliegende Artikel:\n- " in refused.stdout and "Closest" not in refused.stdout
+    english = newsbot("summary", "Putin", home=tmp_path)  # without --language: English, quoted as written
+    assert "\n\nSources:\n" in english.stdout and "zitiert" not in english.stdout
+
+
+def _german_model(body: dict) -> str:
+    """Quotes the passages (tests/support/llm_answers.py) and translates into German, each marker kept."""
+    prompt = body["messages"][-1]["content"]
+    if "<answer>" not in prompt:
+        return quoting_model(body)
+    english = prompt.split("<answer>\n", 1)[1].split("\n</answer>", 1)[0]
+    return " ".join(f"Das berichtet der Artikel {marker}." for marker in re.findall(r"\[\d+\]", english))
+
+
+@pytest.mark.slow
+def test_summary_in_german_with_a_model_is_written_in_german(tmp_path, fake_openai):  # noqa: F811
+    fake_openai.set_default(_german_model)
+    env = {"OPENAI_BASE_URL": fake_openai.base_url, "NEWSBOT_LLM_MODEL": "fake", "NEWSBOT_LLM_MAX_RETRIES": "0"}
+    result = newsbot("summary", "Putin", "--language", "de", home=tmp_path, env=env)
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    assert result.stdout.startswith("Das berichtet der Artikel [1].") and "\n\nQuellen:\n" in result.stdout
+    prompts = [r.messages[-1]["content"] for r in fake_openai.chat_requests]
+    assert any("Write the summary in English" in p for p in prompts)  # written where the passages are,
+    assert any("Translate the answer below into German" in p for p in prompts)  # then translated
