@@ -129,7 +129,8 @@ def cmd_ask(args, settings: Settings) -> int:
     service = _service(settings)
     _ensure_indexed(service, settings)
     answer = service.ask(args.question, as_of=as_of)
-    print(output.to_json(output.answer_json(answer)) if args.json else output.answer_text(answer))
+    words = service.phrases(answer.language)  # the answer's language: the question's, or the default
+    print(output.to_json(output.answer_json(answer)) if args.json else output.answer_text(answer, words))
     return 0
 
 

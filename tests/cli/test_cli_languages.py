@@ -41,6 +41,8 @@ def test_summary_in_german_offline_quotes_the_articles_with_german_words(tmp_pat
     assert "\nNächstliegende Artikel:\n- " in refused.stdout and "Closest" not in refused.stdout
     english = newsbot("summary", "Putin", home=tmp_path)  # without --language: English, quoted as written
     assert "\n\nSources:\n" in english.stdout and "zitiert" not in english.stdout
+    spanish = newsbot("ask", "¿Qué dijo Macron sobre los aranceles?", home=tmp_path)  # ask: the answer's language
+    assert spanish.stdout.startswith("No encontré eso en los artículos indexados.\n\nArtículos más cercanos:\n- ")
 
 
 def _german_model(body: dict) -> str:
