@@ -92,16 +92,17 @@ def by_article(citations: Sequence[Citation]) -> list[tuple[str, Citation]]:
     return [(f"[{', '.join(str(c.n) for c in group)}]", group[0]) for group in groups.values()]
 
 
-_HEADINGS = {"sources": "Sources", "closest_articles": "Closest articles"}  # without `words`: English
+# without `words`: English
+_HEADINGS = {"sources": "Sources", "closest_articles": "Closest articles", "note_line": "Note: {note}"}
 
 
 def answer_text(answer: Answer, words: Mapping[str, str] | None = None) -> str:
-    """An answer for the terminal: text, then the numbered sources (or the closest articles). With `words`
-    (`NewsPort.phrases` of a language) their headings are in that language."""
+    """An answer for the terminal: text, its notes, then the numbered sources (or the closest articles). With
+    `words` (`NewsPort.phrases` of a language) the note's label and the headings are in that language."""
     words = words or _HEADINGS
     lines = [answer.text]
     if answer.note:
-        lines += ["", f"Note: {answer.note}"]
+        lines += ["", words["note_line"].format(note=answer.note)]
     if answer.age_note:
         lines += ["", answer.age_note]
     if answer.citations:

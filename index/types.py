@@ -163,10 +163,10 @@ class Answer:
     refused: bool
     citations: tuple[Citation, ...] = ()
     closest: tuple[ArticleRef, ...] = ()
-    note: str = ""  # one-line remark for the user, e.g. "the language model was unavailable"
+    note: str = ""  # one-line remark for the user in its language, e.g. "the language model was unavailable"
     question: str = ""  # the standalone question that was answered (after follow-up rewriting)
     checks: AnswerChecks | None = None  # set when an LLM wrote the answer: what its checks removed
-    age_note: str = ""  # "The newest article on this is from 12 March." when every cited article is old
+    age_note: str = ""  # "The newest article on this is from 12 March." (in `language`) when all cited are old
     language: str = ""  # the language it is written in (index/answering/phrases.py), "" when not set
 
 

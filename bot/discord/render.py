@@ -27,7 +27,7 @@ EMBEDS_PER_MESSAGE = 10
 
 # The titles of an answer's embeds in English; `NewsPort.phrases` gives them in the answer's language.
 ANSWER_WORDS = {"sources": "Sources", "closest_articles": "Closest articles",
-                "not_found_title": "Not found in the indexed articles"}
+                "not_found_title": "Not found in the indexed articles", "no_quotes": "This answer cites no passages."}
 
 ANSWER_COLOUR = 0x2B6CB0
 REFUSAL_COLOUR = 0xDD6B20
@@ -186,8 +186,9 @@ def draft_text(text: str) -> str:
     return draft + "\n-# writing… citations are checked at the end"
 
 
-def quotes_messages(answer: Answer) -> list[list[EmbedDict]]:
-    """The exact passages behind each [n] of an answer, one embed (or more, if long) per citation."""
+def quotes_messages(answer: Answer, words: Mapping[str, str] = ANSWER_WORDS) -> list[list[EmbedDict]]:
+    """The exact passages behind each [n] of an answer, one embed (or more, if long) per citation; when it
+    cites none, says so in the `words` of the answer's language (`NewsPort.phrases`)."""
     embeds: list[EmbedDict] = []
     for c in sorted(answer.citations, key=lambda c: c.n):
         footer = " · ".join(one_line(x) for x in (c.outlet or c.source_name, _date(c.published)) if x)
@@ -197,7 +198,7 @@ def quotes_messages(answer: Answer) -> list[list[EmbedDict]]:
             part[0]["url"] = safe_url(c.url)
         embeds += part
     if not embeds:
-        embeds = [{"description": "This answer cites no passages.", "color": INFO_COLOUR}]
+        embeds = [{"description": words["no_quotes"], "color": INFO_COLOUR}]
     return pack(embeds)
 
 

@@ -55,7 +55,7 @@ class AnswerButtons(discord.ui.View):
             await interaction.response.send_message(words["quotes_gone"], ephemeral=True,
                                                     allowed_mentions=NO_MENTIONS)
             return
-        first, *rest = quotes_messages(known[1])
+        first, *rest = quotes_messages(known[1], self.deps.service.phrases(known[1].language))
         await interaction.response.send_message(embeds=embeds(first), ephemeral=True, allowed_mentions=NO_MENTIONS)
         for message in rest:
             await interaction.followup.send(embeds=embeds(message), ephemeral=True, allowed_mentions=NO_MENTIONS)

@@ -1,9 +1,12 @@
-"""Saying how old an answer's articles are, relative to the time of asking. Pure."""
+"""Saying how old an answer's articles are, relative to the time of asking, in the answer's language. Pure
+but for reading the shipped phrases once (index/answering/phrases.py) when none are given."""
 from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from typing import Mapping
 
+from index.answering.phrases import Phrases, default_phrases, phrases_for
 from index.types import Answer
 
 OLD_AFTER_DAYS = 7  # an answer whose newest cited article is older than this gets a note with its date
@@ -20,16 +23,18 @@ def newest_cited(answer: Answer) -> date | None:
     return max(days, default=None)
 
 
-def age_note(answer: Answer, as_of: date) -> str:
-    """"The newest article on this is from 12 March." when every cited article is old; else ""."""
+def age_note(answer: Answer, as_of: date, phrases: Mapping[str, Phrases] | None = None) -> str:
+    """"The newest article on this is from 12 March." when every cited article is old, else "": in the
+    answer's language (`Answer.language`, set when it was written; the default language when unset), its
+    date written in that language, with the year when it is not the year of `as_of`."""
     newest = newest_cited(answer)
     if answer.refused or newest is None or (as_of - newest).days <= OLD_AFTER_DAYS:
         return ""
-    when = f"{newest.day} {newest:%B}" + (f" {newest.year}" if newest.year != as_of.year else "")
-    return f"The newest article on this is from {when}."
+    words = phrases_for(phrases or default_phrases(), answer.language)
+    return words.say("age_note", when=words.day(newest, with_year=newest.year != as_of.year))
 
 
-def dated(answer: Answer, as_of: date | None) -> Answer:
-    """The answer with its `age_note` set (when its articles are old)."""
-    note = age_note(answer, as_of or date.today())
+def dated(answer: Answer, as_of: date | None, phrases: Mapping[str, Phrases] | None = None) -> Answer:
+    """The answer with its `age_note` set (when its articles are old), in the answer's language."""
+    note = age_note(answer, as_of or date.today(), phrases)
     return replace(answer, age_note=note) if note else answer

@@ -1,5 +1,6 @@
 """What newsbot says in each of its languages: `prompts/phrases/<code>.toml`, loaded and checked like the
-prompts (every file has the keys of `REQUIRED`, each with exactly its variables, and names every language).
+prompts (every file has the keys of `REQUIRED`, each with exactly its variables, names every language and
+lists the twelve `months`, with which `Phrases.day` writes a date: "12. März", "12 de marzo", "3月12日").
 
 `localized` puts an answer into the asker's language: a refusal says so in that language, and a quoted
 (extractive) answer says which language it quotes when that is not the asker's: "(citado en inglés)".
@@ -10,6 +11,7 @@ import re
 import tomllib
 from functools import lru_cache
 from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 from typing import Mapping
 
@@ -28,21 +30,31 @@ REQUIRED: dict[str, set[str]] = {
     "covered_by_one": set(), "articles": {"count"}, "one_article": set(), "undated": set(), "sources": set(),
     "show_quotes": set(), "closest_articles": set(), "not_found_title": set(), "summary_of": {"target"},
     "quotes_gone": set(), "already_rated": set(), "thanks": set(), "server_language": {"language"},
+    "age_note": {"when"}, "day_month": {"day", "month"}, "day_month_year": {"day", "month", "year"},
+    "first_day": set(), "llm_fallback": set(), "note_line": {"note"}, "no_quotes": set(),
 }
 _MARKER = re.compile(r"\[(\d+)\]")
 
 
 @dataclass(frozen=True)
 class Phrases:
-    """The phrases of one language, and its names for every language."""
+    """The phrases of one language, its names for every language and of the months (January first)."""
 
     language: str
     texts: Mapping[str, str]
     names: Mapping[str, str]
+    months: tuple[str, ...] = ()
 
     def say(self, key: str, **values: object) -> str:
         """The phrase `key`, its variables filled."""
         return self.texts[key].format(**values)
+
+    def day(self, day: date, with_year: bool = False) -> str:
+        """`day` written plainly in this language ("12 March", "1er mars 2024", "3月12日"), its year only
+        when `with_year`; the first of a month as the language writes it (`first_day`: "1er", "1º")."""
+        number = self.say("first_day") if day.day == 1 else str(day.day)
+        values = {"day": number, "month": self.months[day.month - 1]}
+        return self.say("day_month_year", year=day.year, **values) if with_year else self.say("day_month", **values)
 
 
 def _load_one(path: Path, language: str) -> Phrases:
@@ -50,14 +62,17 @@ def _load_one(path: Path, language: str) -> Phrases:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise NewsbotError(f"phrases file {path} cannot be read: {exc}") from None
-    names = data.pop("languages", {})
+    names, months = data.pop("languages", {}), data.pop("months", None)
     if set(names) != set(LANGUAGES) or set(data) != set(REQUIRED):
         raise NewsbotError(f"phrases file {path} must have the keys {sorted(REQUIRED)} and name the languages "
                            f"{list(LANGUAGES)} in [languages]")
+    if not (isinstance(months, list) and len(months) == 12 and all(isinstance(m, str) and m for m in months)):
+        raise NewsbotError(f"phrases file {path} must list the twelve months: months = [\"January\", …]")
     for key, required in REQUIRED.items():
         if template_variables(str(data[key])) != required:
             raise NewsbotError(f"phrase {key!r} of {path} must use exactly the variables {sorted(required)}")
-    return Phrases(language, {k: str(v) for k, v in data.items()}, {k: str(v) for k, v in names.items()})
+    return Phrases(language, {k: str(v) for k, v in data.items()}, {k: str(v) for k, v in names.items()},
+                   tuple(months))
 
 
 def load_phrases(folder: Path) -> dict[str, Phrases]:

@@ -4,7 +4,7 @@ Two implementations, and one wrapper that joins them:
 - `ExtractiveWriter`: offline, quoted sentences with citations (index/answering/extractive.py);
 - `GeneratedWriter`: an LLM writes, and its citations are checked (index/answering/generated.py);
 - `FallbackWriter`: the generated writer first; when the LLM is unavailable, the extractive one, with a
-  one-line note. It holds the only `except LLMUnavailable` of the core.
+  one-line note in the answer's language. It holds the only `except LLMUnavailable` of the core.
 
 `writer_for(llm, ...)` picks: offline (no LLM) the extractive writer alone, else the fallback pair.
 """
@@ -31,7 +31,6 @@ from index.text import DEFAULT_LANGUAGE
 from index.types import Answer, Passage, Turn
 
 log = logging.getLogger(__name__)
-LLM_FALLBACK_NOTE = "The language model is unavailable; these are quoted passages instead."
 Embed = Callable[[list[str]], np.ndarray]
 BRIEF_SENTENCES = 2
 
@@ -191,11 +190,14 @@ class GeneratedWriter:
 
 
 class FallbackWriter:
-    """The generated writer, and the extractive one whenever the LLM is unavailable (with a note)."""
+    """The generated writer, and the extractive one whenever the LLM is unavailable (with a note in the
+    answer's language: `llm_fallback` of prompts/phrases/)."""
 
-    def __init__(self, primary: GeneratedWriter, fallback: ExtractiveWriter) -> None:
+    def __init__(self, primary: GeneratedWriter, fallback: ExtractiveWriter,
+                 phrases: Mapping[str, Phrases] | None = None) -> None:
         self.primary = primary
         self.fallback = fallback
+        self._phrases = phrases or default_phrases()
 
     def answer(self, question: Question) -> Answer:
         """The generated answer, or the extractive one with the fallback note."""
@@ -230,10 +232,10 @@ class FallbackWriter:
         """The generated writer's budget."""
         return self.primary.budget()
 
-    @staticmethod
-    def _fell_back(what: str, exc: LLMUnavailable, answer: Answer) -> Answer:
+    def _fell_back(self, what: str, exc: LLMUnavailable, answer: Answer) -> Answer:
+        """The extractive `answer` with the fallback note, in its language (set when it was written)."""
         log.warning("falling back to an extractive %s: %s", what, exc)
-        return replace(answer, note=LLM_FALLBACK_NOTE)
+        return replace(answer, note=phrases_for(self._phrases, answer.language).say("llm_fallback"))
 
 
 def passages_language(passages: Sequence[Passage]) -> str:
@@ -256,4 +258,4 @@ def writer_for(llm: LLM | None, prompts: Mapping[str, Prompt], embed: Embed,
     extractive_writer = ExtractiveWriter(embed, idf, phrases)
     if llm is None:
         return extractive_writer
-    return FallbackWriter(GeneratedWriter(llm, prompts, embed, phrases), extractive_writer)
+    return FallbackWriter(GeneratedWriter(llm, prompts, embed, phrases), extractive_writer, phrases)

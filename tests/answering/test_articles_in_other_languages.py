@@ -3,6 +3,8 @@ offline in their own language and in English. The English MiniLM does not bridge
 is answered from a German article only through words both share (names); about a Chinese one it is refused."""
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from index.app import build_service
@@ -37,6 +39,16 @@ def test_a_german_question_is_answered_from_the_german_article(service):
     assert not answer.refused and [c.title for c in answer.citations] == [GERMAN["hafen"][0]]
     assert "“Das Terminal kostete 480 Millionen Euro und kann jährlich zwei Millionen Container abfertigen.” [1]" in answer.text
     assert "zitiert" not in answer.text  # quoted in the asker's language: no note
+
+
+def test_an_answer_over_old_articles_says_how_old_they_are_in_the_askers_language(service):
+    german = service.ask("Wie viel kostete das neue Containerterminal im Hamburger Hafen?", as_of=date(2025, 4, 15))
+    assert not german.refused and german.language == "de"  # the German feed's articles are of 3 March 2025
+    assert german.age_note == "Der neueste Artikel dazu ist vom 3. März."
+    chinese = service.ask("西湖隧道什么时候通车？", as_of=date(2026, 1, 10))  # another year: with the year
+    assert not chinese.refused and chinese.age_note == "关于此事的最新文章发布于2025年3月4日。"
+    english = service.ask("What did Jana Körber say about Waltershof?", as_of=date(2025, 4, 15))
+    assert english.age_note == "The newest article on this is from 3 March."  # quoted in German, said in English
 
 
 def test_a_chinese_question_is_answered_with_whole_chinese_sentences(service):

@@ -35,8 +35,10 @@ def test_every_language_has_every_phrase_and_names_every_language():
         written = tomllib.loads((PROMPTS_DIR / "phrases" / f"{code}.toml").read_text(encoding="utf-8"))
         assert set(written) == set(english) and set(written["languages"]) == set(LANGUAGES), code
         assert all(template_variables(written[k]) == template_variables(english[k]) for k in english
-                   if k != "languages"), code
+                   if k not in ("languages", "months")), code
+        assert len(written["months"]) == 12 and len(set(written["months"])) == 12, code
     assert {"closest_articles", "quotes_gone", "thanks", "server_language"} <= set(english)
+    assert {"age_note", "day_month", "day_month_year", "llm_fallback", "note_line", "no_quotes"} <= set(english)
     assert PHRASES["es"].say("quoted_in", language=PHRASES["es"].names["en"]) == "(citado en inglés)"
     assert phrases_for(PHRASES, "ru").language == phrases_for(PHRASES, None).language == "en"
 
@@ -48,6 +50,30 @@ def test_a_phrase_file_missing_a_key_or_with_a_wrong_variable_fails_on_load(tmp_
     (tmp_path / "de.toml").write_text(broken)
     with pytest.raises(NewsbotError, match="de.toml"):
         load_phrases(tmp_path)
+
+
+@pytest.mark.parametrize("months", ['months = ["Januar"]', "", 'months = "Januar, Februar"'],
+                         ids=["one", "none", "not-a-list"])
+def test_a_phrase_file_without_its_twelve_months_fails_on_load(tmp_path, months):
+    for code in LANGUAGES:
+        (tmp_path / f"{code}.toml").write_text((PROMPTS_DIR / "phrases" / f"{code}.toml").read_text())
+    german = (PROMPTS_DIR / "phrases" / "de.toml").read_text(encoding="utf-8")
+    start, end = german.index("months = ["), german.index("]", german.index("months = [")) + 1
+    (tmp_path / "de.toml").write_text(german[:start] + months + german[end:], encoding="utf-8")
+    with pytest.raises(NewsbotError, match="de.toml.*twelve months"):
+        load_phrases(tmp_path)
+
+
+@pytest.mark.parametrize("code, day, with_year, written", [
+    ("en", date(2025, 3, 12), False, "12 March"), ("en", date(2024, 12, 30), True, "30 December 2024"),
+    ("de", date(2025, 3, 12), False, "12. März"), ("de", date(2024, 3, 1), True, "1. März 2024"),
+    ("es", date(2025, 3, 12), False, "12 de marzo"), ("es", date(2024, 8, 5), True, "5 de agosto de 2024"),
+    ("fr", date(2025, 3, 1), False, "1er mars"), ("fr", date(2024, 2, 14), True, "14 février 2024"),
+    ("it", date(2025, 3, 1), False, "1º marzo"), ("pt", date(2025, 3, 12), True, "12 de março de 2025"),
+    ("zh", date(2025, 3, 12), False, "3月12日"), ("zh", date(2024, 11, 2), True, "2024年11月2日"),
+])
+def test_a_day_is_written_plainly_in_each_language(code, day, with_year, written):
+    assert PHRASES[code].day(day, with_year=with_year) == written
 
 
 def test_a_refusal_is_said_in_the_askers_language():

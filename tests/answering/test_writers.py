@@ -74,6 +74,18 @@ def test_llm_outage_falls_back_to_the_extractive_answer(llm_service, fake_openai
     assert "language model is unavailable" in answer.note
 
 
+def test_an_outage_says_so_in_the_askers_language(llm_service, fake_openai):  # noqa: F811
+    fake_openai.enqueue(*[http_error(500)] * 6)  # every call fails (two tries each), the circuit open or not
+    german = "Das Sprachmodell ist nicht verfügbar; dies sind stattdessen zitierte Textstellen."
+    summary = llm_service.summarize("Putin", language="de")  # quoted in English, said in German
+    assert summary.language == "de" and summary.note == german and summary.citations
+    assert summary.text.endswith("(zitiert auf Englisch)")
+    answer = llm_service.ask("Worauf hat sich Putin bei dem Telefonat geeinigt?")
+    assert answer.language == "de" and answer.note == german
+    spanish = llm_service.ask("¿Qué aceptó Putin en la llamada?")
+    assert spanish.note == "El modelo de lenguaje no está disponible; en su lugar, estos son pasajes citados."
+
+
 @pytest.mark.parametrize("broken", [garbage("invalid_json"), garbage("empty_choices")], ids=["json", "no-choices"])
 def test_a_garbage_response_is_treated_as_unavailable(llm_service, fake_openai, broken):  # noqa: F811
     fake_openai.enqueue(broken)

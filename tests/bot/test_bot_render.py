@@ -5,6 +5,7 @@ import pytest
 
 from bot.discord.render import (MARKER, answer_messages, clip, no_previews, pack, quotes_messages, report_text,
                         sources_messages, split_text)
+from index.answering.phrases import default_phrases
 from index.types import Answer, ArticleRef, Citation, IndexReport, ItemError, SourceStatus
 from tests.support.fake_discord import message_problems
 
@@ -122,6 +123,21 @@ def test_quotes_are_exact_and_within_limits():
     assert " ".join(e["description"] for e in embeds[1:]).split() == long_quote.split()
     for m in messages:
         assert message_problems(as_discord_payload(m), creating=True) == []
+
+
+def test_an_answer_citing_nothing_says_so_in_its_language():
+    german = Answer("Nichts zitiert.", refused=False, language="de")
+    [[embed]] = quotes_messages(german, default_phrases()["de"].texts)
+    assert embed["description"] == "Diese Antwort zitiert keine Textstellen."
+    assert quotes_messages(german)[0][0]["description"] == "This answer cites no passages."  # no words: English
+
+
+def test_a_german_answers_notes_are_its_footer():
+    answer = Answer("Putin stimmte zu [1].", refused=False, citations=(citation(1),), language="de",
+                    note="Das Sprachmodell ist nicht verfügbar; dies sind stattdessen zitierte Textstellen.",
+                    age_note="Der neueste Artikel dazu ist vom 19. März.")
+    [[main, sources]] = answer_messages(answer, "Worauf hat sich Putin geeinigt?", default_phrases()["de"].texts)
+    assert main["footer"]["text"] == f"{answer.note} {answer.age_note}" and sources["title"] == "Quellen"
 
 
 def test_pack_respects_the_total_and_count():

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from tests.support.cli_process import assert_clean_error, newsbot
-from tests.support.fake_openai import fake_openai, fake_openai_server  # noqa: F401
+from tests.support.fake_openai import fake_openai, fake_openai_server, http_error  # noqa: F401
 from tests.support.llm_answers import quoting_model
 
 
@@ -64,3 +64,16 @@ def test_summary_in_german_with_a_model_is_written_in_german(tmp_path, fake_open
     prompts = [r.messages[-1]["content"] for r in fake_openai.chat_requests]
     assert any("Write the summary in English" in p for p in prompts)  # written where the passages are,
     assert any("Translate the answer below into German" in p for p in prompts)  # then translated
+
+
+@pytest.mark.slow
+def test_summary_in_german_when_the_model_fails_is_quoted_with_a_german_note(tmp_path, fake_openai):  # noqa: F811
+    fake_openai.enqueue(*[http_error(500)] * 5)
+    env = {"OPENAI_BASE_URL": fake_openai.base_url, "NEWSBOT_LLM_MODEL": "fake", "NEWSBOT_LLM_MAX_RETRIES": "0"}
+    result = newsbot("summary", "Putin", "--language", "de", home=tmp_path, env=env)
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    text, _, sources = result.stdout.partition("\n\nQuellen:\n")
+    quoted, _, note = text.partition("\n\n")
+    assert "[1]" in quoted and quoted.endswith("(zitiert auf Englisch)") and "Putin" in sources
+    assert note == "Hinweis: Das Sprachmodell ist nicht verfügbar; dies sind stattdessen zitierte Textstellen."
+    assert fake_openai.chat_requests  # the model was asked, and failed

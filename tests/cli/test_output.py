@@ -5,10 +5,12 @@ import pytest
 
 from bot import output
 from bot.output import TerminalSafe, for_terminal, to_json
+from index.answering.phrases import default_phrases
 from index.app import build_service
 from index.settings import Settings
 from tests.support.cli_process import newsbot
 from tests.support.chroma_view import live_chroma
+from index.types import Answer, Citation
 
 ESCAPES = ("\x1b", "\x07", "\x9b", "\r", "\u202e")
 TITLE = "\x1b]0;pwned\x07Harbour ferry \x1b[2J timetable"
@@ -61,6 +63,17 @@ def test_a_one_article_summary_lists_its_article_once(seed_service):
     assert output.answer_text(answer).split("\nSources:\n")[1].splitlines() == [
         f"[{numbers}] After call with Trump, Putin agrees to pause attacks on Ukraine’s energy and infrastructure "
         "targets (CNN, 2025-03-19)"]
+
+
+def test_an_answers_notes_are_labelled_in_its_language():
+    citation = Citation(1, "Putin agrees to pause", "seeds", "https://cnn.com/a", "2025-03-19", "q", outlet="CNN")
+    answer = Answer("“Putin agreed.” [1] (zitiert auf Englisch)", False, (citation,), language="de",
+                    note="Das Sprachmodell ist nicht verfügbar; dies sind stattdessen zitierte Textstellen.",
+                    age_note="Der neueste Artikel dazu ist vom 19. März.")
+    assert output.answer_text(answer, default_phrases()["de"].texts).splitlines() == [
+        answer.text, "", f"Hinweis: {answer.note}", "", answer.age_note, "", "Quellen:",
+        "[1] Putin agrees to pause (CNN, 2025-03-19) <https://cnn.com/a>"]
+    assert f"\n\nNote: {answer.note}\n\n" in output.answer_text(answer)  # without words: English, as before
 
 
 def test_the_filters():
