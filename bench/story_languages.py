@@ -23,7 +23,6 @@ grouping would reach if names and title words matched across languages (a bound,
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import re
 from collections import defaultdict

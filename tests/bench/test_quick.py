@@ -37,6 +37,7 @@ QUICK: dict[str, tuple[list[str], str]] = {
     "multilingual": (["--quick"], "worst / en"),
     "answer_languages": (["--quick"], "refused"),
     "story_languages": (["--quick"], "cross-language"),
+    "story_models": (["--quick"], "| setting | judge |"),
 }
 WITHOUT_DATA = {"soak", "llm_outage", "story_languages"}  # the scripts that read no RealTime QA article
 
