@@ -18,6 +18,7 @@ REQUIRED = {
     "story": {"language", "passages", "target"},  # a digest's story in one or two sentences
     "rewrite": {"history", "question"},
     "translate": {"language", "text"},  # a checked answer into the asker's language, its markers kept
+    "search": {"question"},  # a question in another language into English, for retrieval (issue 30)
 }
 
 

@@ -71,6 +71,8 @@ class AnswerWriter(Protocol):
 
     def standalone(self, question: str, history: Sequence[Turn]) -> tuple[str, str]: ...
 
+    def in_english(self, question: str) -> str: ...
+
     def budget(self) -> AbstractContextManager: ...
 
 
@@ -106,6 +108,10 @@ class ExtractiveWriter:
     def standalone(self, question: str, history: Sequence[Turn]) -> tuple[str, str]:
         """(question to answer, text to retrieve with): offline, the previous question is carried along."""
         return carried(question, history)
+
+    def in_english(self, question: str) -> str:
+        """Offline there is nothing to translate with: "" (the question is searched as it is)."""
+        return ""
 
     def budget(self) -> AbstractContextManager:
         """No LLM, no budget."""
@@ -184,6 +190,19 @@ class GeneratedWriter:
         first = rewritten.strip().splitlines()[0].strip() if rewritten.strip() else ""
         return (first, first) if first else carried(question, history)
 
+    def in_english(self, question: str) -> str:
+        """A question in another language than English put into English by the model, to search English
+        articles with (index/retrieval/hybrid.py fuses it with the question's own rankings); "" for an English
+        question, one whose language cannot be told, or a reply that is not an English question of about the
+        question's length."""
+        if language_of(question) in (None, "en"):
+            return ""
+        reply = self._llm.complete(self._prompts["system"].template, self._prompts["search"].format(question=question))
+        first = reply.strip().splitlines()[0].strip().strip('"“”') if reply.strip() else ""
+        if not first or len(first) > 3 * len(question) + 80 or language_of(first) not in (None, "en"):
+            return ""
+        return first
+
     def budget(self) -> AbstractContextManager:
         """The LLM calls of one question share NEWSBOT_LLM_TIMEOUT (index/llm/chat.py)."""
         return self._llm.question() if hasattr(self._llm, "question") else nullcontext()
@@ -227,6 +246,14 @@ class FallbackWriter:
         except LLMUnavailable as exc:
             log.warning("follow-up rewrite failed: %s", exc)
             return self.fallback.standalone(question, history)
+
+    def in_english(self, question: str) -> str:
+        """The model's English wording of the question, or "" when the model is unavailable (searched as asked)."""
+        try:
+            return self.primary.in_english(question)
+        except LLMUnavailable as exc:
+            log.warning("translating the question for the search failed: %s", exc)
+            return ""
 
     def budget(self) -> AbstractContextManager:
         """The generated writer's budget."""

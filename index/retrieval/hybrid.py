@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Callable
 
@@ -45,6 +45,8 @@ class Query:
     until_day: int | None = None
     scopes: tuple[str, ...] | None = None  # source scopes it may be answered from (index/sources/scopes.py); None: all
     language: str | None = None  # the question's (index/language.py); None: it could not be told
+    english: str = ""  # a question in another language put into English by the model, for the search; "": none
+    english_vector: np.ndarray | None = None  # `english` embedded
 
     def has_date_bounds(self) -> bool:
         """True when the question is limited to a window of published days."""
@@ -138,24 +140,29 @@ class HybridRetriever:
         self.candidates = candidates  # per side (dense, BM25) and kept after fusion
         self.stage = stage  # the cross-encoder (NEWSBOT_RERANK, on by default); None: the fused order
 
-    def embed_query(self, text: str, since_day: int | None = None, scopes: tuple[str, ...] | None = None) -> Query:
-        """Embed a question once (and tell its language); the vector is reused by retrieval and by answer selection."""
-        return Query(text=text, vector=embed_queries(self._embedder, [text])[0], since_day=since_day, scopes=scopes,
-                     language=language_of(text))
+    def embed_query(self, text: str, since_day: int | None = None, scopes: tuple[str, ...] | None = None,
+                    english: str = "") -> Query:
+        """Embed a question once (and tell its language); the vector is reused by retrieval and by answer selection.
+        `english`: the question in English when the model translated it for the search (embedded with it)."""
+        vectors = embed_queries(self._embedder, [text, english] if english else [text])
+        return Query(text=text, vector=vectors[0], since_day=since_day, scopes=scopes, language=language_of(text),
+                     english=english, english_vector=vectors[1] if english else None)
 
     def retrieve(self, query: Query, k: int) -> list[Passage]:
         """The k best distinct passages for `query`."""
         records: dict[str, tuple[str, dict]] = {}
         fused = fuse(self._rankings(query, records))[: self.candidates]
         passages = [passage_from_record(i, *records[i], score=s) for i, s in fused]
-        if self.stage is None or not self.stage.reads(query.language):
+        text, language = (query.english, "en") if query.english else (query.text, query.language)
+        if self.stage is None or not self.stage.reads(language):
             return collapse_duplicates(passages, limit=k)
-        return self.stage(query.text, collapse_duplicates(passages, limit=max(k, self.stage.head)))[:k]
+        return self.stage(text, collapse_duplicates(passages, limit=max(k, self.stage.head)))[:k]
 
     def _rankings(self, query: Query, records: dict) -> list[list[str]]:
         """The rankings of chunk ids to fuse: dense, BM25 in the question's language, and for a question in
         another language than English with an embedder that does not cross languages, BM25 on its names
-        against the passages in other languages."""
+        against the passages in other languages; with the question's English wording (`Query.english`),
+        also dense and BM25 on that, against every passage."""
         snapshot = self._snapshot()
         bm25 = bm25_scores(snapshot, terms(query.text), query.scopes)
         rankings = [self._dense(query, records),
@@ -164,6 +171,9 @@ class HybridRetriever:
             names = bm25_scores(snapshot, terms(" ".join(question_names(query.text))), query.scopes)
             rankings.append(self._bm25(query, records, snapshot, names,
                                        lambda text: not self._same_language(query, text)))
+        if query.english and query.english_vector is not None:
+            rankings += [self._dense(replace(query, vector=query.english_vector), records),
+                         self._bm25(query, records, snapshot, bm25_scores(snapshot, terms(query.english), query.scopes))]
         return rankings
 
     def _snapshot(self) -> LexicalSnapshot:

@@ -40,15 +40,16 @@ def day_number(day: date) -> int:
 
 
 def place_in_time(retriever: HybridRetriever, text: str, as_of: date | None = None,
-                  since: date | None = None, scopes: tuple[str, ...] | None = None) -> TimedQuery:
-    """Find the question's time window (or `since`, as given by a user), and embed it without the phrase."""
+                  since: date | None = None, scopes: tuple[str, ...] | None = None, english: str = "") -> TimedQuery:
+    """Find the question's time window (or `since`, as given by a user), and embed it without the phrase (and
+    its English wording for the search, when the model gave one)."""
     explicit = as_of is not None
     as_of = as_of or date.today()
     window = parse_time(text, as_of)
     if since is not None:
         start = max(since, window.start) if window and not window.soft else since
         window = TimeWindow(start, window.end if window and not window.soft else as_of, window.phrase if window else "")
-    query = retriever.embed_query(without_phrase(text, window), scopes=scopes)
+    query = retriever.embed_query(without_phrase(text, window), scopes=scopes, english=english)
     return TimedQuery(replace(query, until_day=day_number(as_of) if explicit else None), as_of, window, explicit)
 
 

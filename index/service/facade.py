@@ -99,7 +99,8 @@ class NewsService:
         """Clean the question, make it standalone, place it in time and retrieve its passages (of `scopes`)."""
         question = clean_question(question)
         standalone, retrieval_text = self.writer.standalone(question, history)
-        timed = place_in_time(self.retriever, retrieval_text, as_of, since, tuple(scopes))
+        english = self.writer.in_english(retrieval_text)  # with a model, a question in another language is also searched in English
+        timed = place_in_time(self.retriever, retrieval_text, as_of, since, tuple(scopes), english)
         with self.store.pinned():
             passages = retrieve_timed(self.retriever, timed, k or self.settings.top_k, self.settings.recency_prior)
             return standalone, timed, passages

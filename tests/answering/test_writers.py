@@ -86,6 +86,47 @@ def test_an_outage_says_so_in_the_askers_language(llm_service, fake_openai):  # 
     assert spanish.note == "El modelo de lenguaje no está disponible; en su lugar, estos son pasajes citados."
 
 
+def test_a_question_in_another_language_is_also_searched_in_english(llm_service, fake_openai):  # noqa: F811
+    fake_openai.enqueue(reply("What did Putin agree to after his call with Trump?"),
+                        reply("Putin agreed to halt attacks on energy and infrastructure targets in Ukraine [1]."),
+                        reply("Putin stimmte zu, Angriffe auf Energie- und Infrastrukturziele in der Ukraine "
+                              "einzustellen [1]."))
+    answer = llm_service.ask("Worauf hat sich Putin geeinigt?")
+    search, prompt, translation = (r.messages[1]["content"] for r in fake_openai.chat_requests)
+    assert "into English" in search and "<question>\nWorauf hat sich Putin geeinigt?\n</question>" in search
+    assert "Write the answer in English" in prompt and "into German" in translation
+    assert not answer.refused and answer.language == "de" and answer.text.startswith("Putin stimmte zu")
+    assert answer.citations[0].title.startswith(SEED_TITLE)
+    asked = len(fake_openai.chat_requests)
+    fake_openai.enqueue(reply("Putin agreed to halt attacks on energy and infrastructure targets in Ukraine [1]."))
+    llm_service.ask("What did Putin agree to?")  # an English question is searched as asked: one call, the answer
+    assert len(fake_openai.chat_requests) == asked + 1
+
+
+@pytest.mark.parametrize("model_says", ["Putin hat zugestimmt, die Angriffe zu stoppen.", " \n ", "x " * 400],
+                         ids=["not-english", "blank", "too-long"])
+def test_a_search_wording_that_is_not_an_english_question_is_not_used(seed_service, fake_openai, model_says):  # noqa: F811
+    from index.answering.prompts import load_prompts
+    from index.answering.writers import GeneratedWriter
+    from index.app import build_llm
+    from index.settings import PROMPTS_DIR
+
+    llm = build_llm(_settings(seed_service.settings.home, fake_openai.base_url, llm_max_retries=0))
+    writer = GeneratedWriter(llm, load_prompts(PROMPTS_DIR), seed_service.embedder.embed)
+    fake_openai.enqueue(reply(model_says))
+    assert writer.in_english("Worauf hat sich Putin bei dem Telefonat geeinigt?") == ""
+    fake_openai.enqueue(reply('"What did Putin agree to in the call?"\nNote: translated.'))
+    assert writer.in_english("Worauf hat sich Putin bei dem Telefonat geeinigt?") == "What did Putin agree to in the call?"
+
+
+def test_a_model_outage_while_translating_the_question_searches_it_as_asked(llm_service, fake_openai):  # noqa: F811
+    fake_openai.enqueue(http_error(500), http_error(500),  # the search wording fails (two tries) ...
+                        reply("Putin agreed to halt attacks on energy and infrastructure targets in Ukraine [1]."),
+                        reply("Putin stimmte zu, Angriffe auf Energieziele in der Ukraine einzustellen [1]."))
+    answer = llm_service.ask("Worauf hat sich Putin bei dem Telefonat mit Trump geeinigt?")
+    assert not answer.refused and answer.citations and answer.language == "de"  # ... and the answer is still written
+
+
 @pytest.mark.parametrize("broken", [garbage("invalid_json"), garbage("empty_choices")], ids=["json", "no-choices"])
 def test_a_garbage_response_is_treated_as_unavailable(llm_service, fake_openai, broken):  # noqa: F811
     fake_openai.enqueue(broken)

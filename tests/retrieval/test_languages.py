@@ -61,3 +61,19 @@ def test_an_english_question_is_read_by_bm25_as_before(mixed_service):
     snapshot = retriever._snapshot()
     unfiltered = retriever._bm25(query, {}, snapshot, bm25_scores(snapshot, terms(query.text), query.scopes))
     assert rankings[1] == unfiltered
+
+
+def test_a_question_put_into_english_by_the_model_is_also_searched_in_english(mixed_service):
+    retriever = mixed_service.retriever
+    question = "Welchen Angriffen hat Putin nach dem Telefonat mit Trump eine Pause zugestimmt?"
+    query = retriever.embed_query(question, english="What attacks did Putin agree to pause after his call with Trump?")
+    assert query.language == "de" and query.english_vector is not None
+    records: dict = {}
+    rankings = retriever._rankings(query, records)
+    assert len(rankings) == 5  # the question's own three, then dense and BM25 on its English wording
+    english_dense, english_bm25 = rankings[3], rankings[4]
+    assert records[english_bm25[0]][1].get("title", "").startswith(SEED_TITLE)
+    assert records[english_dense[0]][1].get("source") != "nachrichten"
+    assert retriever.retrieve(query, 1)[0].title.startswith(SEED_TITLE)
+    # without a wording, the same question is searched as before
+    assert len(retriever._rankings(retriever.embed_query(question), {})) == 3

@@ -1,0 +1,69 @@
+"""Issue 30's question-translation lever, measured at its bound: a question in another language than English
+searched also through its English wording (what an LLM asked to translate the question for the search would
+give back at best; the set's questions in other languages were translated from these English ones). Rankings
+fused: the product's own for the question (dense; with MiniLM also BM25 on its names and numbers) plus dense
+and BM25 on the English wording. No cross-encoder, as the product reads a non-English question; "english"
+is the English question as the product reads it without the cross-encoder. The last two rows are the
+product's own path with its cross-encoder (`HybridRetriever.retrieve`, which reads the English wording when
+given): as built, and with the English wording of each non-English question. Recall@4000c of the top 10 per
+language and half (odd weeks tune) on bench.multilingual's slice and index:
+
+    python docs/benchmarks/multilingual_translated.py MODEL HOME
+"""
+import sys
+from pathlib import Path
+from collections import defaultdict
+ROOT = Path(__file__).resolve().parents[2]; sys.path.insert(0, str(ROOT))
+from bench.common import DataSet, read_jsonl
+from bench.multilingual import model_service
+from index.embedding.embedders import is_multilingual
+from index.evaluation import scoring
+from index.retrieval.hybrid import fuse, bm25_scores, collapse_duplicates, passage_from_record
+from index.retrieval.question_names import question_names
+from index.text import terms
+
+model = sys.argv[1] if len(sys.argv) > 1 else "multilingual-e5-small"
+home = Path(sys.argv[2]) if len(sys.argv) > 2 else ROOT / "bench" / "out" / "multilingual" / "home"
+data = DataSet(ROOT / "bench" / "out" / "multilingual" / "data")
+r = model_service(home, data, model, "none").retriever
+reranked = model_service(home, data, model, "cross-encoder").retriever
+questions = read_jsonl(data.questions); articles = read_jsonl(data.articles)
+gold = {g.id: g for g in scoring.gold_from_questions(scoring.answerable(questions, articles))}
+byid = {q["id"]: q for q in questions}
+snapshot = r._snapshot()
+multilingual = is_multilingual(r._embedder)
+
+def texts(ids, records, k=10):
+    ps = [passage_from_record(i, *records[i], score=0.0) for i in ids[:40]]
+    return [p.text for p in collapse_duplicates(ps, limit=k)]
+
+def bm25_ids(query, records, text):
+    return r._bm25(query, records, snapshot, bm25_scores(snapshot, terms(text), query.scopes))
+
+results = defaultdict(dict)
+for qid, g in gold.items():
+    q = byid[qid]; lang = q.get("language", "en")
+    english = byid[qid.split(":")[0]]["question"]
+    query, records = r.embed_query(q["question"]), {}
+    dense = r._dense(query, records)
+    own = [dense] if multilingual or lang == "en" else [dense, bm25_ids(query, records, " ".join(question_names(q["question"])))]
+    if lang == "en":
+        own.append(bm25_ids(query, records, q["question"]))
+    equery = r.embed_query(english)
+    translated = [r._dense(equery, records), bm25_ids(equery, records, english)]
+    variants = {"product": fuse(own), "english": fuse(translated), "product+english": fuse(own + translated)}
+    for name, ranked in variants.items():
+        results[name][qid] = scoring.recall_at_chars(texts([i for i, _ in ranked], records), g.answer, 4000)
+    for name, wording in (("built, CE", ""), ("built+english, CE", "" if lang == "en" else english)):
+        found = reranked.retrieve(reranked.embed_query(q["question"], english=wording), 10)
+        results[name][qid] = scoring.recall_at_chars([p.text for p in found], g.answer, 4000)
+
+weeks = sorted({q["week"] for q in questions})
+half = lambda qid: "tune" if weeks.index(byid[qid]["week"]) % 2 == 0 else "report"
+langs = ["en", "de", "es", "fr", "it", "pt", "zh"]
+for h in ("tune", "report"):
+    print(f"## {h}".ljust(19) + " ".join(f"{l:>5s}" for l in langs) + "  worst/en")
+    for name, hits in results.items():
+        row = [[hits[i] for i in hits if byid[i].get("language", "en") == l and half(i) == h] for l in langs]
+        means = [sum(x) / max(1, len(x)) for x in row]
+        print(f"{name:18s} " + " ".join(f"{m:.3f}" for m in means) + f"  {min(means[1:]) / means[0]:.2f}")
