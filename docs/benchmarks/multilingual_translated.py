@@ -8,7 +8,11 @@ product's own path with its cross-encoder (`HybridRetriever.retrieve`, which rea
 given): as built, and with the English wording of each non-English question. Recall@4000c of the top 10 per
 language and half (odd weeks tune) on bench.multilingual's slice and index:
 
-    python docs/benchmarks/multilingual_translated.py MODEL HOME
+    python docs/benchmarks/multilingual_translated.py MODEL HOME [--llama]
+
+With `--llama`, a last row uses a real model's wording instead: SmolLM2-135M on llama.cpp's server (the tests'
+model, tests/support/llama_server.py), through `GeneratedWriter.in_english` as the product asks it; a wording
+it rejects (blank, not English, too long) leaves the question searched as asked.
 """
 import sys
 from pathlib import Path
@@ -41,6 +45,21 @@ def bm25_ids(query, records, text):
     return r._bm25(query, records, snapshot, bm25_scores(snapshot, terms(text), query.scopes))
 
 results = defaultdict(dict)
+wording = lambda question: ""
+if "--llama" in sys.argv:
+    import contextlib
+    from index.answering.prompts import load_prompts
+    from index.answering.writers import GeneratedWriter
+    from index.app import build_llm
+    from index.settings import PROMPTS_DIR, Settings
+    from tests.support.llama_server import run_llama_server
+
+    stack = contextlib.ExitStack()  # held to the end: the server stops when it is closed
+    server = stack.enter_context(run_llama_server(n_ctx=2048))
+    llm = build_llm(Settings(home=home, openai_base_url=server.base_url, llm_model=server.model,
+                             llm_context_window=2048, llm_timeout=120, llm_max_retries=0))
+    wording = GeneratedWriter(llm, load_prompts(PROMPTS_DIR), r._embedder.embed).in_english
+used = []
 for qid, g in gold.items():
     q = byid[qid]; lang = q.get("language", "en")
     english = byid[qid.split(":")[0]]["question"]
@@ -54,10 +73,20 @@ for qid, g in gold.items():
     variants = {"product": fuse(own), "english": fuse(translated), "product+english": fuse(own + translated)}
     for name, ranked in variants.items():
         results[name][qid] = scoring.recall_at_chars(texts([i for i, _ in ranked], records), g.answer, 4000)
-    for name, wording in (("built, CE", ""), ("built+english, CE", "" if lang == "en" else english)):
-        found = reranked.retrieve(reranked.embed_query(q["question"], english=wording), 10)
+    modelled = wording(q["question"]) if "--llama" in sys.argv and lang != "en" else ""
+    if lang != "en" and "--llama" in sys.argv:
+        used.append(bool(modelled))
+        if len(used) <= 8:
+            print(lang, q["question"], "->", repr(modelled), flush=True)
+    rows = [("built, CE", ""), ("built+english, CE", "" if lang == "en" else english)]
+    if "--llama" in sys.argv:
+        rows.append(("built+SmolLM2, CE", modelled))
+    for name, text in rows:
+        found = reranked.retrieve(reranked.embed_query(q["question"], english=text), 10)
         results[name][qid] = scoring.recall_at_chars([p.text for p in found], g.answer, 4000)
 
+if used:
+    print(f"SmolLM2's wording used for {sum(used)} of {len(used)} non-English questions")
 weeks = sorted({q["week"] for q in questions})
 half = lambda qid: "tune" if weeks.index(byid[qid]["week"]) % 2 == 0 else "report"
 langs = ["en", "de", "es", "fr", "it", "pt", "zh"]
