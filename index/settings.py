@@ -96,7 +96,8 @@ class Settings(BaseSettings):
     rate_window: float | None = Field(default=None, gt=0, validation_alias="NEWSBOT_RATE_WINDOW")
     max_concurrent: int | None = Field(default=None, gt=0, validation_alias="NEWSBOT_MAX_CONCURRENT")
     max_waiting: int | None = Field(default=None, ge=0, validation_alias="NEWSBOT_MAX_WAITING")
-    # new articles posted per feed channel per refresh (/feed post); the rest are counted in one line
+    # for an adapter that posts a feed's new articles (bot/discord/limits.py): at most this many per feed and
+    # refresh, the rest counted in one line
     feed_posts_per_refresh: int | None = Field(default=None, gt=0, le=50,
                                                validation_alias="NEWSBOT_FEED_POSTS_PER_REFRESH")
     onnx_threads: int | None = Field(default=None, gt=0, validation_alias="NEWSBOT_ONNX_THREADS")
