@@ -10,7 +10,7 @@ writer refused, and **right** how many answers hold the answer and no other choi
 table counts every question: right, and **wrong** (answered, but not right: quoted sentences without the answer).
 Halves as `newsbot eval --split`: odd weeks tune (choose there), even weeks report.
 
-    python -m bench.answer_languages [--quick] [--home DIR] [--label NAME] [--reuse]
+    python -m bench.answer_languages [--quick] [--home DIR] [--label NAME] [--reuse] [--translator gemma-3-270m]
     python -m bench.answer_languages --rows bench/out/answer_languages/rows-NAME.jsonl   # a saved run's tables
 """
 from __future__ import annotations
@@ -25,7 +25,7 @@ from bench.multilingual import LANGUAGES, MODELS, build_slice, index_model, mode
 
 
 def retrieved(service, questions: list[dict], articles: list[dict], saved: Path, reuse: bool) -> list[tuple]:
-    """(question, query vector, passages) of every answerable question, retrieved as `newsbot eval` does;
+    """(question, query, passages) of every answerable question, retrieved as `newsbot eval` does;
     saved to `saved`, and read back from it with `reuse` (the answer side changes, retrieval does not)."""
     from index.evaluation import scoring
 
@@ -33,19 +33,22 @@ def retrieved(service, questions: list[dict], articles: list[dict], saved: Path,
         return pickle.loads(saved.read_bytes())
     found = []
     for question in scoring.answerable(questions, articles):
-        query = service.retriever.embed_query(question["question"])
-        found.append((question, query.vector, service.retriever.retrieve(query, service.settings.top_k)))
+        english = service.writer.in_english(question["question"])  # "" unless --translator
+        query = service.retriever.embed_query(question["question"], english=english)
+        found.append((question, query, service.retriever.retrieve(query, service.settings.top_k)))
     saved.write_bytes(pickle.dumps(found))
     return found
 
 
-def answer_rows(service, found: list[tuple]) -> list[dict]:
-    """Per answerable question: its language, week, whether its passage was retrieved, refused, right."""
+def answer_rows(service, found: list[tuple], wording: bool = True) -> list[dict]:
+    """Per answerable question: its language, week, whether its passage was retrieved, refused, right.
+    `wording`: the writer is given the question's English wording (when it was searched with one)."""
     from index.evaluation import scoring
 
     rows = []
-    for question, vector, passages in found:
-        answer = service.compose(question["question"], question["question"], vector, passages)
+    for question, query, passages in found:
+        english = {"english": query.english, "english_vector": query.english_vector} if wording else {}
+        answer = service.compose(question["question"], question["question"], query.vector, passages, **english)
         text = None if answer.refused else answer.text
         rows.append({"id": question["id"], "language": question.get("language", "en"), "week": question["week"],
                      "retrieved": any(scoring.contains(f"{p.title}\n{p.text}", question["answer"]) for p in passages),
@@ -84,8 +87,13 @@ def main() -> None:
     add_common_arguments(parser, home=True)
     parser.add_argument("--label", default="", help="a name for this run's rows file (rows-LABEL.jsonl)")
     parser.add_argument("--reuse", action="store_true",
-                        help="answer the passages the last run retrieved (retrieved.pickle), not retrieving again")
+                        help="answer the passages the last run retrieved (retrieved-TRANSLATOR.pickle), not retrieving again")
     parser.add_argument("--rows", type=Path, default=None, help="only print the tables of a saved rows file")
+    parser.add_argument("--answer-as-asked", action="store_true",
+                        help="answer from the question alone, not its English wording (the lever measured off)")
+    parser.add_argument("--translator", default="none", choices=("none", "gemma-3-270m"),
+                        help="NEWSBOT_TRANSLATOR: a question in another language also searched, and answered from "
+                             "English passages, through the local model's English wording (the translate extra)")
     args = parser.parse_args()
     if args.rows:
         print("\n".join(table(read_jsonl(args.rows))))
@@ -93,11 +101,11 @@ def main() -> None:
     folder = out_dir("answer_languages", args.quick)
     with clean_environment():
         data = build_slice(data_set(args.data), folder / "data", args.quick)
-        service = model_service(args.home or folder / "home", data, MODELS[0])
+        service = model_service(args.home or folder / "home", data, MODELS[0], translator=args.translator)
         indexed = index_model(service, data)
-        found = retrieved(service, read_jsonl(data.questions), read_jsonl(data.articles), folder / "retrieved.pickle",
+        found = retrieved(service, read_jsonl(data.questions), read_jsonl(data.articles), folder / f"retrieved-{args.translator}.pickle",
                           args.reuse)
-        rows = answer_rows(service, found)
+        rows = answer_rows(service, found, wording=not args.answer_as_asked)
     name = f"rows-{args.label}.jsonl" if args.label else "rows.jsonl"
     (folder / name).write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
     report = "\n".join(table(rows) + ["", f"- indexed: {json.dumps(indexed)}", f"- rows: {folder / name}"])

@@ -77,13 +77,15 @@ def build_slice(source: DataSet, folder: Path, quick: bool) -> DataSet:
     return DataSet(folder)
 
 
-def model_service(home: Path, data: DataSet, model: str, rerank: str = "cross-encoder", embedder=None):
-    """A service on `newsbot eval`'s collection of `data` for `model` (its own collection, by its name)."""
+def model_service(home: Path, data: DataSet, model: str, rerank: str = "cross-encoder", embedder=None,
+                  translator: str = "none"):
+    """A service on `newsbot eval`'s collection of `data` for `model` (its own collection, by its name);
+    `translator` is NEWSBOT_TRANSLATOR."""
     from index.app import build_embedder, build_service
     from index.evaluation.run import eval_collection_name
     from index.settings import Settings
 
-    settings = Settings(home=home, embed_model=model, rerank=rerank)
+    settings = Settings(home=home, embed_model=model, rerank=rerank, translator=translator)
     return build_service(settings, embedder=embedder or build_embedder(settings),
                          collection=eval_collection_name(data.articles, None))
 

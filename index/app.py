@@ -18,7 +18,8 @@ from index.embedding.onnx_minilm import OnnxMiniLMEmbedder
 from index.embedding.packaged_models import CROSS_ENCODER, CrossEncoder, model_dir
 from index.home import ensure_home
 from index.llm.chat import LLM, OpenAICompatibleLLM
-from index.answering.prompts import load_prompts
+from index.llm.local_translator import LocalTranslator
+from index.answering.prompts import Prompt, load_prompts
 from index.port import Database, FeedbackPort
 from index.indexing.catalog import SourceCatalog
 from index.indexing.paths import LazyIndexer, Paths
@@ -93,8 +94,19 @@ def build_service(settings: Settings, *, embedder: Embedder | None = None,
     lexical = LexicalIndex(store, paths.lexical_cache)
     indexer = LazyIndexer(store, embedder, paths, settings.chunk_tokens, settings.chunk_overlap)
     runs = IndexRuns(settings, store, indexer, lexical, paths, SourceCatalog(settings, records))
+    translator = build_translator(settings, prompts)
     return NewsService(settings, store, embedder, build_llm(settings), prompts, paths, lexical, runs,
-                       stage=build_stage(settings), judge=build_story_judge(settings))
+                       stage=build_stage(settings), judge=build_story_judge(settings),
+                       translate=translator.in_english if translator else None)
+
+
+def build_translator(settings: Settings, prompts: dict[str, Prompt]) -> LocalTranslator | None:
+    """The local translator of questions in other languages (NEWSBOT_TRANSLATOR), or None; its extra is
+    checked here, so that a missing one is said at start, in one line."""
+    if settings.translator == "none":
+        return None
+    LocalTranslator.require()
+    return LocalTranslator(settings.models_dir, prompts["search_examples"].template, threads=settings.onnx_threads)
 
 
 def build_database(settings: Settings) -> Database | None:

@@ -59,3 +59,12 @@ def language_of(text: str) -> str | None:
         return None
     found, probability = _identifier().classify(text)
     return str(found) if probability >= MIN_PROBABILITY else None
+
+
+def english_wording(reply: str, question: str) -> str:
+    """The first line of a model's `reply` when it reads as an English wording of `question` (issue 30: searched
+    beside the question); "" for a blank reply, one in another language, or one far longer than the question."""
+    first = reply.strip().splitlines()[0].strip().strip('"“”') if reply.strip() else ""
+    if not first or len(first) > 3 * len(question) + 80 or language_of(first) not in (None, "en"):
+        return ""
+    return first

@@ -104,6 +104,9 @@ class Settings(BaseSettings):
     # the second stage: "cross-encoder" (index/retrieval/cross_stage.py; the default since issue 22) or "none";
     # the same packaged model also judges story grouping's borderline pairs (index/news/stories.py), "none" too
     rerank: Literal["none", "cross-encoder"] = Field(default="cross-encoder", validation_alias="NEWSBOT_RERANK")
+    # a local model that puts a question in another language into English for the search, offline or when the
+    # LLM fails (index/llm/local_translator.py, the `translate` extra); "none" (the default) searches it as asked
+    translator: Literal["none", "gemma-3-270m"] = Field(default="none", validation_alias="NEWSBOT_TRANSLATOR")
 
     @field_validator("discord_token", "openai_api_key", "chroma_token", "database_url")
     @classmethod

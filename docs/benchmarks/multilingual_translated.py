@@ -8,11 +8,15 @@ product's own path with its cross-encoder (`HybridRetriever.retrieve`, which rea
 given): as built, and with the English wording of each non-English question. Recall@4000c of the top 10 per
 language and half (odd weeks tune) on bench.multilingual's slice and index:
 
-    python docs/benchmarks/multilingual_translated.py MODEL HOME [--llama]
+    python docs/benchmarks/multilingual_translated.py MODEL HOME [--llama | --gemma GGUF]
 
 With `--llama`, a last row uses a real model's wording instead: SmolLM2-135M on llama.cpp's server (the tests'
 model, tests/support/llama_server.py), through `GeneratedWriter.in_english` as the product asks it; a wording
-it rejects (blank, not English, too long) leaves the question searched as asked.
+it rejects (blank, not English, too long) leaves the question searched as asked. With `--gemma GGUF`, the
+wording is the product's local translator's (NEWSBOT_TRANSLATOR=gemma-3-270m, index/llm/local_translator.py:
+Gemma 3 270M, the base model, in process, shown prompts/search_examples.md), held to the same checks; GGUF is
+the model file the translator assembles into its models folder. Its wordings are
+kept in bench/out/multilingual/gemma-wordings.json and read from there by the next run (the other model's).
 """
 import sys
 from pathlib import Path
@@ -59,6 +63,22 @@ if "--llama" in sys.argv:
     llm = build_llm(Settings(home=home, openai_base_url=server.base_url, llm_model=server.model,
                              llm_context_window=2048, llm_timeout=120, llm_max_retries=0))
     wording = GeneratedWriter(llm, load_prompts(PROMPTS_DIR), r._embedder.embed).in_english
+if "--gemma" in sys.argv:
+    import json
+    from index.answering.prompts import load_prompts
+    from index.llm.local_translator import LocalTranslator
+    from index.settings import PROMPTS_DIR
+
+    gguf = Path(sys.argv[sys.argv.index("--gemma") + 1])  # the assembled model file: its folder is the models dir
+    translator = LocalTranslator(gguf.parent, load_prompts(PROMPTS_DIR)["search_examples"].template, threads=2)
+    CACHE = ROOT / "bench" / "out" / "multilingual" / "gemma-wordings.json"
+    cached = json.loads(CACHE.read_text(encoding="utf-8")) if CACHE.is_file() else {}
+
+    def wording(question):
+        if question not in cached:
+            cached[question] = translator.in_english(question)
+            CACHE.write_text(json.dumps(cached, ensure_ascii=False, indent=0), encoding="utf-8")
+        return cached[question]
 used = []
 for qid, g in gold.items():
     q = byid[qid]; lang = q.get("language", "en")
@@ -73,20 +93,21 @@ for qid, g in gold.items():
     variants = {"product": fuse(own), "english": fuse(translated), "product+english": fuse(own + translated)}
     for name, ranked in variants.items():
         results[name][qid] = scoring.recall_at_chars(texts([i for i, _ in ranked], records), g.answer, 4000)
-    modelled = wording(q["question"]) if "--llama" in sys.argv and lang != "en" else ""
-    if lang != "en" and "--llama" in sys.argv:
+    real = "--llama" in sys.argv or "--gemma" in sys.argv
+    modelled = wording(q["question"]) if real and lang != "en" else ""
+    if lang != "en" and real:
         used.append(bool(modelled))
-        if len(used) <= 8:
+        if len(used) <= 8 or "--gemma" in sys.argv:
             print(lang, q["question"], "->", repr(modelled), flush=True)
     rows = [("built, CE", ""), ("built+english, CE", "" if lang == "en" else english)]
-    if "--llama" in sys.argv:
-        rows.append(("built+SmolLM2, CE", modelled))
+    if real:
+        rows.append(("built+Gemma, CE" if "--gemma" in sys.argv else "built+SmolLM2, CE", modelled))
     for name, text in rows:
         found = reranked.retrieve(reranked.embed_query(q["question"], english=text), 10)
         results[name][qid] = scoring.recall_at_chars([p.text for p in found], g.answer, 4000)
 
 if used:
-    print(f"SmolLM2's wording used for {sum(used)} of {len(used)} non-English questions")
+    print(f"{'Gemma' if '--gemma' in sys.argv else 'SmolLM2'}'s wording used for {sum(used)} of {len(used)} non-English questions")
 weeks = sorted({q["week"] for q in questions})
 half = lambda qid: "tune" if weeks.index(byid[qid]["week"]) % 2 == 0 else "report"
 langs = ["en", "de", "es", "fr", "it", "pt", "zh"]

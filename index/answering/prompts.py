@@ -19,6 +19,8 @@ REQUIRED = {
     "rewrite": {"history", "question"},
     "translate": {"language", "text"},  # a checked answer into the asker's language, its markers kept
     "search": {"question"},  # a question in another language into English, for retrieval (issue 30)
+    # the same for the local translator (index/llm/local_translator.py), a base model: made-up examples it continues
+    "search_examples": {"question"},
 }
 
 

@@ -21,7 +21,7 @@ from typing import Callable, Iterator, Mapping, Protocol, Sequence
 import numpy as np
 
 from index.answering import extractive, generated
-from index.language import language_of
+from index.language import english_wording, language_of
 from index.answering.phrases import Phrases, default_phrases, localized, phrases_for
 from index.answering.prompts import Prompt, in_language
 from index.answering.question_terms import Analyzer
@@ -45,6 +45,8 @@ class Question:
     passages: Sequence[Passage]
     as_of: date | None = None
     language: str | None = None  # the asker's (index/language.py); None: the default
+    english: str = ""  # its English wording, when a model or the local translator gave one (Query.english)
+    english_vector: np.ndarray | None = None  # `english` embedded
 
 
 @dataclass(frozen=True)
@@ -80,19 +82,25 @@ class ExtractiveWriter:
     """Offline answers: the sentences of the passages that answer the question, quoted and cited."""
 
     def __init__(self, embed: Embed, idf: Callable[[], Mapping[str, float]],
-                 phrases: Mapping[str, Phrases] | None = None) -> None:
+                 phrases: Mapping[str, Phrases] | None = None, translate: Callable[[str], str] | None = None) -> None:
         self._embed = embed
         self._idf = idf
         self._phrases = phrases or default_phrases()
+        self._translate = translate  # NEWSBOT_TRANSLATOR's local model (index/llm/local_translator.py), if set
 
     def answer(self, question: Question) -> Answer:
         """Quoted sentences, or a plain refusal when the passages do not answer; in the asker's language,
         each quote in its own with a note naming it when that differs (index/answering/phrases.py). The
         question's words are read in its own language (index/answering/question_terms.py); one whose language
-        cannot be told ("Putin?") as before, whatever the asker's (a server's) language."""
-        analyzer = Analyzer(language_of(question.text))
+        cannot be told ("Putin?") as before, whatever the asker's (a server's) language. When they find nothing
+        to quote in English passages, the question's English wording (`Question.english`) chooses instead."""
         found = extractive.answer(question.retrieval_text, question.vector, question.passages, self._embed,
-                                  self._idf(), analyzer=analyzer)
+                                  self._idf(), analyzer=Analyzer(language_of(question.text)))
+        if found.refused and question.english and question.english_vector is not None \
+                and passages_language(question.passages) == "en":
+            # nothing to quote by the question's own words, in English passages: its English wording chooses
+            found = extractive.answer(question.english, question.english_vector, question.passages, self._embed,
+                                      self._idf(), analyzer=Analyzer("en"))
         return localized(found, phrases_for(self._phrases, question.language), quoted=True)
 
     def stream(self, question: Question) -> Iterator[str | Answer]:
@@ -110,8 +118,9 @@ class ExtractiveWriter:
         return carried(question, history)
 
     def in_english(self, question: str) -> str:
-        """Offline there is nothing to translate with: "" (the question is searched as it is)."""
-        return ""
+        """The local translator's English wording of a question in another language (NEWSBOT_TRANSLATOR), else ""
+        (the question is searched as it is)."""
+        return self._translate(question) if self._translate else ""
 
     def budget(self) -> AbstractContextManager:
         """No LLM, no budget."""
@@ -198,10 +207,7 @@ class GeneratedWriter:
         if language_of(question) in (None, "en"):
             return ""
         reply = self._llm.complete(self._prompts["system"].template, self._prompts["search"].format(question=question))
-        first = reply.strip().splitlines()[0].strip().strip('"“”') if reply.strip() else ""
-        if not first or len(first) > 3 * len(question) + 80 or language_of(first) not in (None, "en"):
-            return ""
-        return first
+        return english_wording(reply, question)
 
     def budget(self) -> AbstractContextManager:
         """The LLM calls of one question share NEWSBOT_LLM_TIMEOUT (index/llm/chat.py)."""
@@ -248,12 +254,13 @@ class FallbackWriter:
             return self.fallback.standalone(question, history)
 
     def in_english(self, question: str) -> str:
-        """The model's English wording of the question, or "" when the model is unavailable (searched as asked)."""
+        """The model's English wording of the question; when the model is unavailable, the extractive writer's
+        (the local translator's, or "": searched as asked)."""
         try:
             return self.primary.in_english(question)
         except LLMUnavailable as exc:
             log.warning("translating the question for the search failed: %s", exc)
-            return ""
+            return self.fallback.in_english(question)
 
     def budget(self) -> AbstractContextManager:
         """The generated writer's budget."""
@@ -280,9 +287,11 @@ def carried(question: str, history: Sequence[Turn]) -> tuple[str, str]:
 
 
 def writer_for(llm: LLM | None, prompts: Mapping[str, Prompt], embed: Embed,
-               idf: Callable[[], Mapping[str, float]], phrases: Mapping[str, Phrases] | None = None) -> AnswerWriter:
-    """The writer for this configuration: extractive offline, else generated with the extractive fallback."""
-    extractive_writer = ExtractiveWriter(embed, idf, phrases)
+               idf: Callable[[], Mapping[str, float]], phrases: Mapping[str, Phrases] | None = None,
+               translate: Callable[[str], str] | None = None) -> AnswerWriter:
+    """The writer for this configuration: extractive offline, else generated with the extractive fallback.
+    `translate` (a local model's English wording of a question) serves offline, and when the LLM fails."""
+    extractive_writer = ExtractiveWriter(embed, idf, phrases, translate)
     if llm is None:
         return extractive_writer
     return FallbackWriter(GeneratedWriter(llm, prompts, embed, phrases), extractive_writer, phrases)

@@ -85,16 +85,19 @@ def answer_all(service: NewsService, questions: list[dict], rows: list[dict], k:
     for item in gold:
         question = by_id[item.id]["question"]
         begun = time.perf_counter()
+        english = service.writer.in_english(question)  # as `ask`: also searched in English (model or translator)
         if as_of_question_date:
-            timed = place_in_time(service.retriever, question, question_date(by_id[item.id]))
+            timed = place_in_time(service.retriever, question, question_date(by_id[item.id]), english=english)
             passages = retrieve_timed(service.retriever, timed, max(k, service.settings.top_k),
                                       service.settings.recency_prior)
             answer = service.compose(question, timed.query.text, timed.query.vector,
-                                     passages[: service.settings.top_k], timed.as_of)
+                                     passages[: service.settings.top_k], timed.as_of, english=english,
+                                     english_vector=timed.query.english_vector)
         else:
-            query = service.retriever.embed_query(question)
+            query = service.retriever.embed_query(question, english=english)
             passages = service.retriever.retrieve(query, max(k, service.settings.top_k))
-            answer = service.compose(question, question, query.vector, passages[: service.settings.top_k])
+            answer = service.compose(question, question, query.vector, passages[: service.settings.top_k],
+                                     english=english, english_vector=query.english_vector)
         latency = (time.perf_counter() - begun) * 1000
         answers.append(answer)
         results.append(evaluation.QuestionResult(item.id, tuple(p.text for p in passages[:k]), latency,

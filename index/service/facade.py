@@ -50,7 +50,8 @@ class NewsService:
 
     def __init__(self, settings: Settings, store: Store, embedder: Embedder, llm: LLM | None,
                  prompts: dict[str, Prompt], paths: Paths, lexical: LexicalIndex, runs: IndexRuns,
-                 stage: CrossEncoderStage | None = None, judge: PairJudge | None = None) -> None:
+                 stage: CrossEncoderStage | None = None, judge: PairJudge | None = None,
+                 translate: Callable[[str], str] | None = None) -> None:
         self.settings = settings
         self.store = store
         self.embedder = embedder
@@ -62,7 +63,9 @@ class NewsService:
         self.catalog: SourceCatalog = runs.catalog
         self.status = IndexStatus(runs)
         self.retriever = HybridRetriever(store.chunks, embedder, lexical, stage=stage)  # stage: the second stage
-        self.writer = writer_for(llm, prompts, embedder.embed, lambda: self.lexical.snapshot().idf)
+        # translate: a local model's English wording of a question in another language (NEWSBOT_TRANSLATOR)
+        self.writer = writer_for(llm, prompts, embedder.embed, lambda: self.lexical.snapshot().idf,
+                                 translate=translate)
         self.digests = Digests(store, self.writer, runs.catalog, judge)  # judge: reads stories' borderline pairs
         self.push = NewsPush(runs, store.chunks, embedder.embed)
 
@@ -85,14 +88,17 @@ class NewsService:
         language = language_of(clean_question(question)) or language
         with self.store.pinned(), self.writer.budget():  # one pointer read; one LLM budget for the question
             standalone, timed, passages = self._retrieve_for(question, history, k, scopes, as_of, since)
+            wording = {"english": timed.query.english, "english_vector": timed.query.english_vector}
             if article:  # its own passages answer first; when they cannot, everything retrieved, them first
                 own = self.push.article_first(article, timed.query.vector, [], k or self.settings.top_k, scopes)
-                answer = self.compose(standalone, timed.query.text, timed.query.vector, own, timed.as_of, language)
+                answer = self.compose(standalone, timed.query.text, timed.query.vector, own, timed.as_of, language,
+                                      **wording)
                 if not answer.refused or not own:
                     return answer
                 passages = self.push.article_first(article, timed.query.vector, passages, k or self.settings.top_k,
                                               scopes)
-            return self.compose(standalone, timed.query.text, timed.query.vector, passages, timed.as_of, language)
+            return self.compose(standalone, timed.query.text, timed.query.vector, passages, timed.as_of, language,
+                                **wording)
 
     def _retrieve_for(self, question: str, history: Sequence[Turn], k: int | None, scopes: tuple[Scope, ...],
                       as_of: date | None = None, since: date | None = None):
@@ -115,16 +121,20 @@ class NewsService:
         language = language_of(clean_question(question)) or language
         standalone, timed, passages = self._retrieve_for(question, history, k, scopes, as_of, since)
         request = Question(standalone, timed.query.text, timed.query.vector, without_repeats(passages), timed.as_of,
-                           language)
+                           language, timed.query.english, timed.query.english_vector)
         for item in self.writer.stream(request):
             yield dated(item, timed.as_of) if isinstance(item, Answer) else item
 
     def compose(self, question: str, retrieval_text: str, vector, passages: list[Passage],
-                as_of: date | None = None, language: str | None = None) -> Answer:
+                as_of: date | None = None, language: str | None = None, english: str = "",
+                english_vector=None) -> Answer:
         """Write the answer from retrieved passages with the configured writer: generated (its citations
         checked) with the extractive fallback, or extractive offline (index/answering/writers.py). A passage
-        that repeats another article of its story is left out (index/news/repeats.py)."""
-        request = Question(question, retrieval_text, vector, without_repeats(passages), as_of, language)
+        that repeats another article of its story is left out (index/news/repeats.py). `english`: the
+        question's English wording and its vector, when it was searched with one (the extractive writer
+        chooses English sentences with it)."""
+        request = Question(question, retrieval_text, vector, without_repeats(passages), as_of, language, english,
+                           english_vector)
         return dated(self.writer.answer(request), as_of)
 
     def search(self, query: str, k: int = 10, scopes: tuple[Scope, ...] = (Scope.SHARED,)) -> list[Passage]:

