@@ -40,15 +40,13 @@ def retrieved(service, questions: list[dict], articles: list[dict], saved: Path,
     return found
 
 
-def answer_rows(service, found: list[tuple], wording: bool = True) -> list[dict]:
-    """Per answerable question: its language, week, whether its passage was retrieved, refused, right.
-    `wording`: the writer is given the question's English wording (when it was searched with one)."""
+def answer_rows(service, found: list[tuple]) -> list[dict]:
+    """Per answerable question: its language, week, whether its passage was retrieved, refused, right."""
     from index.evaluation import scoring
 
     rows = []
     for question, query, passages in found:
-        english = {"english": query.english, "english_vector": query.english_vector} if wording else {}
-        answer = service.compose(question["question"], question["question"], query.vector, passages, **english)
+        answer = service.compose(question["question"], question["question"], query.vector, passages)
         text = None if answer.refused else answer.text
         rows.append({"id": question["id"], "language": question.get("language", "en"), "week": question["week"],
                      "retrieved": any(scoring.contains(f"{p.title}\n{p.text}", question["answer"]) for p in passages),
@@ -89,11 +87,9 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true",
                         help="answer the passages the last run retrieved (retrieved-TRANSLATOR.pickle), not retrieving again")
     parser.add_argument("--rows", type=Path, default=None, help="only print the tables of a saved rows file")
-    parser.add_argument("--answer-as-asked", action="store_true",
-                        help="answer from the question alone, not its English wording (the lever measured off)")
     parser.add_argument("--translator", default="none", choices=("none", "gemma-3-270m"),
-                        help="NEWSBOT_TRANSLATOR: a question in another language also searched, and answered from "
-                             "English passages, through the local model's English wording (the translate extra)")
+                        help="NEWSBOT_TRANSLATOR: a question in another language also searched through the local "
+                             "model's English wording (the translate extra)")
     args = parser.parse_args()
     if args.rows:
         print("\n".join(table(read_jsonl(args.rows))))
@@ -105,7 +101,7 @@ def main() -> None:
         indexed = index_model(service, data)
         found = retrieved(service, read_jsonl(data.questions), read_jsonl(data.articles), folder / f"retrieved-{args.translator}.pickle",
                           args.reuse)
-        rows = answer_rows(service, found, wording=not args.answer_as_asked)
+        rows = answer_rows(service, found)
     name = f"rows-{args.label}.jsonl" if args.label else "rows.jsonl"
     (folder / name).write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
     report = "\n".join(table(rows) + ["", f"- indexed: {json.dumps(indexed)}", f"- rows: {folder / name}"])

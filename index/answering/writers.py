@@ -45,8 +45,6 @@ class Question:
     passages: Sequence[Passage]
     as_of: date | None = None
     language: str | None = None  # the asker's (index/language.py); None: the default
-    english: str = ""  # its English wording, when a model or the local translator gave one (Query.english)
-    english_vector: np.ndarray | None = None  # `english` embedded
 
 
 @dataclass(frozen=True)
@@ -92,15 +90,10 @@ class ExtractiveWriter:
         """Quoted sentences, or a plain refusal when the passages do not answer; in the asker's language,
         each quote in its own with a note naming it when that differs (index/answering/phrases.py). The
         question's words are read in its own language (index/answering/question_terms.py); one whose language
-        cannot be told ("Putin?") as before, whatever the asker's (a server's) language. When they find nothing
-        to quote in English passages, the question's English wording (`Question.english`) chooses instead."""
+        cannot be told ("Putin?") as before, whatever the asker's (a server's) language."""
+        analyzer = Analyzer(language_of(question.text))
         found = extractive.answer(question.retrieval_text, question.vector, question.passages, self._embed,
-                                  self._idf(), analyzer=Analyzer(language_of(question.text)))
-        if found.refused and question.english and question.english_vector is not None \
-                and passages_language(question.passages) == "en":
-            # nothing to quote by the question's own words, in English passages: its English wording chooses
-            found = extractive.answer(question.english, question.english_vector, question.passages, self._embed,
-                                      self._idf(), analyzer=Analyzer("en"))
+                                  self._idf(), analyzer=analyzer)
         return localized(found, phrases_for(self._phrases, question.language), quoted=True)
 
     def stream(self, question: Question) -> Iterator[str | Answer]:

@@ -91,13 +91,11 @@ def answer_all(service: NewsService, questions: list[dict], rows: list[dict], k:
             passages = retrieve_timed(service.retriever, timed, max(k, service.settings.top_k),
                                       service.settings.recency_prior)
             answer = service.compose(question, timed.query.text, timed.query.vector,
-                                     passages[: service.settings.top_k], timed.as_of, english=english,
-                                     english_vector=timed.query.english_vector)
+                                     passages[: service.settings.top_k], timed.as_of)
         else:
             query = service.retriever.embed_query(question, english=english)
             passages = service.retriever.retrieve(query, max(k, service.settings.top_k))
-            answer = service.compose(question, question, query.vector, passages[: service.settings.top_k],
-                                     english=english, english_vector=query.english_vector)
+            answer = service.compose(question, question, query.vector, passages[: service.settings.top_k])
         latency = (time.perf_counter() - begun) * 1000
         answers.append(answer)
         results.append(evaluation.QuestionResult(item.id, tuple(p.text for p in passages[:k]), latency,

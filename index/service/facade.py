@@ -88,17 +88,14 @@ class NewsService:
         language = language_of(clean_question(question)) or language
         with self.store.pinned(), self.writer.budget():  # one pointer read; one LLM budget for the question
             standalone, timed, passages = self._retrieve_for(question, history, k, scopes, as_of, since)
-            wording = {"english": timed.query.english, "english_vector": timed.query.english_vector}
             if article:  # its own passages answer first; when they cannot, everything retrieved, them first
                 own = self.push.article_first(article, timed.query.vector, [], k or self.settings.top_k, scopes)
-                answer = self.compose(standalone, timed.query.text, timed.query.vector, own, timed.as_of, language,
-                                      **wording)
+                answer = self.compose(standalone, timed.query.text, timed.query.vector, own, timed.as_of, language)
                 if not answer.refused or not own:
                     return answer
                 passages = self.push.article_first(article, timed.query.vector, passages, k or self.settings.top_k,
                                               scopes)
-            return self.compose(standalone, timed.query.text, timed.query.vector, passages, timed.as_of, language,
-                                **wording)
+            return self.compose(standalone, timed.query.text, timed.query.vector, passages, timed.as_of, language)
 
     def _retrieve_for(self, question: str, history: Sequence[Turn], k: int | None, scopes: tuple[Scope, ...],
                       as_of: date | None = None, since: date | None = None):
@@ -121,20 +118,16 @@ class NewsService:
         language = language_of(clean_question(question)) or language
         standalone, timed, passages = self._retrieve_for(question, history, k, scopes, as_of, since)
         request = Question(standalone, timed.query.text, timed.query.vector, without_repeats(passages), timed.as_of,
-                           language, timed.query.english, timed.query.english_vector)
+                           language)
         for item in self.writer.stream(request):
             yield dated(item, timed.as_of) if isinstance(item, Answer) else item
 
     def compose(self, question: str, retrieval_text: str, vector, passages: list[Passage],
-                as_of: date | None = None, language: str | None = None, english: str = "",
-                english_vector=None) -> Answer:
+                as_of: date | None = None, language: str | None = None) -> Answer:
         """Write the answer from retrieved passages with the configured writer: generated (its citations
         checked) with the extractive fallback, or extractive offline (index/answering/writers.py). A passage
-        that repeats another article of its story is left out (index/news/repeats.py). `english`: the
-        question's English wording and its vector, when it was searched with one (the extractive writer
-        chooses English sentences with it)."""
-        request = Question(question, retrieval_text, vector, without_repeats(passages), as_of, language, english,
-                           english_vector)
+        that repeats another article of its story is left out (index/news/repeats.py)."""
+        request = Question(question, retrieval_text, vector, without_repeats(passages), as_of, language)
         return dated(self.writer.answer(request), as_of)
 
     def search(self, query: str, k: int = 10, scopes: tuple[Scope, ...] = (Scope.SHARED,)) -> list[Passage]:

@@ -125,14 +125,3 @@ def test_offline_an_english_question_is_searched_as_before(translating_service):
     retriever = translating_service.retriever
     assert [p.chunk_id for p in passages] == [p.chunk_id for p in retriever.retrieve(retriever.embed_query(question), 3)]
 
-
-@pytest.mark.slow  # the model: assembled (250 MB), loaded, run
-def test_offline_a_chinese_question_is_answered_from_the_english_article_by_its_english_wording(translating_service):
-    question = "特朗普和普京通话后，普京同意了什么？"  # "What did Putin agree to after the Trump-Putin call?"
-    answer = translating_service.ask(question)
-    assert not answer.refused and answer.language == "zh"
-    assert answer.citations and all(c.title.startswith(SEED_TITLE) for c in answer.citations)
-    assert "（引自英文原文）" in answer.text  # it says, in Chinese, that the quotes are in English
-    # the same passages answered from the question's own words alone: nothing to quote
-    _, timed, passages = translating_service._retrieve_for(question, (), None, (Scope.SHARED,))
-    assert translating_service.compose(question, timed.query.text, timed.query.vector, passages, language="zh").refused
