@@ -5,7 +5,7 @@ the odd weeks (1st, 3rd, … in date order), report on the even ones. Uses the c
 builds for the same article file in --home (default: NEWSBOT_HOME), indexing it first if needed.
 
     python -m bench.recency_prior --home /tmp/eval-home --weights 0,0.25,0.5,1,2 [--weeks W,...]
-    python -m bench.recency_prior --quick      # a slice (12 articles of each of two weeks), in a temporary home,
+    python -m bench.recency_prior --quick      # a slice (6 articles of each of two weeks), in a temporary home,
                                                # weights 0 and 0.5 only (unless --weights)
 """
 from __future__ import annotations
