@@ -6,7 +6,8 @@ of `SentenceWeights` (index/answering/extractive.py) and of how many passages an
     python -m bench.answer_tuning --home DIR --passages 4,5,6,8,10,12 [--honesty]
                                                         # how many passages the answer is written from
     python -m bench.answer_tuning --home DIR --sweep kind   # one weight of GRIDS, the others today's
-    python -m bench.answer_tuning --quick               # all of it on a slice, in a fresh index
+    python -m bench.answer_tuning --quick               # all of it on a slice, in a fresh index (the honesty
+                                                        # check on its first QUICK_UNANSWERABLE questions)
 
 DIR is a NEWSBOT_HOME in which `newsbot eval` indexed the whole set (without --home, the set is indexed
 first, into a temporary home). The passages are retrieved once per question with today's retrieval;
@@ -32,6 +33,7 @@ from index.evaluation import scoring as evaluation
 
 BEFORE = extractive.SentenceWeights(similarity=0.5, lexical=0.5, names=0.0, kind=0.0, rank=0.05, novelty=0.0,
                                     embedded=12, sentences=3, floor=0.8)  # the sentence scoring before issue 14
+QUICK_UNANSWERABLE = 6  # --quick: questions no article answers, of the slice's 25 (each costs a retrieval)
 GRIDS = {
     "similarity": (0.0, 0.25, 0.5, 0.75, 1.0),
     "lexical": (0.0, 0.25, 0.5, 0.75, 1.0),
@@ -144,12 +146,12 @@ def passage_counts(items: list[tuple], counts: list[int], embed, idf, halves: di
 
 
 def refusals_elsewhere(service, questions: list[dict], rows: list[dict], variants: dict,
-                       counts: list[int] | None = None) -> str:
+                       counts: list[int] | None = None, limit: int | None = None) -> str:
     """How each variant answers the questions whose answer is in no article: refusals, and whether the
     variants refuse the same questions (the refusal rules are shared; this checks they stay so). With
-    `counts`, the variants are today's scoring on that many passages instead."""
+    `counts`, the variants are today's scoring on that many passages instead; `limit`: only the first so many."""
     answerable = {q["id"] for q in evaluation.answerable(questions, rows)}
-    others = [q for q in questions if q["id"] not in answerable and q["answer"].strip()]
+    others = [q for q in questions if q["id"] not in answerable and q["answer"].strip()][:limit]
     idf, decisions = service.lexical.snapshot().idf, []
     cuts = {f"{n} passages": (n, extractive.DEFAULT_WEIGHTS) for n in counts} if counts else \
         {name: (service.settings.top_k, w) for name, w in variants.items()}
@@ -203,13 +205,14 @@ def report(args: argparse.Namespace, service, rows: list[dict], questions: list[
     items = gather(service, questions, rows, max(args.passages) if args.passages else None)
     embed, idf = CachedEmbed(service.embedder.embed), service.lexical.snapshot().idf
     split = halves(questions)
+    limit = QUICK_UNANSWERABLE if args.quick else None
     if args.sweep:
         sweep(items, args.sweep, embed, idf, split)
         return 0
     if args.passages:
         passage_counts(items, args.passages, embed, idf, split)
         if args.honesty:
-            print(refusals_elsewhere(service, questions, rows, {}, args.passages))
+            print(refusals_elsewhere(service, questions, rows, {}, args.passages, limit))
         return 0
     if args.tune:
         best = tune(items, embed, idf, split["tune"])
@@ -229,7 +232,7 @@ def report(args: argparse.Namespace, service, rows: list[dict], questions: list[
         print("median ms per answer: " + ", ".join(f"{n} {t['median_ms']:.1f} ({t['ratio']:.2f}x)"
                                                    for n, t in timings.items()))
     if args.honesty:
-        print(refusals_elsewhere(service, questions, rows, variants))
+        print(refusals_elsewhere(service, questions, rows, variants, limit=limit))
     return 0
 
 

@@ -14,7 +14,7 @@ Prints the score distributions, each feature's ROC AUC, and the threshold that m
 TPR − FPR (Youden's J) over all pairs, with TPR and the rejection rate per negative kind.
 
     python -m bench.calibrate_support --weeks 20250314,20250328 [--json out.json] [--home DIR]
-    python -m bench.calibrate_support --quick     # the first 12 articles of week 20250314
+    python -m bench.calibrate_support --quick     # the first 10 articles of week 20250314, one quote a passage
 """
 from __future__ import annotations
 
@@ -33,6 +33,10 @@ from index.evaluation.run import to_articles
 from index.settings import Settings
 from index.text import STOPWORDS, jaccard, sentence_spans, shingles
 
+# --quick: the first 10 articles (the 8th to 10th answer the week's questions, so every kind of pair occurs) and
+# one quote a passage: each question, headline and quote costs a retrieval (the cross-encoder reads 10 passages)
+QUICK_ARTICLES, QUICK_QUOTES = 10, 1
+
 
 def auc(pos: list[float], neg: list[float]) -> float:
     """ROC AUC: the probability that a random positive outscores a random negative (ties count half)."""
@@ -40,8 +44,9 @@ def auc(pos: list[float], neg: list[float]) -> float:
     return float(((p > n).sum() + 0.5 * (p == n).sum()) / (p.size * n.size))
 
 
-def build_pairs(service, rows: list[dict], questions: list[dict]) -> list[tuple[str, str, str, str]]:
-    """(kind, claim, title, text) pairs; kind ends in '+' for positives."""
+def build_pairs(service, rows: list[dict], questions: list[dict], per_passage: int = 2
+                ) -> list[tuple[str, str, str, str]]:
+    """(kind, claim, title, text) pairs; kind ends in '+' for positives (`per_passage` quotes of each lead)."""
     pairs = []
     for q in evaluation.answerable(questions, rows):
         passages = service.retriever.retrieve(service.retriever.embed_query(q["question"]), 10)
@@ -67,7 +72,7 @@ def build_pairs(service, rows: list[dict], questions: list[dict]) -> list[tuple[
                   and jaccard(shingles(p.text), shingles(text)) < 0.5]
         if others:
             pairs.append(("headline-", title, "", others[0].text))
-        pairs += sentence_pairs(service, text, article_id)
+        pairs += sentence_pairs(service, text, article_id, per_passage)
     return pairs
 
 
@@ -150,7 +155,7 @@ def main() -> int:
         data = data_set(args.data)
         if args.quick:
             args.weeks = "20250314"
-            data = quick_slice(data, Path(scratch) / "data", weeks=("20250314",))
+            data = quick_slice(data, Path(scratch) / "data", weeks=("20250314",), per_week=QUICK_ARTICLES)
         weeks = evaluation.parse_weeks(args.weeks)
         rows = evaluation.load_articles(data.articles, weeks)
         questions = evaluation.load_questions(data.questions, weeks)
@@ -159,7 +164,7 @@ def main() -> int:
         service = build_service(settings, embedder=build_embedder(settings), collection="calibrate")
         service.indexer.index("eval", to_articles(rows), None, False)  # incremental: fast with --home
         service.store.bump_generation()
-        pairs = build_pairs(service, rows, questions)
+        pairs = build_pairs(service, rows, questions, QUICK_QUOTES if args.quick else 2)
         supports = support.score([c for _, c, _, _ in pairs], [(t, x) for _, _, t, x in pairs],
                                  [(i, i) for i in range(len(pairs))], service.embedder.embed)
     report = {"weeks": sorted(weeks or []), **summarize_scores([k for k, *_ in pairs], supports)}

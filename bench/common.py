@@ -34,7 +34,7 @@ SET = Path("shared") / "data" / "realtimeqa-2025q1"
 # beside the repository (../shared/…), or beside a folder that holds it (a git worktree's ../../shared/…)
 DEFAULT_DATA = next((p / SET for p in ROOT.parents if (p / SET).is_dir()), ROOT.parent / SET)
 QUICK_WEEKS = ("20250103", "20250110")  # one tune week, one report week
-QUICK_ARTICLES = 12  # articles of each quick week (file order)
+QUICK_ARTICLES = 6  # articles of each quick week (file order): 5 questions of the report week answerable
 RECALL_CHARS = (2000, 4000, 8000)
 ROW_COLUMNS = ("recall@2000c", "recall@4000c", "recall@8000c", "hit@10", "answer_accuracy")
 

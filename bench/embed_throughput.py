@@ -3,7 +3,7 @@
     python -m bench.embed_throughput quality            # ONNX int8 vs sentence-transformers fp32
     python -m bench.embed_throughput speed [--rounds 4] # tokens/s, interleaved A,B,C,A,B,C,...
     python -m bench.embed_throughput coldstart [--rounds 5]
-    python -m bench.embed_throughput [all] [--quick]    # all three (--quick: 64 passages, one round)
+    python -m bench.embed_throughput [all] [--quick]    # all three (--quick: 16 passages, one round)
 
 Needs the torch extra (`pip install -e ".[torch]"`) for the sentence-transformers side.
 
@@ -264,10 +264,10 @@ def main() -> None:
     p.add_argument("--rounds", type=int, default=4)
     p.add_argument("--queries", type=int, default=None, help="the first N questions (default: all)")
     p.add_argument("--matmul-rows", type=int, default=4096, help="rows of the matrix products that measure the limit")
-    p.add_argument("--quick", action="store_true", help="a smoke run: 64 passages, 32 texts and questions, one round")
+    p.add_argument("--quick", action="store_true", help="a smoke run: 16 passages, 8 texts and questions, one round")
     args = p.parse_args()
     if args.quick:
-        args.passages, args.speed_n, args.rounds, args.queries, args.matmul_rows = 64, 32, 1, 32, 1024
+        args.passages, args.speed_n, args.rounds, args.queries, args.matmul_rows = 16, 8, 1, 8, 1024
     out = out_dir("embed_throughput", args.quick)
     for what in ["quality", "speed", "coldstart"] if args.what == "all" else [args.what]:
         res = globals()[what](args)

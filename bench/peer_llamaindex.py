@@ -6,7 +6,7 @@ embedded `chromadb.PersistentClient` in a temporary folder, all-MiniLM-L6-v2 thr
 `EmbedderAdapter`, and `index.as_retriever(similarity_top_k=k)` per answerable question.
 
     python -m bench.peer_llamaindex --articles A.jsonl --questions Q.jsonl [--weeks 20250321,...] [-k 10] [--json]
-    python -m bench.peer_llamaindex --quick --json     # 12 articles of each of two weeks
+    python -m bench.peer_llamaindex --quick --json     # 6 articles of each of two weeks
 """
 from __future__ import annotations
 

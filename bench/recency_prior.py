@@ -5,7 +5,8 @@ the odd weeks (1st, 3rd, … in date order), report on the even ones. Uses the c
 builds for the same article file in --home (default: NEWSBOT_HOME), indexing it first if needed.
 
     python -m bench.recency_prior --home /tmp/eval-home --weights 0,0.25,0.5,1,2 [--weeks W,...]
-    python -m bench.recency_prior --quick      # a slice (12 articles of each of two weeks), in a temporary home
+    python -m bench.recency_prior --quick      # a slice (6 articles of each of two weeks), in a temporary home,
+                                               # weights 0 and 0.5 only (unless --weights)
 """
 from __future__ import annotations
 
@@ -21,6 +22,8 @@ from index.evaluation.run import question_date, to_articles
 from index.retrieval.timed import place_in_time, retrieve_timed
 
 CHARS = 4000
+WEIGHTS = "0,0.25,0.5,1,2"
+QUICK_WEIGHTS = "0,0.5"  # --quick: off and the shipped default (each weight re-runs every question's retrieval)
 FINER = (("recall@2000c", lambda texts, answer: evaluation.recall_at_chars(texts, answer, 2000)),
          ("mrr@10", lambda texts, answer: 1.0 / rank if (rank := evaluation.hit_rank(texts, answer, 10)) else 0.0))
 
@@ -29,10 +32,11 @@ def main() -> None:
     """Parse the arguments, and measure in --home or a temporary one."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     add_common_arguments(parser, home=True)
-    parser.add_argument("--weights", default="0,0.25,0.5,1,2")
+    parser.add_argument("--weights", default=None, help=f"default {WEIGHTS} ({QUICK_WEIGHTS} with --quick)")
     parser.add_argument("--weeks", help="a subset of weeks, as for `newsbot eval --weeks`")
     parser.add_argument("-k", type=int, default=10)
     args = parser.parse_args()
+    args.weights = args.weights or (QUICK_WEIGHTS if args.quick else WEIGHTS)
     with tempfile.TemporaryDirectory(prefix="recency-") as scratch:
         data = quick_slice(data_set(args.data), Path(scratch) / "data") if args.quick else data_set(args.data)
         home = args.home or (Path(scratch) / "home" if args.quick else Path(os.environ.get("NEWSBOT_HOME") or scratch))

@@ -2,7 +2,7 @@
 
     python -m bench.retrieval_vs_peer [--weeks W,...] [--out bench/out/compare.json]
     python -m bench.retrieval_vs_peer --split [--home DIR] [--out bench/out/split.json]
-    python -m bench.retrieval_vs_peer --quick     # --split on a slice (12 articles of each of two weeks)
+    python -m bench.retrieval_vs_peer --quick     # --split on a slice (6 articles of each of two weeks)
 
 Runs `newsbot eval` in a fresh NEWSBOT_HOME (so index time is a first run), then the same `newsbot eval`
 again (an unchanged corpus: the incremental re-index time), then bench.peer_llamaindex, and prints a

@@ -4,7 +4,8 @@ incremental re-indexing, query latency and memory at growing corpus sizes (embed
 
     python -m bench.scale                      # everything, ~40 min on 2 cores; results in bench/out/scale/
     python -m bench.scale --quick              # a smoke run of every step on 20 articles (query processes
-                                               # at the full and mirrored sizes only)
+                                               # at the full and mirrored sizes only, one question each;
+                                               # the first QUICK_QUESTIONS answerable questions scored)
 
 What it does, in order (one fresh NEWSBOT_HOME for the embedded store, one for the server's side):
  1. describes the machine and measures the fp32 matrix-product rate on the model's shapes (the limit);
@@ -44,6 +45,7 @@ from bench.scale_queries import measure_tier, query_child, run_peer_child, start
 from bench.scale_report import plot, report
 OUT = ROOT / "bench" / "out" / "scale"
 QUICK_ROWS = 20  # articles of a --quick run
+QUICK_QUESTIONS = 6  # answerable questions a --quick run scores (of the ~27 its 20 articles answer)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -57,7 +59,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tiers", default="1000,10000", help="chunk counts to stop at before the full corpus")
     parser.add_argument("--quick", action="store_true",
                         help=f"smoke run of every step on the first {QUICK_ROWS} articles (tiers 100 and 200 chunks, "
-                             "query processes timed at the full and mirrored sizes only)")
+                             "query processes timed at the full and mirrored sizes only, on one question; "
+                             f"{QUICK_QUESTIONS} answerable questions scored)")
     parser.add_argument("--no-peer", action="store_true")
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--rerank", choices=["cross-encoder", "none"], default="cross-encoder",
@@ -103,6 +106,7 @@ def run(args: argparse.Namespace, out: Path) -> int:
     from index.app import build_service
     from index.embedding.onnx_minilm import OnnxMiniLMEmbedder
     from index.evaluation.run import run_eval
+    from index.evaluation.scoring import answerable
     from index.settings import Settings
 
     out.mkdir(parents=True, exist_ok=True)
@@ -114,13 +118,15 @@ def run(args: argparse.Namespace, out: Path) -> int:
     log(f"machine: {results['machine']}, matmul {limits[0]:.0f} GFLOP/s")
 
     rows = load_rows(args.articles)[: QUICK_ROWS if args.quick else None]
-    corpus_file = args.articles
-    if args.quick:  # the scorers and the peer read a file: give them the same slice
-        corpus_file = work / "articles.jsonl"
+    corpus_file, questions_file = args.articles, args.questions
+    if args.quick:  # the scorers and the peer read files: give them the same slice, and a few of its questions
+        corpus_file, questions_file = work / "articles.jsonl", work / "questions.jsonl"
         corpus_file.parent.mkdir(parents=True, exist_ok=True)
         corpus_file.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+        scored = answerable(load_rows(args.questions), rows)[:QUICK_QUESTIONS]
+        questions_file.write_text("".join(json.dumps(q) + "\n" for q in scored), encoding="utf-8")
     tiers = [100, 200] if args.quick else [int(t) for t in args.tiers.split(",")]
-    n_questions = 3 if args.quick else args.questions_n
+    n_questions = 1 if args.quick else args.questions_n
 
     env_settings = {k: v for k, v in os.environ.items() if k.startswith(("OPENAI_", "NEWSBOT_"))}
     for k in env_settings:
@@ -170,7 +176,7 @@ def run(args: argparse.Namespace, out: Path) -> int:
         results["corpus_tokens"] = sum(len(ids) for ids in model.encode_ids(texts))
         results["incremental"] = incremental(service, rows, first_run_s)
         log(f"incremental: {results['incremental']}")
-        scores = run_eval(service, corpus_file, args.questions, None)
+        scores = run_eval(service, corpus_file, questions_file, None)
         results["quality"] = {k: scores[k] for k in ("answerable", "recall@2000c", "recall@4000c",
                                                      "recall@8000c", "hit@10", "mean_passage_chars")
                               if k in scores}

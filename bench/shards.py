@@ -9,7 +9,7 @@ It also asks the same questions on the embedded default store and on PostgreSQL 
 one run and reports the p50 ratio.
 
     python -m bench.shards            # 1,000 servers
-    python -m bench.shards --quick    # 12 servers (4 a shard), one round of questions
+    python -m bench.shards --quick    # 12 servers (4 a shard), one round of two questions
 """
 from __future__ import annotations
 
@@ -118,7 +118,7 @@ def _chroma_server(folder: Path) -> tuple[subprocess.Popen, int]:
     raise RuntimeError("chroma run did not start")
 
 
-def ask_latency(cluster, work: Path, rounds: int) -> dict:
+def ask_latency(cluster, work: Path, rounds: int, questions: list[str] = QUESTIONS) -> dict:
     """p50 of `ask` on the embedded default and on PostgreSQL + a Chroma server, the same questions, one run."""
     from index.app import build_service
     from index.settings import Settings
@@ -135,7 +135,7 @@ def ask_latency(cluster, work: Path, rounds: int) -> dict:
         shared.index()
         times: dict[str, list[float]] = {"embedded": [], "shared": []}
         for _ in range(rounds):
-            for question in QUESTIONS:
+            for question in questions:
                 for name, service in (("embedded", embedded), ("shared", shared)):  # interleaved: same load
                     t = time.perf_counter()
                     service.ask(question)
@@ -150,7 +150,7 @@ def ask_latency(cluster, work: Path, rounds: int) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="12 servers (4 a shard), 1 round of questions")
+    parser.add_argument("--quick", action="store_true", help="12 servers (4 a shard), 1 round of 2 questions")
     parser.add_argument("--servers", type=int, default=None)
     args = parser.parse_args(argv)
     servers = args.servers or (12 if args.quick else 1000)
@@ -161,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
         with postgres_cluster() as cluster:
             one = run_processes(cluster, servers, 1, work)
             three = run_processes(cluster, servers, 3, work)
-            ask = ask_latency(cluster, work, 1 if args.quick else 10)
+            ask = ask_latency(cluster, work, 1, QUESTIONS[:2]) if args.quick else ask_latency(cluster, work, 10)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print("| processes | servers | digests posted | fired twice | first → last post (s) | start → last post (s) "

@@ -4,11 +4,19 @@ previous index still answers, and the next run completes the work with no duplic
 
 The kill points are hooks the driver script below installs around the indexer's own steps (write new
 chunks, delete replaced ones, persist the docstore, move the pointer); the production code has no test hook.
+
+Each run of the driver is its own process, forked from a Python process that has only imported the modules the
+driver imports (ZYGOTE below): importing them took most of each run's few seconds, and the test starts 14 runs
+per store. A forked run opens the store, docstores and BM25 files itself, as a freshly started one does, and dies
+by SIGKILL the same way; nothing of an earlier run is in the process it is forked from.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import select
+import signal
 import subprocess
 import sys
 import threading
@@ -79,16 +87,94 @@ print(json.dumps({"after": report(service)}), flush=True)
 '''
 
 
-def _run(settings_env: dict, point: str, nth: int = 1, mode: str = "incremental") -> tuple[int, dict]:
+# Started as `python -c ZYGOTE DRIVER` in ROOT; reads one JSON request a line on stdin ({"argv", "env", "out",
+# "err"}), forks a child that runs DRIVER as `python -c DRIVER *argv` would (that environment, stdout and stderr
+# into the two files, `__main__` globals) and answers {"code": the child's exit code, -9 when SIGKILLed}.
+ZYGOTE = r'''
+import json, os, sys, traceback
+from index.indexing import docstores, ingest
+from index.store import chroma as store
+from index.app import build_service
+from index.settings import Settings
+from tests.support.chroma_view import live_chroma
+from tests.support.hashing_embedder import HashingEmbedder
+import nltk.corpus, nltk.tokenize  # what llama-index's sentence splitter imports on its first use
+
+driver = compile(sys.argv[1], "<string>", "exec")
+for line in sys.stdin:
+    request = json.loads(line)
+    sys.stdout.flush()
+    pid = os.fork()
+    if pid == 0:
+        os.environ.clear()
+        os.environ.update(request["env"])
+        for fd, path in ((1, request["out"]), (2, request["err"])):
+            os.dup2(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC), fd)
+        sys.argv = ["-c", *request["argv"]]
+        try:
+            exec(driver, {"__name__": "__main__", "__builtins__": __builtins__})
+        except SystemExit:
+            raise
+        except BaseException:
+            traceback.print_exc()
+            sys.stderr.flush()
+            os._exit(1)
+        raise SystemExit(0)  # the child ends as `python -c` does: exit handlers, buffers flushed
+    _, status = os.waitpid(pid, 0)
+    print(json.dumps({"code": os.waitstatus_to_exitcode(status)}), flush=True)
+'''
+
+
+class Zygote:
+    """The process the driver's runs are forked from (ZYGOTE), for one module."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder, self.runs = folder, 0
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "NEWSBOT_"))}
+        self.process = subprocess.Popen([sys.executable, "-c", ZYGOTE, DRIVER], cwd=ROOT, text=True,
+                                        env=env | {"HF_HUB_OFFLINE": "1"}, stdin=subprocess.PIPE,
+                                        stdout=subprocess.PIPE, start_new_session=True)
+
+    def run(self, argv: list[str], env: dict, timeout: float = 300) -> tuple[int, str, str]:
+        """(exit code, stdout, stderr) of one run of the driver."""
+        self.runs += 1
+        out, err = self.folder / f"run{self.runs}.out", self.folder / f"run{self.runs}.err"
+        self.process.stdin.write(json.dumps({"argv": argv, "env": env, "out": str(out), "err": str(err)}) + "\n")
+        self.process.stdin.flush()
+        ready, _, _ = select.select([self.process.stdout], [], [], timeout)
+        line = self.process.stdout.readline() if ready else ""
+        if not line:  # a run that hangs: it and the zygote are killed, as subprocess.run's timeout would
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)
+            raise AssertionError(f"the driver's run gave no answer in {timeout} s: "
+                                 f"{err.read_text()[-3000:] if err.exists() else ''}")
+        return json.loads(line)["code"], out.read_text(), err.read_text()
+
+    def close(self) -> None:
+        try:
+            self.process.stdin.close()
+            self.process.wait(timeout=30)
+        except (OSError, subprocess.TimeoutExpired):
+            self.process.kill()
+            self.process.wait()
+
+
+@pytest.fixture(scope="module")
+def zygote(tmp_path_factory):
+    started = Zygote(tmp_path_factory.mktemp("driver-runs"))
+    yield started
+    started.close()
+
+
+def _run(zygote: Zygote, settings_env: dict, point: str, nth: int = 1, mode: str = "incremental") -> tuple[int, dict]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "NEWSBOT_"))} | settings_env
-    result = subprocess.run([sys.executable, "-c", DRIVER, point, str(nth), mode], cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=300)
+    code, stdout, stderr = zygote.run([point, str(nth), mode], env)
     reports = {}
-    for line in result.stdout.splitlines():
+    for line in stdout.splitlines():
         if line.startswith("{"):
             reports.update(json.loads(line))
-    assert "before" in reports, result.stderr[-3000:]
-    return result.returncode, reports
+    assert "before" in reports, stderr[-3000:]
+    return code, reports
 
 
 def _assert_consistent(state: dict, edition: int, count: int) -> None:
@@ -132,13 +218,13 @@ def crash_env(request, tmp_path) -> dict:
     return env
 
 
-def test_a_kill_at_any_point_leaves_a_usable_index_and_the_next_run_completes(crash_env):
+def test_a_kill_at_any_point_leaves_a_usable_index_and_the_next_run_completes(crash_env, zygote):
     corpus = Path(crash_env.pop("corpus"))
     write_corpus(corpus, edition=1)
     # a first index killed after two batches were persisted: the next run starts from a partial index
-    code, _ = _run(crash_env, "after-save", nth=2)
+    code, _ = _run(zygote, crash_env, "after-save", nth=2)
     assert code == -9
-    code, state = _run(crash_env, "none")
+    code, state = _run(zygote, crash_env, "none")
     assert code == 0
     _assert_whole_articles(state["before"])
     assert 0 < len(state["before"]["docstores"]["corpus"]) < ARTICLES
@@ -148,16 +234,16 @@ def test_a_kill_at_any_point_leaves_a_usable_index_and_the_next_run_completes(cr
     # docstore caught up; then articles deleted and a kill during the deletions
     for edition, point in ((2, "after-write"), (3, "after-replace")):
         write_corpus(corpus, edition=edition)
-        code, _ = _run(crash_env, point, nth=3)
+        code, _ = _run(zygote, crash_env, point, nth=3)
         assert code == -9
-        code, state = _run(crash_env, "none")
+        code, state = _run(zygote, crash_env, "none")
         assert code == 0, point
         _assert_whole_articles(state["before"])
         _assert_consistent(state["after"], edition=edition, count=ARTICLES)
     write_corpus(corpus, edition=3, count=ARTICLES - 10)
-    code, _ = _run(crash_env, "after-delete", nth=1)
+    code, _ = _run(zygote, crash_env, "after-delete", nth=1)
     assert code == -9
-    code, state = _run(crash_env, "none")
+    code, state = _run(zygote, crash_env, "none")
     _assert_whole_articles(state["before"])
     _assert_consistent(state["after"], edition=3, count=ARTICLES - 10)
 
@@ -165,9 +251,9 @@ def test_a_kill_at_any_point_leaves_a_usable_index_and_the_next_run_completes(cr
     live = state["after"]["live"]
     for edition, point, nth in ((4, "after-write", 2), (5, "before-swap", 1), (6, "after-swap", 1)):
         write_corpus(corpus, edition=edition, count=ARTICLES - 10)
-        code, _ = _run(crash_env, point, nth=nth, mode="full")
+        code, _ = _run(zygote, crash_env, point, nth=nth, mode="full")
         assert code == -9
-        code, state = _run(crash_env, "none")
+        code, state = _run(zygote, crash_env, "none")
         before = state["before"]
         if point == "after-swap":  # the new collection is live: complete, of the new edition
             assert before["live"] != live and before["leftovers"] == [live]
