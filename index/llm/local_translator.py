@@ -16,6 +16,7 @@ question searched as asked, logged once: never an error for the asker.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from importlib.util import find_spec
 from pathlib import Path
@@ -69,7 +70,8 @@ class LocalTranslator:
         if target.is_file():
             return target
         self.models_dir.mkdir(parents=True, exist_ok=True)
-        partial = target.with_suffix(".partial")  # a crash mid-copy never leaves a truncated model in place
+        # a crash mid-copy never leaves a truncated model in place, nor do two processes copying at once
+        partial = target.with_name(f"{target.name}.{os.getpid()}.{threading.get_ident()}.partial")
         assemble(partial, overwrite=True)
         partial.replace(target)
         return target
