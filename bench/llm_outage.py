@@ -2,7 +2,7 @@
 accepts connections and never answers (issue 15).
 
     python -m bench.llm_outage [--timeout 5]
-    python -m bench.llm_outage --quick     # three questions each, a 1 s budget
+    python -m bench.llm_outage --quick     # two questions each, a 1 s budget
 
 One process, one embedder, the seed article indexed into a temporary home; every timing is a ratio to the
 offline answers measured in the same run.
@@ -32,9 +32,9 @@ def timed(service, n: int) -> tuple[float, str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--timeout", type=float, default=5.0, help="NEWSBOT_LLM_TIMEOUT for the hanging server")
-    parser.add_argument("--quick", action="store_true", help="three questions each, a 1 s budget")
+    parser.add_argument("--quick", action="store_true", help="two questions each, a 1 s budget")
     args = parser.parse_args()
-    n = 3 if args.quick else 10
+    n = 2 if args.quick else 10
     if args.quick:
         args.timeout = 1.0
     with clean_environment():

@@ -1,7 +1,7 @@
 """Memory across a soak: N /ask interactions through the fake Discord against the real bot and core.
 
     python -m bench.soak [--questions 1000] [--wave 8]
-    python -m bench.soak --quick        # 16 questions (two waves, RSS sampled after each)
+    python -m bench.soak --quick        # 8 questions (two waves of 4, RSS sampled after each)
 
 Builds a service on the seed articles in a temporary home, starts the unmodified discord.py client
 against tests/support/fake_discord.py on 127.0.0.1, sends /ask in waves (distinct users, so the per-user
@@ -69,10 +69,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--questions", type=int, default=1000)
     parser.add_argument("--wave", type=int, default=8)
-    parser.add_argument("--quick", action="store_true", help="16 questions (two waves)")
+    parser.add_argument("--quick", action="store_true", help="8 questions (two waves of 4)")
     args = parser.parse_args()
     if args.quick:
-        args.questions = 16
+        args.questions, args.wave = 8, 4
     with tempfile.TemporaryDirectory(prefix="newsbot-soak-") as home:
         samples = asyncio.run(soak(args.questions, args.wave, Path(home)))
     print("| answered | RSS MiB | seconds |\n|---|---|---|")
