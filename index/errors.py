@@ -1,8 +1,19 @@
-"""The small error vocabulary of the core. Adapters (CLI, Discord) translate these once, at their edge."""
+"""The small error vocabulary of the core. Adapters (CLI, Discord) translate these once, at their edge.
+
+An error a member of a Discord server can meet (a question that is empty or too long, a slowed-down user)
+also names its phrase in `prompts/phrases/<code>.toml` and that phrase's values, so that the adapter can say
+it in the member's language; its message stays the English line the command line and the logs show."""
+from __future__ import annotations
 
 
 class NewsbotError(Exception):
-    """Base class: an expected failure whose message is fit to show a user as one line."""
+    """Base class: an expected failure whose message is fit to show a user as one line; `phrase` (with
+    `values`) is the same line's key in the phrases files, for the adapters that speak other languages."""
+
+    def __init__(self, message: str = "", *, phrase: str | None = None, **values: object) -> None:
+        super().__init__(message)
+        self.phrase = phrase
+        self.values = values
 
 
 class BadInput(NewsbotError):

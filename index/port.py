@@ -7,7 +7,8 @@ composition root, which builds what implements these protocols); tests/test_boun
 - `FeedbackPort` (`index.service.feedback.FeedbackStore`): 👍/👎 on answers.
 - `Database` (`index.store.database`): the SQL seam (a sqlite file, or PostgreSQL with NEWSBOT_DATABASE_URL)
   that an adapter writes its own state on (the Discord adapter's: bot/state/), built by `index.app`.
-- The pure text hygiene the adapters apply to what users type and what articles say (`index/text.py`).
+- The pure text hygiene the adapters apply to what users type and what articles say (`index/text.py`), and
+  the language a text is in (`index/language.py`: `language_of`).
 """
 from __future__ import annotations
 
@@ -16,11 +17,12 @@ from datetime import date
 from typing import Any, Callable, Iterator, Protocol, Sequence
 
 from index.text import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, clean_question, one_line, without_controls
+from index.language import language_of
 from index.types import (Answer, ArticleRef, Citation, Digest, IndexReport, NewArticle, Passage, Problem, Scope,
                          SourceHealth, SourceStatus, Story, Turn)
 
 __all__ = ["NewsPort", "FeedbackPort", "Feedback", "FeedbackTally", "Database", "Progress", "clean_question",
-           "one_line", "without_controls", "LANGUAGES", "LANGUAGE_NAMES", "DEFAULT_LANGUAGE"]
+           "one_line", "without_controls", "LANGUAGES", "LANGUAGE_NAMES", "DEFAULT_LANGUAGE", "language_of"]
 Progress = Callable[[int, int], None]
 
 

@@ -189,14 +189,16 @@ def clean_question(raw: str, what: str = "question") -> str:
     Raises BadInput with a message fit for the user when nothing usable is left or it is too long.
     """
     if _SURROGATE.search(raw or ""):  # bytes that were not UTF-8 (a terminal in another encoding)
-        raise BadInput(f"That {what} is not valid UTF-8 text; please type it again in a UTF-8 terminal.")
+        raise BadInput(f"That {what} is not valid UTF-8 text; please type it again in a UTF-8 terminal.",
+                       phrase="not_utf8")
     text = unicodedata.normalize("NFKC", raw or "")
     text = _INVISIBLE.sub("", text)
     text = _MENTION.sub(" ", text)
     text = re.sub(r"```.*?```", lambda m: m.group(0).strip("`"), text, flags=re.DOTALL)
     text = re.sub(r"\s+", " ", text).strip()
     if len(text) > MAX_QUESTION_CHARS:
-        raise BadInput(f"That {what} is too long ({len(text):,} characters); please keep it under {MAX_QUESTION_CHARS:,}.")
+        raise BadInput(f"That {what} is too long ({len(text):,} characters); please keep it under {MAX_QUESTION_CHARS:,}.",
+                       phrase="too_long", length=len(text), limit=MAX_QUESTION_CHARS)
     if not any(ch.isalnum() for ch in text):
-        raise BadInput(f"Please type a {what} with some words in it.")
+        raise BadInput(f"Please type a {what} with some words in it.", phrase="no_words")
     return text

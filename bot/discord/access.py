@@ -7,14 +7,20 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from bot.discord.rules import where_to_ask
+from bot.discord.rules import where_to_ask, where_to_ask_phrase
 from bot.discord.errors import NewsTree
 from index.types import Scope
 from bot.discord.deps import Deps, deps_of
 
 
 class NotHere(app_commands.CheckFailure):
-    """The bot does not answer here (a DM, a server that is not enabled, a channel its admins excluded)."""
+    """The bot does not answer here (a DM, a server that is not enabled, a channel its admins excluded);
+    `phrase` and `values` say it in the member's language where it has a phrase (bot/discord/errors.py)."""
+
+    def __init__(self, message: str, *, phrase: str | None = None, **values: object) -> None:
+        super().__init__(message)
+        self.phrase = phrase
+        self.values = values
 
 
 def scopes_of(guild_id: int | None) -> tuple[Scope, ...]:
@@ -34,20 +40,23 @@ def own_scope(interaction: discord.Interaction) -> Scope:
     return Scope.server(interaction.guild_id)
 
 
-def channel_refusal(deps: Deps, guild_id: int | None, channel: Any, channel_id: int | None) -> str | None:
-    """Why the bot does not answer questions in this channel, or None when it does."""
+def channel_refusal(deps: Deps, guild_id: int | None, channel: Any, channel_id: int | None) -> NotHere | None:
+    """Why the bot does not answer questions in this channel (the error to raise), or None when it does."""
     if guild_id is None:
         return None
     rules = deps.state.servers.channel_rules(guild_id)
-    return None if rules.permits(channel_id, getattr(channel, "parent_id", None)) else where_to_ask(rules)
+    if rules.permits(channel_id, getattr(channel, "parent_id", None)):
+        return None
+    phrase, values = where_to_ask_phrase(rules)
+    return NotHere(where_to_ask(rules), phrase=phrase, **values)
 
 
 def check_channel(interaction: discord.Interaction) -> None:
     """Raise NotHere (shown ephemerally) when the bot does not answer questions in this channel."""
     refusal = channel_refusal(deps_of(interaction.client), interaction.guild_id, interaction.channel,
                               interaction.channel_id)
-    if refusal:
-        raise NotHere(refusal)
+    if refusal is not None:
+        raise refusal
 
 
 def answers_message(deps: Deps, message: discord.Message) -> bool:

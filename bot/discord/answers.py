@@ -10,7 +10,7 @@ import discord
 
 from bot.discord.errors import NO_MENTIONS
 from bot.discord.views import AnswerButtons, embeds
-from bot.discord.render import answer_messages, draft_text
+from bot.discord.render import WRITING, answer_messages, draft_text
 from index.types import Answer
 from bot.discord.deps import Deps
 
@@ -48,8 +48,10 @@ async def reply_answer(deps: Deps, message: discord.Message, answer: Answer,
 class StreamEdits:
     """Shows text written in a worker thread by editing a message, at most once per `interval` seconds."""
 
-    def __init__(self, edit: Callable[[str], Awaitable[object]], interval: float = STREAM_EDIT_INTERVAL) -> None:
+    def __init__(self, edit: Callable[[str], Awaitable[object]], interval: float = STREAM_EDIT_INTERVAL,
+                 note: str = WRITING) -> None:
         self._edit = edit
+        self._note = note  # the line under each draft, in the answer's language
         self._interval = interval
         self._text = ""
         self._shown = ""
@@ -70,7 +72,7 @@ class StreamEdits:
             if text.strip() and text != self._shown:
                 self._shown = text
                 try:
-                    await self._edit(draft_text(text))
+                    await self._edit(draft_text(text, self._note))
                 except discord.HTTPException:  # a missed draft is not worth failing the answer
                     log.warning("could not show the answer being written", exc_info=True)
                 self._last_edit = self._loop.time()

@@ -14,6 +14,7 @@ from bot.discord.errors import NO_MENTIONS
 from bot.discord.parsing import parse_since
 from bot.discord.views import embeds
 from bot.discord.render import clip, sources_messages
+from index.port import language_of
 from index.types import ArticleRef, Turn
 from bot.discord.deps import DepsCog
 
@@ -46,7 +47,8 @@ class AskCommands(DepsCog):
         async with self.deps.admission.admit(interaction.user.id) as ticket:
             await interaction.response.defer(thinking=True)
             if streaming:  # the answer appears as the model writes it; the final edit shows it checked
-                answer = await StreamEdits(draft_editor(interaction)).run(
+                note = self.deps.service.phrases(language_of(question) or language)["writing"]
+                answer = await StreamEdits(draft_editor(interaction), note=note).run(
                     lambda: self.deps.service.ask_stream(question, history, scopes=scopes, since=since_date,
                                                          language=language),
                     ticket.run)

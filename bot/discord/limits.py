@@ -82,7 +82,7 @@ class Admission:
     def admit(self, user_id: int) -> Ticket:
         """Admit one request of `user_id` or raise SlowDown with a message for the user."""
         if self.closing:
-            raise SlowDown("I'm restarting; please ask again in a minute.")
+            raise SlowDown("I'm restarting; please ask again in a minute.", phrase="restarting")
         now = self._clock()
         recent = self._recent[user_id]
         while recent and now - recent[0] >= self.limits.per_seconds:
@@ -90,9 +90,11 @@ class Admission:
         if len(recent) >= self.limits.per_user:
             wait = int(self.limits.per_seconds - (now - recent[0])) + 1
             raise SlowDown(f"Slow down: at most {self.limits.per_user} questions every "
-                           f"{self.limits.per_seconds:g} s. Try again in {wait} s.")
+                           f"{self.limits.per_seconds:g} s. Try again in {wait} s.", phrase="slow_down",
+                           count=self.limits.per_user, seconds=f"{self.limits.per_seconds:g}", wait=wait)
         if self._pending >= self.limits.max_concurrent + self.limits.max_waiting:
-            raise SlowDown("I'm busy answering other questions right now; please try again in a minute.")
+            raise SlowDown("I'm busy answering other questions right now; please try again in a minute.",
+                           phrase="busy")
         recent.append(now)
         self._pending += 1
         return Ticket(self)

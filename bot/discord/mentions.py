@@ -51,7 +51,7 @@ class MentionListener(DepsCog):
             in_thread = history is not None and isinstance(message.channel, discord.Thread)
             await self._answer(message, history or (), in_thread)
         except Exception as error:  # one handler: friendly line for the user, details in the log
-            await reply_error_to_message(message, error)
+            await reply_error_to_message(self.bot, message, error)
 
     async def _answer(self, message: discord.Message, history: tuple[Turn, ...], in_thread: bool) -> None:
         question = strip_mentions(message.content, self.bot.user.id)  # type: ignore[union-attr]

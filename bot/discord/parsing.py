@@ -25,13 +25,14 @@ def parse_since(text: str | None, today: date, label: str = "since:") -> date | 
             return today - timedelta(days=int(m.group(1)) * _DAYS_PER_UNIT[m.group(2)[0]])
         except OverflowError:
             raise BadInput(f"{label}{text.strip()} is too far back; give a date like 2025-03-01 "
-                           "or fewer days.") from None
+                           "or fewer days.", phrase="since_too_far", value=text.strip()) from None
     try:
         parsed = date.fromisoformat(value)
     except ValueError:
-        raise BadInput(f"I can't read {label}{text.strip()!r}; use e.g. 3d, 2w, 1m or 2025-03-01.") from None
+        raise BadInput(f"I can't read {label}{text.strip()!r}; use e.g. 3d, 2w, 1m or 2025-03-01.",
+                       phrase="since_unreadable", value=text.strip()) from None
     if parsed > today:
-        raise BadInput(f"{label}{text.strip()} is in the future.")
+        raise BadInput(f"{label}{text.strip()} is in the future.", phrase="since_future", value=text.strip())
     return parsed
 
 

@@ -180,10 +180,15 @@ def answer_messages(answer: Answer, question: str = "",
     return pack(embeds)
 
 
-def draft_text(text: str) -> str:
-    """An answer while the model is still writing it (plain content, at most 2,000 characters)."""
-    draft = no_previews(clip(escape_markdown(defuse_links(text.strip())), CONTENT_LIMIT - 40))
-    return draft + "\n-# writing… citations are checked at the end"
+WRITING = "writing… citations are checked at the end"  # the `writing` phrase in English
+
+
+def draft_text(text: str, note: str = WRITING) -> str:
+    """An answer while the model is still writing it (plain content, at most 2,000 characters), with `note`
+    (the `writing` phrase of the answer's language) in small type under it."""
+    note = clip(one_line(note), 80)
+    draft = no_previews(clip(escape_markdown(defuse_links(text.strip())), CONTENT_LIMIT - len(note) - 8))
+    return f"{draft}\n-# {note}"
 
 
 def quotes_messages(answer: Answer, words: Mapping[str, str] = ANSWER_WORDS) -> list[list[EmbedDict]]:

@@ -38,12 +38,20 @@ class Access:
         return user_id in self.operator_ids
 
 
+def _allowed_channels(rules: ChannelRules) -> str:
+    return ", ".join(f"<#{c}>" for c in sorted(rules.allowed)[:20])
+
+
 def where_to_ask(rules: ChannelRules) -> str:
-    """What to tell someone who asked in a channel where the bot does not answer."""
+    """What to tell someone who asked in a channel where the bot does not answer (in English)."""
     if rules.allowed:
-        channels = ", ".join(f"<#{c}>" for c in sorted(rules.allowed)[:20])
-        return f"I only answer in {channels} in this server."
+        return f"I only answer in {_allowed_channels(rules)} in this server."
     return "I don't answer in this channel; please ask in another one."
+
+
+def where_to_ask_phrase(rules: ChannelRules) -> tuple[str, dict[str, str]]:
+    """The same, as its phrase in prompts/phrases/ and that phrase's values, to say it in the member's language."""
+    return ("ask_only_in", {"channels": _allowed_channels(rules)}) if rules.allowed else ("ask_elsewhere", {})
 
 
 def describe_rules(rules: ChannelRules) -> str:

@@ -32,6 +32,11 @@ REQUIRED: dict[str, set[str]] = {
     "quotes_gone": set(), "already_rated": set(), "thanks": set(), "server_language": {"language"},
     "age_note": {"when"}, "day_month": {"day", "month"}, "day_month_year": {"day", "month", "year"},
     "first_day": set(), "llm_fallback": set(), "note_line": {"note"}, "no_quotes": set(),
+    # what stops a member's question (index/errors.py: NewsbotError.phrase), and the line under a draft
+    "went_wrong": set(), "not_utf8": set(), "too_long": {"length", "limit"}, "no_words": set(),
+    "index_unavailable": set(), "restarting": set(), "slow_down": {"count", "seconds", "wait"}, "busy": set(),
+    "since_unreadable": {"value"}, "since_too_far": {"value"}, "since_future": {"value"},
+    "ask_only_in": {"channels"}, "ask_elsewhere": set(), "writing": set(),
 }
 _MARKER = re.compile(r"\[(\d+)\]")
 

@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 
 from bot.discord.errors import GENERIC, user_message
-from bot.discord.render import MARKER
-from index.errors import StoreUnavailable
+from bot.discord.render import MARKER, draft_text
+from index.answering.phrases import default_phrases
+from index.errors import BadInput, StoreUnavailable
 from tests.support.discord_helpers import assert_acknowledged_in_time, finished, is_ephemeral, text_of
 from tests.support.ports import free_port
 from tests.support.fake_discord import FakeDiscord
@@ -69,7 +70,9 @@ def test_store_going_away_becomes_a_short_ephemeral_message(run_bot_scenario, ne
         assert_acknowledged_in_time(failed, DEFERRED)
         [message] = failed.followups
         assert is_ephemeral(message) and failed.original_deleted
-        assert message["content"].startswith("the vector store did not answer"), message["content"]
+        # The member is told plainly; which store failed, and how, is in the log.
+        assert message["content"] == "I can't reach the article index right now; please try again in a few " \
+            "minutes.", message["content"]
 
         # The bot is still up: commands that do not need the store still work.
         complete = await fake.autocomplete("summary", {"target": "put"}, focused="target")
@@ -86,8 +89,26 @@ def test_unexpected_errors_are_logged_and_shown_generically(caplog):
         assert user_message(error, "ask by 1") == GENERIC
     assert caplog.records[-1].levelno == logging.ERROR and caplog.records[-1].exc_info
     assert user_message(StoreUnavailable("the vector store did not answer (ConnectError)")) == \
-        "the vector store did not answer (ConnectError)"
+        "the vector store did not answer (ConnectError)"  # without a member's words: as written
     assert "Traceback" not in GENERIC
+
+
+def test_an_error_is_said_in_the_members_words_and_as_written_when_it_has_no_phrase():
+    german = default_phrases()["de"].texts
+    assert user_message(StoreUnavailable("the vector store did not answer (ConnectError)"), words=german) == \
+        german["index_unavailable"]
+    assert user_message(KeyError("x"), words=german) == german["went_wrong"]
+    assert user_message(BadInput("x", phrase="too_long", length=2100, limit=2000), words=german) == \
+        "Das ist zu lang (2100 Zeichen); bitte bleib unter 2000."
+    assert user_message(BadInput("unknown source 'x'"), words=german) == "unknown source 'x'"  # no phrase: as written
+    # a phrase whose values are out of step with its text is said as written rather than raising
+    assert user_message(BadInput("Slow down", phrase="slow_down", count=1), words=german) == "Slow down"
+
+
+def test_a_draft_says_it_is_being_written_in_the_answers_language():
+    draft = draft_text("Putin stimmte zu [1]", default_phrases()["de"].texts["writing"])
+    assert draft.endswith("\n-# wird geschrieben… die Quellenangaben werden am Ende geprüft")
+    assert len(draft_text("x" * 5000, "y" * 500)) <= 2000
 
 
 @pytest.mark.slow

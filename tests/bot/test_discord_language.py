@@ -1,5 +1,6 @@
 """Languages through the fake Discord: /language (admins set it) changes what /digest now says and how its
-stories are quoted; a member's question is answered in its own language (here the Spanish refusal)."""
+stories are quoted; a member's question is answered in its own language (here the Spanish refusal), and what
+stops a question (a bad option, a question too long, a channel, a rate limit) is said in that language too."""
 from __future__ import annotations
 
 import asyncio
@@ -7,14 +8,12 @@ from datetime import datetime, timezone
 
 import pytest
 
+from bot.discord.limits import Limits
 from tests.support.discord_bot import running_bot, state_at
-from tests.support.discord_helpers import Clock, assert_never_pings, finished, reply_text, text_of
+from tests.support.discord_helpers import Clock, assert_never_pings, finished, is_ephemeral, reply_text, text_of
 from tests.support.fake_discord import MANAGE_GUILD, MEMBER_PERMISSIONS
 
 ADMIN = MEMBER_PERMISSIONS | MANAGE_GUILD
-
-
-
 
 
 @pytest.mark.slow
@@ -96,6 +95,44 @@ def test_a_german_servers_answer_is_titled_in_german_and_its_buttons_work_after_
             quotes = await fake.click(answer, "newsbot:quotes")
             await fake.wait_for(lambda: quotes.acks)
             assert reply_text(quotes) == "Die Textstellen dieser Antwort habe ich nicht mehr; bitte frag noch einmal."
+            assert fake.rejections == []
+            assert_never_pings(fake)
+    asyncio.run(main())
+
+
+def test_what_stops_a_members_question_is_said_in_their_language(service, feedback, tmp_path):
+    """In a German server: a bad `since:` under a German question, a Spanish question too long to read (the
+    question's language wins over the server's), a channel the bot does not answer in and a user asking too
+    fast are each told in one ephemeral line of the member's language, never in English."""
+    async def main() -> None:
+        async with running_bot(service, feedback, state=state_at(tmp_path / "guilds.sqlite3"),
+                               limits=Limits(per_user=2, progress_interval=0)) as (fake, bot):
+            chosen = await fake.slash("language", {"language": "de"}, permissions=ADMIN)
+            await fake.wait_for(lambda: chosen.acks)
+            since = await fake.slash("ask", {"question": "Was hat Putin bei dem Telefonat mit Trump zugesagt?",
+                                             "since": "gestern abend"})
+            await fake.wait_for(lambda: since.acks)
+            assert is_ephemeral(since.acks[0][2])
+            assert reply_text(since) == ("Ich kann since: gestern abend nicht lesen; nimm z. B. 3d, 2w, 1m "
+                                         "oder 2025-03-01.")
+            spanish = "¿Qué dijo el presidente sobre los aranceles y las negociaciones con Europa? " * 30
+            await fake.say(f"<@{fake.bot_user['id']}> {spanish}", mention_bot=True)
+            await fake.wait_for(lambda: fake.bot_messages(fake.channel_id))
+            [told] = fake.bot_messages(fake.channel_id)
+            assert told["content"] == f"Es demasiado largo ({len(spanish.strip())} caracteres); no pases de 2000."
+            side = fake.side_channel_id
+            allow = await fake.slash("channels", sub="allow", channel_id=side, permissions=ADMIN)
+            await fake.wait_for(lambda: allow.acks)
+            elsewhere = await fake.slash("ask", {"question": "Putin?"}, channel_id=fake.channel_id)
+            await fake.wait_for(lambda: elsewhere.acks)
+            assert reply_text(elsewhere) == f"Auf diesem Server antworte ich nur in <#{side}>."
+            asks = await asyncio.gather(*(fake.slash("ask", {"question": "Putin?"}, user="bob", channel_id=side)
+                                          for _ in range(3)))
+            await fake.wait_for(lambda: all(i.acks for i in asks))
+            [slowed] = [i for i in asks if is_ephemeral(i.acks[0][2])]
+            assert reply_text(slowed).startswith("Langsamer bitte: höchstens 2 Fragen alle 60 s.")
+            for answered in (i for i in asks if i is not slowed):
+                await finished(fake, answered)
             assert fake.rejections == []
             assert_never_pings(fake)
     asyncio.run(main())
