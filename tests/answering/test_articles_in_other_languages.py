@@ -1,6 +1,7 @@
 """Issue 30: a German RSS feed and a Chinese Atom feed on 127.0.0.1, indexed with the real MiniLM embedder, asked
 offline in their own language and in English. The English MiniLM does not bridge languages: an English question
-is answered from a German article only through words both share (names); about a Chinese one it is refused."""
+is answered from a German article only through words both share (names); about a Chinese one it is refused
+offline, and answered with its citation when a model (a fake OpenAI-compatible server on 127.0.0.1) writes."""
 from __future__ import annotations
 
 from datetime import date
@@ -10,8 +11,10 @@ import pytest
 from index.app import build_service
 from index.settings import Settings
 from index.text import sentence_spans
+from tests.support.fake_openai import fake_openai, fake_openai_server  # noqa: F401
 from tests.support.foreign_news import CHINESE, GERMAN, serve, sources_toml
 from tests.support.http_server import LocalServer
+from tests.support.llm_answers import passages_in
 
 pytestmark = pytest.mark.slow  # indexes two feeds with the real embedder
 
@@ -111,3 +114,26 @@ def test_a_german_summary_topic_is_read_in_german(service):
     summary = service.summarize("Wie lange streiken die Lokführer")
     assert not summary.refused and summary.citations[0].title == GERMAN["streik"][0]
     assert service.summarize("Die Wahl in Frankreich").refused
+
+
+def test_with_a_model_an_english_question_about_the_chinese_article_is_answered_with_its_citation(
+        service, embedder, fake_openai):  # noqa: F811
+    # Offline this question is refused (above): no English word is in the Chinese article. With a model, the
+    # Chinese article is among the passages it reads; it answers in the passages' language, the answer is
+    # checked there against the cited passage, then put into English with its marker kept.
+    def model(body: dict) -> str:
+        prompt = body["messages"][-1]["content"]
+        if "<passages>" not in prompt:  # the translation of the checked answer into the asker's language
+            assert "into English" in prompt and "[" in prompt
+            return "Hangzhou's government announced on Tuesday that the West Lake tunnel will open on 1 May [1]."
+        [n] = [n for n, text in passages_in(prompt).items() if "西湖隧道将于五月一日正式通车" in text]
+        return f"杭州市政府周二宣布，西湖隧道将于五月一日正式通车 [{n}]。"
+
+    fake_openai.set_default(model)
+    settings = service.settings.model_copy(update={"openai_base_url": fake_openai.base_url, "llm_model": "fake-model",
+                                                   "llm_max_retries": 0, "llm_timeout": 10})
+    answer = build_service(settings, embedder=embedder).ask("When will the West Lake tunnel open?")
+    assert not answer.refused and answer.language == "en"
+    assert answer.text == "Hangzhou's government announced on Tuesday that the West Lake tunnel will open on 1 May [1]."
+    [citation] = answer.citations
+    assert citation.title == CHINESE["suidao"][0] and "西湖隧道将于五月一日正式通车" in citation.quote
