@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from dataclasses import asdict
 from typing import Any, Iterator, Mapping, Sequence, TextIO
 
-from index.port import Feedback
+from index.port import Feedback, written_day
 from index.types import Answer, Citation, Digest, IndexReport, Passage, Scope, SourceStatus, Story
 
 # What a terminal may act on: C0 controls but tab and newline (ESC, BEL, CR, backspace…), DEL and C1
@@ -257,13 +257,14 @@ def digest_text(digest: Digest, words: Mapping[str, str] | None = None) -> str:
     if not digest.stories:
         since = f" since {digest.since.isoformat()}" if digest.since else ""
         if words is not None:
-            return words["nothing_new"].format(since=f" {words['since'].format(day=digest.since.isoformat())}"
-                                               if digest.since else "")
+            day = written_day(words, digest.since, with_year=True) if digest.since else ""
+            return words["nothing_new"].format(since=f" {words['since'].format(day=day)}" if day else "")
         return f"No articles{since} in the index: nothing to digest (try a wider --since, or `newsbot index`)."
     blocks = []
     for number, story in enumerate(digest.stories, start=1):
         dash = " to " if words is None else " – "
-        days = dash.join(dict.fromkeys(_day(d) for d in (story.first, story.last) if d))
+        days = dash.join(dict.fromkeys((_day(d) if words is None else written_day(words, d, with_year=True))
+                                       for d in (story.first, story.last) if d))
         lines = [f"{number}. {story.title}",
                  f"   {days or _word(words, 'undated')} · {_articles(len(story.articles), words)} · "
                  f"{covered_by(story, words)}: {', '.join(story.outlets)}"]

@@ -16,13 +16,15 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Callable, Iterator, Protocol, Sequence
 
-from index.text import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, clean_question, one_line, without_controls
+from index.text import (DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, clean_question, one_line, without_controls,
+                        written_day)
 from index.language import language_of
 from index.types import (Answer, ArticleRef, Citation, Digest, IndexReport, NewArticle, Passage, Problem, Scope,
                          SourceHealth, SourceStatus, Story, Turn)
 
 __all__ = ["NewsPort", "FeedbackPort", "Feedback", "FeedbackTally", "Database", "Progress", "clean_question",
-           "one_line", "without_controls", "LANGUAGES", "LANGUAGE_NAMES", "DEFAULT_LANGUAGE", "language_of"]
+           "one_line", "without_controls", "LANGUAGES", "LANGUAGE_NAMES", "DEFAULT_LANGUAGE", "language_of",
+           "written_day"]
 Progress = Callable[[int, int], None]
 
 
@@ -55,7 +57,8 @@ class NewsPort(Protocol):
         `language` when a model writes it, quoted with a note naming the quotes' language offline."""
 
     def phrases(self, language: str | None) -> dict[str, str]:
-        """What newsbot says in `language` (refusals, digest headings…), the default language's when it has none."""
+        """What newsbot says in `language` (refusals, digest headings…), the default language's when it has none,
+        with its month names as `month_1`…`month_12` for `written_day`."""
 
     def stories_of(self, article_ids: Sequence[str], scopes: tuple[Scope, ...] = ...) -> dict[str, Story]:
         """The story of each indexed article of `scopes` among `article_ids` (their articles, not summarised),

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date
 from functools import lru_cache
+from typing import Mapping
 
 from index.errors import BadInput
 
@@ -13,6 +15,18 @@ LANGUAGE_NAMES = {"en": "English", "de": "Deutsch", "es": "Español", "fr": "Fra
                   "pt": "Português", "zh": "中文"}
 LANGUAGES = tuple(LANGUAGE_NAMES)
 DEFAULT_LANGUAGE = "en"
+
+
+def written_day(words: Mapping[str, str], day: date, with_year: bool = False) -> str:
+    """`day` written in the language of `words` (the phrases of prompts/phrases/ with its month names as
+    `month_1`…`month_12`, as `NewsPort.phrases` gives them): "19 March", "19. März 2025", "3月19日"; the ISO
+    day when `words` names no months."""
+    month = words.get(f"month_{day.month}")
+    if month is None:
+        return day.isoformat()
+    number = words["first_day"] if day.day == 1 else str(day.day)
+    key = "day_month_year" if with_year else "day_month"
+    return words[key].format(day=number, month=month, year=day.year)
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 # English stop words plus the words questions are made of; they carry no evidence of an answer.

@@ -20,7 +20,7 @@ from index.language import language_of
 from index.answering.prompts import template_variables
 from index.errors import NewsbotError
 from index.settings import PROMPTS_DIR
-from index.text import DEFAULT_LANGUAGE, LANGUAGES
+from index.text import DEFAULT_LANGUAGE, LANGUAGES, written_day
 from index.types import Answer
 
 REQUIRED: dict[str, set[str]] = {
@@ -54,12 +54,15 @@ class Phrases:
         """The phrase `key`, its variables filled."""
         return self.texts[key].format(**values)
 
+    @property
+    def words(self) -> dict[str, str]:
+        """Every phrase, and the month names as `month_1`…`month_12` (what `NewsPort.phrases` gives)."""
+        return {**self.texts, **{f"month_{n}": name for n, name in enumerate(self.months, start=1)}}
+
     def day(self, day: date, with_year: bool = False) -> str:
         """`day` written plainly in this language ("12 March", "1er mars 2024", "3月12日"), its year only
         when `with_year`; the first of a month as the language writes it (`first_day`: "1er", "1º")."""
-        number = self.say("first_day") if day.day == 1 else str(day.day)
-        values = {"day": number, "month": self.months[day.month - 1]}
-        return self.say("day_month_year", year=day.year, **values) if with_year else self.say("day_month", **values)
+        return written_day(self.words, day, with_year)
 
 
 def _load_one(path: Path, language: str) -> Phrases:

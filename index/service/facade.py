@@ -163,8 +163,9 @@ class NewsService:
         return self.digests.digest(since, until, sources, scopes, limit, language)
 
     def phrases(self, language: str | None) -> dict[str, str]:
-        """What newsbot says in `language` (prompts/phrases/; the default language's when it has none)."""
-        return dict(phrases_for(default_phrases(), language).texts)
+        """What newsbot says in `language` (prompts/phrases/; the default language's when it has none), with
+        its month names as `month_1`…`month_12` (`index.text.written_day` writes a date with them)."""
+        return phrases_for(default_phrases(), language).words
 
     def stories_of(self, article_ids: Sequence[str], scopes: tuple[Scope, ...] = (Scope.SHARED,)) -> dict[str, Story]:
         """The story (index/news/) of each indexed article of `scopes` among `article_ids`; the others are left out."""

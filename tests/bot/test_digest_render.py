@@ -5,6 +5,8 @@ from datetime import date
 
 from bot.discord.push.digest_render import digest_heading, digest_messages
 from bot.discord.render import EMBED_TOTAL_LIMIT, EMBEDS_PER_MESSAGE, embed_size
+from index.answering.phrases import default_phrases
+from index.port import written_day
 from index.types import Citation, Digest, Story, StoryArticle
 
 
@@ -37,3 +39,15 @@ def test_long_digests_are_packed_within_discords_limits_and_an_empty_one_says_so
         assert all(len(e["description"]) <= 4096 and len(e["title"]) <= 256 for e in message)
     [[empty]] = digest_messages(Digest((), date(2026, 3, 1), None))
     assert empty["description"] == "No new articles since 2026-03-01: nothing to digest."
+
+
+def test_a_digests_dates_are_written_in_its_language():
+    digest = Digest((_story(1, "Der Rat stimmte zu [1]."),), date(2026, 3, 1), date(2026, 3, 19))
+    german, chinese = (default_phrases()[code].words for code in ("de", "zh"))
+    assert digest_heading(digest, words=german) == "**Nachrichtenüberblick** seit 1. März 2026 bis 19. März 2026: " \
+        "1 Meldung"
+    [[embed]] = digest_messages(digest, german)
+    assert embed["footer"]["text"].startswith("1. März – 2. März · 1 Artikel · Berichtet von 2 Medien")
+    assert "2026年3月1日" in digest_heading(digest, words=chinese)
+    assert written_day(default_phrases()["fr"].words, date(2026, 3, 1)) == "1er mars"
+    assert written_day({"first_day": "1"}, date(2026, 3, 1)) == "2026-03-01"  # no month names: the ISO day

@@ -32,7 +32,7 @@ def test_digest_now_posts_the_stories_with_their_sources_here(scoped_service, fe
             inter = await fake.slash("digest", sub="now")
             await finished(fake, inter)
             text = text_of(inter.followups[0])
-            assert "News digest** since 2025-03-19: 1 story" in text
+            assert "News digest** since 19 March 2025: 1 story" in text
             assert SEED_TITLE in text and "Sources" in text and "**[1]**" in text and "[1]" in text
             assert inter.followups[0]["embeds"][0]["title"].startswith("1. After call with Trump")
             unknown = await fake.slash("digest", {"sources": "nowhere"}, sub="now")
@@ -72,7 +72,7 @@ def test_a_schedule_fires_once_per_slot_and_once_after_a_restart(scoped_service,
             clock.now = datetime(2025, 3, 20, 8, 0, 30, tzinfo=timezone.utc)
             await cog.tick()
             [posted] = await _digests_in(fake, side, 1)
-            assert "Daily news digest** since 2025-03-19: 1 story" in text_of(posted)
+            assert "Daily news digest** since 19 March 2025: 1 story" in text_of(posted)
             assert SEED_TITLE in text_of(posted) and "**Sources**" in text_of(posted)
             clock.now = datetime(2025, 3, 20, 20, 0, tzinfo=timezone.utc)
             assert await cog.tick() == 0
@@ -86,7 +86,7 @@ def test_a_schedule_fires_once_per_slot_and_once_after_a_restart(scoped_service,
             cog = bot.get_cog("DigestCommands")
             await cog.tick()  # the loop also ticks once on start: together they post once
             [posted] = await _digests_in(fake, fake.side_channel_id, 1)
-            assert "since 2025-03-22" in text_of(posted)
+            assert "since 22 March 2025" in text_of(posted)
             assert await cog.tick() == 0
             assert len(fake.bot_messages(fake.side_channel_id)) == 1
             gone = await fake.slash("digest", {"schedule": "1"}, sub="remove", permissions=ADMIN)

@@ -26,7 +26,7 @@ def test_language_changes_the_digest_and_a_spanish_question_is_answered_in_spani
                                state=state_at(tmp_path / "guilds.sqlite3")) as (fake, bot):
             before = await fake.slash("digest", sub="now")
             await finished(fake, before)
-            assert "**News digest** since 2025-03-19: 1 story" in text_of(before.followups[0])
+            assert "**News digest** since 19 March 2025: 1 story" in text_of(before.followups[0])
             member = await fake.slash("language", {"language": "es"})
             await fake.wait_for(lambda: member.acks)
             assert "Only server admins" in reply_text(member)
@@ -39,7 +39,7 @@ def test_language_changes_the_digest_and_a_spanish_question_is_answered_in_spani
             after = await fake.slash("digest", sub="now")
             await finished(fake, after)
             text = text_of(after.followups[0])
-            assert "**Resumen de noticias** desde el 2025-03-19: 1 noticia" in text
+            assert "**Resumen de noticias** desde el 19 de marzo de 2025: 1 noticia" in text
             assert "citado en inglés" in text and "**Fuentes**" in text and "Cubierta por 1 medio" in text
             asked = await fake.slash("ask", {"question": "¿Qué dijo Macron sobre los aranceles?"})
             await finished(fake, asked)

@@ -1,6 +1,7 @@
 """Pure rendering of a digest (index.types.Digest) into Discord messages: one embed per story, with its cited
 summary, its Sources list ([n] with linked titles), its dates and outlets; packed within Discord's limits.
-The words around them are the server's language's (`words`: `NewsPort.phrases`, prompts/phrases/)."""
+The words around them are the server's language's (`words`: `NewsPort.phrases`, prompts/phrases/), and so are
+its dates ("seit 19. März 2025", a story's "18. März – 19. März"); ISO days with words that name no months."""
 from __future__ import annotations
 
 from datetime import date
@@ -10,6 +11,7 @@ from bot.output import by_article
 from bot.discord.render import (ANSWER_COLOUR, INFO_COLOUR, TITLE_LIMIT, EmbedDict, citation_line, clip, defuse_links,
                                 pack)
 from bot.discord.text import escape_line, escape_markdown, safe_url
+from index.port import written_day
 from index.types import Digest, Story
 
 SUMMARY_CHARS = 600  # a story's summary; with its sources, an embed stays near 1,000 of the 6,000 per message
@@ -20,8 +22,9 @@ ENGLISH = {"digest": "News digest", "since": "since {day}", "until": "until {day
            "articles": "{count} articles", "one_article": "1 article", "undated": "undated", "sources": "Sources"}
 
 
-def _day(d: date | None) -> str:
-    return d.isoformat() if d else ""
+def _day(words: Mapping[str, str], d: date | None, with_year: bool = False) -> str:
+    """A date written in the language of `words` (with its month names; ISO without them)."""
+    return written_day(words, d, with_year) if d else ""
 
 
 def _count(words: Mapping[str, str], count: int, many: str, one: str) -> str:
@@ -47,7 +50,7 @@ def story_embed(number: int, story: Story, words: Mapping[str, str] = ENGLISH) -
     cited = by_article(story.citations)[:SOURCES_SHOWN]  # one source per article
     if cited:
         summary += f"\n\n**{words['sources']}**\n" + "\n".join(citation_line(c, numbers) for numbers, c in cited)
-    days = " – ".join(dict.fromkeys(_day(d) for d in (story.first, story.last) if d)) or words["undated"]
+    days = " – ".join(dict.fromkeys(_day(words, d) for d in (story.first, story.last) if d)) or words["undated"]
     count = _count(words, len(story.articles), "articles", "one_article")
     outlets = f"{covered_by(story, words)}: " + ", ".join(escape_line(o) for o in story.outlets)
     footer = clip(" · ".join([days, count, outlets]).strip(" ·"), 300)
@@ -61,8 +64,8 @@ def story_embed(number: int, story: Story, words: Mapping[str, str] = ENGLISH) -
 
 def digest_heading(digest: Digest, label: str | None = None, words: Mapping[str, str] = ENGLISH) -> str:
     """The plain line above a digest: what it covers."""
-    window = f" {words['since'].format(day=_day(digest.since))}" if digest.since else ""
-    until = f" {words['until'].format(day=_day(digest.until))}" if digest.until else ""
+    window = f" {words['since'].format(day=_day(words, digest.since, True))}" if digest.since else ""
+    until = f" {words['until'].format(day=_day(words, digest.until, True))}" if digest.until else ""
     count = _count(words, len(digest.stories), "stories", "one_story")
     return f"**{escape_line(label or words['digest'])}**{window}{until}: {count}"
 
@@ -70,6 +73,6 @@ def digest_heading(digest: Digest, label: str | None = None, words: Mapping[str,
 def digest_messages(digest: Digest, words: Mapping[str, str] = ENGLISH) -> list[list[EmbedDict]]:
     """The embeds of a digest, as messages of at most 10 embeds and 6,000 characters."""
     if not digest.stories:
-        since = f" {words['since'].format(day=_day(digest.since))}" if digest.since else ""
+        since = f" {words['since'].format(day=_day(words, digest.since, True))}" if digest.since else ""
         return [[{"description": words["nothing_new"].format(since=since), "color": INFO_COLOUR}]]
     return pack([story_embed(n, s, words) for n, s in enumerate(digest.stories, start=1)])
