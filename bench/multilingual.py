@@ -165,6 +165,23 @@ def recall_lines(table: dict[str, dict[str, dict[str, dict]]]) -> list[str]:
     return lines
 
 
+def half_table(results: dict[str, dict[str, float]], questions: list[dict]) -> list[str]:
+    """Lines of Recall@4000c per language and half (odd weeks tune) for each named row of `results`
+    (question id -> recall), with the worst language over English: the lab scripts' table."""
+    byid = {q["id"]: q for q in questions}
+    weeks = sorted({q["week"] for q in questions})
+    half = lambda qid: "tune" if weeks.index(byid[qid]["week"]) % 2 == 0 else "report"
+    langs = ["en", "de", "es", "fr", "it", "pt", "zh"]
+    lines = []
+    for h in ("tune", "report"):
+        lines.append(f"## {h}".ljust(19) + " ".join(f"{l:>5s}" for l in langs) + "  worst/en")
+        for name, hits in results.items():
+            row = [[hits[i] for i in hits if byid[i].get("language", "en") == l and half(i) == h] for l in langs]
+            means = [sum(x) / max(1, len(x)) for x in row]
+            lines.append(f"{name:18s} " + " ".join(f"{m:.3f}" for m in means) + f"  {min(means[1:]) / means[0]:.2f}")
+    return lines
+
+
 def english_paired(minilm, e5) -> dict[str, float]:
     """English Recall@4000c, MiniLM against e5 (both as the product runs them), question by question: McNemar."""
     from bench.common import mcnemar_exact

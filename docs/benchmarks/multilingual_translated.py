@@ -23,7 +23,7 @@ from pathlib import Path
 from collections import defaultdict
 ROOT = Path(__file__).resolve().parents[2]; sys.path.insert(0, str(ROOT))
 from bench.common import DataSet, read_jsonl
-from bench.multilingual import model_service
+from bench.multilingual import half_table, model_service
 from index.embedding.embedders import is_multilingual
 from index.evaluation import scoring
 from index.retrieval.hybrid import fuse, bm25_scores, collapse_duplicates, passage_from_record
@@ -108,12 +108,4 @@ for qid, g in gold.items():
 
 if used:
     print(f"{'Gemma' if '--gemma' in sys.argv else 'SmolLM2'}'s wording used for {sum(used)} of {len(used)} non-English questions")
-weeks = sorted({q["week"] for q in questions})
-half = lambda qid: "tune" if weeks.index(byid[qid]["week"]) % 2 == 0 else "report"
-langs = ["en", "de", "es", "fr", "it", "pt", "zh"]
-for h in ("tune", "report"):
-    print(f"## {h}".ljust(19) + " ".join(f"{l:>5s}" for l in langs) + "  worst/en")
-    for name, hits in results.items():
-        row = [[hits[i] for i in hits if byid[i].get("language", "en") == l and half(i) == h] for l in langs]
-        means = [sum(x) / max(1, len(x)) for x in row]
-        print(f"{name:18s} " + " ".join(f"{m:.3f}" for m in means) + f"  {min(means[1:]) / means[0]:.2f}")
+print("\n".join(half_table(results, questions)))

@@ -23,7 +23,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]; sys.path.insert(0, str(ROOT))
 from bench.common import DataSet, read_jsonl
-from bench.multilingual import model_service
+from bench.multilingual import half_table, model_service
 from index.embedding.embedders import is_multilingual
 from index.evaluation import scoring
 from index.retrieval.hybrid import HybridRetriever, bm25_scores, foreign
@@ -76,12 +76,4 @@ for qid, g in gold.items():
         results[name][qid] = scoring.recall_at_chars([p.text for p in found], g.answer, 4000)
 HybridRetriever._rankings = built
 print(f"{model}: {missing} non-English questions had no cached wording (searched as asked)")
-weeks = sorted({q["week"] for q in questions})
-half = lambda qid: "tune" if weeks.index(byid[qid]["week"]) % 2 == 0 else "report"
-langs = ["en", "de", "es", "fr", "it", "pt", "zh"]
-for h in ("tune", "report"):
-    print(f"## {h}".ljust(19) + " ".join(f"{l:>5s}" for l in langs) + "  worst/en")
-    for name, hits in results.items():
-        row = [[hits[i] for i in hits if byid[i].get("language", "en") == l and half(i) == h] for l in langs]
-        means = [sum(x) / max(1, len(x)) for x in row]
-        print(f"{name:18s} " + " ".join(f"{m:.3f}" for m in means) + f"  {min(means[1:]) / means[0]:.2f}")
+print("\n".join(half_table(results, questions)))
