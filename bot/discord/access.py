@@ -5,22 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 import discord
-from discord import app_commands
 
 from bot.discord.rules import where_to_ask, where_to_ask_phrase
-from bot.discord.errors import NewsTree
+from bot.discord.errors import NewsTree, PhrasedCheckFailure
 from index.types import Scope
 from bot.discord.deps import Deps, deps_of
 
 
-class NotHere(app_commands.CheckFailure):
-    """The bot does not answer here (a DM, a server that is not enabled, a channel its admins excluded);
-    `phrase` and `values` say it in the member's language where it has a phrase (bot/discord/errors.py)."""
-
-    def __init__(self, message: str, *, phrase: str | None = None, **values: object) -> None:
-        super().__init__(message)
-        self.phrase = phrase
-        self.values = values
+class NotHere(PhrasedCheckFailure):
+    """The bot does not answer here (a DM, a server that is not enabled, a channel its admins excluded)."""
 
 
 def scopes_of(guild_id: int | None) -> tuple[Scope, ...]:

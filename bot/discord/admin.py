@@ -18,7 +18,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.discord.access import own_scope
-from bot.discord.errors import NO_MENTIONS
+from bot.discord.errors import NO_MENTIONS, PhrasedCheckFailure
 from bot.discord.views import ConfirmView
 from bot.discord.render import clip, progress_text, report_text
 from index.errors import BadInput, IndexBusy
@@ -29,8 +29,11 @@ T = TypeVar("T")
 log = logging.getLogger("newsbot.discord")
 
 
-class NotAdmin(app_commands.CheckFailure):
-    """The user may not administer the bot."""
+class NotAdmin(PhrasedCheckFailure):
+    """The user may not administer the bot (said to them in their language: the `admins_only` phrase)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, phrase="admins_only")
 
 
 def is_admin(permissions: discord.Permissions, role_ids: Iterable[int], admin_role_ids: Iterable[int]) -> bool:

@@ -26,6 +26,16 @@ NO_MENTIONS = discord.AllowedMentions.none()
 TYPED_OPTIONS = ("question", "target", "topic")  # the options whose text tells the member's language
 
 
+class PhrasedCheckFailure(app_commands.CheckFailure):
+    """A check that failed with a line for the member; `phrase` and `values` say it in their language, as
+    `NewsbotError.phrase` does (the message stays the English line for the logs)."""
+
+    def __init__(self, message: str, *, phrase: str | None = None, **values: object) -> None:
+        super().__init__(message)
+        self.phrase = phrase
+        self.values = values
+
+
 def unwrap(error: BaseException) -> BaseException:
     """The underlying error of discord.py's wrappers (CommandInvokeError, TransformerError…)."""
     while isinstance(error, (app_commands.CommandInvokeError, app_commands.TransformerError)) \

@@ -101,14 +101,18 @@ def test_a_german_servers_answer_is_titled_in_german_and_its_buttons_work_after_
 
 
 def test_what_stops_a_members_question_is_said_in_their_language(service, feedback, tmp_path):
-    """In a German server: a bad `since:` under a German question, a Spanish question too long to read (the
-    question's language wins over the server's), a channel the bot does not answer in and a user asking too
-    fast are each told in one ephemeral line of the member's language, never in English."""
+    """In a German server: a member trying an admin's command, a bad `since:` under a German question, a
+    Spanish question too long to read (the question's language wins over the server's), a channel the bot does
+    not answer in and a user asking too fast are each told in one line of the member's language, not English."""
     async def main() -> None:
         async with running_bot(service, feedback, state=state_at(tmp_path / "guilds.sqlite3"),
                                limits=Limits(per_user=2, progress_interval=0)) as (fake, bot):
             chosen = await fake.slash("language", {"language": "de"}, permissions=ADMIN)
             await fake.wait_for(lambda: chosen.acks)
+            member = await fake.slash("language", {"language": "es"})  # a member, not an admin
+            await fake.wait_for(lambda: member.acks)
+            assert reply_text(member) == "Das dürfen nur Server-Admins (Berechtigung „Server verwalten“ oder eine " \
+                "Admin-Rolle)."
             since = await fake.slash("ask", {"question": "Was hat Putin bei dem Telefonat mit Trump zugesagt?",
                                              "since": "gestern abend"})
             await fake.wait_for(lambda: since.acks)
