@@ -8,10 +8,12 @@ product's own path with its cross-encoder (`HybridRetriever.retrieve`, which rea
 given): as built, and with the English wording of each non-English question. Recall@4000c of the top 10 per
 language and half (odd weeks tune) on bench.multilingual's slice and index:
 
-    python docs/benchmarks/multilingual_translated.py MODEL HOME [--llama | --gemma GGUF]
+    python docs/benchmarks/multilingual_translated.py MODEL HOME [--llama [GGUF] | --gemma GGUF]
 
 With `--llama`, a last row uses a real model's wording instead: SmolLM2-135M on llama.cpp's server (the tests'
-model, tests/support/llama_server.py), through `GeneratedWriter.in_english` as the product asks it; a wording
+model, tests/support/llama_server.py), or the instruction-tuned model of the GGUF file given after it (stop 35:
+Qwen2.5-Coder-1.5B-Instruct, Q4_K_M), through `GeneratedWriter.in_english` as the product asks it (the server is
+what `OPENAI_BASE_URL` would point at; wordings cached in bench/out/multilingual/llama-wordings-<file>.json); a wording
 it rejects (blank, not English, too long) leaves the question searched as asked. With `--gemma GGUF`, the
 wording is the product's local translator's (NEWSBOT_TRANSLATOR=gemma-3-270m, index/llm/local_translator.py:
 Gemma 3 270M, the base model, in process, shown prompts/search_examples.md), held to the same checks; GGUF is
@@ -50,6 +52,7 @@ def bm25_ids(query, records, text):
 
 results = defaultdict(dict)
 wording = lambda question: ""
+LLAMA_NAME = "SmolLM2"
 if "--llama" in sys.argv:
     import contextlib
     from index.answering.prompts import load_prompts
@@ -58,11 +61,23 @@ if "--llama" in sys.argv:
     from index.settings import PROMPTS_DIR, Settings
     from tests.support.llama_server import run_llama_server
 
+    import json
+
+    given = Path(sys.argv[sys.argv.index("--llama") + 1]) if len(sys.argv) > sys.argv.index("--llama") + 1 else None
     stack = contextlib.ExitStack()  # held to the end: the server stops when it is closed
-    server = stack.enter_context(run_llama_server(n_ctx=2048))
+    server = stack.enter_context(run_llama_server(given, n_ctx=2048, n_threads=2 if given else 1))
     llm = build_llm(Settings(home=home, openai_base_url=server.base_url, llm_model=server.model,
                              llm_context_window=2048, llm_timeout=120, llm_max_retries=0))
-    wording = GeneratedWriter(llm, load_prompts(PROMPTS_DIR), r._embedder.embed).in_english
+    asked_model = GeneratedWriter(llm, load_prompts(PROMPTS_DIR), r._embedder.embed).in_english
+    CACHE = ROOT / "bench" / "out" / "multilingual" / f"llama-wordings-{given.stem if given else 'smollm2'}.json"
+    cached = json.loads(CACHE.read_text(encoding="utf-8")) if CACHE.is_file() else {}
+
+    def wording(question):
+        if question not in cached:
+            cached[question] = asked_model(question)
+            CACHE.write_text(json.dumps(cached, ensure_ascii=False, indent=0), encoding="utf-8")
+        return cached[question]
+    LLAMA_NAME = "Qwen-1.5B" if given else "SmolLM2"
 if "--gemma" in sys.argv:
     import json
     from index.answering.prompts import load_prompts
@@ -97,15 +112,15 @@ for qid, g in gold.items():
     modelled = wording(q["question"]) if real and lang != "en" else ""
     if lang != "en" and real:
         used.append(bool(modelled))
-        if len(used) <= 8 or "--gemma" in sys.argv:
+        if len(used) <= 8 or "--gemma" in sys.argv or LLAMA_NAME != "SmolLM2":
             print(lang, q["question"], "->", repr(modelled), flush=True)
     rows = [("built, CE", ""), ("built+english, CE", "" if lang == "en" else english)]
     if real:
-        rows.append(("built+Gemma, CE" if "--gemma" in sys.argv else "built+SmolLM2, CE", modelled))
+        rows.append(("built+Gemma, CE" if "--gemma" in sys.argv else f"built+{LLAMA_NAME}, CE", modelled))
     for name, text in rows:
         found = reranked.retrieve(reranked.embed_query(q["question"], english=text), 10)
         results[name][qid] = scoring.recall_at_chars([p.text for p in found], g.answer, 4000)
 
 if used:
-    print(f"{'Gemma' if '--gemma' in sys.argv else 'SmolLM2'}'s wording used for {sum(used)} of {len(used)} non-English questions")
+    print(f"{'Gemma' if '--gemma' in sys.argv else LLAMA_NAME}'s wording used for {sum(used)} of {len(used)} non-English questions")
 print("\n".join(half_table(results, questions)))
