@@ -65,9 +65,10 @@ class ScopedTree(NewsTree):
 
     async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
         """Let the interaction through, or raise NotHere with the reason (one ephemeral line)."""
-        refusal = deps_of(interaction.client).access.refusal(interaction.guild_id)
+        access = deps_of(interaction.client).access
+        refusal = access.refusal(interaction.guild_id)
         if refusal and interaction.type is discord.InteractionType.autocomplete:
             return False  # an autocomplete gets no choices, not a message
         if refusal:
-            raise NotHere(refusal)
+            raise NotHere(refusal, phrase=access.refusal_phrase(interaction.guild_id))
         return True

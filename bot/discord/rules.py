@@ -33,6 +33,11 @@ class Access:
             return None if self.allow_dms else NO_DMS
         return None if self.guild_enabled(guild_id) else NOT_ENABLED
 
+    def refusal_phrase(self, guild_id: int | None) -> str | None:
+        """`refusal`'s phrase in prompts/phrases/ ("no_dms", "not_enabled"), to say it in the member's language."""
+        refusal = self.refusal(guild_id)
+        return None if refusal is None else ("no_dms" if refusal == NO_DMS else "not_enabled")
+
     def is_operator(self, user_id: int) -> bool:
         """True for the bot's operators (they may re-index the shared sources from Discord)."""
         return user_id in self.operator_ids

@@ -11,6 +11,8 @@ def test_allow_list_dms_and_operators():
     listed = Access(guild_ids=frozenset({1}), operator_ids=frozenset({9}), allow_dms=True)
     assert listed.refusal(1) is None and listed.refusal(2) == NOT_ENABLED and listed.refusal(None) is None
     assert listed.is_operator(9) and not listed.is_operator(1)
+    assert everywhere.refusal_phrase(None) == "no_dms" and listed.refusal_phrase(2) == "not_enabled"
+    assert listed.refusal_phrase(1) is None and listed.refusal_phrase(None) is None
 
 
 def test_channel_rules():

@@ -65,6 +65,9 @@ def test_direct_messages_only_when_allowed_and_from_the_shared_sources(scoped_se
                 await add_and_index(fake, web, [(fake.channel_id, "/chess", "chess")])
                 refused = await fake.slash("ask", {"question": QUESTION}, channel_id=fake.dm_channel_id)
                 assert await _refusal(fake, refused) == NO_DMS
+                german = await fake.slash("ask", {"question": "Welchen Angriffen hat Putin eine Pause zugestimmt?"},
+                                          channel_id=fake.dm_channel_id)
+                assert await _refusal(fake, german) == "Auf Direktnachrichten antworte ich hier nicht; frag mich auf einem Server."
                 await fake.say(QUESTION, channel_id=fake.dm_channel_id)
                 assert CHESS[0] in await ask(fake, "Where does the Riverside chess club meet?", fake.channel_id)
                 assert fake.bot_messages(fake.dm_channel_id) == []
@@ -100,6 +103,9 @@ def test_a_server_outside_the_allow_list_gets_no_answer_and_one_notice(service, 
             fake.commands["global"] = fake.commands[fake.guild_id]
             stale = await fake.slash("ask", {"question": QUESTION}, channel_id=fake.other_channel_id)
             assert await _refusal(fake, stale) == NOT_ENABLED
+            spanish = await fake.slash("ask", {"question": "¿Qué ataques aceptó pausar Putin?"},
+                                       channel_id=fake.other_channel_id)
+            assert await _refusal(fake, spanish) == "newsbot no está activado en este servidor."
             await asyncio.sleep(0.2)
             return [m["content"] for m in fake.bot_messages(fake.other_channel_id)]
 
