@@ -23,6 +23,7 @@ import numpy as np
 from index.retrieval.cross_stage import CrossEncoderStage
 from index.embedding.embedders import Embedder, embed_queries, is_multilingual
 from index.errors import StoreUnavailable
+from index.analysis import LANGUAGE_SAMPLE, terms_in
 from index.language import language_of
 from index.retrieval.question_names import question_names
 from index.store.lexical import LexicalIndex, LexicalSnapshot, top_rows
@@ -34,7 +35,6 @@ log = logging.getLogger(__name__)
 
 RRF_K = 60  # the constant of reciprocal rank fusion (Cormack et al. 2009)
 DUPLICATE_JACCARD = 0.6  # word-bigram overlap above which two passages say the same thing
-LANGUAGE_SAMPLE = 400  # characters of a passage its language is told from
 
 
 @dataclass(frozen=True)
@@ -167,7 +167,7 @@ class HybridRetriever:
         against the passages in other languages; with the question's English wording (`Query.english`),
         also dense and BM25 on that, against every passage."""
         snapshot = self._snapshot()
-        bm25 = bm25_scores(snapshot, terms(query.text), query.scopes)
+        bm25 = bm25_scores(snapshot, terms_in(query.language, query.text), query.scopes)
         rankings = [self._dense(query, records),
                     self._bm25(query, records, snapshot, bm25, lambda text: self._same_language(query, text))]
         if foreign(query.language) and not is_multilingual(self._embedder):

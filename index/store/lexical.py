@@ -24,6 +24,9 @@ from index.store.lexical_cache import SnapshotFile
 from index.types import Scope
 
 log = logging.getLogger(__name__)
+# How `lexical_delta.chunk_tokens` reads a chunk; a snapshot made by another reading is built again. 1: every
+# chunk in English (until issue 30); 2: each chunk in its own language (index/analysis.py).
+ANALYSIS = 2
 
 
 @dataclass
@@ -39,6 +42,7 @@ class LexicalSnapshot:
     tokens: list | None = None  # unused since the postings index (kept for snapshots pickled before it)
     scope_labels: np.ndarray | None = None  # each row's scope, filled on first scoped search
     change: object | None = None  # lexical_delta.Change from the previous generation, when made from it
+    analysis: int = 0  # the `ANALYSIS` it was made with (0: before the field existed)
 
     def idf(self, term: str) -> float:
         """Smoothed inverse document frequency; a term never seen gets the highest value."""
@@ -88,7 +92,8 @@ def build_snapshot(chunks: Chunks, current_generation: str, previous: LexicalSna
     read = [chunk for page in chunks.pages() for chunk in page]
     ids, texts, metadatas = [c.id for c in read], [c.text for c in read], [dict(c.metadata) for c in read]
     index = PostingsBM25.build([chunk_tokens(t, m) for t, m in zip(texts, metadatas)])
-    return LexicalSnapshot(current_generation, ids, texts, metadatas, TermCounts(index), index if ids else None)
+    return LexicalSnapshot(current_generation, ids, texts, metadatas, TermCounts(index), index if ids else None,
+                           analysis=ANALYSIS)
 
 
 class LexicalIndex:
@@ -136,7 +141,7 @@ class LexicalIndex:
         if self._file is None:
             return None
         snapshot = self._file.load()
-        if snapshot is None:
+        if snapshot is None or snapshot.analysis != ANALYSIS:  # one made by another reading is built again
             return None
         return snapshot if current is None or snapshot.generation == current else None
 

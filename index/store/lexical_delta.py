@@ -15,14 +15,15 @@ import numpy as np
 
 from index.store.bm25_postings import PostingsBM25, TermCounts
 from index.store.chunks import Chunks
-from index.text import terms
+from index.analysis import indexed_terms
 from index.types import Scope
 
 
 
 def chunk_tokens(text: str, metadata: dict) -> list[str]:
-    """The BM25 terms of one chunk (title and text), interned so that a kept snapshot stays small."""
-    return [sys.intern(t) for t in terms(f"{metadata.get('title', '')}\n{text}")]
+    """The BM25 terms of one chunk (title and text) in its own language, interned so that a kept snapshot
+    stays small."""
+    return [sys.intern(t) for t in indexed_terms(str(metadata.get("title") or ""), text)]
 
 
 @dataclass(frozen=True)

@@ -39,14 +39,29 @@ def test_a_german_question_keeps_bm25_on_the_german_articles(mixed_service):
     assert passages[0].title.startswith("Hamburger Hafen")
 
 
+def test_bm25_reads_german_articles_and_german_questions_in_german(mixed_service):
+    from index.analysis import terms_in
+
+    snapshot = mixed_service.retriever._snapshot()
+    # the article says "Fernzüge", the question "Fernzug": one stem in German, two in English
+    assert terms("Fernzüge") != terms("Fernzug") and terms_in("de", "Fernzüge") == terms_in("de", "Fernzug")
+    question = "Welcher Fernzug ist betroffen?"
+    assert "welch" not in terms_in("de", question)  # German question words are stop words, not evidence
+    rows = snapshot.search(terms_in("de", question), 3)
+    assert rows and snapshot.metadatas[rows[0][0]]["title"].startswith("Lokführer")
+    # the English article is still read in English
+    assert snapshot.document_frequency.get("agre", 0) >= 1 and snapshot.document_frequency.get("attack", 0) >= 1
+
+
 def test_a_german_question_reaches_the_english_article_by_its_names(mixed_service):
     retriever = mixed_service.retriever
     query = retriever.embed_query("Welchen Angriffen hat Putin nach dem Telefonat mit Trump eine Pause zugestimmt?")
     assert query.language == "de"
     records: dict = {}
     dense, own_language, names = retriever._rankings(query, records)
-    # BM25 on the question's own words read German passages only ...
-    assert own_language and all(records[i][1].get("source") == "nachrichten" for i in own_language)
+    # BM25 on the question's own words reads German passages only (and in German: none of these three speaks
+    # of Putin, and "dem", "eine", "hat" are German stop words, no longer evidence) ...
+    assert all(records[i][1].get("source") == "nachrichten" for i in own_language)
     # ... and its names (Putin, Trump) the English ones
     assert names and all(records[i][1].get("source") != "nachrichten" for i in names)
     assert any(p.title.startswith(SEED_TITLE) for p in retriever.retrieve(query, 4))

@@ -107,3 +107,23 @@ def test_a_large_change_writes_a_new_base(indexed, monkeypatch):
     service.index()
     assert base.stat().st_mtime_ns != written and not base.with_suffix(".log").exists()
     assert_as_scratch(another_process(service, monkeypatch, rebuild_allowed=False), service)
+
+
+def test_a_snapshot_made_by_another_reading_of_the_chunks_is_built_again(indexed, monkeypatch):
+    service, _folder = indexed
+    import pickle
+    from dataclasses import replace
+
+    base = service.paths.lexical_cache
+    snapshot = pickle.loads(base.read_bytes())
+    assert snapshot.analysis == lexical.ANALYSIS
+    # one written before chunks were read in their own language (issue 30): no `analysis`, so the class's 0
+    old = replace(snapshot)
+    del old.__dict__["analysis"]
+    base.write_bytes(pickle.dumps(old))
+    base.with_suffix(".log").unlink(missing_ok=True)
+    built = []
+    monkeypatch.setattr(lexical, "build_snapshot", lambda *a, **k: built.append(1) or build_snapshot(*a, **k))
+    fresh = build_service(service.settings, embedder=service.embedder)
+    assert fresh.lexical.snapshot().analysis == lexical.ANALYSIS and built
+    assert pickle.loads(base.read_bytes()).analysis == lexical.ANALYSIS
