@@ -71,7 +71,8 @@ def words(text: str) -> list[str]:
 
 
 def terms(text: str) -> list[str]:
-    """Stemmed content terms of `text` (stop words removed): the vocabulary of BM25 and of support.
+    """Stemmed content terms of `text` read as English (stop words removed): the vocabulary of support, and of
+    BM25 for English chunks and questions (index/analysis.py reads German, Spanish… in their own language).
     Chinese, written without spaces, gives the character bigrams of its runs (a lone character alone)."""
     found = words(text)
     if not any(_HAN.search(w) for w in found):

@@ -18,7 +18,7 @@ from bench.common import DataSet, read_jsonl
 from bench.multilingual import model_service
 from index.evaluation import scoring
 from index.retrieval.hybrid import fuse, bm25_scores, collapse_duplicates, passage_from_record
-from index.answering.question_terms import stop_words, STEMMERS
+from index.analysis import stop_words, STEMMERS
 from index.text import terms, words
 from index.embedding.embedders import embed_queries
 

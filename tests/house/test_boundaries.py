@@ -27,7 +27,8 @@ PACKAGES = ("index", "bot")
 
 # Lowest first. A module belongs to the longest prefix listed here.
 STAGES = [
-    ("index.types", "index.errors", "index.settings", "index.text", "index.language", "index.tokens", "index.port"),
+    ("index.types", "index.errors", "index.settings", "index.text", "index.language", "index.analysis", "index.tokens",
+     "index.port"),
     ("index.store", "index.embedding", "index.llm"),
     ("index.sources",),
     ("index.indexing",),
