@@ -6,8 +6,8 @@ bigrams. A German text read that way keeps "der", "wurde", "hat" as content word
 and "Arbeitsplatz" apart. `terms_in(language, text)` reads a text in German, Spanish, French, Italian or
 Portuguese with that language's stop words (`prompts/stopwords/<code>.txt`: Snowball's lists and the words
 questions are made of) and its Snowball stemmer (PyStemmer, which the English reading already uses); English,
-Chinese and a language not told are read by `terms`, unchanged. `indexed_terms(text)` is what BM25 indexes
-of a chunk: its terms in the language it is written in, told from its text's first characters.
+Chinese and a language not told are read by `terms`, unchanged. `indexed_terms(title, text)` is what BM25
+indexes of a chunk: its terms in the language it is written in, told from its text's first characters.
 """
 from __future__ import annotations
 
@@ -58,7 +58,7 @@ def terms_in(language: str | None, text: str) -> list[str]:
     """The content terms of `text` read in `language`: its words less the language's stop words, stemmed in
     that language (numbers and Chinese runs as `index.text.terms` gives them); `terms(text)` for English,
     Chinese and None."""
-    if language is None or language not in STEMMERS:
+    if language is None or not has_own_reading(language):
         return terms(text)
     stop = stop_words(language)
     kept = [w for w in words(text) if w not in stop]

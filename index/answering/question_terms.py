@@ -78,8 +78,8 @@ class Analyzer:
         language (or the question is English or of no told language: read as before); when the question is in
         another language than `text`, only the words whose English reading the index knows (names, numbers,
         borrowed words: `TermWeight.across` below the IDF of a word it never saw), since its other words cannot
-        occur there; none
-        when fewer than `MIN_SHARED` (a single shared name is weak evidence: many passages share it)."""
+        occur there; none when fewer than `MIN_SHARED` (a single shared name is weak evidence: many passages
+        share it)."""
         if not self.across or self.language in (None, "en"):
             return question_terms
         written = language_of(text)
