@@ -128,7 +128,7 @@ def judged(scores: np.ndarray, ids: list[str], logits: Logits, threshold: float,
 
 
 class JudgedContexts:
-    """bench.stories' Contexts with the judge applied: one matrix per (week key, judge, threshold)."""
+    """bench.story_labels' Contexts with the judge applied: one matrix per (week key, judge, threshold)."""
 
     def __init__(self, contexts, logits: Logits, base) -> None:
         self.contexts, self.logits, self.base = contexts, logits, base
@@ -179,7 +179,7 @@ def settings():
 
 def load(leads: dict, members: dict[str, list[str]]):
     """The contexts of every labelled pair, and the (tune, held-out) split of the earlier and per-kind labels."""
-    from bench.stories import all_labels
+    from bench.story_labels import all_labels
     from bench.story_weeks import split
 
     earlier, kinds, contexts = all_labels(members, leads)
@@ -188,7 +188,7 @@ def load(leads: dict, members: dict[str, list[str]]):
 
 def choose(leads: dict, members: dict[str, list[str]]) -> None:
     """The best (params, judge) on the tune weeks' pairs; the held-out weeks are not read."""
-    from bench.stories import scores
+    from bench.story_labels import scores
     from index.news.stories import DEFAULT_PARAMS
 
     contexts, (tune_old, _), (tune_new, _) = load(leads, members)
@@ -223,7 +223,7 @@ CHOSEN = Judge(mode="sentence", band=0.1, weight=0.2, centre=-2.0)
 
 def report(leads: dict, members: dict[str, list[str]]) -> None:
     """Today's grouping and today's with the CHOSEN judge, on issue 29's parts (bench.stories --report-weeks)."""
-    from bench.stories import HOLDOUT, LABELS, scores
+    from bench.story_labels import HOLDOUT, LABELS, scores
     from index.news.stories import DEFAULT_PARAMS
 
     contexts, (tune_old, held_old), (tune_new, held_new) = load(leads, members)

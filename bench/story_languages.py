@@ -31,7 +31,7 @@ from datetime import date
 from pathlib import Path
 
 from bench.common import ROOT, add_common_arguments, data_set, read_jsonl, write_jsonl
-from bench.stories import HOLDOUT, KINDS, LABELS, scores
+from bench.story_labels import HOLDOUT, KINDS, LABELS, scores
 
 PAIRS = ROOT / "bench" / "data" / "story_pairs_languages.jsonl"
 LANGUAGES = ("de", "es", "fr", "zh")

@@ -26,7 +26,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from bench.common import QUICK_WEEKS, add_common_arguments, data_set
-from bench.stories import grid, leads_service, load_leads, scores, week_members
+from bench.stories import grid, leads_service, load_leads, week_members
+from bench.story_labels import scores
 
 LINKS = (0.65, 0.75, 0.8, 0.85, 0.9)
 
@@ -63,7 +64,8 @@ def predict_judged(contexts, labels: list[dict], params, judge) -> list[bool]:
 def choose_and_report(leads: dict, members: dict[str, list[str]], quick: bool) -> None:
     """Choose on the tune weeks; score the chosen and MiniLM's setting on both parts."""
     from bench.story_judge import load
-    from bench.stories import HOLDOUT, choose
+    from bench.stories import choose
+    from bench.story_labels import HOLDOUT
     from index.news.stories import DEFAULT_PARAMS
 
     contexts, (tune_old, held_old), (tune_new, held_new) = load(leads, members)

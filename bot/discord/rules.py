@@ -13,6 +13,7 @@ from bot.state.servers import ChannelRules
 
 NO_DMS = "I don't answer direct messages here; ask me in a server."
 NOT_ENABLED = "newsbot is not enabled in this server."
+REFUSALS = {"no_dms": NO_DMS, "not_enabled": NOT_ENABLED}  # each refusal's phrase and its English line
 
 
 @dataclass(frozen=True)
@@ -29,14 +30,15 @@ class Access:
 
     def refusal(self, guild_id: int | None) -> str | None:
         """Why the bot does not answer in this server (None: a DM), or None when it does."""
-        if guild_id is None:
-            return None if self.allow_dms else NO_DMS
-        return None if self.guild_enabled(guild_id) else NOT_ENABLED
+        phrase = self.refusal_phrase(guild_id)
+        return None if phrase is None else REFUSALS[phrase]
 
     def refusal_phrase(self, guild_id: int | None) -> str | None:
-        """`refusal`'s phrase in prompts/phrases/ ("no_dms", "not_enabled"), to say it in the member's language."""
-        refusal = self.refusal(guild_id)
-        return None if refusal is None else ("no_dms" if refusal == NO_DMS else "not_enabled")
+        """`refusal` as its phrase in prompts/phrases/ ("no_dms", "not_enabled"), to say it in the member's
+        language; None when the bot answers here."""
+        if guild_id is None:
+            return None if self.allow_dms else "no_dms"
+        return None if self.guild_enabled(guild_id) else "not_enabled"
 
     def is_operator(self, user_id: int) -> bool:
         """True for the bot's operators (they may re-index the shared sources from Discord)."""
@@ -56,7 +58,7 @@ def where_to_ask(rules: ChannelRules) -> str:
 
 def where_to_ask_phrase(rules: ChannelRules) -> tuple[str, dict[str, str]]:
     """The same, as its phrase in prompts/phrases/ and that phrase's values, to say it in the member's language."""
-    return ("ask_only_in", {"channels": _allowed_channels(rules)}) if rules.allowed else ("ask_elsewhere", {})
+    return ("ask_only_in", {"places": _allowed_channels(rules)}) if rules.allowed else ("ask_elsewhere", {})
 
 
 def describe_rules(rules: ChannelRules) -> str:

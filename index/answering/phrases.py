@@ -36,7 +36,7 @@ REQUIRED: dict[str, set[str]] = {
     "went_wrong": set(), "not_utf8": set(), "too_long": {"length", "limit"}, "no_words": set(),
     "index_unavailable": set(), "restarting": set(), "slow_down": {"count", "seconds", "wait"}, "busy": set(),
     "since_unreadable": {"value"}, "since_too_far": {"value"}, "since_future": {"value"},
-    "ask_only_in": {"channels"}, "ask_elsewhere": set(), "admins_only": set(), "no_dms": set(), "not_enabled": set(),
+    "ask_only_in": {"places"}, "ask_elsewhere": set(), "admins_only": set(), "no_dms": set(), "not_enabled": set(),
     "writing": set(),
 }
 _MARKER = re.compile(r"\[(\d+)\]")

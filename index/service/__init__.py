@@ -4,5 +4,5 @@
   here; index runs, sources and scopes in `index/indexing/`).
 - `feedback`: 👍/👎 on answers (`index.port.FeedbackPort`), built by `index.app`.
 
-What an adapter keeps of its own (Discord's servers, channels, posts, schedules) is the adapter's: bot/state/.
+What an adapter keeps of its own (its places, posts, schedules) is the adapter's: bot/state/.
 """

@@ -31,7 +31,7 @@ CREATE TABLE IF NOT EXISTS feedback (
 """
 # Tables of older versions, changed in place on open with their rows kept: the oldest have none of these
 # columns (their votes: the shared scope, no place, no citations); later ones kept the adapter's own words for
-# where a vote was given (a server id, "" outside any, and a channel id), now its scope and its place.
+# where a vote was given (its column names below), now its scope and its place.
 _RENAMED = {"guild_id": "scope", "channel_id": "place"}
 _ADDED = {"scope": "TEXT NOT NULL DEFAULT ''", "place": "TEXT NOT NULL DEFAULT ''",
           "citations": "TEXT NOT NULL DEFAULT '[]'"}

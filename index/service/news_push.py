@@ -1,6 +1,6 @@
 """News as it arrives, for NewsService (index/service/facade.py): who wants to hear of new articles, which
-new articles match a followed topic, and a posted article's passages first in the answers asked in its
-thread. A collaborator of the facade, built with the index runs, the chunks and the embedder it reads."""
+new articles match a followed topic, and a posted article's passages first in the answers to questions
+asked about it. A collaborator of the facade, built with the index runs, the chunks and the embedder it reads."""
 from __future__ import annotations
 
 from typing import Callable, Sequence
@@ -14,7 +14,7 @@ from index.indexing.runs import IndexRuns
 from index.store.chunks import ChunkFilter, Chunks
 from index.types import Citation, NewArticle, Passage, Scope
 
-ARTICLE_FIRST = 4  # passages of the thread's article put before the others
+ARTICLE_FIRST = 4  # passages of the posted article put before the others
 
 
 class NewsPush:
@@ -54,7 +54,7 @@ class NewsPush:
     def article_first(self, article_id: str, vector: np.ndarray, passages: list[Passage], k: int,
                       scopes: Sequence[Scope]) -> list[Passage]:
         """The passages of `article_id` closest to the question first, then the retrieved ones (k in all, or
-        more when the article alone has more): a question in the thread of a posted article is about it."""
+        more when the article alone has more): a question asked under a posted article is about it."""
         own = sorted(self._article_chunks(article_id, scopes, vector), key=lambda p: -p.score)[:ARTICLE_FIRST]
         taken = {p.chunk_id for p in own}
         return (own + [p for p in passages if p.chunk_id not in taken])[:max(k, len(own))]
