@@ -196,13 +196,17 @@ def holdout(leads: dict, members: dict[str, list[str]]) -> None:
                   f"| {row['f1']:.3f} |")
 
 
-def sample(leads: dict, members: dict[str, list[str]], out: Path, seed: int = 23) -> None:
+def sample(leads: dict, members: dict[str, list[str]], out: Path, seed: int = 23, weeks: tuple[str, ...] | None = None,
+           per_band: int = 4, seen: set[frozenset] | None = None) -> None:
     """Pairs to label (story_pairs.jsonl: seed 23; story_pairs_holdout.jsonl: seed 2312, without the pairs
-    already labelled): per week, 4 pairs at most 4 days apart from each band of lead cosine
+    already labelled): per week, `per_band` pairs at most 4 days apart from each band of lead cosine
     [0.3, 0.5), [0.5, 0.65), [0.65, 0.8), [0.8, 1] and 3 pairs further apart with a cosine of at least 0.55;
-    per two adjacent weeks, 3 pairs at most 6 days apart with a cosine of at least 0.4."""
-    rng, weeks, rows = random.Random(seed), sorted(members), []
-    seen = set() if seed == 23 else {frozenset((r["a"], r["b"])) for r in read_jsonl(LABELS)}
+    per two adjacent weeks, 3 pairs at most 6 days apart with a cosine of at least 0.4. `weeks` limits the
+    weeks drawn from; `seen` are pairs never drawn again."""
+    rng, rows = random.Random(seed), []
+    weeks = tuple(sorted(w for w in members if weeks is None or w in weeks))
+    if seen is None:
+        seen = set() if seed == 23 else {frozenset((r["a"], r["b"])) for r in read_jsonl(LABELS)}
     unit = {i: lead.vector / np.linalg.norm(lead.vector) for i, lead in leads.items()}
 
     def gap(a: str, b: str) -> int | None:
@@ -215,7 +219,7 @@ def sample(leads: dict, members: dict[str, list[str]], out: Path, seed: int = 23
         for low, high in bands:
             found = [p for p in pairs if gap(*p) <= 4 and low <= float(unit[p[0]] @ unit[p[1]]) < high]
             rng.shuffle(found)
-            rows += [(week, a, b) for a, b in found[:4]]
+            rows += [(week, a, b) for a, b in found[:per_band]]
         far = [p for p in pairs if gap(*p) > 4 and float(unit[p[0]] @ unit[p[1]]) >= 0.55]
         rng.shuffle(far)
         rows += [(week, a, b) for a, b in far[:3]]
@@ -228,6 +232,16 @@ def sample(leads: dict, members: dict[str, list[str]], out: Path, seed: int = 23
     write_jsonl(out, [{"week": w, "a": a, "b": b, "title_a": leads[a].passage.title, "title_b": leads[b].passage.title,
                        "lead_a": leads[a].passage.text[:300], "lead_b": leads[b].passage.text[:300]} for w, a, b in rows])
     print(f"{len(rows)} pairs to label in {out}")
+
+
+def sample_fresh(leads: dict, members: dict[str, list[str]], out: Path, seed: int) -> None:
+    """Stop 37's fresh report pairs (story_pairs_fresh.jsonl: seed 3701): issue 23's bands, 8 pairs a band, in
+    the held-out weeks only (bench/story_weeks.py's HELD_OUT), leaving out every pair labelled before."""
+    from bench.story_labels import KINDS
+    from bench.story_weeks import HELD_OUT
+
+    seen = {frozenset((r["a"], r["b"])) for path in (LABELS, HOLDOUT, KINDS) for r in read_jsonl(path)}
+    sample(leads, members, out, seed, HELD_OUT, per_band=8, seen=seen)
 
 
 def sample_kinds(leads: dict, members: dict[str, list[str]], out: Path, seed: int) -> None:
@@ -311,6 +325,7 @@ def main() -> int:
     parser.add_argument("--designs", action="store_true", help="the designs tried for precision, on both halves")
     parser.add_argument("--holdout", action="store_true", help="the groupings on the held-out labelled pairs")
     parser.add_argument("--choose-on-all", action="store_true", help="the shipped setting's grid on all first pairs")
+    parser.add_argument("--sample-fresh", type=Path, help="write stop 37's fresh held-out pairs to label, then stop")
     parser.add_argument("--sample-kinds", type=Path, help="write issue 29's pairs to label (per error kind), then stop")
     parser.add_argument("--report-weeks", action="store_true", help="the groupings on the held-out weeks' pairs")
     parser.add_argument("--choose-judge", action="store_true", help="the judge's setting, chosen on weeks 0103-0228")
@@ -332,6 +347,8 @@ def main() -> int:
         (story_judge.choose if args.choose_judge else story_judge.report)(leads, members)
     elif args.sample:
         sample(leads, members, args.sample, args.seed)
+    elif args.sample_fresh:
+        sample_fresh(leads, members, args.sample_fresh, args.seed)
     elif args.sample_kinds:
         sample_kinds(leads, members, args.sample_kinds, args.seed)
     elif args.report_weeks:

@@ -11,6 +11,8 @@ LABELS = ROOT / "bench" / "data" / "story_pairs.jsonl"
 HOLDOUT = ROOT / "bench" / "data" / "story_pairs_holdout.jsonl"
 # issue 29: pairs drawn per error kind (seed 2901); the last four weeks' are held out (bench/story_weeks.py)
 KINDS = ROOT / "bench" / "data" / "story_pairs_kinds.jsonl"
+# stop 37: every dated pair left unlabelled in the held-out weeks that issue 23's bands draw (seed 3701, 8 a band)
+FRESH = ROOT / "bench" / "data" / "story_pairs_fresh.jsonl"
 
 
 def half_of(week_key: str, tune_weeks: set[str]) -> str:
