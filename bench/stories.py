@@ -10,6 +10,9 @@
     python -m bench.stories [--home DIR] --report-weeks         (issue 29's split: weeks 0103-0228, held out 0307-0328)
     python -m bench.stories [--home DIR] --choose-judge         (issue 29's judge: the cross-encoder on borderline pairs,
     python -m bench.stories [--home DIR] --report-judge          chosen on weeks 0103-0228, reported on 0307-0328)
+    python -m bench.stories [--home DIR] --folds                (the whole choice made four times: each block of weeks
+                                                                scored by the setting chosen on the other three)
+    python -m bench.stories [--home DIR] --sample-fresh OUT --seed 3701  (stop 37's last held-out pairs to label)
     python -m bench.stories [--home DIR] --time-judge           (a week's digest without and with the judge, alternated)
 
 DIR (default: a fresh folder) is a NEWSBOT_HOME; the first run writes there the q1 articles cut to their first
@@ -325,6 +328,9 @@ def main() -> int:
     parser.add_argument("--designs", action="store_true", help="the designs tried for precision, on both halves")
     parser.add_argument("--holdout", action="store_true", help="the groupings on the held-out labelled pairs")
     parser.add_argument("--choose-on-all", action="store_true", help="the shipped setting's grid on all first pairs")
+    parser.add_argument("--folds", action="store_true", help="each block of weeks scored by a setting chosen on the others")
+    parser.add_argument("--folds-modes", default="title-lead,sentence,both",
+                        help="--folds' judge modes (also: titles, headlines)")
     parser.add_argument("--sample-fresh", type=Path, help="write stop 37's fresh held-out pairs to label, then stop")
     parser.add_argument("--sample-kinds", type=Path, help="write issue 29's pairs to label (per error kind), then stop")
     parser.add_argument("--report-weeks", action="store_true", help="the groupings on the held-out weeks' pairs")
@@ -347,6 +353,10 @@ def main() -> int:
         (story_judge.choose if args.choose_judge else story_judge.report)(leads, members)
     elif args.sample:
         sample(leads, members, args.sample, args.seed)
+    elif args.folds:
+        from bench.story_folds import folds
+
+        folds(leads, members, tuple(args.folds_modes.split(",")))
     elif args.sample_fresh:
         sample_fresh(leads, members, args.sample_fresh, args.seed)
     elif args.sample_kinds:

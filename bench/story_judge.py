@@ -69,14 +69,17 @@ class Logits:
         from index.news.stories import first_sentence
 
         passage = self.leads[article].passage
-        return {"title": passage.title or first_sentence(passage.text), "lead": passage.text,
-                "sentence": first_sentence(passage.text)}
+        title = passage.title or first_sentence(passage.text)
+        return {"title": title, "lead": passage.text, "sentence": first_sentence(passage.text),
+                "headline": f"{title}. {first_sentence(passage.text)}"}
 
-    def _directed(self, pairs: list[tuple[str, str]], query: str, passage: str) -> None:
-        """Fill in the logit of `query` of a against `passage` of b, for each ordered pair (a, b)."""
+    def _directed(self, pairs: list[tuple[str, str]], query: str, passage: str, name: str | None = None) -> None:
+        """Fill in the logit of `query` of a against `passage` of b, for each ordered pair (a, b), cached
+        under `name` (the query's, when not given)."""
         from index.embedding.packaged_models import CrossEncoder
 
-        todo = [(a, b) for a, b in pairs if self.key(a, b, query) not in self.known]
+        name = name or query
+        todo = [(a, b) for a, b in pairs if self.key(a, b, name) not in self.known]
         if not todo:
             return
         self.encoder = self.encoder or CrossEncoder(max_tokens=256)
@@ -87,7 +90,7 @@ class Logits:
         for a, bs in by_query.items():
             logits = self.encoder.score(self._texts(a)[query], [self._texts(b)[passage] for b in bs])
             for b, logit in zip(bs, logits.tolist()):
-                self.known[self.key(a, b, query)] = round(float(logit), 4)
+                self.known[self.key(a, b, name)] = round(float(logit), 4)
         self.seconds += time.perf_counter() - started
         self.computed += len(todo)
 
@@ -98,6 +101,10 @@ class Logits:
             self._directed(both, "title", "lead")
         if {"sentence", "both"} & set(modes):
             self._directed(both, "sentence", "sentence")
+        if "titles" in modes:
+            self._directed(both, "title", "title", "titles")
+        if "headlines" in modes:
+            self._directed(both, "headline", "headline", "headlines")
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.path.write_text(json.dumps(self.known, sort_keys=True))
 
@@ -108,7 +115,7 @@ class Logits:
 
         if mode == "both":
             return (mean("title") + mean("sentence")) / 2
-        return mean("title" if mode == "title-lead" else "sentence")
+        return mean({"title-lead": "title"}.get(mode, mode))
 
 
 def borderline(scores: np.ndarray, threshold: float, band: float) -> list[tuple[int, int]]:
@@ -223,15 +230,19 @@ CHOSEN = Judge(mode="sentence", band=0.1, weight=0.2, centre=-2.0)
 
 def report(leads: dict, members: dict[str, list[str]]) -> None:
     """Today's grouping and today's with the CHOSEN judge, on issue 29's parts (bench.stories --report-weeks)."""
-    from bench.story_labels import HOLDOUT, LABELS, scores
+    from bench.common import read_jsonl
+    from bench.story_labels import FRESH, HOLDOUT, LABELS, Contexts, scores
     from index.news.stories import DEFAULT_PARAMS
 
-    contexts, (tune_old, held_old), (tune_new, held_new) = load(leads, members)
+    _, (tune_old, held_old), (tune_new, held_new) = load(leads, members)
     never = held_new + [l for l in held_old if l["file"] == HOLDOUT.name]
+    fresh = [l | {"file": FRESH.name} for l in read_jsonl(FRESH) if all(w in members for w in l["week"].split("+"))]
     parts = {"tune (weeks 0103-0228, all files)": tune_old + tune_new, "held out: per-kind pairs (weeks 0307-0328)":
              held_new, "held out: those and issue 23's held-out pairs of those weeks": never,
+             "held out: those and stop 37's 27 fresh pairs (the last unlabelled ones)": never + fresh,
              "weeks 0307-0328, issue 23's first pairs (issue 23 chose on them)": [
                  l for l in held_old if l["file"] == LABELS.name]}
+    contexts = Contexts([l for rows in parts.values() for l in rows], leads, members)
     logits = Logits(leads)
     judged_contexts = JudgedContexts(contexts, logits, DEFAULT_PARAMS)
     keys = {l["week"] for rows in parts.values() for l in rows}
