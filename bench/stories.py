@@ -12,6 +12,8 @@
     python -m bench.stories [--home DIR] --report-judge          chosen on weeks 0103-0228, reported on 0307-0328)
     python -m bench.stories [--home DIR] --folds                (the whole choice made four times: each block of weeks
                                                                 scored by the setting chosen on the other three)
+    python -m bench.stories [--home DIR] --tuned-probe          (MiniLM fine-tuned on three blocks' pairs, its AUC on
+                                                                the fourth; then --folds --tuned-vectors groups with it)
     python -m bench.stories [--home DIR] --sample-fresh OUT --seed 3701  (stop 37's last held-out pairs to label)
     python -m bench.stories [--home DIR] --time-judge           (a week's digest without and with the judge, alternated)
 
@@ -34,6 +36,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import json
 import os
 import random
 import tempfile
@@ -331,6 +334,10 @@ def main() -> int:
     parser.add_argument("--folds", action="store_true", help="each block of weeks scored by a setting chosen on the others")
     parser.add_argument("--folds-modes", default="title-lead,sentence,both",
                         help="--folds' judge modes (also: titles, headlines)")
+    parser.add_argument("--tuned-vectors", action="store_true",
+                        help="--folds with each article's vector from --tuned-probe's fold that did not train on it")
+    parser.add_argument("--tuned-probe", action="store_true",
+                        help="MiniLM fine-tuned on three blocks' labelled pairs: its cosine's AUC on the fourth")
     parser.add_argument("--sample-fresh", type=Path, help="write stop 37's fresh held-out pairs to label, then stop")
     parser.add_argument("--sample-kinds", type=Path, help="write issue 29's pairs to label (per error kind), then stop")
     parser.add_argument("--report-weeks", action="store_true", help="the groupings on the held-out weeks' pairs")
@@ -355,8 +362,14 @@ def main() -> int:
         sample(leads, members, args.sample, args.seed)
     elif args.folds:
         from bench.story_folds import folds
+        from bench.story_tuning import VECTORS
 
-        folds(leads, members, tuple(args.folds_modes.split(",")))
+        vectors = json.loads(VECTORS.read_text()) if args.tuned_vectors else None
+        folds(leads, members, tuple(args.folds_modes.split(",")), vectors)
+    elif args.tuned_probe:
+        from bench.story_tuning import probe
+
+        probe(leads, members)
     elif args.sample_fresh:
         sample_fresh(leads, members, args.sample_fresh, args.seed)
     elif args.sample_kinds:

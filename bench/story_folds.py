@@ -39,14 +39,14 @@ def block_of(label: dict) -> int | None:
     return found.pop() if len(found) == 1 else None
 
 
-def settings(modes: tuple[str, ...] = MODES):
+def settings(modes: tuple[str, ...] = MODES, thresholds: tuple[float, ...] = THRESHOLDS):
     """(StoryParams, Judge or None): every base weighting, threshold and link, with every judge (of `modes`) and
     with none."""
     from index.news.stories import DEFAULT_PARAMS
 
     judges = [None] + [Judge(*values) for values in itertools.product(*(GRID | {"mode": modes}).values())]
     for names, title, max_days in itertools.product(*BASES.values()):
-        for threshold, link in itertools.product(THRESHOLDS, LINKS):
+        for threshold, link in itertools.product(thresholds, LINKS):
             params = replace(DEFAULT_PARAMS, names=names, title=title, max_days=max_days, threshold=threshold,
                              link=link)
             for judge in judges:
@@ -92,6 +92,14 @@ def best(truth: np.ndarray, predicted: np.ndarray, grid: list) -> int:
     return max(range(len(grid)), key=keys.__getitem__)
 
 
+def _shown(truth: np.ndarray, predicted: np.ndarray | None) -> str:
+    """"precision / recall" of `predicted`, or a dash without it."""
+    if predicted is None:
+        return "–"
+    row = rates(truth, predicted[None, :])[0]
+    return f"{row[0]:.3f} / {row[1]:.3f}"
+
+
 def describe(params, judge) -> str:
     """One line of a setting."""
     base = f"threshold {params.threshold}, names {params.names}, title {params.title}, {params.max_days} days, link {params.link}"
@@ -99,9 +107,22 @@ def describe(params, judge) -> str:
                    if judge else "; no judge")
 
 
-def folds(leads: dict, members: dict[str, list[str]], modes: tuple[str, ...] = MODES) -> None:
-    """Choose on three blocks, predict the fourth, four times (the judge's modes among `modes`); print each fold
-    and the pooled figures."""
+# the thresholds for tuned vectors (bench/story_tuning.py), whose cosines spread from about 0 to 1
+TUNED_THRESHOLDS = tuple(round(0.5 + 0.05 * i, 3) for i in range(16))  # 0.5 .. 1.25
+
+
+def with_vectors(contexts, vectors: dict[str, list[float]]) -> None:
+    """Every signal of `contexts` with its article's vector from `vectors` instead of its lead's."""
+    for key, (ids, signals) in contexts.signals.items():
+        unit = [np.asarray(vectors[i], dtype=np.float32) for i in ids]
+        contexts.signals[key] = (ids, [replace(s, vector=v / np.linalg.norm(v)) for s, v in zip(signals, unit)])
+    contexts.matrices.clear()
+
+
+def folds(leads: dict, members: dict[str, list[str]], modes: tuple[str, ...] = MODES,
+          vectors: dict[str, list[float]] | None = None) -> None:
+    """Choose on three blocks, predict the fourth, four times (the judge's modes among `modes`; with `vectors`,
+    each article's vector from them, over TUNED_THRESHOLDS); print each fold and the pooled figures."""
     from bench.story_labels import FRESH, HOLDOUT, KINDS, LABELS, Contexts
     from bench.common import read_jsonl
     from index.news.stories import DEFAULT_PARAMS
@@ -110,9 +131,11 @@ def folds(leads: dict, members: dict[str, list[str]], modes: tuple[str, ...] = M
               if all(w in members for w in l["week"].split("+"))]
     labels = [l for l in labels if block_of(l) is not None]
     contexts = Contexts(labels, leads, members)
-    grid = list(settings(modes))
+    if vectors is not None:
+        with_vectors(contexts, vectors)
+    grid = list(settings(modes, TUNED_THRESHOLDS if vectors is not None else THRESHOLDS))
     logits = Logits(leads)
-    widest = max(GRID["band"]) + max(abs(t - DEFAULT_PARAMS.threshold) for t in THRESHOLDS)
+    widest = max(GRID["band"]) + max(abs(t - DEFAULT_PARAMS.threshold) for t in {p.threshold for p, _ in grid})
     wanted = set()
     for names, title, max_days in itertools.product(*BASES.values()):
         params = replace(DEFAULT_PARAMS, names=names, title=title, max_days=max_days)
@@ -129,8 +152,9 @@ def folds(leads: dict, members: dict[str, list[str]], modes: tuple[str, ...] = M
     truth = np.array([bool(l["label"]) for l in labels])
     block = np.array([block_of(l) for l in labels])
     pooled = np.zeros(len(labels), dtype=bool)
-    shipped = grid.index((DEFAULT_PARAMS, Judge("sentence", DEFAULT_PARAMS.judge_band, DEFAULT_PARAMS.judge_weight,
-                                                 DEFAULT_PARAMS.judge_centre)))
+    shipped_setting = (DEFAULT_PARAMS, Judge("sentence", DEFAULT_PARAMS.judge_band, DEFAULT_PARAMS.judge_weight,
+                                             DEFAULT_PARAMS.judge_centre))
+    shipped = grid.index(shipped_setting) if vectors is None else None  # with other vectors it is not the product
     print("| block (weeks) | pairs | same | chosen on the other three blocks | its precision / recall there | "
           "on the block: precision | recall | F1 | the shipped setting (chosen on blocks 1-3, and issue 23's weights "
           "on every block's first pairs) on the block: precision / recall |")
@@ -141,14 +165,14 @@ def folds(leads: dict, members: dict[str, list[str]], modes: tuple[str, ...] = M
         pooled[inside] = predicted[s, inside]
         there = rates(truth[~inside], predicted[s, ~inside])
         here = rates(truth[inside], predicted[s, inside])
-        ship = rates(truth[inside], predicted[shipped, inside])
+        ship = _shown(truth[inside], None if shipped is None else predicted[shipped, inside])
         print(f"| {n + 1} ({weeks[0][4:]}-{weeks[-1][4:]}) | {inside.sum()} | {truth[inside].sum()} | "
               f"{describe(*grid[s])} | {there[0]:.3f} / {there[1]:.3f} | {here[0]:.3f} | {here[1]:.3f} | "
-              f"{here[2]:.3f} | {ship[0]:.3f} / {ship[1]:.3f} |")
+              f"{here[2]:.3f} | {ship} |")
     total = rates(truth, pooled)
-    ship = rates(truth, predicted[shipped])
+    ship = _shown(truth, None if shipped is None else predicted[shipped])
     print(f"| **all four, each by a setting chosen without it** | {len(labels)} | {truth.sum()} | | | "
-          f"**{total[0]:.3f}** | **{total[1]:.3f}** | {total[2]:.3f} | {ship[0]:.3f} / {ship[1]:.3f} |")
+          f"**{total[0]:.3f}** | **{total[1]:.3f}** | {total[2]:.3f} | {ship} |")
     for name in sorted({l["file"] for l in labels}):
         part = np.array([l["file"] == name for l in labels])
         row = rates(truth[part], pooled[part])

@@ -15,7 +15,8 @@ from bench.common import data_set
 ROOT = Path(__file__).resolve().parents[2]
 BENCH = ROOT / "bench"
 HELPERS = {"__init__", "common", "scale_corpus", "scale_machine", "scale_queries", "scale_report", "story_weeks",
-           "story_judge", "story_labels", "story_folds"}  # imported, not run
+           "story_judge", "story_labels", "story_folds",
+           "story_tuning"}  # imported, not run
 # every kept script's quick command, and a piece of text its output must hold
 QUICK: dict[str, tuple[list[str], str]] = {
     "scale": (["--quick", "--no-peer"], "cold start"),

@@ -1,4 +1,5 @@
-"""bench/story_folds.py's pure helpers: which block a labelled pair is in, the rates, the choice's criterion."""
+"""bench/story_folds.py's and bench/story_tuning.py's pure helpers: which block a labelled pair is in, the rates, the
+choice's criterion, the AUC."""
 import numpy as np
 import pytest
 
@@ -37,3 +38,11 @@ def test_best_takes_the_highest_min_of_precision_and_recall_then_the_stricter_th
     predicted[4] = [True, True, True, False]  # the same, at a stricter threshold
     assert best(truth, predicted, grid) == 4
     assert grid[4][0].threshold > grid[2][0].threshold
+
+
+def test_auc_is_the_share_of_same_pairs_scored_above_the_others():
+    from bench.story_tuning import auc
+
+    assert auc([0.9, 0.8, 0.1, 0.2], [1, 1, 0, 0]) == 1.0
+    assert auc([0.1, 0.2, 0.9, 0.8], [1, 1, 0, 0]) == 0.0
+    assert auc([0.5, 0.5], [1, 0]) == 0.5  # a tie counts half
