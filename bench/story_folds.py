@@ -102,7 +102,8 @@ def _shown(truth: np.ndarray, predicted: np.ndarray | None) -> str:
 
 def describe(params, judge) -> str:
     """One line of a setting."""
-    base = f"threshold {params.threshold}, names {params.names}, title {params.title}, {params.max_days} days, link {params.link}"
+    base = (f"threshold {params.threshold}, names {params.names}, title {params.title}, {params.max_days} days, "
+            f"link {params.link}")
     return base + (f"; judge {judge.mode}, band {judge.band}, weight {judge.weight}, centre {judge.centre}"
                    if judge else "; no judge")
 
@@ -114,8 +115,8 @@ TUNED_THRESHOLDS = tuple(round(0.5 + 0.05 * i, 3) for i in range(16))  # 0.5 .. 
 def with_vectors(contexts, vectors: dict[str, list[float]]) -> None:
     """Every signal of `contexts` with its article's vector from `vectors` instead of its lead's."""
     for key, (ids, signals) in contexts.signals.items():
-        unit = [np.asarray(vectors[i], dtype=np.float32) for i in ids]
-        contexts.signals[key] = (ids, [replace(s, vector=v / np.linalg.norm(v)) for s, v in zip(signals, unit)])
+        given = [np.asarray(vectors[i], dtype=np.float32) for i in ids]
+        contexts.signals[key] = (ids, [replace(s, vector=v / np.linalg.norm(v)) for s, v in zip(signals, given)])
     contexts.matrices.clear()
 
 
@@ -154,7 +155,8 @@ def folds(leads: dict, members: dict[str, list[str]], modes: tuple[str, ...] = M
     pooled = np.zeros(len(labels), dtype=bool)
     shipped_setting = (DEFAULT_PARAMS, Judge("sentence", DEFAULT_PARAMS.judge_band, DEFAULT_PARAMS.judge_weight,
                                              DEFAULT_PARAMS.judge_centre))
-    shipped = grid.index(shipped_setting) if vectors is None else None  # with other vectors it is not the product
+    # with other vectors (or without its judge's mode) the grid holds no shipped setting
+    shipped = grid.index(shipped_setting) if vectors is None and shipped_setting in grid else None
     print("| block (weeks) | pairs | same | chosen on the other three blocks | its precision / recall there | "
           "on the block: precision | recall | F1 | the shipped setting (chosen on blocks 1-3, and issue 23's weights "
           "on every block's first pairs) on the block: precision / recall |")

@@ -14,7 +14,9 @@ product already ships (index/embedding/packaged_models.py: offline, nothing down
 - `title-lead`: A's title as the query against B's lead, and B's title against A's lead; the mean of both logits
   (is B's lead about A's happening?);
 - `sentence`: A's first sentence against B's first sentence, both ways, the mean;
-- `both`: the mean of the two modes.
+- `both`: the mean of the two modes;
+- `titles`, `headlines` (stop 37, for bench/story_folds.py only): A's title against B's title, and title and
+  first sentence against title and first sentence, both ways, the mean. No fold chose them.
 
 The judged pair's score becomes `score + weight * tanh((logit - centre) / 2)` (a pull of at most `weight`
 towards joining or apart); the other pairs keep theirs, and stories grow as today (strongest pair first, mean
