@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.common import add_common_arguments, clean_environment, data_set, quick_slice
+from bench.common import add_common_arguments, auc, clean_environment, data_set, quick_slice
 from index.evaluation import scoring as evaluation
 from index.answering import support
 from index.app import build_embedder, build_service
@@ -36,12 +36,6 @@ from index.text import STOPWORDS, jaccard, sentence_spans, shingles
 # --quick: the first 10 articles (the 8th to 10th answer the week's questions, so every kind of pair occurs) and
 # one quote a passage: each question, headline and quote costs a retrieval (the cross-encoder reads 10 passages)
 QUICK_ARTICLES, QUICK_QUOTES = 10, 1
-
-
-def auc(pos: list[float], neg: list[float]) -> float:
-    """ROC AUC: the probability that a random positive outscores a random negative (ties count half)."""
-    p, n = np.asarray(pos)[:, None], np.asarray(neg)[None, :]
-    return float(((p > n).sum() + 0.5 * (p == n).sum()) / (p.size * n.size))
 
 
 def build_pairs(service, rows: list[dict], questions: list[dict], per_passage: int = 2

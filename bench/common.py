@@ -194,6 +194,14 @@ def out_dir(name: str, quick: bool = False) -> Path:
     return folder
 
 
+def auc(pos: Sequence[float], neg: Sequence[float]) -> float:
+    """ROC AUC: the probability that a random positive outscores a random negative (ties count half)."""
+    import numpy as np
+
+    p, n = np.asarray(pos, dtype=float)[:, None], np.asarray(neg, dtype=float)[None, :]
+    return float(((p > n).sum() + 0.5 * (p == n).sum()) / (p.size * n.size))
+
+
 def two_sided(probabilities: list[float], observed: int) -> float:
     """The exact two-sided p-value: the total probability of the outcomes no likelier than `observed`."""
     return min(1.0, sum(p for p in probabilities if p <= probabilities[observed] * (1 + 1e-7)))

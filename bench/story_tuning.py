@@ -25,17 +25,16 @@ import time
 
 import numpy as np
 
-from bench.common import OUT
+from bench.common import OUT, auc as common_auc
 
 EPOCHS, BATCH, RATE, LEAD = 3, 16, 2e-5, 600
 VECTORS = OUT / "story_tuned_vectors.json"  # article id -> its vector from the fold that did not train on its block
 
 
 def auc(scores, labels) -> float:
-    """The probability that a same pair scores above a not-same pair (ties count half)."""
+    """The probability that a same pair scores above a not-same pair (ties count half): `bench.common.auc`."""
     scores, labels = np.asarray(scores, dtype=float), np.asarray(labels, dtype=bool)
-    pos, neg = scores[labels], scores[~labels]
-    return float(((pos[:, None] > neg[None, :]).mean() + 0.5 * (pos[:, None] == neg[None, :]).mean()))
+    return common_auc(scores[labels], scores[~labels])
 
 
 def _text(leads: dict, article: str) -> str:

@@ -194,9 +194,10 @@ def cmd_eval(args, settings: Settings) -> int:
 
 
 def cmd_feedback(args, settings: Settings) -> int:
+    from bot.state.feedback_columns import FEEDBACK_COLUMNS_BEFORE_SCOPES
     from index.app import build_feedback
 
-    store = build_feedback(settings)
+    store = build_feedback(settings, FEEDBACK_COLUMNS_BEFORE_SCOPES)
     if args.by:
         print(cli_servers.feedback_by(store, args.by, args.json))
         return 0

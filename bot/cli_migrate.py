@@ -25,6 +25,7 @@ def add_parsers(commands) -> None:
 def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
     """Copy the home's state into the database at --to; 0 when every row is there, 1 otherwise."""
     from bot.state import TABLES, open_state
+    from bot.state.feedback_columns import FEEDBACK_COLUMNS_BEFORE_SCOPES
     from index.app import build_state_database, copy_table, migrate_core, open_database, redact
 
     url = args.to.strip()
@@ -32,7 +33,7 @@ def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
         raise BadInput(f"--to must be a postgresql:// URL (got {redact(url)!r})")
     target = open_database(url, "database")
     target.query("SELECT 1")  # unreachable, refused or missing: one line, before anything is read
-    counts = migrate_core(settings, url)
+    counts = migrate_core(settings, url, FEEDBACK_COLUMNS_BEFORE_SCOPES)
     home = settings.home / "guilds.sqlite3"
     if home.exists():
         source = build_state_database(settings.model_copy(update={"database_url": None}))

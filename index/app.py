@@ -10,7 +10,7 @@ import re
 import threading
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Mapping
 
 from index.embedding.e5_small import E5_NAME, E5SmallEmbedder
 from index.embedding.embedders import Embedder, MiniLMEmbedder, openai_embedder
@@ -150,10 +150,10 @@ def build_story_judge(settings: Settings) -> PairJudge | None:
     return CrossEncoder(max_tokens=JUDGE_TOKENS, intra_op_threads=settings.onnx_threads).score_pairs
 
 
-def build_feedback(settings: Settings) -> FeedbackPort:
+def build_feedback(settings: Settings, renamed: Mapping[str, str] | None = None) -> FeedbackPort:
     """The feedback store: the bot writes votes there, `newsbot feedback` reads them; in the shared database
-    when there is one, else in the data folder."""
-    return FeedbackStore(build_database(settings) or feedback_path(settings.home))
+    when there is one, else in the data folder (`renamed`: an older table's columns, as the caller named them)."""
+    return FeedbackStore(build_database(settings) or feedback_path(settings.home), renamed)
 
 
 def build_state_database(settings: Settings | None = None) -> Database:
@@ -170,12 +170,14 @@ def build_state_database(settings: Settings | None = None) -> Database:
     return open_database(settings.home / "guilds.sqlite3", "server settings database")
 
 
-def migrate_core(settings: Settings, url: str) -> list[tuple[str, int, int]]:
+def migrate_core(settings: Settings, url: str, renamed: Mapping[str, str] | None = None
+                 ) -> list[tuple[str, int, int]]:
     """`newsbot migrate`: copy the core's shared state from the home of `settings` into the database at `url`
-    (index/service/migration.py); (what, in the home, in the database) for each part."""
+    (index/service/migration.py); (what, in the home, in the database) for each part. `renamed`: the feedback
+    columns an older version of the caller named otherwise."""
     from index.service.migration import migrate_home
 
-    return migrate_home(settings.home, open_database(url, "database"))
+    return migrate_home(settings.home, open_database(url, "database"), renamed)
 
 
 def refresh_in_background(service: NewsService) -> AbstractContextManager:

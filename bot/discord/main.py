@@ -33,12 +33,13 @@ def build_bot(service: "NewsPort", settings: Settings) -> "NewsBot":
     PostgreSQL with NEWSBOT_DATABASE_URL, else in the data folder), each built once, here."""
     from bot.discord.app import NewsBot, ShardedNewsBot
     from bot.state import open_state
+    from bot.state.feedback_columns import FEEDBACK_COLUMNS_BEFORE_SCOPES
     from index.app import build_feedback, build_state_database
 
     config = config_from_settings(settings)
     state = open_state(build_state_database(settings))
     bot_class = ShardedNewsBot if settings.sharded or config.shards.count is not None else NewsBot
-    return bot_class(service, feedback=build_feedback(settings), state=state, config=config)
+    return bot_class(service, feedback=build_feedback(settings, FEEDBACK_COLUMNS_BEFORE_SCOPES), state=state, config=config)
 
 
 def main(settings: Settings) -> int:

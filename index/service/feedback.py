@@ -9,6 +9,7 @@ import json
 from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Mapping
 
 from index.errors import BadInput
 from index.port import Feedback, FeedbackTally
@@ -31,8 +32,8 @@ CREATE TABLE IF NOT EXISTS feedback (
 """
 # Tables of older versions, changed in place on open with their rows kept: the oldest have none of these
 # columns (their votes: the shared scope, no place, no citations); later ones kept the adapter's own words for
-# where a vote was given (its column names below), now its scope and its place.
-_RENAMED = {"guild_id": "scope", "channel_id": "place"}
+# where a vote was given, which the adapter names when it opens the store (`renamed`: old column -> "scope" or
+# "place").
 _ADDED = {"scope": "TEXT NOT NULL DEFAULT ''", "place": "TEXT NOT NULL DEFAULT ''",
           "citations": "TEXT NOT NULL DEFAULT '[]'"}
 _COLUMNS = "id, created, user_id, vote, question, answer, scope, place, citations"
@@ -43,16 +44,16 @@ def feedback_path(home: Path) -> Path:
     return home / "feedback.sqlite3"
 
 
-def _prepare(db: Database) -> None:
-    """The table, and a table of an older version brought to this one (`_RENAMED`, `_ADDED`), in one step."""
+def _prepare(db: Database, renamed: Mapping[str, str]) -> None:
+    """The table, and a table of an older version brought to this one (`renamed`, `_ADDED`), in one step."""
     db.prepare(_SCHEMA)
     if set(_ADDED) <= set(table_columns(db, "feedback")):
         return
     with changing_table(db, "feedback") as present:
-        renamed = [old for old, new in _RENAMED.items() if old in present and new not in present]
-        for old in renamed:
-            db.execute(f"ALTER TABLE feedback RENAME COLUMN {old} TO {_RENAMED[old]}")
-        have = set(present) | {_RENAMED[old] for old in renamed}
+        olds = [old for old, new in renamed.items() if old in present and new not in present]
+        for old in olds:
+            db.execute(f"ALTER TABLE feedback RENAME COLUMN {old} TO {renamed[old]}")
+        have = set(present) | {renamed[old] for old in olds}
         for column, declaration in _ADDED.items():
             if column not in have:
                 db.execute(f"ALTER TABLE feedback ADD COLUMN {column} {declaration}")
@@ -70,10 +71,11 @@ def _scopes_of_old_rows(db: Database) -> None:
 class FeedbackStore:
     """Feedback kept in a `Database` (a sqlite file's path opens one); safe to call from several threads."""
 
-    def __init__(self, where: str | Path | Database) -> None:
+    def __init__(self, where: str | Path | Database, renamed: Mapping[str, str] | None = None) -> None:
+        """`renamed`: the columns an older version of the caller named otherwise, and their names now."""
         self._db = where if hasattr(where, "dialect") else open_database(Path(where), "feedback database")
         self.path = self._db.where
-        _prepare(self._db)
+        _prepare(self._db, renamed or {})
 
     def add(self, question: str, answer: str, user_id: str | int, vote: int, *, scope: Scope = Scope.SHARED,
             place: str = "", citations: tuple[dict, ...] = ()) -> Feedback:

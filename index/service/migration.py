@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Mapping
 
 from index.indexing.docstore_kv import DatabaseKVStore
 from index.indexing.docstores import DatabaseDocstores, FileDocstores
@@ -60,16 +61,17 @@ def migrate_docstores(home: Path, target: Database) -> list[Count]:
     return counts
 
 
-def migrate_feedback(home: Path, target: Database) -> list[Count]:
-    """Copy the votes of `feedback.sqlite3` (ids kept) into the database's `feedback` table."""
+def migrate_feedback(home: Path, target: Database, renamed: Mapping[str, str] | None = None) -> list[Count]:
+    """Copy the votes of `feedback.sqlite3` (ids kept) into the database's `feedback` table (`renamed`: see
+    `FeedbackStore`)."""
     path = feedback_path(home)
     if not path.exists():
         return []
-    FeedbackStore(path).close()  # an older file is brought to this version's columns first
-    FeedbackStore(target)  # the table, created where missing (or brought to this version's columns)
+    FeedbackStore(path, renamed).close()  # an older file is brought to this version's columns first
+    FeedbackStore(target, renamed)  # the table, created where missing (or brought to this version's columns)
     return [("feedback", *copy_table(open_database(path, "feedback database"), target, "feedback"))]
 
 
-def migrate_home(home: Path, target: Database) -> list[Count]:
+def migrate_home(home: Path, target: Database, renamed: Mapping[str, str] | None = None) -> list[Count]:
     """Copy the core's shared state of `home` into `target`; (what, in the home, in the database) per part."""
-    return migrate_feedback(home, target) + migrate_records(home, target) + migrate_docstores(home, target)
+    return migrate_feedback(home, target, renamed) + migrate_records(home, target) + migrate_docstores(home, target)

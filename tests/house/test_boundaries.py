@@ -245,7 +245,7 @@ def test_the_discord_words_check_catches_a_server_or_channel_in_the_core() -> No
     assert sorted(w.split(": ")[1] for w in discord_words(before)) == [
         "DiscordChannel", "GUILD_SOURCES", "channel_id", "guild_id", "guild_id", "guild_id"]
     now = ("class Feedback:\n    scope: str = ''\n    place: str = ''\n"
-           "_RENAMED = {'guild_id': 'scope', 'channel_id': 'place'}\n"
+           "FeedbackStore(where, renamed)\n"
            "quantize(model, per_channel=True)\nthreads = threading.Lock()\n"
            "SCHEMA = 'CREATE TABLE feedback (id INTEGER, scope TEXT, place TEXT)'\n")
     assert discord_words(now) == []

@@ -79,6 +79,7 @@ def _old_table(db, columns: str, rows: list[tuple]) -> None:
 def test_a_table_of_the_server_and_channel_columns_keeps_its_votes(database_url):
     """A table written with `guild_id`/`channel_id` (sqlite in a home, or PostgreSQL) is changed in place on
     open: each vote under its server's scope (the shared one when it had none), the channel as its place."""
+    from bot.state.feedback_columns import FEEDBACK_COLUMNS_BEFORE_SCOPES
     from index.store.database import open_database, table_columns
 
     cited = '[{"n": 1, "title": "t", "url": "", "source": "club", "scope": "g42"}]'
@@ -88,7 +89,7 @@ def test_a_table_of_the_server_and_channel_columns_keeps_its_votes(database_url)
                [("2025-01-01", "5", 1, "q1", "a1", "42", "7", cited), ("2025-01-02", "6", -1, "q2", "a2", "", "", "[]"),
                 ("2025-01-03", "7", -1, "q3", "a3", "43", "9", "[]")])
     old.close()
-    store = FeedbackStore(open_database(database_url))
+    store = FeedbackStore(open_database(database_url), FEEDBACK_COLUMNS_BEFORE_SCOPES)  # as the adapter opens it
     assert [(f.id, f.user_id, f.scope, f.place) for f in store.list()] == [(3, "7", "g43", "9"), (2, "6", "shared", ""),
                                                                            (1, "5", "g42", "7")]
     assert store.list()[-1].citations[0]["source"] == "club"
@@ -96,7 +97,7 @@ def test_a_table_of_the_server_and_channel_columns_keeps_its_votes(database_url)
     assert store.add("q4", "a4", 8, 1, scope=Scope.server(42), place="7").id == 4  # ids go on after the old ones
     columns = table_columns(open_database(database_url), "feedback")
     assert not {"guild_id", "channel_id"} & set(columns) and {"scope", "place", "citations"} <= set(columns)
-    FeedbackStore(open_database(database_url))  # opened again: nothing left to change, nothing changed
+    FeedbackStore(open_database(database_url), FEEDBACK_COLUMNS_BEFORE_SCOPES)  # again: nothing left to change
     assert [f.scope for f in store.list()] == ["g42", "g43", "shared", "g42"]
 
 
