@@ -17,6 +17,7 @@ from index.embedding.embedders import Embedder, MiniLMEmbedder, openai_embedder
 from index.embedding.onnx_minilm import OnnxMiniLMEmbedder
 from index.embedding.packaged_models import CROSS_ENCODER, CrossEncoder, model_dir
 from index.home import ensure_home
+from index.preload import preload_lazy_modules  # noqa: F401  (offered to `newsbot run`, before its threads)
 from index.llm.chat import LLM, OpenAICompatibleLLM
 from index.llm.local_translator import LocalTranslator
 from index.answering.prompts import Prompt, load_prompts

@@ -45,13 +45,14 @@ def build_bot(service: "NewsPort", settings: Settings) -> "NewsBot":
 def main(settings: Settings) -> int:
     """Run the Discord bot until interrupted; returns 0; any failure is a NewsbotError, translated by the CLI."""
     from bot.discord.app import require_token, run_bot
-    from index.app import build_service, refresh_in_background
+    from index.app import build_service, preload_lazy_modules, refresh_in_background
 
     token = require_token(settings.discord_token.get_secret_value() if settings.discord_token else None)
     config_from_settings(settings)  # a malformed setting fails before any model loads
     from bot.run_logging import setup_run_logging
 
     setup_run_logging(settings.home)  # INFO to stderr and to newsbot.log in the data folder (rotated)
+    preload_lazy_modules()  # before any thread: two threads' first imports of llama-index can deadlock
     service = build_service(settings)
     bot = build_bot(service, settings)  # a database that cannot be reached fails here, in one line
     if service.is_empty():

@@ -8,8 +8,10 @@ again a minute later). Every process of a deployment may run the schedule (sever
 sharing one database): a source that another process refreshed less than half an interval ago, as read
 under the lock, is not refreshed again but planned an interval after that refresh (a debug line, nothing
 else). Due times get up to 10 % of random jitter, so that sources (and bot processes) do not all fire
-together; a source whose refresh fails as a whole waits twice as long after each failure in a row (at most a day). The sources file is read again before each
-round, so sources added from Discord are refreshed too. One log line per refresh.
+together; a source whose refresh fails as a whole waits twice as long after each failure in a row (at most a
+day). The sources file is read again before each round, so sources added from Discord are refreshed too. One
+log line per refresh. An unforeseen exception (a bug) is logged with its traceback and counted as a failure of
+that source, or, outside any source, pauses the round a minute: the schedule never ends before its process.
 """
 from __future__ import annotations
 
@@ -108,10 +110,16 @@ class Refresher:
         self.schedule = schedule or Schedule()
 
     def run(self) -> None:
-        """Refresh due sources, one at a time, until `stop` is set (checked between refreshes)."""
+        """Refresh due sources, one at a time, until `stop` is set (checked between refreshes). A round that
+        fails in a way nobody foresaw is logged with its traceback, and the schedule goes on after a pause."""
         while not self.stop.is_set():
-            self.run_due()
-            self.stop.wait(self.schedule.next_wake(self.clock()))
+            try:
+                self.run_due()
+                wait = self.schedule.next_wake(self.clock())
+            except Exception:  # a bug must not end every refresh for the life of the bot
+                log.exception("a refresh round failed; trying again in %.0f s", IDLE_SECONDS)
+                wait = IDLE_SECONDS
+            self.stop.wait(wait)
 
     def run_due(self) -> list[str]:
         """Plan from the sources file, then refresh every due source once; returns the names refreshed."""
@@ -139,9 +147,12 @@ class Refresher:
             log.info("refresh of %s skipped: a re-index is running; trying again in %.0f s", spec.name, wait)
             return
         except NewsbotError as exc:  # e.g. the vector store or the database is down: back off like a failed source
-            failures = self._failures(spec.name) + 1
-            wait = self.schedule.done(spec, self.clock(), failures)
+            wait = self.schedule.done(spec, self.clock(), self._failures(spec.name) + 1)
             log.warning("refresh of %s failed: %s; next in %.0f s", spec.name, exc, wait)
+            return
+        except Exception:  # a bug: backed off like a failure, the traceback logged, the other sources go on
+            wait = self.schedule.done(spec, self.clock(), self._failures(spec.name) + 1)
+            log.exception("refresh of %s failed unexpectedly; next in %.0f s", spec.name, wait)
             return
         if report is None:
             self._refreshed_elsewhere(spec)
@@ -188,5 +199,5 @@ def background_refresh(runs: Refreshable) -> Iterator[Refresher]:
 def _guarded(refresher: Refresher) -> None:
     try:
         refresher.run()
-    except Exception:  # the bot keeps answering even if the schedule dies; the details go to the log
+    except Exception:  # Refresher.run goes on after any round's failure; this is the last guard of the thread
         log.exception("the refresh schedule stopped")

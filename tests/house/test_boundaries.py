@@ -37,7 +37,7 @@ STAGES = [
     ("index.news",),
     ("index.service",),
     ("index.evaluation",),
-    ("index.app", "index.home"),
+    ("index.app", "index.home", "index.preload"),
     ("bot.output", "bot.cli_errors", "bot.run_logging"),
     ("bot.state",),
     ("bot.discord",),

@@ -149,3 +149,53 @@ def test_two_processes_on_one_chroma_server_do_not_index_at_once(tmp_path, chrom
     again = subprocess.run([sys.executable, "-m", "bot.cli", "index"], cwd=ROOT, capture_output=True, text=True,
                            env=env | {"NEWSBOT_HOME": str(tmp_path / "b")}, timeout=300)
     assert again.returncode == 0, again.stderr
+
+
+class _BuggyOnce:
+    """The real index runs, except that the first call of `method` raises what nobody foresaw (a bug)."""
+
+    def __init__(self, runs, method: str) -> None:
+        self.runs, self.method, self.raised = runs, method, False
+        self.fetch_state = runs.fetch_state
+
+    def _maybe_raise(self, method: str) -> None:
+        if method == self.method and not self.raised:
+            self.raised = True
+            raise RuntimeError("a bug")
+
+    def all_sources(self):
+        self._maybe_raise("all_sources")
+        return self.runs.all_sources()
+
+    def refresh(self, qualified, fresh_for=0.0):
+        self._maybe_raise("refresh")
+        return self.runs.refresh(qualified, fresh_for)
+
+
+def test_a_refresh_that_fails_unexpectedly_is_logged_and_backed_off(tmp_path, fake_embedder, caplog):
+    with FeedSite() as site:
+        site.publish("bridge", "Bridge reopens", "bridge")
+        service = build_service(_feed_settings(tmp_path, site), embedder=fake_embedder)
+        refresher = Refresher(_BuggyOnce(service.runs, "refresh"))
+        spec = service.runs.all_sources()[0]
+        refresher.refresh(spec)  # raises nothing
+        assert any(r.exc_info and "failed unexpectedly" in r.getMessage() for r in caplog.records), caplog.text
+        assert refresher.schedule.due_at[spec.name] >= refresher.clock() + 5  # backed off, not due again at once
+        refresher.refresh(spec)
+        assert [s.articles for s in service.sources()] == [1]
+
+
+def test_the_schedule_goes_on_after_a_round_that_failed_unexpectedly(tmp_path, fake_embedder, caplog, monkeypatch):
+    import index.indexing.refresh as refresh_module
+
+    monkeypatch.setattr(refresh_module, "IDLE_SECONDS", 0.1)  # the pause after a failed round
+    with FeedSite() as site:
+        site.publish("bridge", "Bridge reopens", "bridge")
+        service = build_service(_feed_settings(tmp_path, site), embedder=fake_embedder)
+        with refresh_module.background_refresh(_BuggyOnce(service.runs, "all_sources")):
+            for _ in range(1200):
+                if [s.articles for s in service.sources()] == [1]:
+                    break
+                threading.Event().wait(0.1)
+        assert [s.articles for s in service.sources()] == [1]
+        assert "a refresh round failed" in caplog.text and "the refresh schedule stopped" not in caplog.text
