@@ -57,9 +57,13 @@ def _progress_lines(label: str, every: float):
 
 
 def _service(settings: Settings):
+    from bot.phrases import check_phrases
     from index.app import build_service
+    from index.port import LANGUAGES
 
-    return build_service(settings)
+    service = build_service(settings)
+    check_phrases({code: service.phrases(code) for code in LANGUAGES})  # what the CLI says, checked at start
+    return service
 
 
 def _ensure_indexed(service, settings: Settings) -> None:

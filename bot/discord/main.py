@@ -32,11 +32,14 @@ def build_bot(service: "NewsPort", settings: Settings) -> "NewsBot":
     """The bot with everything injected: its configuration, the feedback store and the adapter's state (on
     PostgreSQL with NEWSBOT_DATABASE_URL, else in the data folder), each built once, here."""
     from bot.discord.app import NewsBot, ShardedNewsBot
+    from bot.phrases import check_phrases
     from bot.state import open_state
     from bot.state.feedback_columns import FEEDBACK_COLUMNS_BEFORE_SCOPES
     from index.app import build_feedback, build_state_database
+    from index.port import LANGUAGES
 
     config = config_from_settings(settings)
+    check_phrases({code: service.phrases(code) for code in LANGUAGES})  # the adapter's own phrases, in one line
     state = open_state(build_state_database(settings))
     bot_class = ShardedNewsBot if settings.sharded or config.shards.count is not None else NewsBot
     return bot_class(service, feedback=build_feedback(settings, FEEDBACK_COLUMNS_BEFORE_SCOPES), state=state, config=config)

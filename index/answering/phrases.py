@@ -2,6 +2,10 @@
 prompts (every file has the keys of `REQUIRED`, each with exactly its variables, names every language and
 lists the twelve `months`, with which `Phrases.day` writes a date: "12. März", "12 de marzo", "3月12日").
 
+`REQUIRED` holds what the core itself says. The same files hold what the adapters say (a digest's headings,
+a refusal to answer in a channel); each adapter declares and checks those keys itself (bot/phrases.py), so
+the core loads them as plain strings and knows nothing of them.
+
 `localized` puts an answer into the asker's language: a refusal says so in that language, and a quoted
 (extractive) answer says which language it quotes when that is not the asker's: "(citado en inglés)".
 """
@@ -24,20 +28,11 @@ from index.text import DEFAULT_LANGUAGE, LANGUAGES, written_day
 from index.types import Answer
 
 REQUIRED: dict[str, set[str]] = {
-    "model_name": set(), "not_found": set(), "quoted_in": {"language"},
-    "digest": set(), "daily_digest": set(), "weekly_digest": set(), "since": {"day"}, "until": {"day"},
-    "stories": {"count"}, "one_story": set(), "nothing_new": {"since"}, "covered_by": {"count"},
-    "covered_by_one": set(), "articles": {"count"}, "one_article": set(), "undated": set(), "sources": set(),
-    "show_quotes": set(), "closest_articles": set(), "not_found_title": set(), "summary_of": {"target"},
-    "quotes_gone": set(), "already_rated": set(), "thanks": set(), "server_language": {"language"},
+    "model_name": set(), "not_found": set(), "quoted_in": {"language"}, "llm_fallback": set(),
     "age_note": {"when"}, "day_month": {"day", "month"}, "day_month_year": {"day", "month", "year"},
-    "first_day": set(), "llm_fallback": set(), "note_line": {"note"}, "no_quotes": set(),
-    # what stops a member's question (index/errors.py: NewsbotError.phrase), and the line under a draft
-    "went_wrong": set(), "not_utf8": set(), "too_long": {"length", "limit"}, "no_words": set(),
-    "index_unavailable": set(), "restarting": set(), "slow_down": {"count", "seconds", "wait"}, "busy": set(),
-    "since_unreadable": {"value"}, "since_too_far": {"value"}, "since_future": {"value"},
-    "ask_only_in": {"places"}, "ask_elsewhere": set(), "admins_only": set(), "no_dms": set(), "not_enabled": set(),
-    "writing": set(),
+    "first_day": set(),
+    # what stops any asker's question (index/text.py: NewsbotError.phrase)
+    "not_utf8": set(), "too_long": {"length", "limit"}, "no_words": set(),
 }
 _MARKER = re.compile(r"\[(\d+)\]")
 
@@ -72,9 +67,11 @@ def _load_one(path: Path, language: str) -> Phrases:
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise NewsbotError(f"phrases file {path} cannot be read: {exc}") from None
     names, months = data.pop("languages", {}), data.pop("months", None)
-    if set(names) != set(LANGUAGES) or set(data) != set(REQUIRED):
+    if set(names) != set(LANGUAGES) or not set(REQUIRED) <= set(data):
         raise NewsbotError(f"phrases file {path} must have the keys {sorted(REQUIRED)} and name the languages "
                            f"{list(LANGUAGES)} in [languages]")
+    if not all(isinstance(value, str) for value in data.values()):
+        raise NewsbotError(f"phrases file {path}: every phrase is a string (key = \"text\")")
     if not (isinstance(months, list) and len(months) == 12 and all(isinstance(m, str) and m for m in months)):
         raise NewsbotError(f"phrases file {path} must list the twelve months: months = [\"January\", …]")
     for key, required in REQUIRED.items():

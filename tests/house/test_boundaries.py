@@ -38,7 +38,7 @@ STAGES = [
     ("index.service",),
     ("index.evaluation",),
     ("index.app", "index.home", "index.preload"),
-    ("bot.output", "bot.cli_errors", "bot.run_logging"),
+    ("bot.output", "bot.cli_errors", "bot.run_logging", "bot.phrases"),
     ("bot.state",),
     ("bot.discord",),
     ("bot.cli", "bot.cli_commands", "bot.cli_parser", "bot.cli_servers", "bot.cli_migrate"),
