@@ -39,12 +39,13 @@ QUICK: dict[str, tuple[list[str], str]] = {
     "answer_languages": (["--quick"], "refused"),
     "story_languages": (["--quick"], "cross-language"),
     "story_models": (["--quick"], "| setting | judge |"),
+    "story_llm_judge": (["--quick"], "12/12 pairs read"),  # with the packaged Gemma 3 270M (the translate extra)
 }
 WITHOUT_DATA = {"soak", "llm_outage", "story_languages"}  # the scripts that read no RealTime QA article
 # the scripts whose quick run reads the same index of the quick weeks' leads (bench/stories.py `leads_service`, in
 # DIR/quick, indexed there on first use): they are given one --home DIR, so whichever runs first embeds the ~200
 # leads and the other opens them
-SHARED_LEADS = {"stories", "story_models"}
+SHARED_LEADS = {"stories", "story_models", "story_llm_judge"}
 
 
 def bench_scripts() -> list[Path]:
