@@ -28,7 +28,6 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
-import math
 import tempfile
 import time
 from dataclasses import replace
@@ -48,7 +47,8 @@ CENTRES = {"sentence": (-4.0, -2.0, 0.0, 2.0), "llm": (1.5, 2.5, 3.5, 4.5)}
 # The model answers Yes to nearly every borderline pair: on the choosing weeks its log-odds run from 0.20 to 1.09
 # (5th to 95th percentile, median 0.61), where the cross-encoder's logits run from -10 to 6. Its reading is
 # scaled by LLM_SCALE so that the judge's tanh((reading - centre) / 2) can tell its pairs apart, and its centres
-# lie inside that range (both set from the choosing weeks' spread, before the held-out weeks were scored).
+# lie inside that range. Both were set from the choosing weeks' spread, but after a first run with the
+# cross-encoder's centres (-4 to 2, which could only pull pairs apart) had scored every block: the record says so.
 LLM_SCALE = 5.0
 WIDEST = max(BANDS) + max(abs(t - 0.85) for t in THRESHOLDS)
 SYSTEM = ("You group news reports into stories. Two reports are the same story when they cover the same "
@@ -104,8 +104,8 @@ class LanguageModelJudge:
     def _ask(self, a: str, b: str) -> float:
         """The model's log-odds of Yes after the chat prompt (the model's own chat template). The instruction
         (the prompt up to the pair) is evaluated once and stays in the cache; only the pair's tokens are evaluated
-        each time (llama-cpp-python's own chat call would evaluate the whole prompt with every row's logits to
-        give log-probabilities: about 3x the time, measured at stop 37)."""
+        each time (llama-cpp-python's own chat call gives log-probabilities only with `logits_all`, every
+        row's logits of the whole prompt kept)."""
         import llama_cpp
 
         if self.model is None:
@@ -115,7 +115,7 @@ class LanguageModelJudge:
         self.model.eval(self.model.tokenize(tail.encode(), add_bos=False, special=True))
         last = llama_cpp.llama_get_logits_ith(self.model.ctx, -1)
         logits = np.ctypeslib.as_array(last, shape=(self.model.n_vocab(),)).astype(np.float64)
-        return round(_log_odds(logits, self.yes, self.no), 4)
+        return round(log_odds(logits, self.yes, self.no), 4)
 
     def _prompt(self, user: str) -> str:
         return self.formatter(messages=[{"role": "system", "content": SYSTEM}, {"role": "user", "content": user}]).prompt
@@ -158,7 +158,7 @@ def packaged_model() -> Path:
     return target
 
 
-def _log_odds(logits: np.ndarray, yes: list[int], no: list[int]) -> float:
+def log_odds(logits: np.ndarray, yes: list[int], no: list[int]) -> float:
     """log P(any Yes token) - log P(any No token) of the next token, from its logits."""
     def log_mass(ids: list[int]) -> float:
         chosen = logits[ids]

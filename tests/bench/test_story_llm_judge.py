@@ -6,15 +6,15 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from bench.story_llm_judge import CENTRES, MAX_CHARS, THRESHOLDS, _log_odds, grid, report_text
+from bench.story_llm_judge import CENTRES, MAX_CHARS, THRESHOLDS, log_odds, grid, report_text
 from bench.story_judge import LINKS
 
 
 def test_log_odds_sum_every_spelling_of_yes_and_of_no():
     logits = np.log(np.array([0.1, 0.2, 0.3, 0.05, 0.35]))  # a softmax over five tokens, already normalised
-    assert _log_odds(logits, [0, 1], [2]) == pytest.approx(math.log(0.3) - math.log(0.3))
-    assert _log_odds(logits, [4], [3]) == pytest.approx(math.log(0.35 / 0.05))
-    assert _log_odds(logits + 7.0, [4], [3]) == pytest.approx(math.log(0.35 / 0.05))  # unnormalised logits too
+    assert log_odds(logits, [0, 1], [2]) == pytest.approx(math.log(0.3) - math.log(0.3))
+    assert log_odds(logits, [4], [3]) == pytest.approx(math.log(0.35 / 0.05))
+    assert log_odds(logits + 7.0, [4], [3]) == pytest.approx(math.log(0.35 / 0.05))  # unnormalised logits too
 
 
 def test_the_model_reads_the_title_and_the_lead_cut_at_a_word():
