@@ -68,6 +68,16 @@ def leads_service(home: Path, articles: Path, weeks: tuple[str, ...] | None):
     return service
 
 
+def open_leads(args, prefix: str = "newsbot-stories-"):
+    """(service, leads, week members) of the story benches' leads index: `--home` (a temporary folder when not
+    given), in its `quick` folder with the quick weeks only under `--quick`."""
+    data = data_set(args.data)
+    home = args.home or Path(tempfile.mkdtemp(prefix=prefix))
+    service = leads_service(home / "quick" if args.quick else home, data.articles, QUICK_WEEKS if args.quick else None)
+    leads = load_leads(service)
+    return service, leads, week_members(data.articles, leads)
+
+
 def load_leads(service) -> dict:
     """article id -> Lead, for every article in the store."""
     from index.news.leads import read_leads, window_filters
@@ -345,11 +355,7 @@ def main() -> int:
     parser.add_argument("--report-judge", action="store_true", help="the chosen judge on the held-out weeks' pairs")
     parser.add_argument("--time-judge", action="store_true", help="a week's digest without and with the judge")
     args = parser.parse_args()
-    data = data_set(args.data)
-    home = args.home or Path(tempfile.mkdtemp(prefix="newsbot-stories-"))
-    service = leads_service(home / "quick" if args.quick else home, data.articles, QUICK_WEEKS if args.quick else None)
-    leads = load_leads(service)
-    members = week_members(data.articles, leads)
+    service, leads, members = open_leads(args)
     if args.time_judge:
         from bench.story_judge import time_judge
 
@@ -377,6 +383,7 @@ def main() -> int:
     elif args.report_weeks:
         report_weeks(leads, members)
     elif args.citations:
+        data = data_set(args.data)
         citations(service, data.articles, data.questions)
     elif args.designs:
         designs(leads, members)

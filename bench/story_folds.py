@@ -39,6 +39,17 @@ def block_of(label: dict) -> int | None:
     return found.pop() if len(found) == 1 else None
 
 
+def block_labels(members: dict[str, list[str]]) -> list[dict]:
+    """Every labelled pair of the four files whose weeks are all in `members` and in one block, with its file's
+    name under "file"."""
+    from bench.common import read_jsonl
+    from bench.story_labels import FRESH, HOLDOUT, KINDS, LABELS
+
+    labels = [l | {"file": p.name} for p in (LABELS, HOLDOUT, KINDS, FRESH) for l in read_jsonl(p)
+              if all(w in members for w in l["week"].split("+"))]
+    return [l for l in labels if block_of(l) is not None]
+
+
 def settings(modes: tuple[str, ...] = MODES, thresholds: tuple[float, ...] = THRESHOLDS):
     """(StoryParams, Judge or None): every base weighting, threshold and link, with every judge (of `modes`) and
     with none."""
@@ -124,13 +135,10 @@ def folds(leads: dict, members: dict[str, list[str]], modes: tuple[str, ...] = M
           vectors: dict[str, list[float]] | None = None) -> None:
     """Choose on three blocks, predict the fourth, four times (the judge's modes among `modes`; with `vectors`,
     each article's vector from them, over TUNED_THRESHOLDS); print each fold and the pooled figures."""
-    from bench.story_labels import FRESH, HOLDOUT, KINDS, LABELS, Contexts
-    from bench.common import read_jsonl
+    from bench.story_labels import Contexts
     from index.news.stories import DEFAULT_PARAMS
 
-    labels = [l | {"file": p.name} for p in (LABELS, HOLDOUT, KINDS, FRESH) for l in read_jsonl(p)
-              if all(w in members for w in l["week"].split("+"))]
-    labels = [l for l in labels if block_of(l) is not None]
+    labels = block_labels(members)
     contexts = Contexts(labels, leads, members)
     if vectors is not None:
         with_vectors(contexts, vectors)

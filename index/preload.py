@@ -39,6 +39,6 @@ LAZY_MODULES = (
 
 
 def preload_lazy_modules() -> None:
-    """Import every module of LAZY_MODULES now, on this thread (about a second, once per process)."""
+    """Import every module of LAZY_MODULES now, on this thread (0.7 s in one run here; once per process)."""
     for name in LAZY_MODULES:
         importlib.import_module(name)
